@@ -1,0 +1,110 @@
+"""The published dataset, loaded, validated and joined: the one entry point pages and the
+command line share.
+
+Data flows one way: load (``geo.regions``, ``geo.records``), validate (on load), join
+(``geo.joins``), compute (``geo.indices``). Callers cache the result at their boundary
+(``st.cache_data`` in pages); nothing here caches.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import pandas as pd
+
+from geo import indices, joins, records
+from geo.regions import load_regions
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Everything the app shows, joined to region codes.
+
+    ``clusters`` is a GeoDataFrame of points (EPSG:4326) with the declared
+    ``region_code``, the ``located_region_code`` its point falls in, the scenario and
+    ``mne_count``. ``regions`` is the geometry to draw, ``detailed`` the full-resolution
+    geometry points were joined against (and exports use). ``indicators`` has one row
+    per region of the regional table, keyed by ``region_code``.
+    """
+
+    regions: gpd.GeoDataFrame
+    detailed: gpd.GeoDataFrame
+    clusters: gpd.GeoDataFrame
+    mne_links: pd.DataFrame
+    indicators: pd.DataFrame
+    resolver: joins.RegionResolver
+
+
+def load_dataset(resolution: str = "web") -> Dataset:
+    """Load, validate and join the shipped records; geometry at ``resolution``.
+
+    Points are joined against the detailed geometry (more exact borders), whatever
+    resolution is returned for drawing.
+    """
+    detailed = load_regions("detailed")
+    regions = detailed if resolution == "detailed" else load_regions(resolution)
+    resolver = joins.RegionResolver.from_tables(detailed, records.load_region_aliases())
+
+    clusters = records.load_clusters()
+    clusters["region_code"] = resolver.resolve_column(
+        clusters, "region_as_published", "clusters.csv"
+    )
+    located = joins.locate_records(clusters, detailed)
+
+    mne_links = records.load_mne_links()
+    counts = mne_links.groupby("cluster_id").size()
+    located["mne_count"] = located["id"].map(counts).fillna(0).astype(int)
+
+    long = records.load_regional_indicators()
+    long["region_code"] = resolver.resolve_column(
+        long, "region_as_published", "regional_indicators.csv"
+    )
+    indicators = records.regional_indicators_wide(long)
+
+    scenarios = scenario_table(located, indicators)
+    located = located.merge(
+        scenarios[["cluster_id", "cluster_index", "region_index", "scenario"]],
+        left_on="id",
+        right_on="cluster_id",
+        how="left",
+    ).drop(columns="cluster_id")
+    located = gpd.GeoDataFrame(located, geometry="geometry", crs="EPSG:4326")
+    return Dataset(regions, detailed, located, mne_links, indicators, resolver)
+
+
+def cluster_index(
+    clusters: pd.DataFrame, method: indices.IndexMethod = indices.CLUSTER_METHOD
+) -> indices.IndexResult:
+    """Recompute the cluster internationalisation index for the clusters that have
+    indicators (the pilot clusters of Table 5); others are left out, not zero-filled."""
+    columns = [ind.column for ind in method.indicators]
+    assessed = clusters.loc[clusters[columns].notna().any(axis=1)]
+    return indices.compute_index(assessed, method, id_column="id")
+
+
+def region_index(
+    indicators: pd.DataFrame, method: indices.IndexMethod = indices.REGION_METHOD
+) -> indices.IndexResult:
+    """Recompute the regional foreign-economic-activity index for the regions of the table."""
+    return indices.compute_index(indicators.reset_index(drop=True), method, "region_code")
+
+
+def scenario_table(
+    clusters: pd.DataFrame,
+    indicators: pd.DataFrame,
+    cluster_method: indices.IndexMethod = indices.CLUSTER_METHOD,
+    region_method: indices.IndexMethod = indices.REGION_METHOD,
+    cluster_threshold: float = 1.0,
+    region_threshold: float = 1.0,
+) -> pd.DataFrame:
+    """Scenario of every cluster from the recomputed cluster and region indices.
+
+    Clusters without indicators (those only the presentation names) are "not assessed".
+    """
+    cl = cluster_index(clusters, cluster_method).index
+    rg = region_index(indicators, region_method).index
+    all_ids = pd.Series(float("nan"), index=pd.Index(clusters["id"], name="cluster_id"))
+    all_ids.update(cl)
+    region_of = pd.Series(clusters["region_code"].to_numpy(), index=clusters["id"].to_numpy())
+    return indices.classify_scenarios(all_ids, region_of, rg, cluster_threshold, region_threshold)
