@@ -44,10 +44,12 @@ def cmd_regions(args: argparse.Namespace) -> int:
 
 def cluster_listing(clusters: pd.DataFrame) -> pd.DataFrame:
     """The cluster table of ``clustermap clusters`` (one row per cluster)."""
-    table = clusters.rename(columns={"name_en": "name"}).copy()
+    table = pd.DataFrame(clusters.rename(columns={"name_en": "name"})[CLUSTER_COLUMNS])
     table["lat"] = table["lat"].round(5)
     table["lon"] = table["lon"].round(5)
-    return pd.DataFrame(table[CLUSTER_COLUMNS])
+    text = ["name", "city", "region_code", "industry_group", "status", "org_level"]
+    table[text] = table[text].astype(object).where(table[text].notna(), "not reported")
+    return table
 
 
 def cmd_clusters(args: argparse.Namespace) -> int:
