@@ -14,20 +14,6 @@ from geo.errors import DataValidationError
 from geo.tables import render_table
 
 REGION_COLUMNS = ["code", "name_en", "name_ru", "type", "federal_district", "area_km2"]
-CLUSTER_COLUMNS = [
-    "id",
-    "name",
-    "city",
-    "region_code",
-    "lat",
-    "lon",
-    "industry_group",
-    "status",
-    "org_level",
-    "participants",
-    "index_published",
-    "mne_count",
-]
 
 
 def _emit(frame: pd.DataFrame, fmt: str) -> int:
@@ -42,18 +28,8 @@ def cmd_regions(args: argparse.Namespace) -> int:
     return _emit(pd.DataFrame(regions[REGION_COLUMNS]), args.format)
 
 
-def cluster_listing(clusters: pd.DataFrame) -> pd.DataFrame:
-    """The cluster table of ``clustermap clusters`` (one row per cluster)."""
-    table = pd.DataFrame(clusters.rename(columns={"name_en": "name"})[CLUSTER_COLUMNS])
-    table["lat"] = table["lat"].round(5)
-    table["lon"] = table["lon"].round(5)
-    text = ["name", "city", "region_code", "industry_group", "status", "org_level"]
-    table[text] = table[text].astype(object).where(table[text].notna(), "not reported")
-    return table
-
-
 def cmd_clusters(args: argparse.Namespace) -> int:
-    from geo.dataset import load_dataset
+    from geo.dataset import cluster_listing, load_dataset
 
     return _emit(cluster_listing(load_dataset().clusters), args.format)
 
@@ -96,31 +72,11 @@ def _method(args: argparse.Namespace, base: indices.IndexMethod) -> indices.Inde
     )
 
 
-def index_table(table: str, method: indices.IndexMethod) -> pd.DataFrame:
-    """Inputs, components, recomputed and published index, difference and flag."""
-    from geo.dataset import cluster_index, load_dataset, region_index
-
-    data = load_dataset()
-    if table == "clusters":
-        result = cluster_index(data.clusters, method)
-        published = data.clusters.set_index("id")["index_published"]
-        tolerance = indices.CLUSTER_PUBLISHED_TOLERANCE
-    else:
-        result = region_index(data.indicators, method)
-        published = data.indicators.set_index("region_code")["fea_index_published"]
-        tolerance = indices.REGION_PUBLISHED_TOLERANCE
-    comparison = indices.compare_with_published(result, published, tolerance)
-    key = result.id_column
-    columns = [key, "group"] + [f"{i.column}_component" for i in method.indicators]
-    merged = result.frame[columns + ["missing", "notes"]].merge(comparison, on=key)
-    return merged[
-        columns + ["recomputed", "published", "difference", "flag", "reason", "missing", "notes"]
-    ]
-
-
 def cmd_indices(args: argparse.Namespace) -> int:
+    from geo.dataset import index_comparison, load_dataset
+
     base = indices.CLUSTER_METHOD if args.table == "clusters" else indices.REGION_METHOD
-    return _emit(index_table(args.table, _method(args, base)), args.format)
+    return _emit(index_comparison(load_dataset(), args.table, _method(args, base)), args.format)
 
 
 def cmd_scenarios(args: argparse.Namespace) -> int:

@@ -9,6 +9,7 @@ Data flows one way: load (``geo.regions``, ``geo.records``), validate (on load),
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 import geopandas as gpd
 import pandas as pd
@@ -108,3 +109,52 @@ def scenario_table(
     all_ids.update(cl)
     region_of = pd.Series(clusters["region_code"].to_numpy(), index=clusters["id"].to_numpy())
     return indices.classify_scenarios(all_ids, region_of, rg, cluster_threshold, region_threshold)
+
+
+CLUSTER_COLUMNS = [
+    "id",
+    "name",
+    "city",
+    "region_code",
+    "lat",
+    "lon",
+    "industry_group",
+    "status",
+    "org_level",
+    "participants",
+    "index_published",
+    "mne_count",
+]
+"""Columns of the cluster listing (``clustermap clusters``, the data page)."""
+
+
+def cluster_listing(clusters: pd.DataFrame) -> pd.DataFrame:
+    """One row per cluster with its region, location and key facts; missing text fields
+    read "not reported" so the listing never looks like an empty value was data."""
+    table = pd.DataFrame(clusters.rename(columns={"name_en": "name"})[CLUSTER_COLUMNS])
+    table["lat"] = table["lat"].round(5)
+    table["lon"] = table["lon"].round(5)
+    text = ["name", "city", "region_code", "industry_group", "status", "org_level"]
+    table[text] = table[text].astype(object).where(table[text].notna(), "not reported")
+    return table
+
+
+def index_comparison(
+    data: Dataset, table: Literal["clusters", "regions"], method: indices.IndexMethod
+) -> pd.DataFrame:
+    """Published vs recomputed index for every unit: group, each normalised component,
+    recomputed and published values, difference, flag, reason, missing inputs, notes."""
+    if table == "clusters":
+        result = cluster_index(data.clusters, method)
+        published = data.clusters.set_index("id")["index_published"]
+        tolerance = indices.CLUSTER_PUBLISHED_TOLERANCE
+    else:
+        result = region_index(data.indicators, method)
+        published = data.indicators.set_index("region_code")["fea_index_published"]
+        tolerance = indices.REGION_PUBLISHED_TOLERANCE
+    comparison = indices.compare_with_published(result, published, tolerance)
+    key = result.id_column
+    columns = [key, "group"] + [f"{i.column}_component" for i in method.indicators]
+    merged = result.frame[columns + ["missing", "notes"]].merge(comparison, on=key)
+    ordered = ["recomputed", "published", "difference", "flag", "reason", "missing", "notes"]
+    return merged[columns + ordered]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo.cli import cluster_listing
+from geo.dataset import cluster_listing
 from pages.common import dataset
 
 data = dataset()

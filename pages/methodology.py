@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from geo import indices
-from geo.dataset import cluster_index, region_index, scenario_table
+from geo.dataset import index_comparison, scenario_table
 from geo.palette import SCENARIO_COLOURS
 from pages.common import dataset
 
@@ -83,8 +83,6 @@ region_method = indices.IndexMethod(
 )
 
 clusters = data.clusters
-cl = cluster_index(clusters, cluster_method)
-rg = region_index(data.indicators, region_method)
 scenarios = scenario_table(
     clusters, data.indicators, cluster_method, region_method, cluster_threshold, region_threshold
 )
@@ -151,27 +149,11 @@ with st.expander("Numbers behind the chart"):
     )
 
 st.subheader("Clusters: published vs recomputed (Table 5)")
-comparison = indices.compare_with_published(
-    cl, clusters.set_index("id")["index_published"], indices.CLUSTER_PUBLISHED_TOLERANCE
-)
 st.dataframe(
-    cl.frame[["id", "group", "missing", "notes"]].merge(comparison, on="id"),
-    hide_index=True,
-    use_container_width=True,
+    index_comparison(data, "clusters", cluster_method), hide_index=True, use_container_width=True
 )
 
 st.subheader("Regions: published vs recomputed (Table 6)")
 st.dataframe(
-    rg.frame[
-        ["region_code", *[f"{i.column}_component" for i in indices.REGION_INDICATORS], "notes"]
-    ].merge(
-        indices.compare_with_published(
-            rg,
-            data.indicators.set_index("region_code")["fea_index_published"],
-            indices.REGION_PUBLISHED_TOLERANCE,
-        ),
-        on="region_code",
-    ),
-    hide_index=True,
-    use_container_width=True,
+    index_comparison(data, "regions", region_method), hide_index=True, use_container_width=True
 )

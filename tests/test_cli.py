@@ -9,7 +9,8 @@ import sys
 import pandas as pd
 import pytest
 
-from geo.cli import CLUSTER_COLUMNS, REGION_COLUMNS, main
+from geo.cli import REGION_COLUMNS, main
+from geo.dataset import CLUSTER_COLUMNS
 from geo.paths import records_dir
 
 
