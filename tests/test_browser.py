@@ -1,0 +1,259 @@
+"""The map page in a real browser, fully offline: headless Chromium drives the running app.
+
+The app runs as a subprocess (``streamlit run``) on a free localhost port; every request
+the browser makes to any other host is aborted and recorded, and a test fails if there
+was one. Without Chromium the tests are skipped, unless ``CLUSTERMAP_REQUIRE_BROWSER=1``
+(set by CI), where a missing browser is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+import pytest
+
+from geo import filters, measures
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("CLUSTERMAP_CHROMIUM", "/usr/bin/chromium")
+REQUIRE = os.environ.get("CLUSTERMAP_REQUIRE_BROWSER") == "1"
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
+MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
+APP_IDLE = (
+    "[data-testid='stApp'][data-test-connection-state='CONNECTED']"
+    "[data-test-script-state='notRunning']"
+)
+TIMEOUT_MS = 30_000
+
+
+def _unavailable(reason: str) -> None:
+    if REQUIRE:
+        pytest.fail(f"CLUSTERMAP_REQUIRE_BROWSER=1 but {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def sync_api():
+    try:
+        from playwright import sync_api
+    except ImportError:
+        _unavailable("the playwright package is not installed")
+    if not Path(CHROMIUM).exists():
+        _unavailable(f"Chromium is not installed at {CHROMIUM}")
+    return sync_api
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app_url(sync_api) -> Iterator[str]:
+    """The app served on localhost for the duration of the module."""
+    port = _free_port()
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
+        "--server.headless", "true",
+        "--server.port", str(port),
+        "--server.address", "127.0.0.1",
+        "--server.fileWatcherType", "none",
+        "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    proc = subprocess.Popen(
+        cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                out = proc.stdout.read() if proc.stdout and proc.poll() is not None else ""
+                pytest.fail(f"the app did not become healthy:\n{out}")
+            time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="module")
+def browser(sync_api):
+    with sync_api.sync_playwright() as pw:
+        b = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def outside_requests() -> list[str]:
+    """Every request to a host other than localhost, over the whole module."""
+    return []
+
+
+def guarded_page(browser, sink: list[str]):
+    """A page in a fresh context (a new app session) that aborts, and records in
+    ``sink``, every request to a host other than localhost."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+
+    def guard(route) -> None:
+        url = route.request.url
+        host = urlsplit(url).hostname or ""
+        if url.startswith(("data:", "blob:")) or host in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            sink.append(url)
+            route.abort()
+
+    context.route("**/*", guard)
+    pg = context.new_page()
+    pg.set_default_timeout(TIMEOUT_MS)
+    return pg
+
+
+@pytest.fixture
+def page(browser, outside_requests):
+    pg = guarded_page(browser, outside_requests)
+    yield pg
+    pg.context.close()
+    assert outside_requests == [], f"requests left localhost: {outside_requests}"
+
+
+@pytest.fixture(scope="module")
+def data():
+    from geo.dataset import load_dataset
+
+    return load_dataset()
+
+
+def expected_markers(data, params: dict[str, list[str]] | None = None) -> int:
+    """How many markers the map must draw for these URL parameters (located clusters)."""
+    flt = filters.from_query_params(params or {})
+    shown = filters.apply_filter(data.clusters, data.regions, flt)
+    return int((shown["lat"].notna() & shown["lon"].notna()).sum())
+
+
+def open_map(page, url: str):
+    """Load the page, wait until the script is idle and the map has drawn; the map frame."""
+    page.goto(url)
+    page.wait_for_selector(APP_IDLE)
+    frame = page.frame_locator(MAP_FRAME)
+    frame.locator("path.cm-region").first.wait_for()
+    frame.locator(".cm-legend details").wait_for()
+    return frame
+
+
+def wait_for_count(locator, n: int, timeout_s: float = TIMEOUT_MS / 1000) -> int:
+    deadline = time.monotonic() + timeout_s
+    while True:
+        count = locator.count()
+        if count == n or time.monotonic() > deadline:
+            return count
+        time.sleep(0.1)
+
+
+def measure_shown(page) -> str:
+    """The option the "Region measure" select box shows."""
+    return page.get_by_role("combobox", name="Region measure").input_value()
+
+
+def map_frame_handle(page):
+    return page.locator(MAP_FRAME).element_handle().content_frame()
+
+
+def test_default_view_draws_every_region_and_cluster(page, app_url, data):
+    frame = open_map(page, app_url + "/")
+    assert wait_for_count(frame.locator("path.cm-region"), len(data.regions)) == 85
+    n = expected_markers(data)
+    assert wait_for_count(frame.locator("path.cm-cluster"), n) == n
+    assert frame.locator("path.cm-cluster.cm-mne").count() == expected_markers(
+        data, {"mne": ["with"]}
+    )
+    default = measures.measure(measures.DEFAULT_MEASURE).label
+    assert default in measure_shown(page)
+    assert default in frame.locator(".cm-legend").inner_text()
+    # No data is hatched, not the lowest class.
+    fills = frame.locator("path.cm-region").evaluate_all("ps => ps.map(p => p.getAttribute('fill'))")
+    assert "url(#cm-hatch)" in fills
+    assert len(set(fills)) > 2
+
+
+def test_a_sidebar_filter_changes_the_markers_without_reloading_the_map(page, app_url, data):
+    frame = open_map(page, app_url + "/")
+    markers = frame.locator("path.cm-cluster")
+    assert wait_for_count(markers, expected_markers(data)) == expected_markers(data)
+    map_frame_handle(page).evaluate("window.cmProbe = 'same map'")
+
+    page.locator("[data-testid='stSidebar']").get_by_text("With MNE links", exact=True).click()
+    n = expected_markers(data, {"mne": ["with"]})
+    assert n < expected_markers(data)
+    assert wait_for_count(markers, n) == n
+    page.wait_for_selector(APP_IDLE)
+    assert re.search(r"[?&]mne=with\b", page.url)
+    # The base map was kept: only the dynamic layer was swapped.
+    assert map_frame_handle(page).evaluate("window.cmProbe") == "same map"
+    assert frame.locator("path.cm-region").count() == 85
+
+
+def test_a_shared_url_reopens_the_same_view(page, browser, outside_requests, app_url, data):
+    params = {
+        "measure": ["cluster_count"],
+        "scheme": ["equal_interval"],
+        "k": ["4"],
+        "district": ["Central", "Volga"],
+        "scenario": ["lonely", "potential"],
+    }
+    url = app_url + "/?" + urlencode(params, doseq=True)
+    frame = open_map(page, url)
+    n = expected_markers(data, params)
+    assert 0 < n < expected_markers(data)
+    assert wait_for_count(frame.locator("path.cm-cluster"), n) == n
+    label = measures.measure("cluster_count").label
+    assert label in measure_shown(page)
+    legend = frame.locator(".cm-legend").inner_text()
+    assert label in legend and "Equal interval" in legend
+
+    # The page writes the same state back into its URL; opened elsewhere, it is the same.
+    page.wait_for_selector(APP_IDLE)
+    shared = page.url
+    other = guarded_page(browser, outside_requests)
+    try:
+        frame2 = open_map(other, shared)
+        assert wait_for_count(frame2.locator("path.cm-cluster"), n) == n
+        assert label in measure_shown(other)
+        assert frame2.locator(".cm-legend").inner_text() == legend
+    finally:
+        other.context.close()
+
+
+def test_clicking_a_region_opens_its_panel(page, app_url):
+    frame = open_map(page, app_url + "/")
+    frame.locator("path.cm-code-RU-KYA").click()
+    page.get_by_text("Krasnoyarsk Krai · Красноярский край").wait_for()
+    page.wait_for_selector(APP_IDLE)
+    assert re.search(r"[?&]panel=RU-KYA\b", page.url)
+    assert "rank" in page.locator("[data-testid='stMain']").inner_text().lower()
