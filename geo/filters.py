@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from typing import Literal, get_args
 
+import numpy as np
 import pandas as pd
 
 from geo.indices import SCENARIOS
@@ -100,9 +101,19 @@ class ClusterFilter:
 
 
 def _text_or_missing(series: pd.Series) -> pd.Series:
-    """Strings, with missing and blank values spelled ``NOT_REPORTED``."""
-    out = series.astype("object").where(series.notna(), None)
-    return out.map(lambda v: NOT_REPORTED if v is None or not str(v).strip() else str(v).strip())
+    """Strings (object dtype), with missing and blank values spelled ``NOT_REPORTED``."""
+    text = series.astype("string").str.strip()
+    return text.where(text.notna() & (text != ""), NOT_REPORTED).astype("object")
+
+
+def _facet_text(clusters: pd.DataFrame, regions: pd.DataFrame, field: str) -> pd.Series:
+    """The one value of a single-valued facet for each cluster (``NOT_REPORTED`` if none)."""
+    if field == "federal_district":
+        district_of = regions.set_index("code")["federal_district"]
+        return _text_or_missing(clusters["region_code"].map(district_of))
+    if field == "region":
+        return _text_or_missing(clusters["region_code"])
+    return _text_or_missing(clusters[field])
 
 
 def split_specialisations(value: str) -> tuple[str, ...]:
@@ -142,19 +153,31 @@ def filter_mask(clusters: pd.DataFrame, regions: pd.DataFrame, flt: ClusterFilte
     Within a facet the selected values are alternatives (OR: a cluster matches if any of
     its values is selected); different facets must all match (AND).
     """
-    facets = cluster_facets(clusters, regions)
-    mask = pd.Series(True, index=clusters.index)
+    mask = np.ones(len(clusters), dtype=bool)
     for facet in FACETS:
         chosen = set(flt.selected(facet.field))
-        if chosen:
-            mask &= facets[facet.field].map(lambda values, c=chosen: bool(c.intersection(values)))
+        if not chosen:
+            continue
+        if facet.field == "specialisation":
+            values = _text_or_missing(clusters["specialisation"]).map(split_specialisations)
+            hit = values.map(lambda v, c=chosen: bool(c.intersection(v))).to_numpy(dtype=bool)
+        else:
+            hit = _facet_text(clusters, regions, facet.field).isin(chosen).to_numpy()
+        mask &= hit
     if flt.mne != "any":
-        mask &= facets["mne"] == flt.mne
-    return mask
+        with_mne = (pd.to_numeric(clusters["mne_count"], errors="coerce").fillna(0) > 0).to_numpy()
+        mask &= with_mne if flt.mne == "with" else ~with_mne
+    return pd.Series(mask, index=clusters.index)
 
 
 def apply_filter(clusters: pd.DataFrame, regions: pd.DataFrame, flt: ClusterFilter):
-    """The clusters passing the filter, in their original order (same frame type)."""
+    """The clusters passing the filter, in their original order (same frame type).
+
+    The default filter passes everything, so it returns ``clusters`` without computing
+    any facet (the common case, and the costly one with many clusters).
+    """
+    if flt.is_default:
+        return clusters
     return clusters.loc[filter_mask(clusters, regions, flt)]
 
 

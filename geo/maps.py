@@ -45,11 +45,20 @@ import mapclassify
 import numpy as np
 import pandas as pd
 import shapely
-from branca.element import MacroElement
+from branca.element import Element, MacroElement
 from jinja2 import Template
 from pyproj import Transformer
 
-from geo.measures import DEFAULT_MEASURE, MEASURES, format_value, measure, rank_of
+from geo import filters
+from geo.measures import (
+    DEFAULT_MEASURE,
+    MEASURES,
+    RegionData,
+    compute_measure,
+    format_value,
+    measure,
+    ranks,
+)
 from geo.palette import SCENARIO_COLOURS, SCENARIO_LABELS
 
 # --- projection -----------------------------------------------------------------------------
@@ -458,16 +467,20 @@ def region_styles(
     among the regions with data.
     """
     label = html.escape(measure(measure_key).label)
+    all_ranks = ranks(values)
+    value_of = values.to_dict()
+    class_of = classification.classes.to_dict()
     out: dict[str, list[str | None]] = {}
     for code, name_en, name_ru in zip(
-        regions["code"], regions["name_en"], regions["name_ru"], strict=True
-    ):
-        value = values.get(code, float("nan"))
-        text = html.escape(format_value(value, measure_key))
-        rank = rank_of(values, code)
+        regions["code"].tolist(), regions["name_en"].tolist(), regions["name_ru"].tolist(),
+        strict=True,
+    ):  # fmt: skip
+        text = html.escape(format_value(value_of.get(code, float("nan")), measure_key))
+        rank = all_ranks.get(str(code))
         rank_text = f" (rank {rank})" if rank else ""
         tip = f"{_region_label_html(name_en, name_ru)}<br>{label}: {text}{rank_text}"
-        out[str(code)] = [classification.colour_of(code), tip]
+        c = int(class_of.get(code, -1))
+        out[str(code)] = [classification.colours[c] if c >= 0 else None, tip]
     return out
 
 
@@ -507,9 +520,9 @@ def location_note(basis: Any) -> str:
     """A sentence on where the marker is, from the cluster's ``location_basis``."""
     text = _text(basis, "")
     if text.startswith("region"):
-        return "Drawn at a point inside the region: the source does not report the city."
+        return POPUP_TEXT["noteRegion"]
     if text.startswith("city"):
-        return "Drawn at the city."
+        return POPUP_TEXT["noteCity"]
     return ""
 
 
@@ -524,32 +537,40 @@ def cluster_name(row: Mapping[str, Any]) -> str:
 
 def _number(value: Any, decimals: int = 2) -> str:
     if value is None or pd.isna(value):
-        return "not reported"
+        return POPUP_TEXT["missing"]
     return f"{float(value):.{decimals}f}"
+
+
+def _count(value: Any) -> int:
+    """A count; a missing one is 0 (no link recorded)."""
+    return 0 if value is None or pd.isna(value) else int(value)
 
 
 def popup_html(row: Mapping[str, Any], region_names: Mapping[str, str]) -> str:
     """The popup of one cluster: key facts, where the point comes from, a profile link.
 
-    Every value from the data is escaped; the profile link quotes the id.
+    Every value from the data is escaped; the profile link quotes the id. The same
+    content as the map's own popups, which the browser builds from ``cluster_points``
+    (this one serves pages that embed one marker at a time).
     """
     e = html.escape
+    t = POPUP_TEXT
     name = cluster_name(row)
     region = _text(row.get("region_code"), "")
-    region_label = region_names.get(region, region) if region else "not reported"
+    region_label = region_names.get(region, region) if region else t["missing"]
     scenario = _text(row.get("scenario"), "not assessed")
     index = _number(row.get("cluster_index"))
     published = row.get("index_published")
     if published is not None and not pd.isna(published):
-        index += f" (published {float(published):.1f})"
+        index += f" ({t['published']} {float(published):.1f})"
     facts = [
-        ("City", _text(row.get("city"))),
-        ("Region", region_label),
-        ("Industry group", _text(row.get("industry_group"))),
-        ("Status", _text(row.get("status"))),
-        ("Internationalisation index", index),
-        ("Scenario", scenario),
-        ("MNE links", str(int(row.get("mne_count") or 0))),
+        (t["city"], _text(row.get("city"), t["missing"])),
+        (t["region"], region_label),
+        (t["industry"], _text(row.get("industry_group"), t["missing"])),
+        (t["status"], _text(row.get("status"), t["missing"])),
+        (t["index"], index),
+        (t["scenario"], scenario),
+        (t["mne"], str(_count(row.get("mne_count")))),
     ]
     rows = "".join(f"<tr><th>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in facts)
     note = location_note(row.get("location_basis"))
@@ -559,14 +580,154 @@ def popup_html(row: Mapping[str, Any], region_names: Mapping[str, str]) -> str:
     return (
         f'<div class="cm-pop"><b>{e(name)}</b> <span class="cm-id">{e(cid)}</span>'
         f"<table>{rows}</table>{note_html}"
-        f'<a href="{e(href)}" target="_blank" rel="noopener">Cluster profile</a></div>'
+        f'<a href="{e(href)}" target="_blank" rel="noopener">{e(t["profile"])}</a></div>'
     )
+
+
+GROUP_ABOVE = 300
+"""Above this many located clusters the map groups nearby markers (see ``ClusterLayer``);
+up to it every cluster is its own marker, spread around shared points."""
+
+GROUP_CELL_PX = 44
+"""Side of the screen grid, in pixels, in which grouped markers are combined."""
+
+
+def _clean_text(series: pd.Series) -> list[str | None]:
+    """Stripped strings, ``None`` where the value is missing or blank.
+
+    A plain loop: for the few thousand values of a registry it is faster than pandas'
+    string methods, whose fixed cost dominates on small frames.
+    """
+    missing = series.isna().to_numpy()
+    return [
+        None if gone else (str(value).strip() or None)
+        for value, gone in zip(series.tolist(), missing, strict=True)
+    ]
+
+
+def _lookup(series: pd.Series) -> tuple[list[int], list[str]]:
+    """Codes into a sorted table of distinct values (-1 = missing), for compact payloads."""
+    values = _clean_text(series)
+    table = sorted({v for v in values if v is not None})
+    index = {v: i for i, v in enumerate(table)}
+    return [-1 if v is None else index[v] for v in values], table
+
+
+def _rounded_or_none(series: pd.Series, decimals: int) -> list[float | None]:
+    values = pd.to_numeric(series, errors="coerce").round(decimals)
+    return [None if pd.isna(v) else float(v) for v in values.tolist()]
+
+
+_POINT_COLUMNS = (
+    "id", "name_en", "name_ru", "city", "region_code", "industry_group", "status", "scenario",
+    "mne_count", "cluster_index", "index_published", "lat", "lon", "location_basis",
+)  # fmt: skip
+"""The cluster columns the markers use."""
+
+_PLAIN_ID = re.compile(r"[A-Za-z0-9_.~-]*\Z")
+"""Ids made only of characters a URL carries unquoted (and HTML shows unescaped)."""
+
+
+def _basis_code(basis: str | None) -> int:
+    """1 = drawn at the city, 2 = at a point of the region, 0 = not said."""
+    if basis is None:
+        return 0
+    if basis.startswith("city"):
+        return 1
+    return 2 if basis.startswith("region") else 0
+
+
+def _escape_all(texts: Sequence[str]) -> list[str]:
+    """``html.escape`` of every text, in one call on the joined texts when possible
+    (the escaping never touches the NUL separator)."""
+    joined = "\x00".join(texts)
+    if "\x00" in "".join(texts):
+        return [html.escape(t) for t in texts]
+    return html.escape(joined).split("\x00") if texts else []
+
+
+def cluster_points(
+    clusters: pd.DataFrame, regions: pd.DataFrame, projection: Projection = "albers"
+) -> dict[str, Any]:
+    """The markers' data: one column per attribute, one entry per located cluster (by id).
+
+    Columnar and compact so that 10,000 clusters stay near 1 MB: ``id`` (escaped),
+    ``t`` escaped name, ``x``/``y`` integer map coordinates on a ``10**-d`` grid, ``s``
+    scenario (index into ``SCENARIO_COLOURS``), ``m`` MNE links, ``r``/``c``/``g``/``st``
+    indices of region, city, industry group and status into the tables of ``lk`` (-1 = not
+    reported), ``i`` recomputed index, ``ip`` published index (sparse: position → value),
+    ``b`` location basis (1 city, 2 a point of the region), ``q`` URL-quoted ids where they
+    differ from ``id`` and ``o`` pixel offsets of markers that share a point (sparse; only
+    when the markers are not grouped). The browser builds tooltips and popups from these;
+    every string from the data is HTML-escaped here. Clusters without coordinates cannot
+    be drawn and are left out.
+    """
+    # Only the columns used, as a plain frame: filtering and sorting a registry's 40
+    # (Arrow-backed) columns would cost more than everything else here.
+    frame = pd.DataFrame({c: clusters[c].to_numpy() for c in _POINT_COLUMNS if c in clusters})
+    frame = frame.loc[frame["lat"].notna() & frame["lon"].notna()]
+    located = frame.iloc[np.argsort(frame["id"].astype(str).to_numpy(), kind="stable")]
+    e = html.escape
+    x, y = to_map_coordinates(located["lon"].to_numpy(), located["lat"].to_numpy(), projection)
+    grid = 10**POINT_DECIMALS
+    xi = np.round(np.asarray(x) * grid).astype(np.int64)
+    yi = np.round(np.asarray(y) * grid).astype(np.int64)
+    ids = [str(i) for i in located["id"].tolist()]
+    name_list: list[str | None] = [None] * len(located)
+    for column in ("name_en", "name_ru", "id"):
+        if column in located:
+            other = _clean_text(located[column])
+            name_list = [a if a is not None else b for a, b in zip(name_list, other, strict=True)]
+    name_list = [n if n is not None else "unnamed cluster" for n in name_list]
+    scenario_order = list(SCENARIO_COLOURS)
+    scenario = located["scenario"].astype("object").where(located["scenario"].notna(), None)
+    scenario_idx = [
+        scenario_order.index(s) if s in SCENARIO_COLOURS else scenario_order.index("not assessed")
+        for s in scenario.tolist()
+    ]
+    region_idx, region_codes = _lookup(located["region_code"])
+    region_names = dict(zip(regions["code"].astype(str), regions["name_en"], strict=True))
+    city_idx, cities = _lookup(located["city"])
+    industry_idx, industries = _lookup(located["industry_group"])
+    status_idx, statuses = _lookup(located["status"])
+    basis = [_basis_code(b) for b in _clean_text(located["location_basis"])]
+    published = _rounded_or_none(located["index_published"], 2)
+    mne = pd.to_numeric(located["mne_count"], errors="coerce").fillna(0).astype(int).tolist()
+    payload: dict[str, Any] = {
+        "d": POINT_DECIMALS,
+        "id": _escape_all(ids),
+        "t": _escape_all(name_list),
+        "x": xi.tolist(),
+        "y": yi.tolist(),
+        "s": scenario_idx,
+        "m": mne,
+        "r": region_idx,
+        "c": city_idx,
+        "g": industry_idx,
+        "st": status_idx,
+        "i": _rounded_or_none(located["cluster_index"], 2),
+        "ip": {str(j): v for j, v in enumerate(published) if v is not None},
+        "b": basis,
+        "q": {str(j): quote(i, safe="") for j, i in enumerate(ids) if not _PLAIN_ID.match(i)},
+        "o": {},
+        "lk": {
+            "region": region_codes,
+            "regionName": [e(_text(region_names.get(c), c)) for c in region_codes],
+            "city": [e(c) for c in cities],
+            "industry": [e(g) for g in industries],
+            "status": [e(s) for s in statuses],
+        },
+    }
+    if len(ids) <= GROUP_ABOVE:
+        offsets = marker_offsets(list(zip(xi.tolist(), yi.tolist(), strict=True)))
+        payload["o"] = {str(j): list(o) for j, o in enumerate(offsets) if o != (0.0, 0.0)}
+    return payload
 
 
 def cluster_payload(
     clusters: pd.DataFrame, regions: pd.DataFrame, projection: Projection = "albers"
 ) -> list[dict[str, Any]]:
-    """One compact record per cluster that has a location, in a stable order (by id).
+    """One record per cluster that has a location, in a stable order (by id).
 
     Keys: ``id``, ``r`` region code, ``x``/``y`` map coordinates, ``o`` pixel offset,
     ``c`` scenario colour, ``m`` 1 if the cluster has MNE links, ``t`` tooltip HTML and
@@ -593,12 +754,43 @@ def cluster_payload(
                 "y": float(yi),
                 "o": list(off),
                 "c": SCENARIO_COLOURS.get(scenario, SCENARIO_COLOURS["not assessed"]),
-                "m": 1 if (rec.get("mne_count") or 0) > 0 else 0,
+                "m": 1 if _count(rec.get("mne_count")) > 0 else 0,
                 "t": html.escape(cluster_name(rec)),
                 "p": popup_html(rec, names),
             }
         )
     return out
+
+
+def points_from_records(records: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """``cluster_payload`` records (with their own popup HTML in ``p``) as the columnar
+    payload ``ClusterLayer`` draws: the popups are kept as given (``p``), so a caller can
+    show its own (an export without profile links, say)."""
+    colour_index = {c: i for i, c in enumerate(SCENARIO_COLOURS.values())}
+    grey = colour_index[SCENARIO_COLOURS["not assessed"]]
+    grid = 10**POINT_DECIMALS
+    codes = sorted({str(r.get("r") or "") for r in records} - {""})
+    code_index = {c: i for i, c in enumerate(codes)}
+    return {
+        "d": POINT_DECIMALS,
+        "id": [html.escape(str(r["id"])) for r in records],
+        "t": [str(r["t"]) for r in records],
+        "x": [round(float(r["x"]) * grid) for r in records],
+        "y": [round(float(r["y"]) * grid) for r in records],
+        "s": [colour_index.get(str(r.get("c")), grey) for r in records],
+        "m": [int(r.get("m") or 0) for r in records],
+        "r": [code_index.get(str(r.get("r") or ""), -1) for r in records],
+        "p": [str(r["p"]) for r in records],
+        "o": {str(j): list(r["o"]) for j, r in enumerate(records) if any(r.get("o") or ())},
+        "q": {},
+        "ip": {},
+        "lk": {"region": codes},
+    }
+
+
+def point_count(points: Mapping[str, Any] | Sequence[Any]) -> int:
+    """How many clusters a payload (``cluster_points`` or ``cluster_payload``) holds."""
+    return len(points["id"]) if isinstance(points, Mapping) else len(points)
 
 
 # --- legend -----------------------------------------------------------------------------------
@@ -622,19 +814,54 @@ def _dot_svg(fill: str, mne: bool) -> str:
     )
 
 
+LEGEND_TEXT: dict[str, str] = {
+    "no_data": "No data",
+    "classes": "{scheme}, {k} classes",
+    "one_class": "{scheme}, 1 class",
+    "empty": "no region has data",
+    "in_brackets": "regions in brackets",
+    "clusters": "Clusters:",
+    "mne": "dark ring: MNE links",
+    "no_mne": "no ring: none",
+    "group": "group: pie = scenarios, dark arc = share with MNE links, number = clusters",
+}
+"""Every text of the legend (English literals in one place)."""
+
+
+def _group_svg() -> str:
+    """The legend's sample group symbol: a two-scenario pie, a dark arc over a third of
+    the ring (a third of the group has MNE links) and the number of clusters."""
+    a, b = SCENARIO_COLOURS["lonely"], SCENARIO_COLOURS["potential"]
+    ring = MARKER_STYLE["mne"]["color"]
+    return (
+        '<svg width="20" height="20" viewBox="0 0 20 20" aria-hidden="true">'
+        f'<path d="M10,10L10,3A7,7 0 0 1 10,17Z" fill="{a}"/>'
+        f'<path d="M10,10L10,17A7,7 0 0 1 10,3Z" fill="{b}"/>'
+        '<circle cx="10" cy="10" r="8.5" fill="none" stroke="#ffffff" stroke-width="3"/>'
+        f'<circle cx="10" cy="10" r="8.5" fill="none" stroke="{ring}" stroke-width="3" '
+        'stroke-dasharray="17.8 53.4" transform="rotate(-90 10 10)"/>'
+        '<circle cx="10" cy="10" r="4.2" fill="#ffffff"/>'
+        '<text x="10" y="10" dy="0.35em" text-anchor="middle" font-size="7" '
+        'font-weight="600" fill="#111111">9</text></svg>'
+    )
+
+
 def legend_html(
     measure_key: str,
     classification: Classification,
     scenario_counts: Mapping[str, int] | None = None,
+    grouped: bool = False,
 ) -> str:
     """The legend as plain HTML, a low strip along the bottom of the map.
 
     First the measure and its classification, then one item per class with the number of
     regions in it and "no data" (hatched); then the markers: colour = scenario (with the
-    number of clusters shown) and dark ring = MNE links. It is a ``<details>`` element, so
-    a reader can fold it down to its title line.
+    number of clusters shown) and dark ring = MNE links, and, when markers are ``grouped``
+    (many clusters), the group symbol. It is a ``<details>`` element, so a reader can fold
+    it down to its title line.
     """
     e = html.escape
+    t = LEGEND_TEXT
     m = measure(measure_key)
     classes = []
     for colour, label, n in zip(
@@ -648,15 +875,15 @@ def legend_html(
             f'{e(label)}<span class="cm-n">({n})</span></span>'
         )
     classes.append(
-        '<span class="cm-i"><span class="cm-sw cm-nodata"></span>No data'
+        f'<span class="cm-i"><span class="cm-sw cm-nodata"></span>{e(t["no_data"])}'
         f'<span class="cm-n">({classification.no_data})</span></span>'
     )
     if classification.k:
-        plural = "es" if classification.k != 1 else ""
-        how = f"{SCHEMES[classification.scheme]}, {classification.k} class{plural}"
+        template = t["classes"] if classification.k != 1 else t["one_class"]
+        how = template.format(scheme=SCHEMES[classification.scheme], k=classification.k)
     else:
-        how = "no region has data"
-    markers = ['<span class="cm-h">Clusters:</span>']
+        how = t["empty"]
+    markers = [f'<span class="cm-h">{e(t["clusters"])}</span>']
     for scenario, colour in SCENARIO_COLOURS.items():
         label = SCENARIO_LABELS.get(scenario, scenario).split(":")[0]
         n = ""
@@ -667,11 +894,13 @@ def legend_html(
             f"{_dot_svg(colour, False)}{e(label)}{n}</span>"
         )
     grey = SCENARIO_COLOURS["not assessed"]
-    markers.append(f'<span class="cm-i">{_dot_svg(grey, True)}dark ring: MNE links</span>')
-    markers.append(f'<span class="cm-i">{_dot_svg(grey, False)}no ring: none</span>')
+    markers.append(f'<span class="cm-i">{_dot_svg(grey, True)}{e(t["mne"])}</span>')
+    markers.append(f'<span class="cm-i">{_dot_svg(grey, False)}{e(t["no_mne"])}</span>')
+    if grouped:
+        markers.append(f'<span class="cm-i cm-gi">{_group_svg()}{e(t["group"])}</span>')
     return (
         f'<details open><summary><span class="cm-h">{e(m.label)}</span> '
-        f'<span class="cm-n">{e(how)}; regions in brackets</span></summary>'
+        f'<span class="cm-n">{e(how)}; {e(t["in_brackets"])}</span></summary>'
         f'<div class="cm-items">{"".join(classes)}</div>'
         f'<div class="cm-items">{"".join(markers)}</div></details>'
     )
@@ -715,25 +944,32 @@ def leaflet_assets() -> LeafletAssets:
 # --- folium elements ---------------------------------------------------------------------------
 
 _MAP_CSS = f"""
-.leaflet-container {{ background: #ffffff; font: 12px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }}
+.leaflet-container {{ background: #ffffff;
+  font: 12px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }}
 .cm-legend {{ background: rgba(255,255,255,0.93); padding: 4px 8px; border-radius: 4px;
   box-shadow: 0 0 4px rgba(0,0,0,0.3); color: #222; line-height: 1.25;
   max-width: calc(100vw - 40px); box-sizing: border-box; }}
 .cm-legend:empty {{ display: none; }}
 .cm-legend summary {{ cursor: pointer; }}
 .cm-legend .cm-h {{ font-weight: 600; }}
-.cm-legend .cm-items {{ display: flex; flex-wrap: wrap; align-items: center; column-gap: 10px; row-gap: 1px; margin-top: 2px; }}
+.cm-legend .cm-items {{ display: flex; flex-wrap: wrap; align-items: center;
+  column-gap: 10px; row-gap: 1px; margin-top: 2px; }}
 .cm-legend .cm-i {{ display: inline-flex; align-items: center; gap: 3px; white-space: nowrap; }}
-.cm-legend .cm-sw {{ display: inline-block; width: 16px; height: 11px; border: 1px solid #7a7a7a; }}
-.cm-legend .cm-nodata {{ background: repeating-linear-gradient(45deg, {NO_DATA_HATCH} 0 1.5px, {NO_DATA_FILL} 1.5px 4.2px); }}
+.cm-legend .cm-sw {{ display: inline-block; width: 16px; height: 11px;
+  border: 1px solid #7a7a7a; }}
+.cm-legend .cm-nodata {{ background: repeating-linear-gradient(45deg,
+  {NO_DATA_HATCH} 0 1.5px, {NO_DATA_FILL} 1.5px 4.2px); }}
 .cm-legend .cm-n {{ color: #666; }}
 .cm-legend svg {{ flex: none; width: 16px; height: 16px; }}
 .cm-pop table {{ border-collapse: collapse; margin: 4px 0; }}
 .cm-pop th {{ text-align: left; font-weight: 600; padding: 1px 8px 1px 0; vertical-align: top; }}
 .cm-pop td {{ padding: 1px 0; }}
+.cm-pop ul {{ margin: 4px 0; padding-left: 16px; max-height: 220px; overflow-y: auto; }}
 .cm-pop .cm-id {{ color: #666; }}
 .cm-pop .cm-note {{ margin: 2px 0 4px; color: #555; font-style: italic; }}
 .cm-clusters-pane > svg {{ pointer-events: none; }}
+.cm-group {{ background: none; border: none; cursor: pointer; }}
+.cm-group svg {{ display: block; filter: drop-shadow(0 0 1px rgba(0,0,0,0.5)); }}
 .leaflet-bar a.cm-home {{ font-size: 18px; line-height: 30px; }}
 .leaflet-interactive:focus:not(:focus-visible) {{ outline: none; }}
 """
@@ -777,7 +1013,8 @@ _BASE_SCRIPT = """
   var features = payload.r.map(function (r) {
     names[r.c] = r.n;
     return {type: "Feature", properties: {kind: "region", code: r.c},
-            geometry: {type: "MultiPolygon", coordinates: r.g.map(function (p) { return p.map(decodeRing); })}};
+            geometry: {type: "MultiPolygon",
+                       coordinates: r.g.map(function (p) { return p.map(decodeRing); })}};
   });
   var regions = L.geoJson({type: "FeatureCollection", features: features}, {
     className: "cm-region",
@@ -787,10 +1024,13 @@ _BASE_SCRIPT = """
       layer.cmName = names[f.properties.code];
       layer.bindTooltip(layer.cmName, {sticky: true});
       layer.on("mouseover", function () { layer.setStyle(hover); layer.bringToFront(); });
-      layer.on("mouseout", function () { layer.setStyle({color: baseStyle.color, weight: baseStyle.weight}); });
+      layer.on("mouseout", function () {
+        layer.setStyle({color: baseStyle.color, weight: baseStyle.weight});
+      });
     }
   }).addTo(map);
   window.cmRegions = regions;
+  window.cmMap = map;
   var pane = map.createPane("cmClusters");
   pane.style.zIndex = 450;
   pane.classList.add("cm-clusters-pane");
@@ -798,7 +1038,10 @@ _BASE_SCRIPT = """
     _project: function () {
       L.CircleMarker.prototype._project.call(this);
       var o = this.options.offset;
-      if (o && (o[0] || o[1])) { this._point = this._point.add(L.point(o[0], o[1])); this._updateBounds(); }
+      if (o && (o[0] || o[1])) {
+        this._point = this._point.add(L.point(o[0], o[1]));
+        this._updateBounds();
+      }
     }
   });
   var legend = L.control({position: {{ this.legend_position }}});
@@ -853,7 +1096,33 @@ _HATCH_PATTERN = (
 )
 
 
-class RegionLayer(MacroElement):
+class _RawScript(Element):
+    """Rendered JavaScript, inserted as is.
+
+    Branca wraps a macro's output in a new ``Element``, which compiles it as a Jinja
+    template: for a megabyte of marker data that costs more than building the data.
+    """
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._text = text
+
+    def render(self, **kwargs: Any) -> str:
+        return self._text
+
+
+class _ScriptElement(MacroElement):
+    """A macro element whose script goes into the page without a second template pass."""
+
+    def render(self, **kwargs: Any) -> None:
+        figure = self.get_root()
+        script = self._template.module.__dict__["script"]
+        figure.script.add_child(_RawScript(str(script(self, kwargs))), name=self.get_name())
+        for element in self._children.values():
+            element.render(**kwargs)
+
+
+class RegionLayer(_ScriptElement):
     """The base layer: decodes the region payload, draws neutral shapes (class
     ``cm-region``), and sets up what the dynamic layer fills in (legend control, the
     cluster pane, the offset marker class and the hatch pattern for "no data")."""
@@ -897,7 +1166,7 @@ _STYLE_SCRIPT = """
 """
 
 
-class RegionStyle(MacroElement):
+class RegionStyle(_ScriptElement):
     """Colours the base map's regions and fills the legend (part of the dynamic layer)."""
 
     _template = Template(_STYLE_SCRIPT)
@@ -912,38 +1181,223 @@ class RegionStyle(MacroElement):
 _CLUSTER_SCRIPT = """
 {% macro script(this, kwargs) %}
 (function (parent) {
-  var points = {{ this.points }}, mneStyle = {{ this.mne_style }}, plainStyle = {{ this.plain_style }};
-  var group = L.featureGroup();
-  points.forEach(function (q) {
-    var s = q.m ? mneStyle : plainStyle;
-    var marker = new window.CmDot([q.y, q.x], {
-      offset: q.o, radius: s.radius, color: s.color, weight: s.weight,
-      fillColor: q.c, fillOpacity: 1, pane: "cmClusters",
-      className: "cm-cluster" + (q.m ? " cm-mne" : "")
+  var P = {{ this.points }}, K = {{ this.config }};
+  var T = K.text, n = P.id.length, scale = Math.pow(10, P.d);
+  function pick(list, i) { return i >= 0 ? list[i] : T.missing; }
+  function fixed(v, d) { return v === null || v === undefined ? T.missing : v.toFixed(d); }
+  function href(i) { return K.profile + (P.q[i] || P.id[i]); }
+  function lat(i) { return P.y[i] / scale; }
+  function lng(i) { return P.x[i] / scale; }
+  function popup(i) {
+    if (P.p) { return P.p[i]; }
+    var index = fixed(P.i[i], 2);
+    if (P.ip[i] !== undefined) { index += " (" + T.published + " " + fixed(P.ip[i], 1) + ")"; }
+    var rows = [[T.city, pick(P.lk.city, P.c[i])], [T.region, pick(P.lk.regionName, P.r[i])],
+      [T.industry, pick(P.lk.industry, P.g[i])], [T.status, pick(P.lk.status, P.st[i])],
+      [T.index, index], [T.scenario, K.scenarios[P.s[i]]], [T.mne, String(P.m[i])]];
+    var note = P.b[i] === 1 ? T.noteCity : (P.b[i] === 2 ? T.noteRegion : "");
+    return '<div class="cm-pop"><b>' + P.t[i] + '</b> <span class="cm-id">' + P.id[i] +
+      "</span><table>" + rows.map(function (r) {
+        return "<tr><th>" + r[0] + "</th><td>" + r[1] + "</td></tr>";
+      }).join("") + "</table>" + (note ? '<p class="cm-note">' + note + "</p>" : "") +
+      (K.profile === null ? "" :
+        '<a href="' + href(i) + '" target="_blank" rel="noopener">' + T.profile + "</a>") +
+      "</div>";
+  }
+  function dot(i, offset) {
+    var mne = P.m[i] > 0, s = mne ? K.mne : K.plain;
+    var marker = new window.CmDot([lat(i), lng(i)], {
+      offset: offset, radius: s.radius, color: s.color, weight: s.weight,
+      fillColor: K.colours[P.s[i]], fillOpacity: 1, pane: "cmClusters",
+      className: "cm-cluster" + (mne ? " cm-mne" : "")
     });
-    marker.feature = {type: "Feature", properties: {kind: "cluster", id: q.id, region: q.r}};
-    marker.bindTooltip(q.t, {sticky: true});
-    marker.bindPopup(q.p, {maxWidth: 340});
-    group.addLayer(marker);
-  });
-  group.addTo(parent);
+    var region = P.r[i] >= 0 ? P.lk.region[P.r[i]] : null;
+    marker.feature = {type: "Feature", properties: {kind: "cluster", id: P.id[i], region: region}};
+    marker.bindTooltip(P.t[i], {sticky: true});
+    marker.bindPopup(function () { return popup(i); }, {maxWidth: 340});
+    return marker;
+  }
+  var singles = L.featureGroup().addTo(parent);
+  if (n <= K.groupAbove) {
+    for (var i = 0; i < n; i++) { singles.addLayer(dot(i, P.o[i] || [0, 0])); }
+    return;
+  }
+  // Many clusters: combine the markers of each screen cell into one group symbol (a pie of
+  // scenarios, a dark arc for the share with MNE links, the number), redrawn after every
+  // move. Groups sit in a plain layer group, so clicking one zooms in without a rerun.
+  var groups = L.layerGroup().addTo(parent), px = null, py = null;
+  function project(map) {
+    px = new Float64Array(n); py = new Float64Array(n);
+    for (var i = 0; i < n; i++) {
+      var p = map.project([lat(i), lng(i)], 0);
+      px[i] = p.x; py[i] = p.y;
+    }
+  }
+  function short(k) { return k >= 10000 ? Math.round(k / 1000) + "k" : String(k); }
+  function pie(g, total, size) {
+    var c = size / 2, r = c - 3, a = -Math.PI / 2, out = [];
+    function f(v) { return v.toFixed(2); }
+    g.counts.forEach(function (k, s) {
+      if (!k) { return; }
+      if (k === total) {
+        out.push('<circle cx="' + c + '" cy="' + c + '" r="' + r + '" fill="' + K.colours[s] +
+          '"/>');
+        return;
+      }
+      var b = a + 2 * Math.PI * k / total, large = b - a > Math.PI ? 1 : 0;
+      out.push('<path d="M' + c + "," + c + "L" + f(c + r * Math.cos(a)) + "," +
+        f(c + r * Math.sin(a)) + "A" + r + "," + r + " 0 " + large + " 1 " +
+        f(c + r * Math.cos(b)) + "," + f(c + r * Math.sin(b)) + 'Z" fill="' + K.colours[s] + '"/>');
+      a = b;
+    });
+    var R = c - 1.5, len = 2 * Math.PI * R;
+    out.push('<circle cx="' + c + '" cy="' + c + '" r="' + R +
+      '" fill="none" stroke="#ffffff" stroke-width="3"/>');
+    if (g.mne > 0) {
+      out.push('<circle class="cm-group-mne" cx="' + c + '" cy="' + c + '" r="' + R +
+        '" fill="none" stroke="' + K.mne.color + '" stroke-width="3" stroke-dasharray="' +
+        f(len * g.mne / total) + " " + f(len) + '" transform="rotate(-90 ' + c + " " + c + ')"/>');
+    }
+    out.push('<circle cx="' + c + '" cy="' + c + '" r="' + f(r * 0.6) + '" fill="#ffffff"/>');
+    out.push('<text x="' + c + '" y="' + c + '" dy="0.35em" text-anchor="middle" ' +
+      'font-size="10" font-weight="600" fill="#111111">' + short(total) + "</text>");
+    return '<svg width="' + size + '" height="' + size + '" viewBox="0 0 ' + size + " " + size +
+      '" data-count="' + total + '" data-mne="' + g.mne + '">' + out.join("") + "</svg>";
+  }
+  function groupTip(g, total, canZoom) {
+    var parts = [];
+    g.counts.forEach(function (k, s) { if (k) { parts.push(K.scenarios[s] + ": " + k); } });
+    return "<b>" + total + " " + T.clusters + "</b><br>" + parts.join(" · ") + "<br>" + g.mne +
+      " " + T.withMne + "<br><i>" + (canZoom ? T.zoomIn : T.showList) + "</i>";
+  }
+  function listHtml(g) {
+    var shown = g.members.slice(0, K.listMax), rest = g.members.length - shown.length;
+    return '<div class="cm-pop"><b>' + g.members.length + " " + T.clusters + "</b><ul>" +
+      shown.map(function (i) {
+        var name = K.profile === null ? P.t[i] :
+          '<a href="' + href(i) + '" target="_blank" rel="noopener">' + P.t[i] + "</a>";
+        return "<li>" + name + " (" + K.scenarios[P.s[i]] +
+          (P.m[i] > 0 ? ", " + T.mne + ": " + P.m[i] : "") + ")</li>";
+      }).join("") + "</ul>" + (rest > 0 ? T.more.replace("{n}", rest) : "") + "</div>";
+  }
+  function groupMarker(map, g, z) {
+    var total = g.members.length, size = Math.min(40, Math.round(24 + 6 * Math.log10(total)));
+    var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    g.members.forEach(function (i) {
+      x0 = Math.min(x0, px[i]); x1 = Math.max(x1, px[i]);
+      y0 = Math.min(y0, py[i]); y1 = Math.max(y1, py[i]);
+    });
+    var canZoom = (x1 > x0 || y1 > y0) && z < map.getMaxZoom();
+    var marker = L.marker(map.unproject([g.sx / total, g.sy / total], z), {
+      pane: "cmClusters",
+      icon: L.divIcon({html: pie(g, total, size), className: "cm-group", iconSize: [size, size]})
+    });
+    marker.bindTooltip(groupTip(g, total, canZoom), {direction: "top"});
+    marker.on("click", function () {
+      if (canZoom) {
+        var box = L.latLngBounds(map.unproject([x0, y0], 0), map.unproject([x1, y1], 0));
+        var zoom = Math.min(map.getMaxZoom(), Math.max(z + 1, map.getBoundsZoom(box.pad(0.2))));
+        map.setView(box.getCenter(), zoom);
+      } else {
+        marker.bindPopup(listHtml(g), {maxWidth: 340}).openPopup();
+      }
+    });
+    return marker;
+  }
+  function draw() {
+    var map = parent._map;
+    if (!map) { return; }
+    if (!px) { project(map); }
+    var z = map.getZoom(), f = Math.pow(2, z), cell = K.cellPx, view = map.getPixelBounds();
+    var x0 = view.min.x - cell, y0 = view.min.y - cell;
+    var x1 = view.max.x + cell, y1 = view.max.y + cell;
+    var cells = new Map();
+    for (var i = 0; i < n; i++) {
+      var x = px[i] * f, y = py[i] * f;
+      if (x < x0 || x > x1 || y < y0 || y > y1) { continue; }
+      var key = Math.floor(x / cell) + ":" + Math.floor(y / cell), g = cells.get(key);
+      if (!g) {
+        g = {members: [], sx: 0, sy: 0, mne: 0, counts: K.colours.map(function () { return 0; })};
+        cells.set(key, g);
+      }
+      g.members.push(i); g.sx += x; g.sy += y; g.counts[P.s[i]] += 1;
+      if (P.m[i] > 0) { g.mne += 1; }
+    }
+    singles.clearLayers();
+    groups.clearLayers();
+    cells.forEach(function (g) {
+      if (g.members.length === 1) { singles.addLayer(dot(g.members[0], [0, 0])); }
+      else { groups.addLayer(groupMarker(map, g, z)); }
+    });
+  }
+  function start() {
+    var map = parent._map;
+    if (!map) { return; }
+    map.on("moveend", draw);
+    parent.once("remove", function () { map.off("moveend", draw); });
+    setTimeout(draw, 0);
+  }
+  if (parent._map) { start(); } else { parent.once("add", start); }
 })({{ this._parent.get_name() }});
 {% endmacro %}
 """
 
+POPUP_TEXT: dict[str, str] = {
+    "city": "City",
+    "region": "Region",
+    "industry": "Industry group",
+    "status": "Status",
+    "index": "Internationalisation index",
+    "published": "published",
+    "scenario": "Scenario",
+    "mne": "MNE links",
+    "profile": "Cluster profile",
+    "missing": "not reported",
+    "noteCity": "Drawn at the city.",
+    "noteRegion": "Drawn at a point inside the region: the source does not report the city.",
+    "clusters": "clusters",
+    "withMne": "with MNE links",
+    "zoomIn": "Click to zoom in.",
+    "showList": "Click for the list.",
+    "more": "and {n} more",
+}
+"""Every text of marker tooltips and popups (English literals in one place; the browser
+fills them in, HTML-escaped)."""
 
-class ClusterLayer(MacroElement):
-    """Cluster markers (class ``cm-cluster``, plus ``cm-mne`` with MNE links), drawn on
-    their own pane above the regions, spread around shared points by pixel offsets."""
+GROUP_LIST_MAX = 25
+"""A group that cannot be split by zooming lists at most this many clusters in its popup."""
+
+
+class ClusterLayer(_ScriptElement):
+    """Cluster markers from a ``cluster_payload``, on their own pane above the regions.
+
+    Up to ``GROUP_ABOVE`` clusters: one marker each (class ``cm-cluster``, plus ``cm-mne``
+    with MNE links), spread around shared points by pixel offsets. Above: markers in the
+    same ``GROUP_CELL_PX`` screen cell are drawn as one group symbol (class ``cm-group``)
+    whose pie shows the scenarios, whose dark arc shows the share with MNE links and whose
+    number counts the clusters; only cells in view are drawn, so the map stays light at any
+    size. Tooltips and popups are built in the browser from the payload.
+    """
 
     _template = Template(_CLUSTER_SCRIPT)
 
-    def __init__(self, points: Sequence[Mapping[str, Any]]) -> None:
+    def __init__(self, points: Mapping[str, Any], profile_links: bool = True) -> None:
         super().__init__()
         self._name = "ClusterLayer"
-        self.points = compact_json(list(points))
-        self.mne_style = compact_json(MARKER_STYLE["mne"])
-        self.plain_style = compact_json(MARKER_STYLE["plain"])
+        self.points = compact_json(dict(points))
+        self.config = compact_json(
+            {
+                "colours": list(SCENARIO_COLOURS.values()),
+                "scenarios": [html.escape(s) for s in SCENARIO_COLOURS],
+                "mne": MARKER_STYLE["mne"],
+                "plain": MARKER_STYLE["plain"],
+                "text": {k: html.escape(v) for k, v in POPUP_TEXT.items()},
+                "profile": PROFILE_URL.split("{id}")[0] if profile_links else None,
+                "groupAbove": GROUP_ABOVE,
+                "cellPx": GROUP_CELL_PX,
+                "listMax": GROUP_LIST_MAX,
+            }
+        )
 
 
 # --- maps ---------------------------------------------------------------------------------------
@@ -985,14 +1439,22 @@ def base_map(payload: RegionPayload, assets: LeafletAssets) -> folium.Map:
 def dynamic_layer(
     styles: Mapping[str, Sequence[str | None]],
     legend: str,
-    points: Sequence[Mapping[str, Any]],
+    points: Mapping[str, Any] | Sequence[Mapping[str, Any]],
+    profile_links: bool = True,
 ) -> folium.FeatureGroup:
     """What changes with the measure and the filters: region colours and tooltips, the
     legend's content and the cluster markers, as one feature group for
-    ``st_folium(feature_group_to_add=...)``."""
+    ``st_folium(feature_group_to_add=...)``.
+
+    ``points`` is a ``cluster_points`` payload, or ``cluster_payload`` records (converted
+    with ``points_from_records``, their popups kept). ``profile_links=False`` leaves the
+    links to cluster profiles out of the popups (a standalone export has no app to open).
+    """
+    if not isinstance(points, Mapping):
+        points = points_from_records(points)
     group = folium.FeatureGroup(name="clusters", control=False)
     RegionStyle(styles, legend).add_to(group)
-    ClusterLayer(points).add_to(group)
+    ClusterLayer(points, profile_links).add_to(group)
     return group
 
 
@@ -1041,25 +1503,55 @@ def external_urls(texts: Iterable[str]) -> list[str]:
 
 def scenario_counts(clusters: pd.DataFrame) -> dict[str, int]:
     """How many of ``clusters`` have each scenario (missing = "not assessed")."""
-    values = clusters["scenario"].fillna("not assessed")
-    return {s: int((values == s).sum()) for s in SCENARIO_COLOURS}
+    counts = clusters["scenario"].fillna("not assessed").value_counts()
+    return {s: int(counts.get(s, 0)) for s in SCENARIO_COLOURS}
+
+
+def view_layer(
+    data: RegionData,
+    view: MapView = MapView(),  # noqa: B008 - frozen dataclass, safe as a default
+    flt: filters.ClusterFilter = filters.ClusterFilter(),  # noqa: B008 - frozen
+    table: pd.DataFrame | None = None,
+    shown: pd.DataFrame | None = None,
+) -> folium.FeatureGroup:
+    """The dynamic layer of a view: what a filter, measure or class change re-renders.
+
+    Filters the clusters (``geo.filters.apply_filter``; ``shown`` when the caller has
+    already done it), classifies the measure over all regions, and builds the region
+    colours, the legend and the markers (grouped above ``GROUP_ABOVE`` clusters).
+    ``table`` is ``geo.measures.measure_table(data)`` when the caller has it cached;
+    otherwise only the chosen measure is computed.
+    """
+    if shown is None:
+        shown = filters.apply_filter(data.clusters, data.regions, flt)
+    values = table[view.measure] if table is not None else compute_measure(view.measure, data)
+    classification = classify(values, view.scheme, view.k)
+    styles = region_styles(values, classification, data.regions, view.measure)
+    points = cluster_points(shown, data.regions, view.projection)
+    grouped = point_count(points) > GROUP_ABOVE
+    legend = legend_html(view.measure, classification, scenario_counts(shown), grouped)
+    return dynamic_layer(styles, legend, points)
 
 
 def build_map_html(
-    regions: gpd.GeoDataFrame,
-    clusters: pd.DataFrame,
-    values: pd.Series,
+    data: RegionData,
     view: MapView = MapView(),  # noqa: B008 - frozen dataclass, safe as a default
+    flt: filters.ClusterFilter = filters.ClusterFilter(),  # noqa: B008 - frozen
+    payload: RegionPayload | None = None,
+    assets: LeafletAssets | None = None,
+    table: pd.DataFrame | None = None,
 ) -> str:
-    """The default-style map as a standalone HTML page, in one call (screenshots, CLI)."""
-    payload = region_payload(regions, view.projection)
-    classification = classify(values, view.scheme, view.k)
-    styles = region_styles(values, classification, regions, view.measure)
-    legend = legend_html(view.measure, classification, scenario_counts(clusters))
-    points = cluster_payload(clusters, regions, view.projection)
-    return standalone_html(
-        base_map(payload, leaflet_assets()), dynamic_layer(styles, legend, points)
-    )
+    """The map of a view as one standalone HTML page (benchmarks, screenshots, CLI).
+
+    ``data`` is a ``geo.dataset.Dataset`` or anything with its ``regions``, ``clusters``,
+    ``mne_links`` and ``indicators``. Without ``payload``/``assets``/``table`` everything
+    is computed (a cold build); with them, only what a page rerun recomputes (the warm
+    build: the map page caches exactly these three).
+    """
+    if payload is None:
+        payload = region_payload(data.regions, view.projection)
+    base = base_map(payload, assets if assets is not None else leaflet_assets())
+    return standalone_html(base, view_layer(data, view, flt, table))
 
 
 SCHEME_CHOICES: tuple[str, ...] = tuple(SCHEMES)

@@ -205,6 +205,21 @@ def rank_of(values: pd.Series, code: str) -> Rank | None:
     return Rank(int(ranks[code]), int(len(present)), tied)
 
 
+def ranks(values: pd.Series) -> dict[str, Rank]:
+    """``rank_of`` for every region with data at once (one ranking, not one per region):
+    the region panel and the map's tooltips need all of them on every rerun."""
+    present = values.dropna()
+    if present.empty:
+        return {}
+    order = present.rank(ascending=False, method="min").astype(int)
+    tied = present.map(present.value_counts())
+    of = int(len(present))
+    return {
+        str(code): Rank(int(r), of, int(t))
+        for code, r, t in zip(present.index, order.to_numpy(), tied.to_numpy(), strict=True)
+    }
+
+
 def format_value(value: float | None, key: str) -> str:
     """A measure value printed with the measure's decimals; "no data" for NaN."""
     if value is None or (isinstance(value, float) and np.isnan(value)) or pd.isna(value):

@@ -5,19 +5,24 @@ region panel), mirrors it in the widgets, calls ``geo`` and renders. What is exp
 does not depend on the filters (projected region payload, measures, Leaflet) is cached;
 the base map is the same on every rerun, so ``st_folium`` keeps it and only swaps the
 small dynamic layer (colours, legend, markers).
+
+Navigating between pages clears the URL: arriving from another page, a URL without filter
+parameters takes the filter last set in the session (the registry shares it), and one
+without view parameters the map's last view, so a filter holds from page to page.
 """
 
 from __future__ import annotations
 
-import html
+from urllib.parse import quote
 
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import filters, maps, measures
+from geo import filters, maps, measures, views
 from geo.palette import SCENARIO_LABELS
-from pages.common import dataset
+from pages.common import dataset, dataset_key
+from pages.export_panel import render_export_panel
 
 MAP_HEIGHT = 600
 PANEL_PARAM = "panel"
@@ -25,13 +30,81 @@ FILTER_KEYS = {facet.field: f"map_filter_{facet.field}" for facet in filters.FAC
 MNE_KEY = "map_filter_mne"
 VIEW_KEYS = {"measure": "map_measure", "scheme": "map_scheme", "k": "map_k", "tiles": "map_tiles"}
 URL_KEYS = (*filters.QUERY_KEYS, *maps.VIEW_QUERY_KEYS, PANEL_PARAM)
+WIDGET_KEYS = (*FILTER_KEYS.values(), MNE_KEY, *VIEW_KEYS.values())
+SHARED_FILTER_KEY = "cluster_filter"  # the filter last set on a page; the registry shares it
+MAP_URL_KEY = "map_url"  # this page's last canonical URL parameters (the registry reads it)
+
+TEXT: dict[str, str] = {
+    "title": "Cluster Map of Russia",
+    "filters": "Filters",
+    "reset": "Reset filters",
+    "all": "All",
+    "mne": "MNE presence",
+    "map": "Map",
+    "tiles": "Basemap tiles (needs network)",
+    "tiles_help": (
+        "Web Mercator with OpenStreetMap tiles. Off: Albers conic projection, fully offline."
+    ),
+    "measure": "Region measure",
+    "scheme": "Classification",
+    "classes": "Classes",
+    "ignored": "Ignored in the URL: {items}",
+    "shown": "**{count}** shown{note}",
+    "unlocated": " ({n} without a location, not drawn)",
+    "mercator": "Web Mercator, OpenStreetMap tiles.",
+    "albers": "Albers equal-area conic projection.",
+    "caption": "{count} shown{note}. Click a region for its panel, a marker for the cluster's "
+    "facts; with many clusters, nearby markers are grouped: click a group to zoom in. ",
+    "close": "Close",
+    "disputed": " · disputed territory",
+    "facts": "{type} · {district} federal district · {code}",
+    "no_data": "no data",
+    "rank": "rank {rank} of {of} regions with data",
+    "export_region": "Export this region (map and data)",
+    "export_view": "Export this view (map and data)",
+    "tied": ", tied with {n} other",
+    "tied_plural": ", tied with {n} others",
+    "col_measure": "Measure",
+    "col_value": "Value",
+    "col_rank": "Rank",
+    "col_source": "Source",
+    "no_clusters": "No cluster of the registry is declared in this region.",
+    "clusters_in": "**Clusters in the region ({n})**",
+    "col_profile": "Profile",
+    "col_cluster": "Cluster",
+    "col_city": "City",
+    "col_status": "Status",
+    "col_scenario": "Scenario",
+    "col_mne": "MNE links",
+    "col_index": "Index",
+    "col_on_map": "On the map",
+    "on_map_help": "Passes the current filters",
+    "not_assessed": "not assessed",
+    "how_to": "How to read this map",
+    "how_to_body": (
+        "- **Regions** are coloured by the measure chosen above, in classes of the chosen "
+        "scheme (mapclassify); hatched grey means *no data*, which is never the lowest "
+        "class. Indicators of the regional table exist for 19 regions only.\n"
+        "- **Markers** are clusters: the fill is the scenario, a thick dark ring means the "
+        "cluster has links to multinational enterprises (MNEs). Clusters sharing a point "
+        "are spread on a small ring around it; a popup says when a cluster is drawn at a "
+        "point of its region because the source does not report its city.\n"
+        "- With more than {group_above} clusters, nearby markers are **grouped**: the pie "
+        "shows their scenarios, the dark arc the share with MNE links, the number how "
+        "many clusters; click a group to zoom in.\n"
+        "- The view (filters, measure, classes, open region) is in the page URL: copy it "
+        "to share exactly this map."
+    ),
+}
+# Every user-facing text of the page: English literals in one place, for translation. (A
+# comment, not a docstring: Streamlit's "magic" would print a bare string on the page.)
 
 
 # --- cached inputs (pure functions of the shipped data) ----------------------------------------
 
 
 @st.cache_data(show_spinner=False)
-def region_payload(projection: str) -> maps.RegionPayload:
+def region_payload(projection: str, key: tuple) -> maps.RegionPayload:
     """Projected, rounded, encoded region shapes (about 50 KB), once per projection."""
     return maps.region_payload(dataset().regions, projection)  # type: ignore[arg-type]
 
@@ -43,13 +116,13 @@ def leaflet_assets() -> maps.LeafletAssets:
 
 
 @st.cache_data(show_spinner=False)
-def measure_table() -> pd.DataFrame:
-    """Every measure for every region."""
+def measure_table(key: tuple) -> pd.DataFrame:
+    """Every measure for every region (``key``: the dataset, so caches never mix)."""
     return measures.measure_table(dataset())
 
 
 @st.cache_data(show_spinner=False)
-def filter_options() -> dict[str, dict[str, int]]:
+def filter_options(key: tuple) -> dict[str, dict[str, int]]:
     """Selectable values of every facet, with cluster counts."""
     data = dataset()
     return filters.filter_options(data.clusters, data.regions)
@@ -76,10 +149,27 @@ def state_params(flt: filters.ClusterFilter, view: maps.MapView, panel: str | No
     return params
 
 
-def push_url_to_widgets(params: dict[str, list[str]], region_codes: set[str]) -> list[str]:
-    """Put the URL's state into the widgets; returns what it had to ignore."""
-    flt, dropped = filters.sanitise(filters.from_query_params(params), filter_options())
-    view = maps.view_from_query_params(params)
+def push_url_to_widgets(
+    params: dict[str, list[str]], region_codes: set[str], arriving: bool
+) -> list[str]:
+    """Put the URL's state into the widgets; returns what it had to ignore.
+
+    ``arriving``: the page was just opened from another page, whose navigation cleared the
+    URL. Then a URL without filter parameters takes the filter last set in this session
+    (on the registry, say: the pages share it under ``SHARED_FILTER_KEY``), and one without
+    view parameters the map's own last view.
+    """
+    if arriving and not any(k in params for k in filters.QUERY_KEYS):
+        shared = st.session_state.get(SHARED_FILTER_KEY)
+        flt = shared if isinstance(shared, filters.ClusterFilter) else filters.ClusterFilter()
+    else:
+        flt = filters.from_query_params(params)
+    flt, dropped = filters.sanitise(flt, filter_options(data_key))
+    last_view = st.session_state.get(MAP_URL_KEY) or {}
+    if arriving and not any(k in params for k in maps.VIEW_QUERY_KEYS):
+        view = maps.view_from_query_params(last_view)
+    else:
+        view = maps.view_from_query_params(params)
     for facet in filters.FACETS:
         st.session_state[FILTER_KEYS[facet.field]] = list(flt.selected(facet.field))
     st.session_state[MNE_KEY] = flt.mne
@@ -106,22 +196,24 @@ def close_panel() -> None:
 data = dataset()
 regions = data.regions
 region_names = dict(zip(regions["code"], regions["name_en"], strict=True))
-options = filter_options()
-table = measure_table()
+data_key = dataset_key()
+options = filter_options(data_key)
+table = measure_table(data_key)
 
 current = url_params()
-if st.session_state.get("map_url") != current:  # first visit, or a URL opened/edited by hand
-    ignored = push_url_to_widgets(current, set(region_names))
+arriving = any(key not in st.session_state for key in WIDGET_KEYS)  # from another page
+if arriving or st.session_state.get(MAP_URL_KEY) != current:  # or a URL opened by hand
+    ignored = push_url_to_widgets(current, set(region_names), arriving)
     if ignored:
-        st.toast("Ignored in the URL: " + "; ".join(ignored))
+        st.toast(TEXT["ignored"].format(items="; ".join(ignored)))
 
-st.title("Cluster Map of Russia")
+st.title(TEXT["title"])
 
 # Sidebar: filters.
 sidebar = st.sidebar
-sidebar.header("Filters")
+sidebar.header(TEXT["filters"])
 count_slot = sidebar.empty()
-sidebar.button("Reset filters", on_click=reset_filters, use_container_width=True)
+sidebar.button(TEXT["reset"], on_click=reset_filters, width="stretch")
 for facet in filters.FACETS:
     counts = options[facet.field]
     if facet.field == "region":
@@ -134,42 +226,44 @@ for facet in filters.FACETS:
             return f"{v} ({c.get(v, 0)})"
 
     sidebar.multiselect(
-        facet.label, list(counts), format_func=label, key=FILTER_KEYS[facet.field], placeholder="All"
+        facet.label,
+        list(counts),
+        format_func=label,
+        key=FILTER_KEYS[facet.field],
+        placeholder=TEXT["all"],
     )
 sidebar.radio(
-    "MNE presence",
+    TEXT["mne"],
     filters.MNE_CHOICES,
     format_func=filters.MNE_LABELS.get,
     key=MNE_KEY,
     horizontal=True,
 )
-sidebar.header("Map")
-sidebar.checkbox(
-    "Basemap tiles (needs network)",
-    key=VIEW_KEYS["tiles"],
-    help="Web Mercator with OpenStreetMap tiles. Off: Albers conic projection, fully offline.",
-)
+sidebar.header(TEXT["map"])
+sidebar.checkbox(TEXT["tiles"], key=VIEW_KEYS["tiles"], help=TEXT["tiles_help"])
 
 # Main area: what the choropleth shows.
 measure_keys = [m.key for m in measures.available_measures()]
 c1, c2, c3 = st.columns([3, 1.4, 1])
 c1.selectbox(
-    "Region measure",
+    TEXT["measure"],
     measure_keys,
     format_func=lambda k: measures.measure(k).label,
     key=VIEW_KEYS["measure"],
 )
 c2.selectbox(
-    "Classification", list(maps.SCHEMES), format_func=maps.SCHEMES.get, key=VIEW_KEYS["scheme"]
+    TEXT["scheme"], list(maps.SCHEMES), format_func=maps.SCHEMES.get, key=VIEW_KEYS["scheme"]
 )
 c3.select_slider(
-    "Classes", list(range(maps.MIN_CLASSES, maps.MAX_CLASSES + 1)), key=VIEW_KEYS["k"]
+    TEXT["classes"], list(range(maps.MIN_CLASSES, maps.MAX_CLASSES + 1)), key=VIEW_KEYS["k"]
 )
 
 flt = filters.ClusterFilter(
     **{field: tuple(st.session_state[key]) for field, key in FILTER_KEYS.items()},
     mne=st.session_state[MNE_KEY],
 )
+if st.session_state.get(SHARED_FILTER_KEY) != flt:
+    st.session_state[SHARED_FILTER_KEY] = flt  # the registry shows the same clusters
 view = maps.MapView(
     measure=st.session_state[VIEW_KEYS["measure"]],
     scheme=st.session_state[VIEW_KEYS["scheme"]],
@@ -181,24 +275,15 @@ view = maps.MapView(
 shown = filters.apply_filter(data.clusters, regions, flt)
 unlocated = int((shown["lat"].isna() | shown["lon"].isna()).sum())
 count = filters.count_text(len(shown), len(data.clusters))
-note = f" ({unlocated} without a location, not drawn)" if unlocated else ""
-count_slot.markdown(f"**{count}** shown{note}")
+note = TEXT["unlocated"].format(n=unlocated) if unlocated else ""
+count_slot.markdown(TEXT["shown"].format(count=count, note=note))
 
 values = table[view.measure]
-classification = maps.classify(values, view.scheme, view.k)
-styles = maps.region_styles(values, classification, regions, view.measure)
-legend = maps.legend_html(view.measure, classification, maps.scenario_counts(shown))
-points = maps.cluster_payload(shown, regions, view.projection)
-base = maps.base_map(region_payload(view.projection), leaflet_assets())
-layer = maps.dynamic_layer(styles, legend, points)
+base = maps.base_map(region_payload(view.projection, data_key), leaflet_assets())
+layer = maps.view_layer(data, view, flt, table, shown=shown)
 
-projection_note = (
-    "Web Mercator, OpenStreetMap tiles." if view.tiles else "Albers equal-area conic projection."
-)
-st.caption(
-    f"{count} shown{note}. Click a region for its panel, a marker for the cluster's facts. "
-    + projection_note
-)
+projection_note = TEXT["mercator"] if view.tiles else TEXT["albers"]
+st.caption(TEXT["caption"].format(count=count, note=note) + projection_note)
 returned = st_folium(
     base,
     key="cluster_map",
@@ -223,8 +308,13 @@ panel = st.session_state.get("map_panel")
 # Mirror the state in the URL, so the view can be bookmarked and shared.
 new_params = state_params(flt, view, panel)
 if new_params != current:
-    st.query_params.from_dict(new_params)
-st.session_state["map_url"] = new_params
+    # Only this page's keys: the dataset and language parameters of other modules stay.
+    for key in URL_KEYS:
+        if key in new_params:
+            st.query_params[key] = new_params[key]
+        elif key in st.query_params:
+            del st.query_params[key]
+st.session_state[MAP_URL_KEY] = new_params
 
 
 def render_panel(code: str) -> None:
@@ -232,20 +322,23 @@ def render_panel(code: str) -> None:
     row = regions.loc[regions["code"] == code].iloc[0]
     head, close = st.columns([6, 1])
     head.subheader(f"{row['name_en']} · {row['name_ru']}")
-    close.button("Close", on_click=close_panel, key="map_close_panel")
-    facts = f"{str(row['type']).capitalize()} · {row['federal_district']} federal district · {code}"
+    close.button(TEXT["close"], on_click=close_panel, key="map_close_panel")
+    facts = TEXT["facts"].format(
+        type=str(row["type"]).capitalize(), district=row["federal_district"], code=code
+    )
     if bool(row.get("disputed")):
-        facts += " · disputed territory"
+        facts += TEXT["disputed"]
     st.caption(facts)
 
     chosen = measures.measure(view.measure)
     rank = measures.rank_of(values, code)
     value = measures.format_value(values.get(code), view.measure)
-    rank_text = "no data"
+    rank_text = TEXT["no_data"]
     if rank:
-        rank_text = f"rank {rank.rank} of {rank.of} regions with data"
+        rank_text = TEXT["rank"].format(rank=rank.rank, of=rank.of)
         if rank.tied > 1:
-            rank_text += f", tied with {rank.tied - 1} other{'s' if rank.tied > 2 else ''}"
+            tied = TEXT["tied_plural"] if rank.tied > 2 else TEXT["tied"]
+            rank_text += tied.format(n=rank.tied - 1)
     m1, m2 = st.columns([2, 3])
     m1.metric(chosen.label, value, help=chosen.description)
     m2.markdown(f"**{rank_text.capitalize()}**")
@@ -255,41 +348,48 @@ def render_panel(code: str) -> None:
         r = measures.rank_of(table[m.key], code)
         rows.append(
             {
-                "Measure": m.label,
-                "Value": measures.format_value(table.at[code, m.key], m.key),
-                "Rank": str(r) if r else "—",
-                "Source": m.family,
+                TEXT["col_measure"]: m.label,
+                TEXT["col_value"]: measures.format_value(table.at[code, m.key], m.key),
+                TEXT["col_rank"]: str(r) if r else "—",
+                TEXT["col_source"]: m.family,
             }
         )
-    st.dataframe(pd.DataFrame(rows), hide_index=True, use_container_width=True)
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+
+    with st.expander(TEXT["export_region"]):
+        render_export_panel(
+            data, views.view_from_map(flt, view, territory=code), key="region_export"
+        )
 
     in_region = data.clusters.loc[data.clusters["region_code"] == code].sort_values("id")
     if in_region.empty:
-        st.info("No cluster of the registry is declared in this region.")
+        st.info(TEXT["no_clusters"])
         return
     listing = pd.DataFrame(
         {
-            "Profile": [maps.PROFILE_URL.format(id=i) for i in in_region["id"]],
-            "Cluster": [maps.cluster_name(r) for r in in_region.to_dict("records")],
-            "City": in_region["city"].fillna(filters.NOT_REPORTED),
-            "Status": in_region["status"].fillna(filters.NOT_REPORTED),
-            "Scenario": in_region["scenario"].fillna("not assessed"),
-            "MNE links": in_region["mne_count"],
-            "Index": in_region["cluster_index"].round(2),
-            "On the map": in_region["id"].isin(shown["id"]),
+            TEXT["col_profile"]: [
+                maps.PROFILE_URL.format(id=quote(str(i), safe="")) for i in in_region["id"]
+            ],
+            TEXT["col_cluster"]: [maps.cluster_name(r) for r in in_region.to_dict("records")],
+            TEXT["col_city"]: in_region["city"].fillna(filters.NOT_REPORTED),
+            TEXT["col_status"]: in_region["status"].fillna(filters.NOT_REPORTED),
+            TEXT["col_scenario"]: in_region["scenario"].fillna(TEXT["not_assessed"]),
+            TEXT["col_mne"]: in_region["mne_count"],
+            TEXT["col_index"]: in_region["cluster_index"].round(2),
+            TEXT["col_on_map"]: in_region["id"].isin(shown["id"]),
         }
     )
-    st.markdown(f"**Clusters in the region ({len(in_region)})**")
+    st.markdown(TEXT["clusters_in"].format(n=len(in_region)))
     st.dataframe(
         listing,
         hide_index=True,
-        use_container_width=True,
+        width="stretch",
         column_config={
-            "Profile": st.column_config.LinkColumn(
-                "Profile", display_text=r"/cluster\?id=(.*)"
+            TEXT["col_profile"]: st.column_config.LinkColumn(
+                TEXT["col_profile"], display_text=r"/cluster\?id=(.*)"
             ),
-            "On the map": st.column_config.CheckboxColumn(
-                "On the map", help="Passes the current filters"
+            TEXT["col_on_map"]: st.column_config.CheckboxColumn(
+                TEXT["col_on_map"], help=TEXT["on_map_help"]
             ),
         },
     )
@@ -299,18 +399,9 @@ if panel:
     with st.container(border=True):
         render_panel(panel)
 
-with st.expander("How to read this map"):
-    st.markdown(
-        "- **Regions** are coloured by the measure chosen above, in classes of the chosen "
-        "scheme (mapclassify); hatched grey means *no data*, which is never the lowest "
-        "class. Indicators of the regional table exist for 19 regions only.\n"
-        "- **Markers** are clusters: the fill is the scenario, a thick dark ring means the "
-        "cluster has links to multinational enterprises (MNEs). Clusters sharing a point "
-        "are spread on a small ring around it; a popup says when a cluster is drawn at a "
-        "point of its region because the source does not report its city.\n"
-        "- The view (filters, measure, classes, open region) is in the page URL: copy it "
-        "to share exactly this map."
-    )
-    st.markdown(
-        "\n".join(f"- **{html.escape(k)}**: {html.escape(v)}" for k, v in SCENARIO_LABELS.items())
-    )
+with st.expander(TEXT["export_view"]):
+    render_export_panel(data, views.view_from_map(flt, view), choose_territory=True)
+
+with st.expander(TEXT["how_to"]):
+    st.markdown(TEXT["how_to_body"].format(group_above=maps.GROUP_ABOVE))
+    st.markdown("\n".join(f"- **{k}**: {v}" for k, v in SCENARIO_LABELS.items()))

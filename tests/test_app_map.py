@@ -30,11 +30,20 @@ def data():
 
 def run_app(query: dict[str, str | list[str]] | None = None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["lang"] = "en"
     for key, value in (query or {}).items():
         at.query_params[key] = value
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     return at
+
+
+MAP_KEYS = {*filters.QUERY_KEYS, *maps.VIEW_QUERY_KEYS, "panel"}
+
+
+def map_params(at: AppTest) -> dict:
+    """The map's own URL parameters (the language and dataset switches add theirs)."""
+    return {k: v for k, v in at.query_params.items() if k in MAP_KEYS}
 
 
 def map_args(at: AppTest) -> dict:
@@ -45,9 +54,9 @@ def map_args(at: AppTest) -> dict:
 
 def marker_ids(args: dict) -> list[str]:
     """Cluster ids of the markers in the dynamic layer."""
-    match = re.search(r"var points = (\[.*?\]), mneStyle", args["feature_group"], re.S)
+    match = re.search(r"var P = (\{.*?\}), K = ", args["feature_group"], re.S)
     assert match, "the dynamic layer holds the markers"
-    return [p["id"] for p in json.loads(match.group(1))]
+    return json.loads(match.group(1))["id"]
 
 
 def expected_ids(data, params: dict[str, list[str]] | None = None) -> list[str]:
@@ -68,7 +77,7 @@ def test_default_view_runs_and_loads_nothing_from_outside(data):
     assert "L.CRS.Simple" in args["script"]
     assert len(args["js_links"]) == 1, "Leaflet only: no jQuery, Bootstrap or d3"
     assert marker_ids(args) == expected_ids(data)
-    assert at.query_params == {}, "the default view keeps a plain URL"
+    assert map_params(at) == {}, "the default view keeps a plain URL"
 
 
 def test_url_filters_change_the_markers_but_not_the_base_map(data):
@@ -89,7 +98,7 @@ def test_several_url_filters_combine_and_round_trip(data):
     args = map_args(at)
     assert marker_ids(args) == expected_ids(data, query)
     assert at.sidebar.multiselect(key="map_filter_federal_district").value == ["Central", "Volga"]
-    assert at.query_params == query
+    assert map_params(at) == query
 
 
 def test_a_sidebar_widget_changes_the_markers_and_the_url(data):
@@ -98,7 +107,7 @@ def test_a_sidebar_widget_changes_the_markers_and_the_url(data):
     assert not at.exception
     params = {"status": [filters.NOT_REPORTED]}
     assert marker_ids(map_args(at)) == expected_ids(data, params)
-    assert at.query_params == {"status": filters.NOT_REPORTED}
+    assert map_params(at) == {"status": filters.NOT_REPORTED}
 
 
 def test_reset_restores_every_cluster(data):
@@ -106,7 +115,7 @@ def test_reset_restores_every_cluster(data):
     at.sidebar.button[0].click().run()
     assert not at.exception
     assert marker_ids(map_args(at)) == expected_ids(data)
-    assert at.query_params == {}
+    assert map_params(at) == {}
 
 
 def test_measure_and_classification_come_from_the_url_and_keep_the_base_map():
@@ -119,7 +128,7 @@ def test_measure_and_classification_come_from_the_url_and_keep_the_base_map():
     label = measures.measure("cluster_count").label
     assert json.dumps(label)[1:-1] in args["feature_group"]
     assert args["script"] == base["script"], "the measure only restyles the regions"
-    assert at.query_params == {"measure": "cluster_count", "scheme": "natural_breaks", "k": "4"}
+    assert map_params(at) == {"measure": "cluster_count", "scheme": "natural_breaks", "k": "4"}
 
 
 def test_bad_url_values_fall_back_to_defaults():
@@ -127,7 +136,7 @@ def test_bad_url_values_fall_back_to_defaults():
     assert at.selectbox(key="map_measure").value == measures.DEFAULT_MEASURE
     assert at.select_slider(key="map_k").value == maps.DEFAULT_CLASSES
     assert at.sidebar.multiselect(key="map_filter_status").value == []
-    assert at.query_params == {}
+    assert map_params(at) == {}
 
 
 def test_region_panel_opens_from_the_url():
@@ -135,7 +144,7 @@ def test_region_panel_opens_from_the_url():
     headers = [h.value for h in at.subheader]
     assert any("Moscow Oblast" in h for h in headers)
     assert any("Rank" in m.value for m in at.markdown)
-    assert at.query_params == {"panel": "RU-MOS"}
+    assert map_params(at) == {"panel": "RU-MOS"}
 
 
 def test_basemap_tiles_are_opt_in():
@@ -145,3 +154,44 @@ def test_basemap_tiles_are_opt_in():
     assert "tile.openstreetmap.org" in args["script"]
     # Only the tiles the user asked for are remote; Leaflet itself stays local.
     assert maps.external_urls(args["js_links"] + args["css_links"]) == []
+
+
+def test_filter_and_view_hold_when_coming_back_from_another_page(data):
+    at = run_app({"status": filters.NOT_REPORTED, "measure": "cluster_count"})
+    at.switch_page("pages/data.py").run()
+    for key in list(at.query_params):  # navigation clears the URL
+        del at.query_params[key]
+    at.switch_page("pages/map.py").run()
+    assert not at.exception
+    params = {"status": [filters.NOT_REPORTED]}
+    assert marker_ids(map_args(at)) == expected_ids(data, params)
+    assert at.selectbox(key="map_measure").value == "cluster_count"
+    assert map_params(at) == {"status": filters.NOT_REPORTED, "measure": "cluster_count"}
+
+
+def test_a_filter_set_on_the_registry_holds_on_the_map(data):
+    at = run_app()
+    at.switch_page("pages/registry.py").run()
+    at.sidebar.radio(key="registry_filter_mne").set_value("with").run()
+    assert not at.exception
+    for key in list(at.query_params):
+        del at.query_params[key]
+    at.switch_page("pages/map.py").run()
+    assert not at.exception
+    assert marker_ids(map_args(at)) == expected_ids(data, {"mne": ["with"]})
+    assert at.sidebar.radio(key="map_filter_mne").value == "with"
+
+
+def test_the_map_and_its_region_panel_offer_exports() -> None:
+    """Both the whole view and an open region panel carry the export buttons."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["lang"] = "en"
+    at.run()
+    assert not at.exception
+    whole = [b.proto.label for b in at.get("download_button")]
+    at.query_params["panel"] = "RU-TA"
+    at.run()
+    assert not at.exception
+    with_panel = [b.proto.label for b in at.get("download_button")]
+    assert len(whole) >= 8
+    assert len(with_panel) == 2 * len(whole)

@@ -118,7 +118,7 @@ def outside_requests() -> list[str]:
 def guarded_page(browser, sink: list[str]):
     """A page in a fresh context (a new app session) that aborts, and records in
     ``sink``, every request to a host other than localhost."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-US")
 
     def guard(route) -> None:
         url = route.request.url
@@ -197,7 +197,9 @@ def test_default_view_draws_every_region_and_cluster(page, app_url, data):
     assert default in measure_shown(page)
     assert default in frame.locator(".cm-legend").inner_text()
     # No data is hatched, not the lowest class.
-    fills = frame.locator("path.cm-region").evaluate_all("ps => ps.map(p => p.getAttribute('fill'))")
+    fills = frame.locator("path.cm-region").evaluate_all(
+        "ps => ps.map(p => p.getAttribute('fill'))"
+    )
     assert "url(#cm-hatch)" in fills
     assert len(set(fills)) > 2
 
@@ -257,3 +259,130 @@ def test_clicking_a_region_opens_its_panel(page, app_url):
     page.wait_for_selector(APP_IDLE)
     assert re.search(r"[?&]panel=RU-KYA\b", page.url)
     assert "rank" in page.locator("[data-testid='stMain']").inner_text().lower()
+
+
+def test_panning_and_zooming_do_not_rerun_the_script(page, app_url):
+    frame = open_map(page, app_url + "/")
+    page.wait_for_timeout(1000)  # let the component settle after its first render
+    page.evaluate(
+        """() => {
+          window.cmRuns = 0;
+          const app = document.querySelector("[data-testid='stApp']");
+          new MutationObserver(() => {
+            if (app.getAttribute("data-test-script-state") === "running") { window.cmRuns++; }
+          }).observe(app, {attributes: true});
+        }"""
+    )
+    handle = map_frame_handle(page)
+    handle.evaluate("() => window.cmMap.setZoom(window.cmMap.getZoom() + 1, {animate: false})")
+    handle.evaluate("() => window.cmMap.panBy([120, 80], {animate: false})")
+    frame.locator(".cm-home").click()
+    page.wait_for_timeout(1500)
+    assert page.evaluate("() => window.cmRuns") == 0
+    # The probe does see a rerun: a filter change is one.
+    page.locator("[data-testid='stSidebar']").get_by_text("With MNE links", exact=True).click()
+    page.wait_for_function("() => window.cmRuns > 0")
+
+
+def test_a_marker_popup_gives_key_facts_and_the_profile_link(page, app_url, data):
+    frame = open_map(page, app_url + "/")
+    marker = frame.locator("path.cm-cluster").first
+    marker.click()
+    popup = frame.locator(".leaflet-popup-content .cm-pop")
+    popup.wait_for()
+    text = popup.inner_text()
+    for label in ("City", "Region", "Status", "Internationalisation index", "Scenario"):
+        assert label in text
+    href = popup.locator("a").get_attribute("href")
+    cluster_id = href.split("=", 1)[1]
+    assert href == f"/cluster?id={cluster_id}" and cluster_id in set(data.clusters["id"])
+    from geo import maps
+
+    row = data.clusters.set_index("id").loc[cluster_id].to_dict()
+    assert maps.cluster_name({**row, "id": cluster_id}) in text
+
+
+# --- many clusters: grouped markers (issue 8), in a standalone map page ------------------------
+
+GROUPED_N = 1_200
+
+
+@pytest.fixture(scope="module")
+def many_clusters(data):
+    """``GROUPED_N`` clusters at random points of the published regions (a fixed seed), a
+    quarter with MNE links, scenarios in turn: enough for the browser to group them."""
+    import numpy as np
+    import pandas as pd
+
+    from geo.palette import SCENARIO_COLOURS
+
+    rng = np.random.default_rng(7)
+    points = data.regions.geometry.sample_points(
+        size=GROUPED_N // len(data.regions) + 1, rng=rng
+    ).explode()
+    points = points.iloc[:GROUPED_N]
+    scenarios = list(SCENARIO_COLOURS)
+    clusters = pd.DataFrame(
+        {
+            "id": [f"T-{i:05d}" for i in range(GROUPED_N)],
+            "name_en": [f"Test cluster {i}" for i in range(GROUPED_N)],
+            "name_ru": None,
+            "city": None,
+            "region_code": data.regions.loc[points.index, "code"].to_numpy(),
+            "industry_group": None,
+            "specialisation": None,
+            "org_level": None,
+            "status": None,
+            "scenario": [scenarios[i % len(scenarios)] for i in range(GROUPED_N)],
+            "mne_count": [1 if i % 4 == 0 else 0 for i in range(GROUPED_N)],
+            "cluster_index": np.nan,
+            "index_published": np.nan,
+            "lat": points.y.to_numpy(),
+            "lon": points.x.to_numpy(),
+            "location_basis": "region point",
+        }
+    )
+    return clusters
+
+
+def test_many_clusters_are_grouped_with_scenarios_and_mne_still_shown(
+    browser, outside_requests, data, many_clusters
+):
+    from types import SimpleNamespace
+
+    from geo import maps
+
+    assert GROUPED_N > maps.GROUP_ABOVE
+    dataset = SimpleNamespace(
+        regions=data.regions,
+        clusters=many_clusters,
+        mne_links=data.mne_links.iloc[:0],
+        indicators=data.indicators,
+    )
+    page = guarded_page(browser, outside_requests)
+    try:
+        page.set_content(maps.build_map_html(dataset, maps.MapView(measure="cluster_count")))
+        page.locator(".cm-group").first.wait_for()
+        groups = page.locator(".cm-group svg")
+        counts = groups.evaluate_all("s => s.map(x => +x.dataset.count)")
+        mne = groups.evaluate_all("s => s.map(x => +x.dataset.mne)")
+        singles = page.locator("path.cm-cluster").count()
+        assert sum(counts) + singles == GROUPED_N, "every cluster is in one symbol"
+        assert len(counts) + singles < GROUPED_N / 3, "grouping keeps the map light"
+        with_mne = int((many_clusters["mne_count"] > 0).sum())
+        singles_mne = page.locator("path.cm-cluster.cm-mne").count()
+        assert sum(mne) + singles_mne == with_mne, "the MNE arc counts the clusters with links"
+        assert page.locator(".cm-group .cm-group-mne").count() > 0
+        legend = page.locator(".cm-legend").inner_text()
+        assert maps.LEGEND_TEXT["group"] in legend
+        # Clicking the biggest group zooms in: the map splits it into smaller symbols.
+        zoom_before = page.evaluate("() => window.cmMap.getZoom()")
+        biggest = max(range(len(counts)), key=counts.__getitem__)
+        page.locator(".cm-group").nth(biggest).click()
+        page.wait_for_function("z => window.cmMap.getZoom() > z", arg=zoom_before)
+        page.wait_for_timeout(500)
+        after = page.locator(".cm-group svg").evaluate_all("s => s.map(x => +x.dataset.count)")
+        assert max(after) < counts[biggest]
+    finally:
+        page.context.close()
+    assert outside_requests == []

@@ -1,0 +1,137 @@
+"""geo.filters: the filter value, its URL form, facet values, masks, options and counts."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from geo import filters
+from geo.filters import NOT_REPORTED, ClusterFilter
+
+
+@pytest.fixture
+def regions() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "code": ["RU-TA", "RU-MOW", "RU-NVS"],
+            "name_en": ["Tatarstan", "Moscow", "Novosibirsk Oblast"],
+            "federal_district": ["Volga", "Central", "Siberian"],
+        }
+    )
+
+
+@pytest.fixture
+def clusters() -> pd.DataFrame:
+    nan = math.nan
+    return pd.DataFrame(
+        {
+            "id": ["A", "B", "C", "D"],
+            "industry_group": ["IT and Electronics", "New Materials", None, "IT and Electronics"],
+            "specialisation": ["Software; Electronics", "Composites", None, "  "],
+            "org_level": ["high", None, "initial", "high"],
+            "status": ["pilot innovative", "none", "none", None],
+            "scenario": ["lonely", "potential", None, "lonely"],
+            "region_code": ["RU-TA", "RU-MOW", None, "RU-NVS"],
+            "mne_count": [2, 0, nan, 1],
+        }
+    )
+
+
+def test_filter_is_normalised_so_equal_selections_are_equal():
+    a = ClusterFilter(status=("none", "pilot innovative", "none"), region="RU-TA")
+    b = ClusterFilter(status=("pilot innovative", "none"), region=("RU-TA",))
+    assert a == b
+    assert a.status == ("none", "pilot innovative")
+    assert a.region == ("RU-TA",)
+    assert ClusterFilter().is_default and not a.is_default
+
+
+def test_unknown_mne_value_is_rejected():
+    with pytest.raises(ValueError, match="mne must be one of"):
+        ClusterFilter(mne="sometimes")  # type: ignore[arg-type]
+
+
+def test_url_round_trip_keeps_every_facet_and_leaves_defaults_out():
+    flt = ClusterFilter(
+        industry_group=("IT and Electronics",),
+        specialisation=("Software",),
+        org_level=(NOT_REPORTED,),
+        status=("none", "pilot innovative"),
+        scenario=("lonely",),
+        federal_district=("Volga", "Central"),
+        region=("RU-TA",),
+        mne="with",
+    )
+    params = filters.to_query_params(flt)
+    assert params["status"] == ["none", "pilot innovative"]
+    assert params["district"] == ["Central", "Volga"]
+    assert params["mne"] == ["with"]
+    assert filters.from_query_params(params) == flt
+    assert filters.to_query_params(ClusterFilter()) == {}
+
+
+def test_url_reader_accepts_single_strings_and_ignores_bad_values():
+    flt = filters.from_query_params({"status": "none", "mne": ["maybe"], "unknown": ["x"]})
+    assert flt == ClusterFilter(status=("none",))
+    assert filters.from_query_params({"mne": ["with", "without"]}).mne == "without"
+
+
+def test_facets_spell_missing_values_and_split_specialisations(clusters, regions):
+    facets = filters.cluster_facets(clusters, regions)
+    assert facets.loc[0, "specialisation"] == ("Software", "Electronics")
+    assert facets.loc[2, "industry_group"] == (NOT_REPORTED,)
+    assert facets.loc[3, "specialisation"] == (NOT_REPORTED,), "blank is missing"
+    assert facets.loc[0, "federal_district"] == ("Volga",)
+    assert facets.loc[2, "federal_district"] == (NOT_REPORTED,)
+    assert list(facets["mne"]) == ["with", "without", "without", "with"]
+
+
+def test_values_of_a_facet_are_alternatives_and_facets_combine(clusters, regions):
+    def ids(flt: ClusterFilter) -> list[str]:
+        return list(filters.apply_filter(clusters, regions, flt)["id"])
+
+    assert ids(ClusterFilter(status=("none",))) == ["B", "C"]
+    assert ids(ClusterFilter(status=("none", "pilot innovative"))) == ["A", "B", "C"]
+    assert ids(ClusterFilter(status=("none",), org_level=("initial",))) == ["C"]
+    assert ids(ClusterFilter(status=(NOT_REPORTED,))) == ["D"]
+    assert ids(ClusterFilter(specialisation=("Electronics",))) == ["A"]
+    assert ids(ClusterFilter(federal_district=("Central", "Siberian"))) == ["B", "D"]
+    assert ids(ClusterFilter(mne="with")) == ["A", "D"]
+    assert ids(ClusterFilter(mne="without", status=("none",))) == ["B", "C"]
+
+
+def test_default_filter_returns_every_cluster_unchanged(clusters, regions):
+    assert filters.apply_filter(clusters, regions, ClusterFilter()) is clusters
+
+
+def test_options_count_clusters_and_offer_every_scenario_and_district(clusters, regions):
+    options = filters.filter_options(clusters, regions)
+    assert options["status"] == {"none": 2, "pilot innovative": 1, NOT_REPORTED: 1}
+    assert list(options["scenario"])[:2] == ["potential", "lonely"]
+    assert options["scenario"]["supported"] == 0
+    assert options["scenario"][NOT_REPORTED] == 1
+    assert list(options["scenario"])[-1] == NOT_REPORTED, "not reported comes last"
+    assert options["federal_district"] == {
+        "Central": 1,
+        "Siberian": 1,
+        "Volga": 1,
+        NOT_REPORTED: 1,
+    }
+    assert options["region"]["RU-MOW"] == 1
+    assert options["specialisation"]["Software"] == 1
+    assert sum(options["industry_group"].values()) == len(clusters)
+
+
+def test_sanitise_drops_unknown_values_and_says_which(clusters, regions):
+    options = filters.filter_options(clusters, regions)
+    flt = ClusterFilter(status=("none", "bogus"), region=("RU-XX",), mne="with")
+    clean, dropped = filters.sanitise(flt, options)
+    assert clean == ClusterFilter(status=("none",), mne="with")
+    assert dropped == ["Status: 'bogus'", "Region: 'RU-XX'"]
+
+
+def test_count_text():
+    assert filters.count_text(3, 30) == "3 of 30 clusters"
+    assert set(filters.filter_fields()) == {f.field for f in filters.FACETS} | {"mne"}
