@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 from geo import filters, maps, measures
@@ -46,19 +47,33 @@ def _view(args: argparse.Namespace, data) -> object:
     )
 
 
+def _exported_at(text: str | None) -> datetime | None:
+    """The export time ``--exported-at`` gives (ISO 8601; no zone = UTC), ``None`` = now."""
+    if text is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(
+            f"--exported-at '{text}' is not an ISO 8601 time such as 2025-11-23T09:41:00Z"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     """Resolve the view, export it and write the file; prints the path written."""
     from geo import exports, views
     from geo.dataset import load_dataset
 
     exports.check_format(args.format)
+    now = _exported_at(args.exported_at)
     data = load_dataset()
     view = _view(args, data)
     views.resolve_territory(data.regions, view.territory)  # fail before any work
     target = Path(args.output)
     if not target.is_dir() and not target.parent.is_dir():
         raise ValueError(f"folder '{target.parent}' does not exist (for -o {args.output})")
-    filename, payload, _ = exports.export_view(data, view, args.format)
+    filename, payload, _ = exports.export_view(data, view, args.format, now)
     if target.is_dir():
         target = target / filename
     partial = target.with_name(target.name + ".part")
@@ -90,9 +105,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="the region measure that colours the regions",
     )
     p.add_argument("--format", required=True, choices=FORMATS)
-    p.add_argument(
-        "-o", "--output", required=True, metavar="PATH", help="file, or existing folder"
-    )
+    p.add_argument("-o", "--output", required=True, metavar="PATH", help="file, or existing folder")
     p.add_argument("--scheme", default=maps.DEFAULT_SCHEME, choices=list(maps.SCHEMES))
     p.add_argument(
         "--k",
@@ -103,6 +116,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="number of classes",
     )
     p.add_argument("--lang", default="en", choices=["en", "ru"], help="language of names")
+    p.add_argument(
+        "--exported-at",
+        metavar="TIME",
+        help="export time to state in the file (ISO 8601, default now): makes an export "
+        "reproducible byte for byte where the format allows",
+    )
     group = p.add_argument_group("filters (repeat an option to select several values)")
     for facet in filters.FACETS:
         group.add_argument(

@@ -57,6 +57,18 @@ FEDERAL_DISTRICT_NAMES_RU: dict[str, str] = {
 """Official Russian names of the federal districts (Presidential Decree No. 849 of
 13 May 2000, as amended), for titles in Russian."""
 
+MESSAGES: dict[str, str] = {
+    "empty_territory": "territory is empty; give RU, a federal district or a region code",
+    "scheme": "unknown classification scheme '{value}'; known: {known}",
+    "k_type": "number of classes must be a whole number, not {value!r}",
+    "k_range": "number of classes must be {low}–{high}, not {value}",
+    "lang": "language must be one of {known}, not {value!r}",
+    "territory": "unknown territory '{value}': give RU (all of Russia), a federal district "
+    "({known}) or a region code such as RU-TA",
+    "district": "{name} Federal District",
+}
+"""Every message and name this module gives users (English literals in one place)."""
+
 TERRITORY_QUERY_KEY = "territory"
 LANG_QUERY_KEY = "lang"
 
@@ -79,23 +91,24 @@ class View:
     def __post_init__(self) -> None:
         object.__setattr__(self, "territory", str(self.territory).strip())
         if not self.territory:
-            raise ValueError("territory is empty; give RU, a federal district or a region code")
+            raise ValueError(MESSAGES["empty_territory"])
         try:
             measures.measure(self.measure)
         except KeyError as err:
             raise ValueError(err.args[0]) from None
         if self.scheme not in maps.SCHEMES:
-            raise ValueError(
-                f"unknown classification scheme '{self.scheme}'; known: {', '.join(maps.SCHEMES)}"
-            )
+            known = ", ".join(maps.SCHEMES)
+            raise ValueError(MESSAGES["scheme"].format(value=self.scheme, known=known))
         if isinstance(self.k, bool) or not isinstance(self.k, int):
-            raise ValueError(f"number of classes must be a whole number, not {self.k!r}")
+            raise ValueError(MESSAGES["k_type"].format(value=self.k))
         if not maps.MIN_CLASSES <= self.k <= maps.MAX_CLASSES:
             raise ValueError(
-                f"number of classes must be {maps.MIN_CLASSES}–{maps.MAX_CLASSES}, not {self.k}"
+                MESSAGES["k_range"].format(
+                    low=maps.MIN_CLASSES, high=maps.MAX_CLASSES, value=self.k
+                )
             )
         if self.lang not in LANGS:
-            raise ValueError(f"language must be one of {', '.join(LANGS)}, not {self.lang!r}")
+            raise ValueError(MESSAGES["lang"].format(known=", ".join(LANGS), value=self.lang))
 
     @property
     def map_view(self) -> maps.MapView:
@@ -174,7 +187,7 @@ def resolve_territory(regions: pd.DataFrame, territory: str) -> Territory:
             return Territory(
                 district,
                 "federal district",
-                f"{district} Federal District",
+                MESSAGES["district"].format(name=district),
                 FEDERAL_DISTRICT_NAMES_RU[district],
                 tuple(sorted(members)),
             )
@@ -188,10 +201,7 @@ def resolve_territory(regions: pd.DataFrame, territory: str) -> Territory:
             str(row["name_ru"]),
             (str(row["code"]),),
         )
-    raise ValueError(
-        f"unknown territory '{text}': give RU (all of Russia), a federal district "
-        f"({', '.join(FEDERAL_DISTRICTS)}) or a region code such as RU-TA"
-    )
+    raise ValueError(MESSAGES["territory"].format(value=text, known=", ".join(FEDERAL_DISTRICTS)))
 
 
 # --- resolved view ---------------------------------------------------------------------------
@@ -219,7 +229,9 @@ class ResolvedView:
     territory's regions (``geo.measures.measure_table``); ``classification`` the classes of all 85
     regions, as on the map page, and ``view_classification`` the same classes restricted
     to the territory (its counts are the territory's); ``total_clusters`` how many
-    clusters the dataset has before filtering.
+    clusters the dataset has before filtering; ``synthetic`` whether the dataset is a
+    synthetic registry (``geo.synth``: its rows carry ``synthetic=True``), which every
+    export then says in its title and metadata.
     """
 
     view: View
@@ -234,6 +246,7 @@ class ResolvedView:
     measure_table: pd.DataFrame
     classification: maps.Classification
     total_clusters: int
+    synthetic: bool = False
 
     @property
     def measure(self) -> measures.Measure:
@@ -301,7 +314,15 @@ def resolve_view(data: ViewData, view: View) -> ResolvedView:
         measure_table=table.reindex(codes),
         classification=classification,
         total_clusters=len(data.clusters),
+        synthetic=is_synthetic(data.clusters),
     )
+
+
+def is_synthetic(clusters: pd.DataFrame) -> bool:
+    """True when any cluster row is marked ``synthetic`` (a ``geo.synth`` registry)."""
+    if "synthetic" not in clusters.columns:
+        return False
+    return bool(clusters["synthetic"].astype("boolean").fillna(False).any())
 
 
 # --- describing a view --------------------------------------------------------------------------

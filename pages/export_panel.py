@@ -1,0 +1,149 @@
+"""The export panel: one download button per format for a regional view (issue 5).
+
+Not a page of its own: the map page and the region panel call
+:func:`render_export_panel` with the dataset they show and the ``geo.views.View`` of
+their state, e.g. on the map page::
+
+    from geo import views
+    from pages.export_panel import render_export_panel
+
+    render_export_panel(data, views.view_from_map(flt, view), choose_territory=True)
+    # region panel: views.view_from_map(flt, view, territory=code)
+
+The files are made by ``geo.exports.export_view``, the function ``clustermap export``
+calls, and only when a button is clicked (Streamlit runs the callable in its own thread),
+so showing the panel costs nothing but resolving the view. A click does not rerun the
+page (``on_click="ignore"``): the map keeps its state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+import streamlit as st
+
+from geo import exports, views
+
+LABELS: dict[str, str] = {
+    "header": "Export this view",
+    "territory": "Territory",
+    "territory_help": "All of Russia, a federal district or a region: the export is fit "
+    "to it and holds its regions, clusters, MNE links and indicators.",
+    "country": "Russia (all regions)",
+    "district": "{name} Federal District",
+    "summary": "{title} · {clusters} · {filters}",
+    "maps": "Maps",
+    "data": "Data",
+    "note": "Files state their filters, measure, classes, dataset version, export time and "
+    "sources. HTML opens offline in any browser; CSV comes as a zip of three tables.",
+    "help": {
+        "html": "Interactive map in one file: opens from disk with no network.",
+        "png": "Static map for slides and print (1650 × 1050 px).",
+        "svg": "Static map as vector graphics; text stays editable.",
+        "pdf": "Static map as a one-page PDF.",
+        "geojson": "Regions (measure and indicators) and cluster points in one file.",
+        "gpkg": "GeoPackage with two layers: regions and clusters.",
+        "csv": "Clusters, MNE links and regional indicators as CSV files in a zip.",
+        "xlsx": "Excel workbook: metadata, clusters, MNE links and regional indicators.",
+    },
+    "button": {
+        "html": "HTML map",
+        "png": "PNG",
+        "svg": "SVG",
+        "pdf": "PDF",
+        "geojson": "GeoJSON",
+        "gpkg": "GeoPackage",
+        "csv": "CSV (zip)",
+        "xlsx": "Excel",
+    },
+}
+"""Every text of the panel (English literals in one place, for translation)."""
+
+MAP_FORMATS: tuple[str, ...] = ("html", "png", "svg", "pdf")
+DATA_FORMATS: tuple[str, ...] = ("geojson", "gpkg", "csv", "xlsx")
+
+
+def export_callable(
+    data: views.ViewData, view: views.View, fmt: str, now: datetime | None = None
+) -> Callable[[], bytes]:
+    """A no-argument function that makes the file (what ``st.download_button`` calls on
+    a click): ``geo.exports.export_view``, the command line's function."""
+
+    def make() -> bytes:
+        return exports.export_view(data, view, fmt, now)[1]
+
+    return make
+
+
+def territory_label(code: str, names: dict[str, str]) -> str:
+    """How a territory is offered: "Russia (all regions)", "Volga Federal District",
+    "Tatarstan (RU-TA)"."""
+    if code == views.COUNTRY:
+        return LABELS["country"]
+    if code in names:
+        return f"{names[code]} ({code})"
+    return LABELS["district"].format(name=code)
+
+
+def _choose_territory(data: views.ViewData, view: views.View, key: str) -> views.View:
+    choices = views.territory_choices(data.regions)
+    names = dict(zip(data.regions["code"].astype(str), data.regions["name_en"], strict=True))
+    try:
+        current = views.resolve_territory(data.regions, view.territory).code
+    except ValueError:
+        current = views.COUNTRY
+    chosen = st.selectbox(
+        LABELS["territory"],
+        choices,
+        index=choices.index(current),
+        format_func=lambda c: territory_label(c, names),
+        key=f"{key}_territory",
+        help=LABELS["territory_help"],
+    )
+    return views.View(chosen, view.filters, view.measure, view.scheme, view.k, view.lang)
+
+
+def render_export_panel(
+    data: views.ViewData,
+    view: views.View,
+    *,
+    key: str = "export",
+    choose_territory: bool = False,
+) -> None:
+    """Draw the export buttons (one ``st.download_button`` per format) for ``view``.
+
+    ``data`` is the dataset the page shows (``pages.common.dataset()``); ``key`` prefixes
+    the widget keys (give each panel on a page its own); ``choose_territory`` adds a
+    territory selector starting at ``view.territory``. A territory that does not exist is
+    reported with ``st.error`` and no button is drawn.
+    """
+    if choose_territory:
+        view = _choose_territory(data, view, key)
+    try:
+        rv = views.resolve_view(data, view)
+    except ValueError as err:
+        st.error(str(err))
+        return
+    ctx = exports.make_context(rv)
+    st.caption(
+        LABELS["summary"].format(
+            title=ctx.title, clusters=ctx.cluster_count_text, filters=exports.filters_text(rv)
+        )
+    )
+    for heading, formats in ((LABELS["maps"], MAP_FORMATS), (LABELS["data"], DATA_FORMATS)):
+        st.markdown(f"**{heading}**")
+        columns = st.columns(len(formats))
+        for column, fmt in zip(columns, formats, strict=True):
+            column.download_button(
+                LABELS["button"][fmt],
+                data=export_callable(data, view, fmt),
+                file_name=exports.export_filename(ctx, fmt),
+                mime=exports.FORMAT_INFO[fmt].mime,
+                key=f"{key}_{fmt}",
+                help=LABELS["help"][fmt],
+                on_click="ignore",
+                icon=":material/download:",
+                use_container_width=True,
+            )
+    st.caption(LABELS["note"])

@@ -1,0 +1,609 @@
+"""Exports: every format is opened and its content checked against the view it came from.
+
+Maps: the PNG is read with Pillow (size, the classes' colours in its pixels), the SVG as
+XML (legend text, one group per region and per drawn cluster), the static figure's axes
+for the fit to the territory. Geodata: GeoJSON with ``json``, GeoPackage with pyogrio and
+GeoPandas. Tables: the CSV zip with pandas, the XLSX with openpyxl. HTML: text checks
+here, and a real headless Chromium with the network off renders its shapes
+(``test_html_export_renders_offline_in_chromium``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import io
+import json
+import math
+import os
+import re
+import xml.etree.ElementTree as ET
+import zipfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import openpyxl
+import pandas as pd
+import pyogrio
+import pytest
+import shapely
+from PIL import Image
+
+from geo import dataset as dataset_module
+from geo import exports, filters, maps, views
+from geo.dataset import Dataset, load_dataset
+from geo.palette import SCENARIO_COLOURS
+
+NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+VERSION = "sha256:0123456789ab"
+CHROMIUM = os.environ.get("CLUSTERMAP_CHROMIUM", "/usr/bin/chromium")
+REQUIRE_BROWSER = os.environ.get("CLUSTERMAP_REQUIRE_BROWSER") == "1"
+SVG_NS = "{http://www.w3.org/2000/svg}"
+
+EVIL_NAME = '<img src=x onerror="alert(1)">Kamsk & co'
+EVIL_CITY = '=HYPERLINK("http://evil.invalid","x")'
+EVIL_MNE = "@SUM(A1:A9)"
+EVIL_NOTE = "-2+3"
+
+
+@pytest.fixture(scope="module")
+def data() -> Dataset:
+    return load_dataset()
+
+
+@pytest.fixture(scope="module")
+def country(data: Dataset) -> views.ResolvedView:
+    return views.resolve_view(data, views.View())
+
+
+@pytest.fixture(scope="module")
+def volga(data: Dataset) -> views.ResolvedView:
+    return views.resolve_view(data, views.View("Volga", measure="cluster_count", k=4))
+
+
+@pytest.fixture(scope="module")
+def evil(data: Dataset) -> views.ResolvedView:
+    """The Volga view of a dataset whose texts try HTML and formula injection."""
+    clusters = data.clusters.copy()
+    kamsk = clusters["id"] == "PIC-20"
+    clusters.loc[kamsk, "name_en"] = EVIL_NAME
+    clusters.loc[kamsk, "city"] = EVIL_CITY
+    clusters.loc[kamsk, "notes"] = EVIL_NOTE
+    links = data.mne_links.copy()
+    links.loc[links["cluster_id"] == "PIC-20", "mne_name"] = EVIL_MNE
+    bad = dataclasses.replace(data, clusters=clusters, mne_links=links)
+    return views.resolve_view(bad, views.View("Volga"))
+
+
+def export(rv: views.ResolvedView, fmt: str) -> bytes:
+    return exports.EXPORTERS[fmt](rv, now=NOW, version=VERSION)
+
+
+def legend_texts(rv: views.ResolvedView) -> list[str]:
+    """The class entries the legend must show: "<range> (<regions of the view>)"."""
+    cls = rv.view_classification
+    labels = maps.class_labels(cls, rv.measure.decimals)
+    return [f"{label} ({n})" for label, n in zip(labels, cls.counts(), strict=True)] + [
+        f"No data ({cls.no_data})"
+    ]
+
+
+# --- metadata, names, safety --------------------------------------------------------------------
+
+
+def test_metadata_states_settings_version_time_and_sources(volga: views.ResolvedView) -> None:
+    rows = dict(exports.metadata_rows(exports.make_context(volga, NOW, VERSION)))
+    assert rows["exported at"] == "2026-01-02T03:04:05+00:00"
+    assert rows["dataset version"].startswith(VERSION)
+    assert rows["territory"] == "Volga: Volga Federal District (federal district)"
+    assert rows["regions in view"] == "14"
+    assert rows["clusters in view"].startswith(f"{len(volga.clusters)} clusters (of 30")
+    assert rows["measure"].startswith("cluster_count: ")
+    assert rows["filter: Status"] == "all" and rows["filter: MNE presence"] == "Any"
+    assert "intl_members=0.21" in rows["cluster index weights"]
+    threshold = inspect.signature(dataset_module.scenario_table).parameters
+    assert (
+        rows["scenario threshold, cluster index"] == f"{threshold['cluster_threshold'].default:g}"
+    )
+    assert rows["scenario threshold, region index"] == f"{threshold['region_threshold'].default:g}"
+    assert [rows[f"source {i + 1}"] for i in range(len(exports.SOURCES))] == list(exports.SOURCES)
+    assert rows["data"] == "published"
+    counts = volga.view_classification.counts()
+    for i, n in enumerate(counts):
+        assert rows[f"class {i + 1}"].endswith(f"; {n} region(s) in view)")
+
+
+def test_sources_are_the_data_readme_s() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "data" / "README.md").read_text("utf-8")
+    plain = re.sub(r"[*`]", "", readme)
+    for source in exports.SOURCES:
+        # Each source is data/README.md's wording, after its own "<what>: " prefix.
+        wording = source.split(": ", 1)[1]
+        assert wording in plain, wording
+
+
+def test_filtered_view_metadata_and_file_name(data: Dataset) -> None:
+    flt = filters.ClusterFilter(status=("pilot innovative",), mne="with")
+    rv = views.resolve_view(data, views.View("RU-TA", filters=flt))
+    ctx = exports.make_context(rv, NOW, VERSION)
+    rows = dict(exports.metadata_rows(ctx))
+    assert rows["filter: Status"] == "pilot innovative"
+    assert rows["filter: MNE presence"] == filters.MNE_LABELS["with"]
+    assert "Status: pilot innovative" in exports.filters_text(rv)
+    assert (
+        exports.export_filename(ctx, "csv")
+        == "clustermap_ru-ta_fea-index_filtered_20260102.csv.zip"
+    )
+    assert exports.export_filename(ctx, "png").endswith("_20260102.png")
+
+
+def test_synthetic_data_is_marked(data: Dataset) -> None:
+    clusters = data.clusters.copy()
+    clusters["synthetic"] = True
+    rv = views.resolve_view(dataclasses.replace(data, clusters=clusters), views.View())
+    ctx = exports.make_context(rv, NOW, VERSION)
+    assert ctx.title.startswith("SYNTHETIC DATA — ")
+    assert dict(exports.metadata_rows(ctx))["data"].startswith("SYNTHETIC DATA: ")
+
+
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [("../../etc/passwd", "etc-passwd"), ("RU-TA", "ru-ta"), ("Far Eastern", "far-eastern"),
+     ("Приволжский", "view"), ("a\\b:c*d?.e", "a-b-c-d-e"), ("", "view")],
+)  # fmt: skip
+def test_slugify_gives_safe_file_name_parts(text: str, slug: str) -> None:
+    assert exports.slugify(text) == slug
+    assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", exports.slugify(text))
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("=1+1", "'=1+1"), ("+7 495", "'+7 495"), ("-x", "'-x"), ("@A1", "'@A1"),
+     ("\tx", "'\tx"), ("\rx", "'\rx"), ("Kazan", "Kazan"), (-5.0, -5.0), (3, 3), (None, None)],
+)  # fmt: skip
+def test_neutralise(value: object, expected: object) -> None:
+    assert exports.neutralise(value) == expected
+
+
+def test_bad_format_and_territory_raise_before_anything(data: Dataset) -> None:
+    with pytest.raises(ValueError, match="unknown export format 'docx'; known: html, png"):
+        exports.export_view(data, views.View(), "docx")
+    with pytest.raises(ValueError, match="unknown territory 'Mars'"):
+        exports.export_view(data, views.View("Mars"), "csv")
+
+
+def test_export_view_returns_name_bytes_and_mime(data: Dataset) -> None:
+    name, payload, mime = exports.export_view(data, views.View("RU-TA"), "geojson", NOW)
+    assert name == "clustermap_ru-ta_fea-index_20260102.geojson"
+    assert mime == "application/geo+json"
+    assert json.loads(payload)["type"] == "FeatureCollection"
+
+
+# --- HTML ---------------------------------------------------------------------------------------
+
+
+def test_html_is_standalone_with_title_legend_date_and_sources(volga: views.ResolvedView) -> None:
+    text = export(volga, "html").decode("utf-8")
+    assert maps.external_urls([text]) == []
+    # The only http(s) text is the SVG namespace, which no browser fetches.
+    assert set(re.findall(r"https?://[^\s\"'<>)]+", text)) <= {"http://www.w3.org/2000/svg"}
+    assert "<title>Cluster initiatives in the registry — Volga Federal District</title>" in text
+    assert "Exported 2026-01-02 03:04 UTC" in text
+    assert f"Dataset {VERSION}" in text
+    for source in exports.SOURCES:
+        assert exports.html.escape(source) in text
+    # Popups carry no link to the app's cluster profile (a file has no app behind it).
+    assert "/cluster?id=PIC" not in text
+    # Every region of the territory, and only those, is in the map's data.
+    for code in data_codes(volga):
+        assert f'"{code}"' in text
+    outside = sorted(set(volga.all_values.index) - set(volga.regions["code"]))
+    assert not any(f'"{code}"' in text for code in outside)
+
+
+def data_codes(rv: views.ResolvedView) -> list[str]:
+    return sorted(rv.regions["code"])
+
+
+def test_html_escapes_text_from_the_data(evil: views.ResolvedView) -> None:
+    text = export(evil, "html").decode("utf-8")
+    assert "<img src=x" not in text
+    assert 'onerror="alert' not in text
+    assert exports.html.escape(EVIL_NAME) in text.replace("\\u0026", "&").replace("\\u003c", "<")
+
+
+# --- static maps --------------------------------------------------------------------------------
+
+
+def test_png_has_the_print_size_the_classes_colours_and_metadata(
+    country: views.ResolvedView,
+) -> None:
+    image = Image.open(io.BytesIO(export(country, "png")))
+    assert image.format == "PNG"
+    assert image.size == (
+        round(exports.FIGSIZE[0] * exports.PNG_DPI),
+        round(exports.FIGSIZE[1] * exports.PNG_DPI),
+    )
+    assert image.info["Title"] == "Regional foreign-economic-activity index (recomputed) — Russia"
+    assert VERSION in image.info["Description"]
+    rgb = np.asarray(image.convert("RGB")).reshape(-1, 3).astype(np.int64)
+    pixels = set(np.unique(rgb[:, 0] << 16 | rgb[:, 1] << 8 | rgb[:, 2]).tolist())
+    for colour in country.classification.colours:
+        assert int(colour[1:], 16) in pixels, f"class colour {colour} not drawn"
+
+
+def _svg(rv: views.ResolvedView) -> ET.Element:
+    return ET.fromstring(export(rv, "svg"))
+
+
+def test_svg_legend_regions_and_clusters_match_the_view(volga: views.ResolvedView) -> None:
+    root = _svg(volga)
+    texts = ["".join(t.itertext()) for t in root.iter(f"{SVG_NS}text")]
+    for entry in legend_texts(volga):
+        assert entry in texts, f"legend entry {entry!r} missing"
+    counts = maps.scenario_counts(volga.clusters)
+    assert f"Lonely ({counts['lonely']})" in texts
+    assert any(
+        t.startswith("Cluster initiatives in the registry — Volga Federal District") for t in texts
+    )
+    assert any("Exported 2026-01-02 03:04 UTC" in t for t in texts)
+    ids = [el.get("id") or "" for el in root.iter()]
+    regions = sorted(i.removeprefix("region-") for i in ids if i.startswith("region-"))
+    assert regions == sorted(volga.regions["code"])
+    # One marker per located cluster, in two groups: ringed (MNE links) and plain, filled
+    # with the scenario's colour.
+    located = volga.clusters.dropna(subset=["lat", "lon"])
+    for kind, expected in (("mne", (located["mne_count"] > 0).sum()),
+                           ("plain", (located["mne_count"] == 0).sum())):  # fmt: skip
+        group = root.find(f".//{SVG_NS}g[@id='clusters-{kind}']")
+        assert group is not None
+        styles = [u.get("style") for u in group.iter(f"{SVG_NS}use")]
+        assert len(styles) == expected
+        chosen = located.loc[(located["mne_count"] > 0) == (kind == "mne")]
+        colours = sorted(SCENARIO_COLOURS[s].lower() for s in chosen["scenario"])
+        assert sorted(re.search(r"fill: (#\w+)", st).group(1) for st in styles) == colours
+
+
+def test_svg_fills_regions_with_their_class_colour(volga: views.ResolvedView) -> None:
+    root = _svg(volga)
+    groups = [g for g in root.iter(f"{SVG_NS}g") if (g.get("id") or "").startswith("region-")]
+    assert len(groups) == len(volga.regions)
+    for group in groups:
+        code = group.get("id").removeprefix("region-")
+        style = " ".join(p.get("style", "") for p in group.iter(f"{SVG_NS}path"))
+        colour = volga.classification.colour_of(code)
+        if colour is None:
+            assert "url(#h" in style  # the "no data" hatch
+        else:
+            assert f"fill: {colour}" in style
+
+
+@pytest.mark.parametrize("territory", ["RU", "Volga", "RU-TA", "Far Eastern"])
+def test_static_map_is_fit_to_the_territory(data: Dataset, territory: str) -> None:
+    rv = views.resolve_view(data, views.View(territory))
+    fig = exports.static_map_figure(exports.make_context(rv, NOW, VERSION))
+    ax = next(a for a in fig.axes if a.get_gid() == "map")
+    west, south, east, north = rv.detailed.to_crs(maps.ALBERS).total_bounds
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    assert x0 < west and east < x1 and y0 < south and north < y1
+    # The territory, padded by 3 % of its larger side, fills the axes in one direction.
+    pad = exports.MAP_PADDING * max(east - west, north - south)
+    fills_x = (x1 - x0) == pytest.approx(east - west + 2 * pad, rel=1e-9)
+    fills_y = (y1 - y0) == pytest.approx(north - south + 2 * pad, rel=1e-9)
+    assert fills_x or fills_y
+
+
+def test_pdf_is_one_page(country: views.ResolvedView) -> None:
+    payload = export(country, "pdf")
+    assert payload.startswith(b"%PDF-") and payload.rstrip().endswith(b"%%EOF")
+    assert len(re.findall(rb"/Type\s*/Page\b", payload)) == 1
+
+
+# --- geodata ------------------------------------------------------------------------------------
+
+
+def _same(a: object, b: object) -> bool:
+    if views.is_missing(a) or views.is_missing(b):
+        return views.is_missing(a) and views.is_missing(b)
+    return math.isclose(float(a), float(b), rel_tol=1e-9)
+
+
+def test_geojson_regions_and_clusters(country: views.ResolvedView) -> None:
+    doc = json.loads(export(country, "geojson"))
+    assert doc["type"] == "FeatureCollection"
+    assert doc["bbox"] == pytest.approx(list(country.bounds), abs=1e-6)
+    assert doc["metadata"]["dataset version"].startswith(VERSION)
+    regions = [f for f in doc["features"] if f["properties"]["layer"] == "regions"]
+    clusters = [f for f in doc["features"] if f["properties"]["layer"] == "clusters"]
+    assert len(regions) == 85 and len(clusters) == len(country.clusters) == 30
+    for feature in regions:
+        props = feature["properties"]
+        assert feature["geometry"]["type"] in {"Polygon", "MultiPolygon"}
+        assert _same(props["measure_value"], country.values[props["code"]])
+        assert props["measure"] == "fea_index"
+    by_code = {f["properties"]["code"]: f["properties"] for f in regions}
+    tatarstan = country.indicators.set_index("region_code").loc["RU-TA"]
+    assert _same(by_code["RU-TA"]["fdi_per_capita"], tatarstan["fdi_per_capita"])
+    assert by_code["RU-AD"]["fdi_per_capita"] is None  # not in Table 6: null, never 0
+    by_id = {f["properties"]["id"]: f for f in clusters}
+    kamsk = by_id["PIC-20"]
+    assert kamsk["geometry"]["type"] == "Point"
+    assert kamsk["properties"]["mne_count"] == 6
+    row = country.clusters.set_index("id").loc["PIC-20"]
+    assert kamsk["geometry"]["coordinates"] == pytest.approx([row["lon"], row["lat"]])
+    unlocated = by_id["P003-05"]
+    assert unlocated["geometry"] is None
+    assert unlocated["properties"]["name_en"] == "not reported"
+    assert unlocated["properties"]["participants"] is None
+
+
+def test_gpkg_layers_hold_the_view(volga: views.ResolvedView, tmp_path: Path) -> None:
+    path = tmp_path / "view.gpkg"
+    path.write_bytes(export(volga, "gpkg"))
+    assert sorted(pyogrio.list_layers(path)[:, 0]) == ["clusters", "regions"]
+    regions = gpd.read_file(path, layer="regions")
+    clusters = gpd.read_file(path, layer="clusters")
+    assert regions.crs.to_epsg() == 4326
+    assert sorted(regions["code"]) == sorted(volga.regions["code"])
+    assert regions.total_bounds == pytest.approx(list(volga.bounds), abs=1e-9)
+    for code, value in zip(regions["code"], regions["measure_value"], strict=True):
+        assert _same(value, volga.values[code])
+    assert (regions["measure"] == "cluster_count").all()
+    assert sorted(clusters["id"]) == sorted(volga.clusters["id"])
+    assert set(clusters.geom_type) == {"Point"}
+    assert clusters.set_index("id").loc["PIC-20", "mne_count"] == 6
+    info = pyogrio.read_info(path, layer="regions")
+    assert info["dataset_metadata"]["dataset version"].startswith(VERSION)
+
+
+# --- tables -------------------------------------------------------------------------------------
+
+
+def _zip_tables(payload: bytes) -> dict[str, pd.DataFrame]:
+    with zipfile.ZipFile(io.BytesIO(payload)) as archive:
+        names = archive.namelist()
+        assert names == ["clusters.csv", "mne_links.csv", "regional_indicators.csv", "metadata.txt"]
+        out = {
+            n.removesuffix(".csv"): pd.read_csv(io.BytesIO(archive.read(n)), encoding="utf-8-sig",
+                                                keep_default_na=False, na_values=[""])
+            for n in names if n.endswith(".csv")
+        }  # fmt: skip
+        out["metadata"] = pd.DataFrame({"text": [archive.read("metadata.txt").decode("utf-8")]})
+        return out
+
+
+def test_csv_zip_holds_the_three_tables_and_metadata(country: views.ResolvedView) -> None:
+    tables = _zip_tables(export(country, "csv"))
+    assert len(tables["clusters"]) == 30
+    assert len(tables["mne_links"]) == len(country.mne_links) == 8
+    assert len(tables["regional_indicators"]) == 85
+    clusters = tables["clusters"].set_index("id")
+    assert clusters.loc["P003-05", "name_en"] == "not reported"
+    assert clusters.loc["P003-05", "name_ru"] == "Уральский машиностроительный кластер"
+    assert pd.isna(clusters.loc["P003-05", "participants"])  # empty, never 0
+    regions = tables["regional_indicators"].set_index("code")
+    assert regions.loc["RU-TA", "clusters_in_view"] == 1
+    assert _same(regions.loc["RU-TA", "measure_value"], country.values["RU-TA"])
+    assert regions["trade_surplus_per_capita"].min() < 0  # negative numbers stay numbers
+    assert "source 1: 001: " in tables["metadata"]["text"][0]
+
+
+def test_csv_and_xlsx_neutralise_formulas(evil: views.ResolvedView, tmp_path: Path) -> None:
+    tables = _zip_tables(export(evil, "csv"))
+    kamsk = tables["clusters"].set_index("id").loc["PIC-20"]
+    assert kamsk["city"] == "'" + EVIL_CITY
+    assert kamsk["notes"] == "'" + EVIL_NOTE
+    assert set(tables["mne_links"]["mne_name"]) == {"'" + EVIL_MNE}
+
+    path = tmp_path / "evil.xlsx"
+    path.write_bytes(export(evil, "xlsx"))
+    book = openpyxl.load_workbook(path)
+    cells = [c for ws in book.worksheets for row in ws.iter_rows() for c in row]
+    assert not any(c.data_type == "f" for c in cells), "a cell became a formula"
+    values = {c.value for c in cells}
+    assert "'" + EVIL_CITY in values and "'" + EVIL_MNE in values and "'" + EVIL_NOTE in values
+
+
+def test_xlsx_sheets_and_metadata(volga: views.ResolvedView, tmp_path: Path) -> None:
+    path = tmp_path / "view.xlsx"
+    path.write_bytes(export(volga, "xlsx"))
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["metadata", "clusters", "mne_links", "regional_indicators"]
+    meta = {r[0]: r[1] for r in book["metadata"].iter_rows(min_row=2, values_only=True)}
+    expected = dict(exports.metadata_rows(exports.make_context(volga, NOW, VERSION)))
+    assert meta == expected
+    for key in ("filter: Status", "measure", "cluster index weights", "region index weights",
+                "scenario threshold, cluster index", "dataset version", "exported at",
+                "source 1"):  # fmt: skip
+        assert meta[key]
+
+    def frame(name: str) -> pd.DataFrame:
+        rows = list(book[name].iter_rows(values_only=True))
+        return pd.DataFrame(rows[1:], columns=rows[0])
+
+    clusters = frame("clusters")
+    assert sorted(clusters["id"]) == sorted(volga.clusters["id"])
+    assert len(frame("mne_links")) == len(volga.mne_links)
+    regions = frame("regional_indicators").set_index("code")
+    assert sorted(regions.index) == sorted(volga.regions["code"])
+    for code in regions.index:
+        assert _same(regions.loc[code, "measure_value"], volga.values[code])
+    surplus = regions["trade_surplus_per_capita"].dropna()
+    assert all(isinstance(v, float) for v in surplus)
+
+
+def test_table_exports_agree_with_each_other(volga: views.ResolvedView, tmp_path: Path) -> None:
+    csv = _zip_tables(export(volga, "csv"))["clusters"]
+    path = tmp_path / "v.xlsx"
+    path.write_bytes(export(volga, "xlsx"))
+    xlsx = pd.read_excel(path, sheet_name="clusters")
+    assert list(csv["id"]) == list(xlsx["id"])
+    assert list(csv.columns) == list(exports.CLUSTER_COLUMNS) == list(xlsx.columns)
+
+
+# --- the HTML in a real browser, network off ----------------------------------------------------
+
+
+def _browser_api():
+    try:
+        from playwright import sync_api
+    except ImportError:
+        sync_api = None
+    reason = None
+    if sync_api is None:
+        reason = "the playwright package is not installed"
+    elif not Path(CHROMIUM).exists():
+        reason = f"Chromium is not installed at {CHROMIUM}"
+    if reason:
+        if REQUIRE_BROWSER:
+            pytest.fail(f"CLUSTERMAP_REQUIRE_BROWSER=1 but {reason}")
+        pytest.skip(reason)
+    return sync_api
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("territory", ["RU", "Volga"])
+def test_html_export_renders_offline_in_chromium(
+    data: Dataset, territory: str, tmp_path: Path
+) -> None:
+    sync_api = _browser_api()
+    rv = views.resolve_view(data, views.View(territory))
+    path = tmp_path / "view.html"
+    path.write_bytes(export(rv, "html"))
+    blocked: list[str] = []
+    errors: list[str] = []
+
+    def route(r) -> None:
+        url = r.request.url
+        if url.startswith(("file:", "data:", "about:")):
+            r.continue_()
+        else:
+            blocked.append(url)
+            r.abort()
+
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        try:
+            context = browser.new_context(offline=True, viewport={"width": 1200, "height": 800})
+            context.route("**/*", route)
+            page = context.new_page()
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(path.as_uri())
+            page.wait_for_selector("path.cm-region", state="attached")
+            shapes = page.eval_on_selector_all(
+                "path.cm-region",
+                "els => els.map(e => [e.getAttribute('class'), e.getAttribute('fill')])",
+            )
+            markers = page.locator("path.cm-cluster").count()
+            legend = page.inner_text(".cm-legend")
+            title = page.inner_text(".cm-export-head h1")
+            footer = page.inner_text(".cm-export-foot")
+        finally:
+            browser.close()
+    assert blocked == [], f"the export asked the network for {blocked}"
+    assert errors == []
+    codes = [re.search(r"cm-code-(\S+)", cls).group(1) for cls, _ in shapes]
+    assert sorted(codes) == sorted(rv.regions["code"])
+    for (_, fill), code in zip(shapes, codes, strict=True):
+        colour = rv.classification.colour_of(code)
+        assert fill == (colour if colour else "url(#cm-hatch)")
+    assert markers == rv.clusters[["lat", "lon"]].notna().all(axis=1).sum()
+    for entry in maps.class_labels(rv.view_classification, rv.measure.decimals):
+        assert entry in legend
+    assert title == exports.make_context(rv, NOW, VERSION).title
+    assert "Natural Earth" in footer
+
+
+# --- the page's export panel --------------------------------------------------------------------
+
+
+PANEL_SCRIPT = """
+import streamlit as st
+
+from geo import filters, views
+from geo.dataset import load_dataset
+from pages.export_panel import render_export_panel
+
+territory = st.query_params.get("territory", "RU")
+flt = filters.ClusterFilter(mne=st.query_params.get("mne", "any"))
+render_export_panel(
+    load_dataset(),
+    views.View(territory, filters=flt),
+    choose_territory=st.query_params.get("choose", "yes") == "yes",
+    key="p",
+)
+"""
+
+
+def _panel(**query: str):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_string(PANEL_SCRIPT, default_timeout=120)
+    for k, v in query.items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_export_panel_offers_every_format_for_the_view() -> None:
+    from pages import export_panel
+
+    at = _panel(territory="RU-TA", mne="with")
+    buttons = at.get("download_button")
+    assert len(buttons) == len(exports.FORMATS)
+    labels = [b.proto.label for b in buttons]
+    formats = (*export_panel.MAP_FORMATS, *export_panel.DATA_FORMATS)
+    assert labels == [export_panel.LABELS["button"][f] for f in formats]
+    assert at.selectbox(key="p_territory").value == "RU-TA"
+    caption = at.caption[0].value
+    assert "Tatarstan" in caption and "MNE presence" in caption
+
+
+def test_export_panel_reports_a_bad_territory() -> None:
+    from pages import export_panel
+
+    at = _panel(territory="RU-XX")  # the selector falls back to Russia
+    assert at.selectbox(key="p_territory").value == "RU"
+    assert len(at.get("download_button")) == len(exports.FORMATS)
+    # Without the selector, an unknown territory is an error and no button is drawn.
+    bad = _panel(territory="RU-XX", choose="no")
+    assert "unknown territory 'RU-XX'" in bad.error[0].value
+    assert len(bad.get("download_button")) == 0
+    assert export_panel.territory_label("Volga", {}) == "Volga Federal District"
+
+
+def test_export_panel_button_makes_the_cli_s_file(data: Dataset) -> None:
+    from pages.export_panel import export_callable
+
+    view = views.View("Volga", measure="mne_links")
+    make = export_callable(data, view, "geojson", NOW)
+    assert make() == exports.export_view(data, view, "geojson", NOW)[1]
+
+
+def test_cluster_names_are_the_map_s(country: views.ResolvedView) -> None:
+    clusters = country.clusters.copy()
+    clusters.loc[clusters["id"] == "PIC-01", ["name_en", "name_ru"]] = ["  ", None]
+    expected = [maps.cluster_name(r) for r in clusters.drop(columns="geometry").to_dict("records")]
+    assert exports._cluster_names(clusters).tolist() == expected
+    assert "PIC-01" in expected and "Уральский машиностроительный кластер" in expected
+
+
+def test_static_outlines_are_simplified_to_print_resolution(country: views.ResolvedView) -> None:
+    fig = exports.static_map_figure(exports.make_context(country, NOW, VERSION))
+    ax = next(a for a in fig.axes if a.get_gid() == "map")
+    patches = {p.get_gid(): p for p in ax.patches if (p.get_gid() or "").startswith("region-")}
+    assert len(patches) == 85
+    projected = country.detailed.to_crs(maps.ALBERS).set_index("code")
+    drawn = sum(len(p.get_path().vertices) for p in patches.values())
+    original = int(shapely.get_num_coordinates(projected.geometry.to_numpy()).sum())
+    assert drawn < original / 3
+    # Outlines move by at most a quarter point: the bounds are kept to that tolerance.
+    tolerance = exports.PRINT_TOLERANCE_PT * exports._metres_per_point(ax.get_xlim())
+    path = patches["region-RU-TA"].get_path()
+    west, south, east, north = projected.geometry["RU-TA"].bounds
+    (x0, y0), (x1, y1) = path.vertices.min(axis=0), path.vertices.max(axis=0)
+    assert [x0, y0, x1, y1] == pytest.approx([west, south, east, north], abs=tolerance)
+    assert len(export(country, "svg")) < 1_000_000
