@@ -39,6 +39,7 @@ __all__ = [
     "authenticate",
     "editor_credentials",
     "hash_password",
+    "is_valid",
     "parse_editors",
     "require_editor",
     "verify_password",
@@ -180,3 +181,13 @@ def require_editor(principal: object, *, now: float | None = None) -> Editor:
     if not 0 <= current - principal.signed_in_at <= SESSION_SECONDS:
         raise NotAuthorised("the editor sign-in has expired; sign in again")
     return principal
+
+
+def is_valid(principal: object, *, now: float | None = None) -> bool:
+    """Whether ``principal`` is a valid, unexpired :class:`Editor` (pages use it to drop
+    an expired sign-in from the session)."""
+    try:
+        require_editor(principal, now=now)
+    except NotAuthorised:
+        return False
+    return True

@@ -43,21 +43,43 @@ def load_dataset(resolution: str = "web") -> Dataset:
     Points are joined against the detailed geometry (more exact borders), whatever
     resolution is returned for drawing.
     """
+    return build_dataset(
+        records.load_clusters(),
+        records.load_mne_links(),
+        records.load_regional_indicators(),
+        resolution,
+    )
+
+
+def build_dataset(
+    clusters: pd.DataFrame,
+    mne_links: pd.DataFrame,
+    regional_indicators: pd.DataFrame,
+    resolution: str = "web",
+) -> Dataset:
+    """Join record frames to the regions and compute indices and scenarios.
+
+    The frames have the columns and dtypes :func:`geo.records.read_table` returns
+    (``clusters``, ``mne_links`` and the long ``regional_indicators`` table), whether they
+    come from the shipped files (:func:`load_dataset`) or from the store
+    (:func:`geo.store.dataset_from_store`). The long table must hold one value per
+    region and indicator. The frames are not modified.
+    """
     detailed = load_regions("detailed")
     regions = detailed if resolution == "detailed" else load_regions(resolution)
     resolver = joins.RegionResolver.from_tables(detailed, records.load_region_aliases())
 
-    clusters = records.load_clusters()
+    clusters = clusters.copy()
     clusters["region_code"] = resolver.resolve_column(
         clusters, "region_as_published", "clusters.csv"
     )
     located = joins.locate_records(clusters, detailed)
 
-    mne_links = records.load_mne_links()
+    mne_links = mne_links.copy()
     counts = mne_links.groupby("cluster_id").size()
     located["mne_count"] = located["id"].map(counts).fillna(0).astype(int)
 
-    long = records.load_regional_indicators()
+    long = regional_indicators.copy()
     long["region_code"] = resolver.resolve_column(
         long, "region_as_published", "regional_indicators.csv"
     )

@@ -12,6 +12,9 @@ Two steps, both free of side effects (the store applies the result, in one trans
    English or Russian label (``vocabularies.csv``); countries by ISO name, code or
    Russian name; regions by code or any known name (:class:`geo.joins.RegionResolver`).
    Regional indicators may also come wide: one row per region, one column per indicator.
+   Columns the app computes (points, indices, the region names the map's export adds) are
+   ignored, so the app's own listings and exports import back unchanged; a ``region_code``
+   next to ``region_as_published`` is checked against it row by row.
 2. :func:`plan_import` checks every row against the stored records and returns an
    :class:`ImportPlan`: the records added, changed or removed, and every problem with its
    row, column (as the file names it) and reason. Validation is the one of
@@ -44,9 +47,10 @@ from pydantic import AfterValidator, BaseModel, ValidationError, field_validator
 
 from geo import records
 from geo.errors import DataValidationError, ValidationIssue
+from geo.joins import RegionResolver, normalise_name, pick_city
+
 # One wording for pydantic errors across the package (package-internal helper).
 from geo.records import _message
-from geo.joins import RegionResolver, normalise_name
 
 __all__ = [
     "HEADER_NAMES",
@@ -181,6 +185,10 @@ _KINDS: dict[str, _Kind] = {
             "scenario",
             "широта",
             "долгота",
+            # columns the map's CSV export adds (geo.exports.clusters_table)
+            "region_name_en",
+            "region_name_ru",
+            "federal_district",
         ),
     ),
     "mne_links": _Kind(
@@ -188,14 +196,29 @@ _KINDS: dict[str, _Kind] = {
         ("link_id",),
         {"relation": "relation", "presence": "presence", "interplay_type": "interplay_type"},
         None,
-        (),
+        ("cluster_name", "region_code"),  # added by the map's CSV export (geo.exports)
     ),
     "regional_indicators": _Kind(
         RegistryRegionalIndicator,
         ("region_as_published", "indicator", "reference_year"),
         {},
         "region_as_published",
-        (),
+        (  # the region table of the map's CSV export (geo.exports.regions_table)
+            "name_en",
+            "name_ru",
+            "type",
+            "federal_district",
+            "area_km2",
+            "disputed",
+            "measure",
+            "measure_value",
+            "measure_class",
+            "measure_class_label",
+            "fill_colour",
+            "clusters_in_view",
+            "mne_links_in_view",
+            "fea_index_recomputed",
+        ),
     ),
 }
 
@@ -204,6 +227,9 @@ _SOURCE_HEADERS: dict[str, tuple[str, ...]] = {
     "source_ref": ("source_ref", "ссылка на источник", "место в источнике"),
     "notes": ("notes", "примечания", "примечание"),
 }
+_REGION_CODE_HEADERS = ("region_code", "код региона", "code")
+#: Status of a region-code column next to ``region_as_published`` (as exports write them).
+REGION_CHECK = "region code: checked against region_as_published"
 _REGION_HEADERS = (
     "region_as_published",
     "region",
@@ -248,7 +274,7 @@ HEADER_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
         **_SOURCE_HEADERS,
     },
     "regional_indicators": {
-        "region_as_published": _REGION_HEADERS,
+        "region_as_published": (*_REGION_HEADERS, "code"),
         "indicator": ("indicator", "показатель"),
         "value": ("value", "значение"),
         "unit": ("unit", "единица измерения", "ед. изм."),
@@ -290,17 +316,21 @@ def _russian_country_names() -> dict[str, str]:
 
 @dataclass(frozen=True)
 class References:
-    """Reference data imports are checked against: the vocabularies (value and labels)
-    and the region names."""
+    """Reference data imports are checked against: the vocabularies (value and labels),
+    the region names and, when given, the region geometry (a cluster's city must be
+    locatable in its region, or the map could not place it)."""
 
     vocabularies: Mapping[str, frozenset[str]]
     labels: Mapping[str, Mapping[str, str]]  # vocabulary → folded value/label → value
     resolver: RegionResolver
+    regions: Any = None  # detailed region GeoDataFrame (geo.regions.load_regions)
 
     @classmethod
-    def from_tables(cls, vocabularies: pd.DataFrame, resolver: RegionResolver) -> References:
+    def from_tables(
+        cls, vocabularies: pd.DataFrame, resolver: RegionResolver, regions: Any = None
+    ) -> References:
         """Build from ``vocabularies.csv`` (as :func:`geo.records.load_vocabularies` reads
-        it) and a region resolver."""
+        it), a region resolver and optionally the detailed region geometry."""
         values: dict[str, set[str]] = {}
         labels: dict[str, dict[str, str]] = {}
         for row in vocabularies.itertuples(index=False):
@@ -309,17 +339,16 @@ class References:
             for text in (row.label_en, row.label_ru, row.value):  # the value wins a clash
                 if isinstance(text, str):
                     folded[normalise_name(text)] = row.value
-        return cls({k: frozenset(v) for k, v in values.items()}, labels, resolver)
+        return cls({k: frozenset(v) for k, v in values.items()}, labels, resolver, regions)
 
     @classmethod
     def load(cls) -> References:
         """From the shipped tables: vocabularies, regions and region aliases."""
         from geo.regions import load_regions
 
-        resolver = RegionResolver.from_tables(
-            load_regions("detailed"), records.load_region_aliases()
-        )
-        return cls.from_tables(records.load_vocabularies(), resolver)
+        detailed = load_regions("detailed")
+        resolver = RegionResolver.from_tables(detailed, records.load_region_aliases())
+        return cls.from_tables(records.load_vocabularies(), resolver, detailed)
 
     def indicator_headers(self) -> dict[str, str]:
         """Folded regional-indicator names and labels → indicator (for wide tables)."""
@@ -468,10 +497,19 @@ def _map_columns(
     schema_at: dict[int, str] = {}
     indicator_at: dict[int, str] = {}
     first: dict[str, str] = {}
+    folded_header = [_fold_header(h) for h in header]
+    region_checks: set[int] = set()
+    if spec.region_column and _fold_header(spec.region_column) in folded_header:
+        # An export gives both the region as published and its code: the code is checked
+        # against the name row by row rather than read twice.
+        codes = {_fold_header(c) for c in _REGION_CODE_HEADERS}
+        region_checks = {i for i, f in enumerate(folded_header) if f in codes}
     for position, heading in enumerate(header):
-        folded = _fold_header(heading)
+        folded = folded_header[position]
         column = names.get(folded) or indicators.get(folded)
-        if not folded:
+        if position in region_checks:
+            table.append((heading, None, REGION_CHECK))
+        elif not folded:
             table.append((heading, None, "no header"))  # values under it are reported per row
         elif column is None and folded in computed:
             table.append((heading, None, "computed by the app: ignored"))
@@ -513,9 +551,7 @@ def _number_text(value: float) -> str:
 _GROUPED = re.compile(r"^-?\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?$")
 
 
-def _normalise_cell(
-    kind: str, column: str, value: Any, refs: References
-) -> tuple[Any, str | None]:
+def _normalise_cell(kind: str, column: str, value: Any, refs: References) -> tuple[Any, str | None]:
     """A raw cell → (value, missing marker). Missing cells give ``(None, marker)``."""
     spec = _KINDS[kind]
     if isinstance(value, float) and math.isnan(value):
@@ -549,6 +585,16 @@ def _normalise_cell(
     return text, None
 
 
+def _region_code_mismatch(code: Any, region: Any, refs: References) -> str | None:
+    """Why a region-code cell disagrees with the region-as-published cell, or None."""
+    texts = [str(v).strip() if v is not None else "" for v in (code, region)]
+    if any(t.casefold() in _MISSING_TOKENS for t in texts):
+        return None  # a missing code or region is judged by the region column alone
+    if refs.resolver.resolve(texts[0]) == refs.resolver.resolve(texts[1]):
+        return None
+    return f"region code '{texts[0]}' is not the region of '{texts[1]}' (region_as_published)"
+
+
 def _source_rows(
     name: str,
     kind: str,
@@ -560,6 +606,8 @@ def _source_rows(
     header, body = raw
     columns, schema_at, indicator_at = _map_columns(name, kind, header, refs, issues)
     unnamed = [i for i, status in enumerate(columns["status"]) if status == "no header"]
+    checks = [i for i, status in enumerate(columns["status"]) if status == REGION_CHECK]
+    region_at = next((p for p, c in schema_at.items() if c == "region_as_published"), None)
     rows: list[SourceRow] = []
     skipped = 0
     for number, cells in body:
@@ -583,6 +631,10 @@ def _source_rows(
                         name, number, None, f"a value in column {position + 1}, which has no header"
                     )
                 )
+        for position in checks:
+            problem = _region_code_mismatch(cells[position], cells[region_at], refs)
+            if problem:
+                issues.append(ValidationIssue(name, number, header[position], problem))
         base: dict[str, Any] = {}
         markers: dict[str, str] = {}
         where: dict[str, str] = {}
@@ -656,7 +708,9 @@ def parse_bytes(name: str, data: bytes, kind: str, refs: References) -> ParsedFi
     columns, rows = _source_rows(name, kind, raw, refs, issues, notices)
     if not rows and not issues:
         issues.append(ValidationIssue(name, None, None, "the file has no data rows"))
-    return ParsedFile(name, kind, fmt, encoding, columns, tuple(rows), tuple(issues), tuple(notices))
+    return ParsedFile(
+        name, kind, fmt, encoding, columns, tuple(rows), tuple(issues), tuple(notices)
+    )
 
 
 def read_file(path: Path | str, kind: str, refs: References) -> ParsedFile:
@@ -668,7 +722,9 @@ def read_file(path: Path | str, kind: str, refs: References) -> ParsedFile:
     return parse_bytes(path.name, path.read_bytes(), kind, refs)
 
 
-def form_file(kind: str, values: Mapping[str, Any], refs: References, name: str = "form") -> ParsedFile:
+def form_file(
+    kind: str, values: Mapping[str, Any], refs: References, name: str = "form"
+) -> ParsedFile:
     """One record typed into a form, as a one-row file (same normalisation and checks).
 
     ``values`` is keyed by schema column; columns left out keep their stored values.
@@ -838,8 +894,7 @@ def _merge(
         and region in row.cells
         and isinstance(values[region], str)
         and isinstance(stored.values.get(region), str)
-        and refs.resolver.resolve(values[region])
-        == refs.resolver.resolve(stored.values[region])
+        and refs.resolver.resolve(values[region]) == refs.resolver.resolve(stored.values[region])
     ):
         values[region] = stored.values[region]  # same region: keep the published spelling
     return values, markers
@@ -857,6 +912,29 @@ def _row_key(kind: str, row: SourceRow, refs: References) -> str | None:
     if code is None:
         return None
     return indicator_key(code, str(cells.get("indicator")), cells.get("reference_year"))
+
+
+#: Added to the reason a cluster's city cannot be located.
+CITY_HINT = "give a city the gazetteer knows, or leave it empty to place the cluster at its region"
+
+
+def _unlocatable_city(values: Mapping[str, Any], before: Entry | None, refs: References) -> str:
+    """Why a cluster's city cannot be placed in its region ('' when it can, when there is
+    no city, or when neither city nor region changed). The map locates every cluster
+    (:func:`geo.joins.locate_records`), so a city it cannot find is refused here."""
+    city, region = values.get("city"), values.get("region_as_published")
+    if refs.regions is None or not isinstance(city, str) or not isinstance(region, str):
+        return ""
+    columns = ("city", "region_as_published")
+    if before is not None and all(before.values.get(c) == values.get(c) for c in columns):
+        return ""
+    code = refs.resolver.resolve(region)
+    if code is None:
+        return ""  # the unknown region is reported on its own column
+    found, reason = pick_city(city, code, refs.regions)
+    if found is not None:
+        return ""
+    return f"{reason}; {CITY_HINT}"
 
 
 def plan_import(
@@ -909,6 +987,10 @@ def plan_import(
                 if column and column not in row.cells and before is None:
                     message += f"; the file has no '{column}' column, needed for a new record"
                 problems.append(_issue(source, row, column, message))
+        if not problems and kind == "clusters":
+            problem = _unlocatable_city(record.model_dump(), before, refs)
+            if problem:
+                problems.append(_issue(source, row, "city", problem))
         if problems or key is None:
             issues.extend(problems)
             continue
@@ -978,4 +1060,3 @@ def numeric_columns(kind: str) -> set[str]:
 def registry_model(kind: str) -> type[BaseModel]:
     """The registry schema (pydantic model) of ``kind``."""
     return _KINDS[kind].model
-

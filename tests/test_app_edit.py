@@ -1,0 +1,256 @@
+"""The registration/editing page and the import/history page under AppTest.
+
+Each test gets its own SQLite store (``CLUSTERMAP_DATABASE_URL``) and one editor in
+``CLUSTERMAP_EDITORS``. The pages are run through the app's navigation when
+``streamlit_app.py`` lists them, else as scripts of their own.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from geo import auth, store
+
+TIMEOUT = 120
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "streamlit_app.py"
+PASSWORD = "s3cret pass"
+
+
+@pytest.fixture
+def db_url(tmp_path, monkeypatch) -> str:
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    monkeypatch.setenv(store.ENV_DATABASE_URL, url)
+    encoded = auth.hash_password(PASSWORD, iterations=1000)
+    monkeypatch.setenv(auth.ENV_EDITORS, f"alice:{encoded}")
+    return url
+
+
+def open_page(page: str) -> AppTest:
+    """The page, through the app's navigation when it is registered there."""
+    if f"pages/{page}" in APP.read_text(encoding="utf-8"):
+        at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+        at.run()
+        at.switch_page(f"pages/{page}")
+    else:
+        at = AppTest.from_file(str(ROOT / "pages" / page), default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def sign_in(at: AppTest, user: str = "alice", password: str = PASSWORD) -> AppTest:
+    at.text_input(key="sign_in_user").input(user)
+    at.text_input(key="sign_in_password").input(password)
+    next(b for b in at.button if b.label == "Sign in").click()
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def texts(at: AppTest) -> str:
+    """Everything the page wrote as Markdown, captions, alerts."""
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    parts += [a.value for kind in ("info", "success", "error", "warning") for a in at.get(kind)]
+    return "\n".join(parts)
+
+
+def test_a_viewer_sees_no_form_and_cannot_save(db_url):
+    at = open_page("edit.py")
+    assert "Viewing only" in texts(at)
+    labels = {b.label for b in at.button}
+    assert not labels & {"Save changes", "Register the cluster", "Add the link"}
+    assert [t.key for t in at.text_input] == ["sign_in_user", "sign_in_password"]
+
+
+def test_a_wrong_password_does_not_sign_in(db_url):
+    at = sign_in(open_page("edit.py"), password="wrong")
+    assert "Unknown user or wrong password." in texts(at)
+    assert "Viewing only" in texts(at)
+
+
+def test_an_editor_edits_a_cluster_and_a_new_version_records_who(db_url):
+    at = sign_in(open_page("edit.py"))
+    assert "Signed in as alice" in texts(at)
+    at.selectbox(key="edit_pick").select("PIC-01")
+    at.run()
+    at.text_input(key="cluster_PIC-01_participants").input("77")
+    next(b for b in at.button if b.label == "Save changes").click()
+    at.run()
+    assert not at.exception
+    assert "Saved as version 2." in texts(at)
+    db = store.Store(db_url)
+    assert db.state()["clusters"]["PIC-01"].values["participants"] == 77.0
+    assert db.version(2).author == "alice"
+    assert [(c.key, c.change) for c in db.changes(2)] == [("PIC-01", "changed")]
+
+
+def test_a_registered_script_name_is_shown_as_text_never_as_markup(db_url):
+    at = sign_in(open_page("edit.py"))
+    at.text_input(key="cluster___new___name_en").input("<script>alert(1)</script>")
+    at.text_input(key="cluster___new___region_as_published").input("Республика Татарстан")
+    assert at.text_input(key="cluster___new___source_doc").value == "registry"  # prefilled
+    at.text_input(key="cluster___new___source_ref").input("form")
+    next(b for b in at.button if b.label == "Register the cluster").click()
+    at.run()
+    assert not at.exception
+    assert "Saved as version 2." in texts(at)
+    db = store.Store(db_url)
+    assert db.state()["clusters"]["CL-0001"].values["name_en"] == "<script>alert(1)</script>"
+    at.run()
+    options = at.selectbox(key="edit_pick").options
+    assert "CL-0001: <script>alert(1)</script>" in options  # a plain-text option
+    assert "<script>" not in texts(at)
+
+
+def test_an_invalid_edit_changes_nothing_and_says_why(db_url):
+    at = sign_in(open_page("edit.py"))
+    at.selectbox(key="edit_pick").select("PIC-01")
+    at.run()
+    at.text_input(key="cluster_PIC-01_participants").input("many")
+    next(b for b in at.button if b.label == "Save changes").click()
+    at.run()
+    assert "Nothing was saved: 1 problem(s)." in texts(at)
+    report = at.dataframe[-1].value
+    assert report.loc[0, "column"] == "participants" and "not a number" in report.loc[0, "problem"]
+    assert store.Store(db_url).head() == 1
+
+
+def test_history_is_public_but_restore_needs_an_editor(db_url):
+    at = open_page("import_data.py")
+    history = at.dataframe[0].value
+    assert list(history["version"]) == [1]
+    editor = auth.authenticate("alice", PASSWORD, auth.editor_credentials())
+    db = store.Store(db_url)
+    db.save_record(editor, "clusters", {"id": "PIC-02", "participants": "5"})
+    at.run()
+    at.selectbox(key="history_version").select(1)
+    at.run()
+    assert "Sign in as an editor (sidebar) to restore a version." in texts(at)
+    assert not [b for b in at.button if b.key == "restore"]
+    sign_in(at)
+    at.selectbox(key="history_version").select(1)
+    at.run()
+    next(b for b in at.button if b.key == "restore").click()
+    at.run()
+    assert "Version 1 restored as version 3." in texts(at)
+    assert db.state() == db.state(1)
+    assert db.version(3).author == "alice"
+
+
+def preview_script() -> None:
+    """Runs inside AppTest: the import page's preview of an uploaded file's bytes (the
+    file uploader itself cannot be driven by AppTest), signed in when the test says so."""
+    import os
+
+    from geo import auth, importer
+    from geo.store import default_url
+    from pages.edit import open_store
+    from pages.import_data import preview_and_import
+
+    store = open_store(default_url())
+    editor = None
+    if os.environ.get("TEST_SIGNED_IN") == "1":
+        editor = auth.authenticate("alice", os.environ["TEST_PASSWORD"], auth.editor_credentials())
+    data = os.environ["TEST_UPLOAD"].encode("cp1251")
+    parsed = importer.parse_bytes("upload.csv", data, "clusters", store.refs)
+    preview_and_import(store, editor, parsed, "upsert")
+
+
+UPLOAD_OK = (
+    "Идентификатор;Название;Город;Регион;Статус;Число участников;Источник;Ссылка на источник\n"
+    "CL-0001;Тестовый кластер;Казань;RU-TA;кластер-лидер;12;registry;анкета\n"
+)
+
+
+def run_preview(monkeypatch, text: str, signed_in: bool) -> AppTest:
+    monkeypatch.setenv("TEST_UPLOAD", text)
+    monkeypatch.setenv("TEST_PASSWORD", PASSWORD)
+    monkeypatch.setenv("TEST_SIGNED_IN", "1" if signed_in else "0")
+    monkeypatch.syspath_prepend(str(ROOT))
+    at = AppTest.from_function(preview_script, default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_upload_preview_reports_problems_and_offers_no_import(db_url, monkeypatch):
+    bad = UPLOAD_OK.replace(";12;", ";двенадцать;").replace("RU-TA", "Атлантида")
+    at = run_preview(monkeypatch, bad, signed_in=True)
+    assert "2 problem(s): nothing will be imported" in texts(at)
+    report = at.dataframe[-1].value
+    assert set(report["column"]) == {"Регион", "Число участников"}  # the file's own headers
+    assert set(report["row"]) == {2}
+    assert not [b for b in at.button if b.label == "Import as a new version"]
+    assert store.Store(db_url).head() == 1
+
+
+def test_upload_preview_for_a_viewer_and_import_for_an_editor(db_url, monkeypatch):
+    viewer = run_preview(monkeypatch, UPLOAD_OK, signed_in=False)
+    assert "Valid: 1 to add" in texts(viewer)
+    assert "Sign in as an editor (sidebar) to import this file." in texts(viewer)
+    assert not [b for b in viewer.button if b.label == "Import as a new version"]
+    at = run_preview(monkeypatch, UPLOAD_OK, signed_in=True)
+    next(b for b in at.button if b.label == "Import as a new version").click()
+    at.run()
+    assert "Saved as version 2." in texts(at)
+    db = store.Store(db_url)
+    assert db.state()["clusters"]["CL-0001"].values["status"] == "leading"
+    assert db.version(2).author == "alice"
+
+
+def test_an_editor_adds_and_removes_an_mne_link(db_url):
+    at = sign_in(open_page("edit.py"))
+    at.selectbox(key="edit_pick").select("PIC-01")
+    at.run()
+    at.text_input(key="link_PIC-01_mne_name").input("Siemens")
+    at.text_input(key="link_PIC-01_hq_country").input("Германия")
+    at.selectbox(key="link_PIC-01_presence").select("present")
+    at.text_input(key="link_PIC-01_source_ref").input("form")
+    next(b for b in at.button if b.label == "Add the link").click()
+    at.run()
+    assert "Saved as version 2." in texts(at)
+    db = store.Store(db_url)
+    link = db.state()["mne_links"]["MNE-09"]
+    assert (link.values["cluster_id"], link.values["hq_country"]) == ("PIC-01", "Germany")
+    at.run()
+    at.selectbox(key="remove_link_PIC-01").select("MNE-09")
+    next(b for b in at.button if b.label == "Remove the link").click()
+    at.run()
+    assert "Saved as version 3." in texts(at)
+    assert "MNE-09" not in db.state()["mne_links"]
+
+
+def test_an_edit_in_the_store_shows_on_every_page(db_url) -> None:
+    """The app shows the store's latest version: a cluster registered by an editor is on
+    the data page and the map at once, with nothing restarted."""
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.query_params["lang"] = "en"
+    at.switch_page("pages/data.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    before = {m.label: m.value for m in at.metric}["Clusters"]
+
+    opened = store.Store.open(db_url)
+    editor = auth.authenticate("alice", PASSWORD, auth.parse_editors(os.environ[auth.ENV_EDITORS]))
+    assert editor is not None
+    result = opened.register_cluster(
+        editor,
+        {
+            "name_en": "Kazan test cluster <b>bold</b>",
+            "city": "Kazan",
+            "region_as_published": "Republic of Tatarstan",
+            "industry_group": "Nuclear industries",
+            "source_doc": "registry",
+            "source_ref": "test",
+        },
+    )
+    assert result.version == opened.head()
+
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    after = {m.label: m.value for m in at.metric}["Clusters"]
+    assert int(after) == int(before) + 1

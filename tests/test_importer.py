@@ -1,0 +1,239 @@
+"""Reading real-world files for import and planning what they change (no database)."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+
+from geo import importer
+from geo.importer import Entry, References
+
+HEADER_RU = (
+    "Идентификатор;Название (англ.);Название;Город;Регион;Статус;Число участников;"
+    "Экспорт, млрд руб.;Источник;Ссылка на источник\n"
+)
+ROW_RU = (
+    "CL-0001;Test;Тестовый кластер;Казань;Республика Татарстан;кластер-лидер;12;1,5;"
+    "registry;анкета\n"
+)
+
+
+@pytest.fixture(scope="module")
+def refs() -> References:
+    return References.load()
+
+
+def parse(text_or_bytes, kind="clusters", name="f.csv", refs=None, encoding="utf-8"):
+    data = text_or_bytes if isinstance(text_or_bytes, bytes) else text_or_bytes.encode(encoding)
+    return importer.parse_bytes(name, data, kind, refs)
+
+
+def plan(parsed, refs, state=None, mode="upsert"):
+    return importer.plan_import(parsed, state or {}, refs, mode=mode)
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding"),
+    [
+        ((HEADER_RU + ROW_RU).encode("utf-8"), "UTF-8"),
+        (b"\xef\xbb\xbf" + (HEADER_RU + ROW_RU).encode("utf-8"), "UTF-8 with BOM"),
+        ((HEADER_RU + ROW_RU).encode("cp1251"), "Windows-1251"),
+    ],
+)
+def test_russian_file_in_any_encoding_reads_the_same(refs, data, encoding):
+    parsed = parse(data, refs=refs)
+    assert parsed.encoding == encoding and not parsed.issues
+    result = plan(parsed, refs)
+    assert result.ok, result.issues
+    (change,) = result.changes
+    values = change.after.values
+    assert values["name_ru"] == "Тестовый кластер" and values["city"] == "Казань"
+    assert values["status"] == "leading"  # the Russian label of the vocabulary value
+    assert values["export_bln_rub"] == 1.5  # decimal comma
+    assert values["participants"] == 12.0
+
+
+@pytest.mark.parametrize("token", ["n/a", "н/д", "—", "-", "", "not reported", "нет данных"])
+def test_missing_tokens_are_missing_never_zero(refs, token):
+    text = (
+        "id,name_en,region_as_published,intl_members,source_doc,source_ref\n"
+        f"CL-0002,A,RU-TA,{token},registry,x\n"
+    )
+    (change,) = plan(parse(text, refs=refs), refs).changes
+    assert change.after.values["intl_members"] is None
+    expected = {"н/д": "n/a", "-": "—", "нет данных": "not reported"}.get(token, token)
+    assert change.after.markers["intl_members"] == expected
+
+
+@pytest.mark.parametrize(
+    "region", ["RU-TA", "Tatarstan", "Республика Татарстан", "tatarstan republic"]
+)
+def test_region_by_code_or_any_known_name(refs, region):
+    text = f"id,name_en,region_as_published,source_doc,source_ref\nCL-0003,A,{region},registry,x\n"
+    result = plan(parse(text, refs=refs), refs)
+    assert result.ok, result.issues
+    assert refs.resolver.resolve(result.changes[0].after.values["region_as_published"]) == "RU-TA"
+
+
+def test_every_problem_names_file_row_column_and_reason(refs):
+    text = (
+        "id,region_as_published,participants,status,source_doc,source_ref,colour\n"
+        "CL-0004,Atlantis,12,leading,registry,x,red\n"
+        "CL-0005,RU-TA,-3,famous,registry,x,blue\n"
+        "CL-0006,RU-TA,3,leading,,x,\n"
+        "CL-0006,RU-TA,3\n"
+    )
+    result = plan(parse(text, refs=refs, name="bad.csv"), refs)
+    assert not result.ok and result.changes == ()
+    found = {(i.file, i.row, i.column) for i in result.issues}
+    assert ("bad.csv", 1, "colour") in found  # unknown column
+    assert ("bad.csv", 2, "region_as_published") in found
+    assert ("bad.csv", 3, "participants") in found and ("bad.csv", 3, "status") in found
+    assert ("bad.csv", 4, "source_doc") in found
+    messages = " ".join(i.message for i in result.issues)
+    assert "Atlantis" in messages and "negative" in messages and "famous" in messages
+
+
+def test_a_short_row_is_padded_a_long_one_refused(refs):
+    text = "id,region_as_published,source_doc,source_ref\nCL-0007,RU-TA,registry,x,extra\n"
+    parsed = parse(text, refs=refs)
+    assert [(i.row, i.column) for i in parsed.issues] == [(2, None)]
+    assert "5 fields" in parsed.issues[0].message
+
+
+def test_xlsx_sheet_of_the_kind_is_read(refs):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "notes"
+    sheet = book.create_sheet("mne_links")
+    sheet.append(
+        [
+            "link_id",
+            "ТНК",
+            "Страна штаб-квартиры",
+            "cluster_id",
+            "Присутствие",
+            "source_doc",
+            "source_ref",
+        ]
+    )
+    sheet.append(["MNE-50", "Siemens", "Германия", "PIC-01", "присутствует", "registry", "xlsx"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    parsed = parse(buffer.getvalue(), "mne_links", "links.xlsx", refs)
+    assert parsed.format == "xlsx" and not parsed.issues
+    state = {"clusters": {"PIC-01": Entry("PIC-01", {})}}
+    (change,) = plan(parsed, refs, state).changes
+    assert change.after.values["hq_country"] == "Germany"
+    assert change.after.values["presence"] == "present"
+
+
+def test_geojson_properties_are_read_and_geometry_ignored_with_a_notice(refs):
+    collection = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [49.1, 55.8]},
+                "properties": {
+                    "id": "CL-0008",
+                    "name_en": "Geo",
+                    "region_as_published": "RU-TA",
+                    "participants": 4,
+                    "source_doc": "registry",
+                    "source_ref": "geojson",
+                },
+            }
+        ],
+    }
+    parsed = parse(json.dumps(collection), name="c.geojson", refs=refs)
+    assert parsed.format == "geojson" and any("geometry" in n for n in parsed.notices)
+    (change,) = plan(parsed, refs).changes
+    assert change.after.values["participants"] == 4.0
+
+
+def test_wide_regional_table_becomes_one_value_per_indicator(refs):
+    text = (
+        "Регион\tГод\tПИИ на душу населения\tfdi_per_capita_x\n"  # one bad header
+        "RU-TA\t2013\t1 234,5\t1\n"
+    )
+    parsed = parse(text, "regional_indicators", "wide.tsv", refs)
+    assert [(i.row, i.column) for i in parsed.issues] == [(1, "fdi_per_capita_x")]
+    good = (
+        "Регион\tГод\tИсточник\tСсылка на источник\tПИИ на душу населения\t"
+        "Сальдо внешней торговли на душу населения\n"
+        "RU-TA\t2013\tregistry\tRosstat\t1 234,5\t−12\n"
+    )
+    result = plan(parse(good, "regional_indicators", "wide.tsv", refs), refs)
+    assert result.ok, result.issues
+    got = {c.after.values["indicator"]: c.after.values["value"] for c in result.changes}
+    assert got == {"fdi_per_capita": 1234.5, "trade_surplus_per_capita": -12.0}
+    assert {c.key for c in result.changes} == {
+        "RU-TA|fdi_per_capita|2013",
+        "RU-TA|trade_surplus_per_capita|2013",
+    }
+
+
+def test_size_and_type_limits(refs):
+    big = parse(b"x" * (importer.MAX_UPLOAD_BYTES + 1), refs=refs)
+    assert big.rows == () and "at most 5 MB" in big.issues[0].message
+    odd = parse(b"id\n1\n", name="f.pdf", refs=refs)
+    assert "unknown file type" in odd.issues[0].message
+    latin = parse(b"id\n\x81\x98\n", refs=refs)  # undefined in Windows-1251, invalid UTF-8
+    assert latin.rows == () and "neither UTF-8 nor Windows-1251" in latin.issues[0].message
+
+
+NEW = "id,name_en,region_as_published,source_doc,source_ref\n"
+
+
+def test_an_empty_cell_keeps_a_stored_marker_and_missing_columns_keep_values(refs):
+    text = "id,name_en,region_as_published,participants,intl_members,source_doc,source_ref\n"
+    first = plan(parse(text + "CL-0009,A,RU-TA,5,n/a,registry,x\n", refs=refs), refs)
+    stored = first.changes[0].after
+    assert stored.markers["intl_members"] == "n/a"
+    state = {"clusters": {"CL-0009": stored}}
+    same = plan(parse("id,intl_members\nCL-0009,\n", refs=refs), refs, state)
+    assert same.ok and same.changes == () and same.unchanged == 1
+    explicit = plan(parse("id,intl_members\nCL-0009,not reported\n", refs=refs), refs, state)
+    assert [c.cells() for c in explicit.changes] == [[("intl_members", "n/a", "not reported")]]
+    other = plan(parse("id,participants\nCL-0009,6\n", refs=refs), refs, state)
+    (change,) = other.changes
+    assert change.cells() == [("participants", 5.0, 6.0)]
+    assert change.after.values["name_en"] == "A"  # columns the file lacks keep their value
+
+
+def test_replace_refuses_to_remove_a_cluster_that_links_refer_to(refs):
+    both = NEW + "CL-0010,A,RU-TA,registry,x\nCL-0011,B,RU-TA,registry,x\n"
+    clusters = {c.key: c.after for c in plan(parse(both, refs=refs), refs).changes}
+    link = Entry("MNE-60", {"link_id": "MNE-60", "cluster_id": "CL-0011"})
+    state = {"clusters": clusters, "mne_links": {"MNE-60": link}}
+    only_first = NEW + "CL-0010,A,RU-TA,registry,x\n"
+    result = plan(parse(only_first, refs=refs), refs, state, mode="replace")
+    assert not result.ok and result.changes == ()
+    assert "MNE-60" in result.issues[0].message
+
+
+def test_computed_columns_of_exports_are_ignored_not_errors(refs):
+    text = (
+        "id,name,region_code,lat,lon,mne_count,scenario,source_doc,source_ref\n"
+        "CL-0012,A,RU-TA,55.8,49.1,0,lonely,registry,x\n"
+    )
+    parsed = parse(text, refs=refs)
+    assert not parsed.issues
+    status = dict(zip(parsed.columns["header"], parsed.columns["status"], strict=True))
+    assert status["lat"] == status["scenario"] == "computed by the app: ignored"
+
+
+def test_a_city_the_map_cannot_place_is_refused(refs):
+    text = NEW + "CL-0013,A,RU-TA,registry,x\n"
+    header = "id,name_en,city,region_as_published,source_doc,source_ref\n"
+    unknown = plan(parse(header + "CL-0013,A,Xyzgrad,RU-TA,registry,x\n", refs=refs), refs)
+    assert [(i.row, i.column) for i in unknown.issues] == [(2, "city")]
+    assert "Xyzgrad" in unknown.issues[0].message and "leave it empty" in unknown.issues[0].message
+    elsewhere = plan(parse(header + "CL-0013,A,Vladivostok,RU-TA,registry,x\n", refs=refs), refs)
+    assert [(i.row, i.column) for i in elsewhere.issues] == [(2, "city")]
+    assert plan(parse(header + "CL-0013,A,Kazan,RU-TA,registry,x\n", refs=refs), refs).ok
+    assert plan(parse(text, refs=refs), refs).ok  # no city: placed at the region
