@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from geo import cli_export, cli_synth, indices
+from geo import cli_bench, cli_export, cli_store, cli_synth, indices
 from geo.errors import DataValidationError
 from geo.tables import render_table
 
@@ -158,7 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # Subcommands that live next to the feature they expose; each module has ``register(sub)``.
-_COMMAND_MODULES = (cli_export, cli_synth)
+_COMMAND_MODULES = (cli_export, cli_synth, cli_store, cli_bench)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

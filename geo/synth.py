@@ -60,6 +60,10 @@ __all__ = [
     "check_registry",
     "calibration_table",
     "command_for",
+    "DatasetChoice",
+    "choice_from_query_params",
+    "DATASET_QUERY_KEYS",
+    "APP_MAX_CLUSTERS",
 ]
 
 SYNTHETIC_SOURCE_DOC = "synthetic"
@@ -1078,3 +1082,117 @@ def calibration_table(
         "A7: mean links per linked cluster of mne_links.csv, or --mne-per-cluster x n",
     )
     return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- the app's choice
+
+APP_MAX_CLUSTERS = 20_000
+"""The largest synthetic registry the app offers (generation stays within a few seconds)."""
+
+DATA_QUERY_KEY = "data"
+N_QUERY_KEY = "n"
+SEED_QUERY_KEY = "seed"
+DATASET_QUERY_KEYS: tuple[str, ...] = (DATA_QUERY_KEY, N_QUERY_KEY, SEED_QUERY_KEY)
+PUBLISHED = "published"
+SYNTHETIC = "synthetic"
+DEFAULT_APP_CLUSTERS = 1_000
+DEFAULT_APP_SEED = 1
+
+CHOICE_MESSAGES: dict[str, str] = {
+    "kind": "data must be 'published' or 'synthetic', not '{value}'",
+    "n": f"n must be a whole number from 1 to {APP_MAX_CLUSTERS:,}, not '{{value}}'",
+    "seed": "seed must be a whole number ≥ 0, not '{value}'",
+    "orphan": "n and seed apply only with data=synthetic",
+}
+"""Messages for bad dataset parameters in a URL (English literals, one place)."""
+
+
+@dataclass(frozen=True)
+class DatasetChoice:
+    """Which dataset the app shows: the published one, or a synthetic registry ``(n, seed)``.
+
+    Hashable, so it can key caches; :meth:`key` is the same as a plain tuple.
+    """
+
+    kind: str = PUBLISHED
+    n: int | None = None
+    seed: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind == PUBLISHED:
+            if self.n is not None or self.seed is not None:
+                raise ValueError(CHOICE_MESSAGES["orphan"])
+            return
+        if self.kind != SYNTHETIC:
+            raise ValueError(CHOICE_MESSAGES["kind"].format(value=self.kind))
+        if not _whole_in(self.n, 1, APP_MAX_CLUSTERS):
+            raise ValueError(CHOICE_MESSAGES["n"].format(value=self.n))
+        if not _whole_in(self.seed, 0, None):
+            raise ValueError(CHOICE_MESSAGES["seed"].format(value=self.seed))
+
+    @property
+    def synthetic(self) -> bool:
+        """True for a synthetic registry (the app then marks every page)."""
+        return self.kind == SYNTHETIC
+
+    def key(self) -> tuple[str, int | None, int | None]:
+        """A plain tuple for cache keys: equal choices give equal keys."""
+        return (self.kind, self.n, self.seed)
+
+    def to_query_params(self) -> dict[str, list[str]]:
+        """URL parameters of the choice; the published data (the default) has none."""
+        if not self.synthetic:
+            return {}
+        return {
+            DATA_QUERY_KEY: [SYNTHETIC],
+            N_QUERY_KEY: [str(self.n)],
+            SEED_QUERY_KEY: [str(self.seed)],
+        }
+
+
+def _whole_in(value: object, low: int, high: int | None) -> bool:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer):
+        return False
+    return value >= low and (high is None or value <= high)
+
+
+def _last(params: Mapping[str, str | Sequence[str]], key: str) -> str | None:
+    value = params.get(key)
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value.strip()
+    return str(value[-1]).strip() if len(value) else None
+
+
+def _whole_number(text: str) -> int | None:
+    return int(text) if re.fullmatch(r"\d{1,9}", text) else None
+
+
+def choice_from_query_params(
+    params: Mapping[str, str | Sequence[str]],
+) -> tuple[DatasetChoice, list[str]]:
+    """The dataset a URL asks for, and what in it had to be ignored (as messages).
+
+    No ``data`` parameter means the published data. ``data=synthetic`` takes ``n``
+    (default 1,000) and ``seed`` (default 1). Anything invalid falls back to the published
+    data (never to a guess) with a message naming the parameter and its value.
+    """
+    kind = _last(params, DATA_QUERY_KEY)
+    n_text = _last(params, N_QUERY_KEY)
+    seed_text = _last(params, SEED_QUERY_KEY)
+    if kind is None or kind == PUBLISHED:
+        problems = [CHOICE_MESSAGES["orphan"]] if (n_text or seed_text) else []
+        return DatasetChoice(), problems
+    if kind != SYNTHETIC:
+        return DatasetChoice(), [CHOICE_MESSAGES["kind"].format(value=kind)]
+    problems: list[str] = []
+    n = DEFAULT_APP_CLUSTERS if n_text is None else _whole_number(n_text)
+    if n is None or not 1 <= n <= APP_MAX_CLUSTERS:
+        problems.append(CHOICE_MESSAGES["n"].format(value=n_text))
+    seed = DEFAULT_APP_SEED if seed_text is None else _whole_number(seed_text)
+    if seed is None:
+        problems.append(CHOICE_MESSAGES["seed"].format(value=seed_text))
+    if problems:
+        return DatasetChoice(), problems
+    return DatasetChoice(SYNTHETIC, n, seed), []

@@ -1,16 +1,241 @@
-"""What every page shares: the cached dataset and small rendering helpers.
+"""What every page shares: the chosen dataset (published or synthetic), its cache and mark.
 
 Caching lives here, at the boundary between Streamlit and ``geo``; ``geo`` never caches.
+
+The dataset is the published one unless the user picks a synthetic registry (issue 8),
+either in the sidebar (:func:`dataset_selector`) or by URL: ``?data=synthetic&n=1000&seed=1``.
+The choice is kept in the session (so it survives page switches, which clear the URL) and
+mirrored in the URL. While synthetic data is shown, :func:`synthetic_banner` puts a
+"SYNTHETIC DATA" warning on the page. The entry point calls both once per run, before the
+page runs, so every page is marked; pages only call :func:`dataset` (and pass
+:func:`dataset_key` to their own cached functions, so caches never mix the two datasets).
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
+from geo import synth
 from geo.dataset import Dataset, load_dataset
+from geo.store import Store, dataset_from_store, default_url
+
+CHOICE_KEY = "dataset_choice"
+URL_SEEN_KEY = "dataset_url_seen"
+PROBLEMS_KEY = "dataset_url_problems"
+KIND_WIDGET = "dataset_kind"
+N_WIDGET = "dataset_n"
+SEED_WIDGET = "dataset_seed"
+# How many synthetic registries the server keeps (a 10,000-cluster one is ~100 MB).
+CACHED_SYNTHETIC = 3
+
+# User-facing text of the selector and the banner (English literals, one place; no bare
+# strings in pages/: Streamlit's magic would render them).
+LABELS: dict[str, str] = {
+    "selector": "Dataset",
+    "published": "Published data (001–003)",
+    "synthetic": "Synthetic registry (demo)",
+    "n": "Clusters",
+    "seed": "Seed",
+    "n_help": f"Number of synthetic clusters, 1 to {synth.APP_MAX_CLUSTERS:,}.",
+    "seed_help": "The same seed always gives the same registry.",
+    "loading_published": "Loading the published dataset…",
+    "opening_store": "Opening the registry store…",
+    "store_failed": "The registry store could not be opened ({error}); showing the "
+    "published records as shipped.",
+    "loading_synthetic": "Generating the synthetic registry…",
+    "banner": (
+        "**SYNTHETIC DATA** — invented records for demonstration and load testing "
+        "({n:,} clusters, seed {seed}), calibrated to the aggregates published in 003. "
+        "They are not real clusters, regions' clusters or MNE links: do not cite them."
+    ),
+    "ignored": "Ignored in the URL: {problems}. Showing the published data.",
+}
 
 
-@st.cache_resource(show_spinner="Loading the published dataset…")
-def dataset() -> Dataset:
-    """The published dataset, loaded once per server process (it is read-only)."""
+@st.cache_resource(show_spinner=LABELS["opening_store"])
+def open_store(url: str) -> Store:
+    """The registry store at ``url``, migrated and seeded with the published records on
+    first use (one per server process; ``CLUSTERMAP_DATABASE_URL`` chooses it)."""
+    return Store.open(url)
+
+
+@st.cache_resource(show_spinner=LABELS["loading_published"], max_entries=2)
+def stored_dataset(url: str, version: int) -> Dataset:
+    """The registry's dataset at ``version``: a new import or edit makes a new version,
+    hence a new cache entry, so every page shows it at once."""
+    return dataset_from_store(open_store(url), version)
+
+
+@st.cache_resource(show_spinner=LABELS["loading_published"])
+def shipped_dataset() -> Dataset:
+    """The published records as shipped in ``data/``, used when the store cannot open."""
     return load_dataset()
+
+
+def registry_version() -> tuple[str, int] | None:
+    """The store's URL and latest version, or ``None`` (with a warning on the page) when
+    the store cannot be opened, in which case the shipped files are shown."""
+    url = default_url()
+    try:
+        return url, open_store(url).head()
+    except Exception as err:  # noqa: BLE001 - any store failure falls back to the files
+        st.warning(LABELS["store_failed"].format(error=err))
+        return None
+
+
+def published_dataset() -> Dataset:
+    """The registry: the store's latest version (seeded from the published records)."""
+    current = registry_version()
+    return shipped_dataset() if current is None else stored_dataset(*current)
+
+
+@st.cache_resource(show_spinner=LABELS["loading_synthetic"], max_entries=CACHED_SYNTHETIC)
+def synthetic_dataset(n: int, seed: int) -> Dataset:
+    """A synthetic registry, generated once per ``(n, seed)`` and server process."""
+    return synth.synthetic_dataset(n, seed)
+
+
+def _url_params() -> dict[str, list[str]]:
+    """The dataset parameters present in the current URL."""
+    out: dict[str, list[str]] = {}
+    for key in synth.DATASET_QUERY_KEYS:
+        values = st.query_params.get_all(key)
+        if values:
+            out[key] = list(values)
+    return out
+
+
+def current_choice() -> synth.DatasetChoice:
+    """The dataset the session shows.
+
+    A URL opened or edited by hand (dataset parameters present and new to the session)
+    decides; otherwise the session's last choice stands (page switches clear the URL);
+    a new session without parameters shows the published data. A bad URL falls back to
+    the published data and the problems are kept for :func:`synthetic_banner` to show.
+    """
+    params = _url_params()
+    if params and params != st.session_state.get(URL_SEEN_KEY):
+        choice, problems = synth.choice_from_query_params(params)
+        st.session_state[URL_SEEN_KEY] = params
+        st.session_state[CHOICE_KEY] = choice
+        st.session_state[PROBLEMS_KEY] = problems
+        _choice_to_widgets(choice)
+    return st.session_state.get(CHOICE_KEY, synth.DatasetChoice())
+
+
+def dataset_key() -> tuple[str, int | None, int | None, int | None]:
+    """A hashable key of the chosen dataset (with the store's version for the registry):
+    pass it to a page's ``st.cache_data`` functions that read :func:`dataset`, so a cached
+    result never crosses datasets or outlives an edit."""
+    choice = current_choice()
+    if choice.synthetic:
+        return (*choice.key(), None)
+    current = registry_version()
+    return (*choice.key(), None if current is None else current[1])
+
+
+def dataset() -> Dataset:
+    """The chosen dataset: the published one (default) or the synthetic registry."""
+    choice = current_choice()
+    if choice.synthetic:
+        return synthetic_dataset(int(choice.n), int(choice.seed))  # type: ignore[arg-type]
+    return published_dataset()
+
+
+def is_synthetic() -> bool:
+    """True while the session shows a synthetic registry."""
+    return current_choice().synthetic
+
+
+def dataset_query_params() -> dict[str, list[str]]:
+    """The URL parameters of the chosen dataset; merge them into a page's own parameters
+    when the page rewrites the URL (``st.query_params.from_dict``), so the link keeps them."""
+    return current_choice().to_query_params()
+
+
+def _choice_to_widgets(choice: synth.DatasetChoice) -> None:
+    st.session_state[KIND_WIDGET] = choice.kind
+    if choice.synthetic:
+        st.session_state[N_WIDGET] = choice.n
+        st.session_state[SEED_WIDGET] = choice.seed
+
+
+def _widgets_to_choice() -> None:
+    """Widget callback: the sidebar's values become the session's choice and the URL's."""
+    kind = st.session_state.get(KIND_WIDGET, synth.PUBLISHED)
+    if kind == synth.SYNTHETIC:
+        choice = synth.DatasetChoice(
+            synth.SYNTHETIC,
+            int(st.session_state.get(N_WIDGET, synth.DEFAULT_APP_CLUSTERS)),
+            int(st.session_state.get(SEED_WIDGET, synth.DEFAULT_APP_SEED)),
+        )
+    else:
+        choice = synth.DatasetChoice()
+    st.session_state[CHOICE_KEY] = choice
+    st.session_state[PROBLEMS_KEY] = []
+    _sync_url(choice)
+
+
+def _sync_url(choice: synth.DatasetChoice) -> None:
+    """Put the choice's parameters in the URL (and drop stale ones), leaving others."""
+    wanted = choice.to_query_params()
+    for key in synth.DATASET_QUERY_KEYS:
+        if key in wanted:
+            if st.query_params.get_all(key) != wanted[key]:
+                st.query_params[key] = wanted[key]
+        elif key in st.query_params:
+            del st.query_params[key]
+    st.session_state[URL_SEEN_KEY] = wanted or None
+
+
+def dataset_selector() -> None:
+    """The sidebar control that picks the dataset; keeps the URL in step with it.
+
+    Call once per run, before the page (the entry point does), so the choice holds on
+    every page.
+    """
+    choice = current_choice()
+    if KIND_WIDGET not in st.session_state:
+        _choice_to_widgets(choice)
+    st.session_state.setdefault(N_WIDGET, synth.DEFAULT_APP_CLUSTERS)
+    st.session_state.setdefault(SEED_WIDGET, synth.DEFAULT_APP_SEED)
+    box = st.sidebar.expander(LABELS["selector"], expanded=choice.synthetic)
+    box.radio(
+        LABELS["selector"],
+        [synth.PUBLISHED, synth.SYNTHETIC],
+        format_func=LABELS.get,
+        key=KIND_WIDGET,
+        on_change=_widgets_to_choice,
+        label_visibility="collapsed",
+    )
+    if st.session_state[KIND_WIDGET] == synth.SYNTHETIC:
+        left, right = box.columns(2)
+        left.number_input(
+            LABELS["n"],
+            min_value=1,
+            max_value=synth.APP_MAX_CLUSTERS,
+            step=100,
+            key=N_WIDGET,
+            help=LABELS["n_help"],
+            on_change=_widgets_to_choice,
+        )
+        right.number_input(
+            LABELS["seed"],
+            min_value=0,
+            step=1,
+            key=SEED_WIDGET,
+            help=LABELS["seed_help"],
+            on_change=_widgets_to_choice,
+        )
+    _sync_url(choice)
+
+
+def synthetic_banner() -> None:
+    """A "SYNTHETIC DATA" warning while a synthetic registry is shown, and a note when the
+    URL's dataset parameters had to be ignored. Call once per run, before the page."""
+    problems = st.session_state.pop(PROBLEMS_KEY, None) or []  # said once, not every rerun
+    if problems:
+        st.warning(LABELS["ignored"].format(problems="; ".join(problems)), icon="⚠️")
+    choice = current_choice()
+    if choice.synthetic:
+        st.error(LABELS["banner"].format(n=choice.n, seed=choice.seed), icon="🧪")

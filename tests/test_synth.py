@@ -144,6 +144,51 @@ def test_aggregates_match_the_published_figures(seed, geometry, calibration):
     assert (clusters["employees"] >= clusters["participants"]).all()
 
 
+def test_aggregates_scale_with_the_registry(geometry, calibration):
+    """At ten times the published size every published count is ten times larger (the
+    model scales the registry, it does not stop at 118)."""
+    reg = _generate(10 * N, 5, geometry, calibration)
+    clusters = reg.clusters
+    status = clusters["status"].value_counts()
+    assert status["pilot innovative"] == 250 and status["none"] == 290
+    linked = clusters["id"].isin(reg.mne_links["cluster_id"])
+    with_mnes = clusters.loc[linked, "status"].value_counts()
+    assert with_mnes["pilot innovative"] == 150  # 15 of 25, scaled
+    assert with_mnes["none"] == 20  # 2 of 29, scaled
+    assert clusters["participants"].sum() == 30_000
+    assert clusters["employees"].sum() == 15_000_000
+    levels = clusters["org_level"].value_counts()
+    for level, published in {"initial": 89, "medium": 21, "high": 9}.items():
+        assert abs(levels[level] - 10 * N * published / 119) < 1
+
+
+def test_specialisations_and_regions_follow_the_published_clusters(geometry, calibration):
+    """Industry groups by quota of the published clusters' groups (002 Table 5 and the
+    003 industries outside them); regions drawn with weight 1 + published clusters (A8),
+    checked as frequencies within five binomial standard deviations."""
+    n = 5_000
+    reg = _generate(n, 11, geometry, calibration)
+    clusters = reg.clusters
+    by_label = {s.label_en: s for s in synth.SPECIALISATIONS}
+    category = [by_label[v].industry_group or v for v in clusters["specialisation"]]
+    counts = pd.Series(category).value_counts()
+    weights = pd.Series(calibration.category_weights)
+    expected = n * weights / weights.sum()
+    assert set(counts.index) <= set(weights.index)
+    assert (counts.reindex(weights.index).fillna(0) - expected).abs().max() < 1
+    assert set(clusters["specialisation"]) <= set(by_label)
+
+    region_weights = calibration.region_weights
+    p = region_weights / region_weights.sum()
+    observed = reg.points["region_code"].value_counts().reindex(p.index).fillna(0) / n
+    sigma = np.sqrt(p * (1 - p) / n)
+    assert ((observed - p).abs() <= 5 * sigma).all()
+    # Regions with published clusters weigh more, and get more synthetic clusters.
+    heavy = region_weights[region_weights > 1].index
+    light = region_weights[region_weights == 1].index
+    assert observed[heavy].mean() > observed[light].mean()
+
+
 def test_calibration_table_has_generated_equal_to_target(registry, calibration):
     table = synth.calibration_table(registry, calibration)
     assert (table["generated"] == table["model_target"]).all()
@@ -415,3 +460,133 @@ def test_export_text_marks_missing_as_not_reported(registry):
     assert (text["city"] == "not reported").all()
     assert (text["index_published"] == "not reported").all()
     assert text["participants"].map(lambda v: re.fullmatch(r"\d+", v) is not None).all()
+
+
+# --------------------------------------------------------------------------- the app's choice
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({}, synth.DatasetChoice()),
+        ({"data": ["published"]}, synth.DatasetChoice()),
+        ({"data": ["synthetic"]}, synth.DatasetChoice("synthetic", 1000, 1)),
+        ({"data": "synthetic", "n": "250", "seed": "7"}, synth.DatasetChoice("synthetic", 250, 7)),
+        ({"data": ["synthetic"], "n": ["5", "20000"]}, synth.DatasetChoice("synthetic", 20000, 1)),
+    ],
+)
+def test_choice_from_good_query_params(params, expected):
+    choice, problems = synth.choice_from_query_params(params)
+    assert problems == []
+    assert choice == expected
+    assert synth.choice_from_query_params(choice.to_query_params())[0] == choice
+
+
+@pytest.mark.parametrize(
+    ("params", "named"),
+    [
+        ({"data": ["fake"]}, "data must be"),
+        ({"data": ["synthetic"], "n": ["abc"]}, "'abc'"),
+        ({"data": ["synthetic"], "n": ["0"]}, "n must be"),
+        ({"data": ["synthetic"], "n": ["20001"]}, "'20001'"),
+        ({"data": ["synthetic"], "n": ["10"], "seed": ["-1"]}, "seed must be"),
+        ({"n": ["10"]}, "only with data=synthetic"),
+    ],
+)
+def test_bad_query_params_fall_back_to_published_and_say_why(params, named):
+    choice, problems = synth.choice_from_query_params(params)
+    assert choice == synth.DatasetChoice() and not choice.synthetic
+    assert any(named in p for p in problems), problems
+
+
+def test_dataset_choice_refuses_bad_values():
+    for bad in [("synthetic", 0, 1), ("synthetic", 10, -1), ("other", None, None)]:
+        with pytest.raises(ValueError):
+            synth.DatasetChoice(*bad)
+    with pytest.raises(ValueError):
+        synth.DatasetChoice("published", 10, 1)
+    assert synth.DatasetChoice().to_query_params() == {}
+    assert synth.DatasetChoice("synthetic", 10, 2).key() == ("synthetic", 10, 2)
+
+
+# --------------------------------------------------------------------------- the dataset selector
+
+# A minimal app that does what the entry point does before a page, then shows the dataset.
+SELECTOR_APP = f"""
+import sys
+sys.path.insert(0, {str(PROJECT_ROOT)!r})
+import streamlit as st
+from pages import common
+
+common.dataset_selector()
+common.synthetic_banner()
+data = common.dataset()
+st.markdown(f"clusters={{len(data.clusters)}} first={{data.clusters['id'].iloc[0]}}")
+st.markdown(f"key={{common.dataset_key()}}")
+"""
+
+
+def _selector_app(query: dict[str, str] | None = None):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_string(SELECTOR_APP, default_timeout=120)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def _param(at, key: str) -> list[str]:
+    """A URL parameter of the app after its run, always as a list."""
+    value = at.query_params.get(key, [])
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _texts(at) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def test_selector_defaults_to_published_without_a_banner():
+    at = _selector_app()
+    from geo.dataset import load_dataset
+
+    published = load_dataset().clusters
+    assert f"clusters={len(published)} first={published['id'].iloc[0]}" in _texts(at)
+    assert "SYN-" not in _texts(at)
+    assert not any("SYNTHETIC DATA" in e.value for e in at.error)
+    assert at.radio[0].value == "published"
+
+
+def test_url_selects_a_synthetic_registry_with_a_banner():
+    at = _selector_app({"data": "synthetic", "n": "40", "seed": "3"})
+    assert "clusters=40 first=SYN-000001" in _texts(at)
+    assert any("SYNTHETIC DATA" in e.value and "40 clusters" in e.value for e in at.error)
+    assert at.radio[0].value == "synthetic"
+    assert at.number_input[0].value == 40 and at.number_input[1].value == 3
+    assert "key=('synthetic', 40, 3, None)" in _texts(at)
+
+
+def test_choice_survives_a_cleared_url_and_the_sidebar_changes_it():
+    at = _selector_app({"data": "synthetic", "n": "40", "seed": "3"})
+    # A page switch (or a page rewriting its own URL) clears the parameters: the session's
+    # choice stands, and the URL gets the parameters back.
+    for key in list(at.query_params):
+        del at.query_params[key]
+    at.run()
+    assert "clusters=40" in _texts(at)
+    assert _param(at, "data") == ["synthetic"] and _param(at, "n") == ["40"]
+    # The sidebar: another size, then back to the published data.
+    at.number_input[0].set_value(25).run()
+    assert "clusters=25" in _texts(at) and _param(at, "n") == ["25"]
+    at.radio[0].set_value("published").run()
+    assert "SYN-" not in _texts(at)
+    assert "data" not in at.query_params
+    assert not any("SYNTHETIC DATA" in e.value for e in at.error)
+
+
+def test_bad_url_shows_published_data_and_names_the_parameter():
+    at = _selector_app({"data": "synthetic", "n": "lots"})
+    assert "SYN-" not in _texts(at)
+    assert any("'lots'" in w.value and "published" in w.value for w in at.warning)
+    assert not any("SYNTHETIC DATA" in e.value for e in at.error)
