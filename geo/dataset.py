@@ -74,7 +74,20 @@ def build_dataset(
         clusters, "region_as_published", "clusters.csv"
     )
     located = joins.locate_records(clusters, detailed)
+    return complete_dataset(regions, detailed, located, mne_links, regional_indicators, resolver)
 
+
+def complete_dataset(
+    regions: gpd.GeoDataFrame,
+    detailed: gpd.GeoDataFrame,
+    located: gpd.GeoDataFrame,
+    mne_links: pd.DataFrame,
+    regional_indicators: pd.DataFrame,
+    resolver: joins.RegionResolver,
+) -> Dataset:
+    """The computing half of :func:`build_dataset`, for clusters already located (the
+    shipped records through ``geo.joins``, synthetic ones through ``geo.synth``): MNE
+    counts, the wide regional indicators, indices and scenarios."""
     mne_links = mne_links.copy()
     counts = mne_links.groupby("cluster_id").size()
     located["mne_count"] = located["id"].map(counts).fillna(0).astype(int)

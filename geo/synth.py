@@ -39,7 +39,7 @@ import shapely
 from pydantic import AfterValidator, ValidationError, field_validator
 
 from geo import joins, records
-from geo.dataset import Dataset, scenario_table
+from geo.dataset import Dataset, complete_dataset
 from geo.errors import DataValidationError, ValidationIssue
 from geo.regions import load_regions
 
@@ -778,24 +778,9 @@ def synthetic_dataset(
     located["located_region_code"] = joined["code"].reindex(located.index).astype("str")
     located["region_mismatch"] = located["located_region_code"] != located["region_code"]
 
-    counts = registry.mne_links.groupby("cluster_id").size()
-    located["mne_count"] = located["id"].map(counts).fillna(0).astype(int)
-
-    long = records.load_regional_indicators()
-    long["region_code"] = resolver.resolve_column(
-        long, "region_as_published", "regional_indicators.csv"
+    return complete_dataset(
+        regions, detailed, located, registry.mne_links, records.load_regional_indicators(), resolver
     )
-    indicators = records.regional_indicators_wide(long)
-
-    scenarios = scenario_table(located, indicators)
-    located = located.merge(
-        scenarios[["cluster_id", "cluster_index", "region_index", "scenario"]],
-        left_on="id",
-        right_on="cluster_id",
-        how="left",
-    ).drop(columns="cluster_id")
-    located = gpd.GeoDataFrame(located, geometry="geometry", crs="EPSG:4326")
-    return Dataset(regions, detailed, located, registry.mne_links.copy(), indicators, resolver)
 
 
 # --------------------------------------------------------------------------- validation
