@@ -48,18 +48,6 @@ INTRO = (
 )
 
 
-def replace_section(document: str, body: str) -> str:
-    """``document`` with the text under ``SECTION`` (up to the next ``## `` heading)
-    replaced by ``body``; the section is appended if absent."""
-    block = f"{SECTION}\n\n{body.rstrip()}\n"
-    start = document.find(SECTION)
-    if start < 0:
-        return document.rstrip("\n") + "\n\n" + block
-    end = document.find("\n## ", start + len(SECTION))
-    rest = "" if end < 0 else document[end:]
-    return document[:start] + block + rest
-
-
 def main(argv: list[str] | None = None) -> int:
     rest = list(sys.argv[1:] if argv is None else argv)
     update_docs = "--update-docs" in rest
@@ -86,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     JSON_OUT.write_text(json.dumps(result, indent=1, allow_nan=False) + "\n", encoding="utf-8")
     document = DOC.read_text(encoding="utf-8") if DOC.exists() else DOC_TITLE
     DOC.write_text(
-        replace_section(document, INTRO + "\n\n" + bench.render_markdown(result)),
+        bench.replace_section(document, SECTION, INTRO + "\n\n" + bench.render_markdown(result)),
         encoding="utf-8",
     )
     print(f"wrote {JSON_OUT} and the '{SECTION}' section of {DOC}", file=sys.stderr)

@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 
 import pandas as pd  # noqa: E402
 
-from geo import exports, views  # noqa: E402
+from geo import bench, exports, views  # noqa: E402
 from geo.dataset import load_dataset  # noqa: E402
 
 DOC = ROOT / "docs" / "BENCHMARKS.md"
@@ -197,18 +197,6 @@ def markdown(
     return "\n".join(lines) + "\n"
 
 
-def replace_section(document: str, body: str) -> str:
-    """``document`` with the text under ``SECTION`` (up to the next ``## `` heading)
-    replaced by ``body``; the section is appended if absent."""
-    block = f"{SECTION}\n\n{body.rstrip()}\n"
-    start = document.find(SECTION)
-    if start < 0:
-        return document.rstrip("\n") + "\n\n" + block
-    end = document.find("\n## ", start + len(SECTION))
-    rest = "" if end < 0 else document[end:]
-    return document[:start] + block + rest
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="benchmarks/bench_exports.py")
     parser.add_argument("--repeats", type=int, default=REPEATS)
@@ -231,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
     print(body)
     if args.update_docs:
         document = DOC.read_text(encoding="utf-8") if DOC.exists() else DOC_TITLE
-        DOC.write_text(replace_section(document, body), encoding="utf-8")
+        DOC.write_text(bench.replace_section(document, SECTION, body), encoding="utf-8")
         print(f"wrote the '{SECTION}' section of {DOC}", file=sys.stderr)
     over = [r["format"] for r in rows if r["s"] >= BUDGET_S]
     if over:

@@ -39,13 +39,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import html  # noqa: E402
 
 import folium  # noqa: E402
 
-from geo import filters, maps, measures  # noqa: E402
+from geo import bench, filters, maps, measures  # noqa: E402
 from geo.dataset import load_dataset  # noqa: E402
-from geo.regions import load_regions  # noqa: E402
 
 DOC = ROOT / "docs" / "BENCHMARKS.md"
 JSON_OUT = Path(__file__).resolve().parent / "map.json"
@@ -118,30 +116,7 @@ def layer_script(layer: folium.FeatureGroup) -> str:
     return "".join(parts)
 
 
-def naive_html(data: Any, detailed: Any, flt: filters.ClusterFilter) -> str:
-    """``explore()`` on the full-resolution regions plus one folium.Marker per cluster."""
-    table = measures.measure_table(data)
-    key = measures.DEFAULT_MEASURE
-    regions = detailed.merge(table[[key]], left_on="code", right_index=True, how="left")
-    m = regions.explore(
-        column=key,
-        tooltip=["name_en", key],
-        missing_kwds={"color": maps.NO_DATA_FILL},
-        legend=False,
-    )
-    shown = filters.apply_filter(data.clusters, data.regions, flt)
-    shown = shown.loc[shown["lat"].notna() & shown["lon"].notna()]
-    names = dict(zip(data.regions["code"], data.regions["name_en"], strict=True))
-    for rec in shown.to_dict("records"):
-        folium.Marker(
-            [rec["lat"], rec["lon"]],
-            tooltip=html.escape(maps.cluster_name(rec)),
-            popup=folium.Popup(maps.popup_html(rec, names), max_width=340),
-        ).add_to(m)
-    return m.get_root().render()
-
-
-def compare(data: Any, detailed: Any, repeats: int, naive_repeats: int) -> dict[str, Any]:
+def compare(data: Any, repeats: int, naive_repeats: int) -> dict[str, Any]:
     """Ours vs naive on one dataset: payload, warm build, filter change."""
     ours = Ours(data)
     build_s, build_cpu, page = timed_both(ours.build, repeats)
@@ -149,9 +124,9 @@ def compare(data: Any, detailed: Any, repeats: int, naive_repeats: int) -> dict[
     filter_s, layer = timed(lambda: ours.dynamic_layer(FILTER_CHANGE), repeats)
     base_js = ours.payload.json
     naive_build_s, naive_cpu, naive_page = timed_both(
-        lambda: naive_html(data, detailed, filters.ClusterFilter()), naive_repeats
+        lambda: bench.naive_map_html(data, filters.ClusterFilter()), naive_repeats
     )
-    naive_filter_s, _ = timed(lambda: naive_html(data, detailed, FILTER_CHANGE), naive_repeats)
+    naive_filter_s, _ = timed(lambda: bench.naive_map_html(data, FILTER_CHANGE), naive_repeats)
     located = int((data.clusters["lat"].notna() & data.clusters["lon"].notna()).sum())
     result = {
         "clusters": len(data.clusters),
@@ -300,17 +275,6 @@ def markdown(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def replace_section(document: str, body: str) -> str:
-    """``document`` with only this section (up to the next ``## `` heading) replaced."""
-    block = f"{SECTION}\n\n{body.rstrip()}\n"
-    start = document.find(SECTION)
-    if start < 0:
-        return document.rstrip("\n") + "\n\n" + block
-    end = document.find("\n## ", start + len(SECTION))
-    rest = "" if end < 0 else document[end:]
-    return document[:start] + block + rest
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="benchmarks/bench_map.py", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer repeats, 1,000 only")
@@ -319,10 +283,9 @@ def main(argv: list[str] | None = None) -> int:
     repeats = 3 if args.quick else 15
     naive_repeats = 1 if args.quick else 5
     data = load_dataset()
-    detailed = load_regions("detailed")
     result: dict[str, Any] = {
         "machine": machine(),
-        "default": compare(data, detailed, repeats, naive_repeats),
+        "default": compare(data, repeats, naive_repeats),
         "scale": [scale(n, repeats) for n in (SCALE_SIZES[:1] if args.quick else SCALE_SIZES)],
     }
     text = markdown(result)
@@ -331,7 +294,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.update_docs:
         JSON_OUT.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
         document = DOC.read_text(encoding="utf-8") if DOC.exists() else DOC_TITLE
-        DOC.write_text(replace_section(document, text), encoding="utf-8")
+        DOC.write_text(bench.replace_section(document, SECTION, text), encoding="utf-8")
     ok = result["default"]["budget_met"] and all(s["budget_met"] for s in result["scale"])
     return 0 if ok else 1
 

@@ -245,6 +245,22 @@ def base_map_html(caches: MapCaches) -> str:
     return maps.standalone_html(maps.base_map(caches.payload, caches.assets))
 
 
+# --------------------------------------------------------------------------- the docs
+
+
+def replace_section(document: str, section: str, body: str) -> str:
+    """``document`` with the text under the heading ``section`` (up to the next ``## ``
+    heading) replaced by ``body``, or the section appended if absent: each benchmark
+    script rewrites only its own section of ``docs/BENCHMARKS.md``."""
+    block = f"{section}\n\n{body.rstrip()}\n"
+    start = document.find(section)
+    if start < 0:
+        return document.rstrip("\n") + "\n\n" + block
+    end = document.find("\n## ", start + len(section))
+    rest = "" if end < 0 else document[end:]
+    return document[:start] + block + rest
+
+
 # --------------------------------------------------------------------------- the naive map
 
 
@@ -260,7 +276,7 @@ def naive_map_html(
     m = regions.explore(
         column=measure,
         tooltip=["name_en", measure],
-        missing_kwds={"color": "#f2f2f2"},
+        missing_kwds={"color": maps.NO_DATA_FILL},
         legend=False,
     )
     shown = filters.apply_filter(data.clusters, data.regions, flt)
