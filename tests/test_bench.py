@@ -197,15 +197,15 @@ def _script():
 
 
 def test_docs_updater_replaces_only_its_section():
-    script = _script()
+    section = "## Scale (issue 8)"
     document = (
         "# Benchmarks\n\n## Map (issue 5)\n\nkeep me\n\n"
         "## Scale (issue 8)\n\nold numbers\n\n## Other\n\nkeep me too\n"
     )
-    updated = script.replace_section(document, "new numbers")
+    updated = bench.replace_section(document, section, "new numbers")
     assert "old numbers" not in updated and "new numbers" in updated
     assert updated.count("keep me") == 2 and updated.index("## Other") > updated.index("new")
-    appended = script.replace_section("# Benchmarks\n", "first numbers")
+    appended = bench.replace_section("# Benchmarks\n", section, "first numbers")
     assert appended == "# Benchmarks\n\n## Scale (issue 8)\n\nfirst numbers\n"
 
 
