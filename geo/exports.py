@@ -473,7 +473,13 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for column in out.columns:
         series = out[column]
-        if series.dtype == "object" or pd.api.types.is_string_dtype(series):
+        if isinstance(series.dtype, pd.StringDtype) or (
+            series.dtype == "object" and pd.api.types.infer_dtype(series, skipna=True) == "string"
+        ):  # text only (missing cells aside): vectorised through Arrow strings
+            text = series.astype("str")
+            risky = text.str.startswith(FORMULA_PREFIXES).fillna(False).astype(bool).to_numpy()
+            out[column] = series.mask(risky, "'" + text)
+        elif series.dtype == "object":  # mixed text and numbers: cell by cell
             values = series.astype("object")
             # ``.str`` leaves non-text cells out (NaN), so numbers are never touched.
             risky = values.str.startswith(FORMULA_PREFIXES, na=False).astype(bool)
