@@ -28,25 +28,31 @@ Counting rules (the page states them):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-NOT_REPORTED = "not reported"
+from geo import i18n
+from geo.i18n import N_
+
+NOT_REPORTED = i18n.NOT_REPORTED
 PRESENT = "present"
 LEFT = "left"
 
-PUBLISHED = "published (003)"
-RECOMPUTED = "recomputed from the records"
+# The fixed texts below are English msgids: the tables keep them as values (stable keys for
+# code and tests) and :func:`localise` translates them for display.
+PUBLISHED = N_("published (003)")
+RECOMPUTED = N_("recomputed from the records")
 
 STANDING_THRESHOLD = 1.0
 """A region index at or above this is "high" (the scenario threshold, docs/INDICES.md)."""
 
-STANDING_HIGH = "high FEA index (≥ 1.0)"
-STANDING_LOW = "lower FEA index (< 1.0)"
-STANDING_NONE = "not reported (region not in 002 Table 6)"
+STANDING_HIGH = N_("high FEA index (≥ 1.0)")
+STANDING_LOW = N_("lower FEA index (< 1.0)")
+STANDING_NONE = N_("not reported (region not in 002 Table 6)")
 STANDINGS: tuple[str, ...] = (STANDING_HIGH, STANDING_LOW, STANDING_NONE)
 
 
@@ -111,23 +117,46 @@ class PublishedGroup:
 
 PUBLISHED_GROUPS: tuple[PublishedGroup, ...] = (
     PublishedGroup(
-        "innovation clusters",
+        N_("innovation clusters"),
         "innovation_clusters_with_mnes",
         "innovation_clusters_total",
         "pilot innovative",
-        "003's 25 innovation clusters are set beside the records' 25 clusters with the "
-        "status 'pilot innovative' (project judgement: 003 does not list them).",
+        N_(
+            "003's 25 innovation clusters are set beside the records' 25 clusters with the "
+            "status 'pilot innovative' (project judgement: 003 does not list them)."
+        ),
     ),
     PublishedGroup(
-        "clusters without any status",
+        N_("clusters without any status"),
         "clusters_without_status_with_mnes",
         "clusters_without_status_total",
         "none",
-        "003's clusters without any status are the status 'none'; no record has it (the "
-        "status of the clusters only 003 names is not reported, which is not 'none').",
+        N_(
+            "003's clusters without any status are the status 'none'; no record has it (the "
+            "status of the clusters only 003 names is not reported, which is not 'none')."
+        ),
     ),
 )
 """The two shares 003 prints (slide "Distribution of MNEs among clusters")."""
+
+BASIS: dict[str, str] = {
+    "published": N_("published_aggregates.csv: {with_metric} of {total_metric}"),
+    "missing": N_("{with_metric} / {total_metric} not in published_aggregates.csv"),
+    "recomputed": N_("clusters.csv status '{status}'; mne_links.csv present links."),
+}
+"""Where the numbers of a row of :func:`published_vs_recomputed` come from."""
+
+RANK_TEXT = N_("{position} of {total}")
+
+
+def basis_text(group: PublishedGroup, source: str, published_ok: bool, lang: str = "en") -> str:
+    """The ``basis`` of a row of :func:`published_vs_recomputed` in ``lang``."""
+    _ = i18n.translator(lang)
+    if source == RECOMPUTED:
+        key = "recomputed"
+        return _(BASIS[key]).format(status=group.status) + " " + _(group.correspondence)
+    key = "published" if published_ok else "missing"
+    return _(BASIS[key]).format(with_metric=group.with_metric, total_metric=group.total_metric)
 
 
 def published_vs_recomputed(
@@ -155,11 +184,7 @@ def published_vs_recomputed(
                 "with_mnes": int(k) if ok else np.nan,
                 "clusters": int(n) if ok else np.nan,
                 "share": _share(int(k), int(n)) if ok else np.nan,
-                "basis": (
-                    f"published_aggregates.csv: {g.with_metric} of {g.total_metric}"
-                    if ok
-                    else f"{g.with_metric} / {g.total_metric} not in published_aggregates.csv"
-                ),
+                "basis": basis_text(g, PUBLISHED, ok),
             }
         )
         rec = by_status.loc[g.status]
@@ -171,8 +196,7 @@ def published_vs_recomputed(
                 "with_mnes": int(rec["with_mnes"]),
                 "clusters": int(rec["clusters"]),
                 "share": float(rec["share"]),
-                "basis": f"clusters.csv status '{g.status}'; mne_links.csv present links. "
-                + g.correspondence,
+                "basis": basis_text(g, RECOMPUTED, True),
             }
         )
     return pd.DataFrame(rows)
@@ -244,7 +268,7 @@ def host_regions(
                 "links": len(part),
                 "present": int(part.loc[part["present"], "mne"].nunique()),
                 "fea_index": float(idx) if idx is not None and not pd.isna(idx) else np.nan,
-                "fea_rank": f"{int(ranks[code])} of {len(ranks)}"
+                "fea_rank": RANK_TEXT.format(position=int(ranks[code]), total=len(ranks))
                 if code in ranks
                 else NOT_REPORTED,
                 "fea_published": published_index.get(code, np.nan),
@@ -348,3 +372,107 @@ def summary(links: pd.DataFrame) -> Summary:
         hq_country_reported=int(links.loc[links["hq_country"].notna(), "mne_name"].nunique()),
         industry_reported=int(links.loc[links["industry"].notna(), "mne_name"].nunique()),
     )
+
+
+# --- everything the MNE page shows, in one pass -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """The whole analysis of one dataset: what the MNE page shows, computed once so the
+    page can cache it per dataset (a synthetic registry has thousands of links)."""
+
+    summary: Summary
+    published_vs_recomputed: pd.DataFrame
+    by_status: pd.DataFrame
+    by_hq_country: pd.DataFrame
+    by_industry: pd.DataFrame
+    by_standing: pd.DataFrame
+    host_regions: pd.DataFrame
+    interplay: pd.DataFrame
+    departed: pd.DataFrame
+
+
+def analyse(
+    clusters: pd.DataFrame,
+    links: pd.DataFrame,
+    regions: pd.DataFrame,
+    indicators: pd.DataFrame,
+    aggregates: pd.DataFrame,
+    statuses: Sequence[str],
+    interplay_vocabulary: Sequence[str],
+) -> Analysis:
+    """Every table of the analysis for ``clusters`` and their ``links``.
+
+    The host regions' standing uses the recomputed regional index of ``indicators`` (one
+    row per region of the regional table, keyed by ``region_code``) and its published
+    value beside it; ``statuses`` and ``interplay_vocabulary`` are the vocabularies, so
+    categories without any record are listed with zeros.
+    """
+    from geo.dataset import region_index
+
+    fea = region_index(indicators).index
+    published_fea = indicators.set_index("region_code")["fea_index_published"]
+    return Analysis(
+        summary=summary(links),
+        published_vs_recomputed=published_vs_recomputed(clusters, links, aggregates),
+        by_status=share_by_status(clusters, links, statuses),
+        by_hq_country=mnes_by(links, "hq_country"),
+        by_industry=mnes_by(links, "industry"),
+        by_standing=mnes_by_standing(clusters, links, fea),
+        host_regions=host_regions(clusters, links, regions, fea, published_fea),
+        interplay=interplay_types(links, interplay_vocabulary),
+        departed=departed(links),
+    )
+
+
+# --- display in the interface language ---------------------------------------------------------
+
+_RANK = re.compile(r"^(\d+) of (\d+)$")
+VOCABULARY_COLUMNS: dict[str, str] = {"status": "status", "interplay_type": "interplay_type"}
+
+
+def localise(
+    frame: pd.DataFrame, lang: str, vocab: i18n.VocabularyLabels | None = None
+) -> pd.DataFrame:
+    """A table of this module with its cells in ``lang`` for display (a copy; column names
+    unchanged): the fixed texts (sources, groups, standings, "not reported") from the
+    catalogue, statuses and interplay types from ``vocabularies.csv``, ranks and bases
+    rebuilt in ``lang``. Names from the data (MNEs, countries, industries) stay as
+    recorded. English returns the table as computed."""
+    out = frame.copy()
+    if i18n.check_lang(lang) == "en":
+        return out
+    _ = i18n.translator(lang)
+    fixed = {NOT_REPORTED, PUBLISHED, RECOMPUTED, *STANDINGS, *(g.label for g in PUBLISHED_GROUPS)}
+
+    def word(value: object) -> object:
+        return _(value) if isinstance(value, str) and value in fixed else value
+
+    for column in out.columns:
+        if column in VOCABULARY_COLUMNS and vocab is not None:
+            out[column] = out[column].map(
+                lambda v, c=column: word(v) if v == NOT_REPORTED else vocab.term(c, v, lang)
+            )
+        elif out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(word)
+    if "basis" in frame.columns and {"group", "source"} <= set(frame.columns):
+        groups = {g.label: g for g in PUBLISHED_GROUPS}
+        out["basis"] = [
+            basis_text(groups[g], src, not pd.isna(k), lang) if g in groups else b
+            for g, src, k, b in zip(
+                frame["group"], frame["source"], frame["with_mnes"], frame["basis"], strict=True
+            )
+        ]
+    if "fea_rank" in frame.columns:
+        out["fea_rank"] = frame["fea_rank"].map(lambda v: _rank_text(v, lang))
+    return out
+
+
+def _rank_text(value: object, lang: str) -> object:
+    """A ``"k of n"`` rank of :func:`host_regions` in ``lang``; other text as :func:`localise`."""
+    match = _RANK.match(str(value))
+    if not match:
+        return i18n.translator(lang)(NOT_REPORTED) if value == NOT_REPORTED else value
+    position, total = (i18n.format_int(int(g), lang) for g in match.groups())
+    return i18n.translator(lang)(RANK_TEXT).format(position=position, total=total)

@@ -12,6 +12,15 @@ them; every field the records do not have reads ``"not reported"`` (never a gues
 a cluster among the clusters of its industry group, a region among the 19 regions of the
 regional table.
 
+Everything is built in one interface language (``lang``, English by default; issue 9):
+labels, notes and the "not reported" texts are English msgids marked with ``N_`` and
+translated through the gettext catalogues (``geo.i18n``); names come from the data's own
+``name_ru``/``name_en`` columns, vocabulary values from ``vocabularies.csv`` and federal
+districts from their official Russian names, so no data value is ever translated here.
+Numbers shown as text follow the language (``1 177,5`` in Russian). Tables keep fixed
+English column names and blocks and fields keep their English title/label as ``key``, so
+code finds them in any language; pages show the headers through :data:`COLUMN_LABELS`.
+
 Text from the data is returned as plain text. :func:`md_literal` makes such text safe to
 place in Markdown (every ASCII punctuation character is backslash-escaped), so a cluster
 called ``<script>…`` or ``**x**`` is shown literally.
@@ -28,15 +37,16 @@ from typing import Any, Protocol
 
 import pandas as pd
 
-from geo import indices
-from geo.palette import SCENARIO_LABELS
+from geo import i18n, indices
+from geo.i18n import N_
 
-NOT_REPORTED = "not reported"
-"""What a user sees where the records do not give a value."""
+NOT_REPORTED = i18n.NOT_REPORTED
+"""What a user sees where the records do not give a value (an English msgid: every
+function that shows it takes ``lang`` and translates it)."""
 
-NOT_ASSESSED = "not assessed"
+NOT_ASSESSED = N_("not assessed")
 
-NONE_NAMED = "none named in the sources"
+NONE_NAMED = N_("none named in the sources")
 """For MNE lists: the records hold only the MNEs the presentation (003) names, so an empty
 list means "not named", not "no MNE"."""
 
@@ -49,6 +59,23 @@ MIN_COMPARED = 2
 MEMBER_RELATIONS: tuple[str, ...] = ("co-founder", "anchor member", "member")
 PARTNER_RELATIONS: tuple[str, ...] = ("partner", "project partner")
 EITHER_RELATION = "member or partner"
+
+NONE = N_("none")
+YES, NO = N_("yes"), N_("no")
+LEFT_SUFFIX = N_(" (left)")
+RANK_TEXT = N_("{position} of {total} ({group})")
+RANK_SHORT = N_("{position} of {total}")
+SOURCE_TEXT = N_("{doc}: {ref}")
+
+REGION_TYPES: dict[str, str] = {
+    "oblast": N_("oblast"),
+    "republic": N_("republic"),
+    "krai": N_("krai"),
+    "autonomous okrug": N_("autonomous okrug"),
+    "federal city": N_("federal city"),
+    "autonomous oblast": N_("autonomous oblast"),
+}
+"""The region types of the outlines (``type``), as interface words (not data names)."""
 
 
 class ProfileData(Protocol):
@@ -81,28 +108,46 @@ def is_missing(value: Any) -> bool:
         return False
 
 
-def text(value: Any, missing: str = NOT_REPORTED) -> str:
-    """A value as display text; ``missing`` where the records have none."""
-    return missing if is_missing(value) else str(value).strip()
+def text(value: Any, missing: str = NOT_REPORTED, lang: str = "en") -> str:
+    """A value as display text; ``missing`` (an English msgid, translated into ``lang``)
+    where the records have none. The data's own text is never translated."""
+    if not is_missing(value):
+        return str(value).strip()
+    return i18n.translator(lang)(missing) if missing else ""
 
 
-def number(value: Any, decimals: int | None = None, missing: str = NOT_REPORTED) -> str:
+def number(
+    value: Any, decimals: int | None = None, missing: str = NOT_REPORTED, lang: str = "en"
+) -> str:
     """A number as display text: as printed (``g``) or with ``decimals``; ``missing`` if none.
 
-    >>> number(72.4), number(1.42977, 2), number(float("nan"))
-    ('72.4', '1.43', 'not reported')
+    In Russian the same digits are shown with a decimal comma and thin-space thousands
+    (``geo.i18n.format_number``).
+
+    >>> number(72.4), number(1.42977, 2), number(float("nan")), number(1177.5, lang="ru")
+    ('72.4', '1.43', 'not reported', '1\u202f177,5')
     """
     if is_missing(value):
-        return missing
+        return text(None, missing, lang)
     value = float(value)
     if decimals is None:
-        return f"{value:g}" if abs(value) < 1e6 else f"{value:.0f}"
-    return f"{value:.{decimals}f}"
+        printed = f"{value:g}" if abs(value) < 1e6 else f"{value:.0f}"
+    else:
+        printed = f"{value:.{decimals}f}"
+    if lang == "en":
+        return printed
+    if "e" in printed:  # a tiny value ``g`` prints in exponent form
+        return i18n.format_number(value, lang, 6)
+    shown = len(printed.partition(".")[2])
+    return i18n.format_number(float(printed), lang, shown)
 
 
-def whole(value: Any, missing: str = NOT_REPORTED) -> str:
-    """A count as display text (``3``), ``missing`` if none."""
-    return missing if is_missing(value) else str(int(float(value)))
+def whole(value: Any, missing: str = NOT_REPORTED, lang: str = "en") -> str:
+    """A count as display text (``3``; ``1 234`` in Russian), ``missing`` if none."""
+    if is_missing(value):
+        return text(None, missing, lang)
+    count = int(float(value))
+    return str(count) if lang == "en" else i18n.format_int(count, lang)
 
 
 _MD_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
@@ -129,12 +174,97 @@ def fold(value: Any) -> str:
     return unicodedata.normalize("NFKC", str(value)).casefold().replace("ё", "е")
 
 
-def cluster_display_name(row: Mapping[str, Any]) -> str:
-    """The English name, else the Russian name, else the id (P003-05 has only a Russian one)."""
-    for key in ("name_en", "name_ru", "id"):
+def cluster_display_name(row: Mapping[str, Any], lang: str = "en") -> str:
+    """The name in ``lang``, else in the other language, else the id (P003-05 has only a
+    Russian name, most pilot clusters only an English one): names come from the data."""
+    order = ("name_ru", "name_en") if lang == "ru" else ("name_en", "name_ru")
+    for key in (*order, "id"):
         if not is_missing(row.get(key)):
             return str(row[key]).strip()
-    return "unnamed cluster"
+    return i18n.translator(lang)(UNNAMED)
+
+
+UNNAMED = N_("unnamed cluster")
+
+
+@dataclass(frozen=True)
+class Words:
+    """How values read in one interface language: the catalogue for interface words,
+    the data's own Russian/English columns and ``vocabularies.csv`` for data values.
+
+    English (the default) reproduces the records' values as stored.
+    """
+
+    lang: str = "en"
+    vocab: i18n.VocabularyLabels | None = None
+
+    def _(self, message: str) -> str:
+        """``message`` (an English msgid) in this language."""
+        return i18n.translator(self.lang)(message)
+
+    def word(self, table: Mapping[str, str], key: str) -> str:
+        """The msgid ``table[key]`` in this language (a helper rather than
+        ``_(table["key"])``, whose literal key the extractor would take for a msgid)."""
+        return self._(table[key])
+
+    def text(self, value: Any, missing: str = NOT_REPORTED) -> str:
+        """:func:`text` in this language."""
+        return text(value, missing, self.lang)
+
+    def number(self, value: Any, decimals: int | None = None, missing: str = NOT_REPORTED) -> str:
+        """:func:`number` in this language."""
+        return number(value, decimals, missing, self.lang)
+
+    def whole(self, value: Any, missing: str = NOT_REPORTED) -> str:
+        """:func:`whole` in this language."""
+        return whole(value, missing, self.lang)
+
+    def term(self, vocabulary: str, value: Any) -> str:
+        """A vocabulary value (status, industry group, relation, ...) for a table cell:
+        as stored in English, its Russian label from ``vocabularies.csv`` in Russian."""
+        if is_missing(value):
+            return self._(NOT_REPORTED)
+        if self.lang == "en" or self.vocab is None:
+            return str(value).strip()
+        return self.vocab.term(vocabulary, str(value).strip(), self.lang)
+
+    def terms(self, vocabulary: str, values: pd.Series) -> pd.Series:
+        """:meth:`term` for a column."""
+        return values.map(lambda v: self.term(vocabulary, v)).astype(object)
+
+    def district(self, value: Any) -> str:
+        """A federal district: its official Russian name in Russian (``geo.views``)."""
+        if is_missing(value) or self.lang == "en":
+            return self.text(value)
+        from geo.views import FEDERAL_DISTRICT_NAMES_RU  # lazy: views pulls in the map code
+
+        return FEDERAL_DISTRICT_NAMES_RU.get(str(value), str(value))
+
+    def region_type(self, value: Any) -> str:
+        """A region type (``oblast``, ``krai``, ...) as an interface word."""
+        if is_missing(value):
+            return self._(NOT_REPORTED)
+        return (
+            self._(REGION_TYPES.get(str(value), str(value)))
+            if str(value) in REGION_TYPES
+            else str(value)
+        )
+
+    def scenario(self, value: Any) -> str:
+        """A scenario value as a cell: the value itself in English, its name in Russian."""
+        if is_missing(value):
+            return self._(NOT_ASSESSED)
+        if self.lang == "en" or str(value) not in i18n.SCENARIO_NAMES:
+            return str(value)
+        return i18n.scenario_name(str(value), self.lang)
+
+    def rank(self, rank: Rank | None, missing: str = NOT_ASSESSED) -> str:
+        """:func:`rank_text` in this language."""
+        return rank_text(rank, missing, self.lang)
+
+    def source(self, doc: Any, ref: Any) -> str:
+        """``"001: Table 5"``: the document and where in it."""
+        return self._(SOURCE_TEXT).format(doc=self.text(doc), ref=self.text(ref))
 
 
 def cluster_url(cluster_id: str) -> str:
@@ -164,7 +294,8 @@ class Rank:
 
     @property
     def text(self) -> str:
-        """E.g. ``"2 of 5 (Chemistry and Petrochemistry)"``."""
+        """E.g. ``"2 of 5 (Chemistry and Petrochemistry)"`` (English; :func:`rank_text`
+        gives it in any language)."""
         return f"{self.position} of {self.of} ({self.among})"
 
 
@@ -180,9 +311,24 @@ def rank_in(values: pd.Series, key: Any, among: str) -> Rank | None:
     return Rank(int(ranks[key]), int(len(present)), among)
 
 
-def rank_text(rank: Rank | None, missing: str = NOT_ASSESSED) -> str:
-    """A rank as text, ``missing`` when there is none."""
-    return rank.text if rank else missing
+def rank_text(rank: Rank | None, missing: str = NOT_ASSESSED, lang: str = "en") -> str:
+    """A rank as text in ``lang`` (``"2 of 5 (group)"``), ``missing`` when there is none."""
+    _ = i18n.translator(lang)
+    if rank is None:
+        return _(missing)
+    return _(RANK_TEXT).format(
+        position=whole(rank.position, lang=lang), total=whole(rank.of, lang=lang), group=rank.among
+    )
+
+
+def rank_short(rank: Rank | None, missing: str = NOT_ASSESSED, lang: str = "en") -> str:
+    """A rank without its group (``"2 of 5"``), ``missing`` when there is none."""
+    _ = i18n.translator(lang)
+    if rank is None:
+        return _(missing)
+    return _(RANK_SHORT).format(
+        position=whole(rank.position, lang=lang), total=whole(rank.of, lang=lang)
+    )
 
 
 # --- blocks -----------------------------------------------------------------------------------
@@ -190,19 +336,23 @@ def rank_text(rank: Rank | None, missing: str = NOT_ASSESSED) -> str:
 
 @dataclass(frozen=True)
 class Field:
-    """One labelled fact of a profile, already as display text."""
+    """One labelled fact of a profile, already as display text; ``key`` is the English
+    label whatever the language, so code can find a field in any language."""
 
     label: str
     value: str
+    key: str = ""
 
 
 @dataclass(frozen=True)
 class Block:
-    """A titled group of facts (a block of the Cluster Map profile)."""
+    """A titled group of facts (a block of the Cluster Map profile); ``key`` is the
+    English title whatever the language."""
 
     title: str
     fields: tuple[Field, ...]
     note: str = ""
+    key: str = ""
 
     def as_frame(self) -> pd.DataFrame:
         """The block as a two-column table (plain text cells)."""
@@ -211,11 +361,22 @@ class Block:
         )
 
     def value(self, label: str) -> str:
-        """The value of the field called ``label`` (``KeyError`` if there is none)."""
+        """The value of the field called ``label`` (shown label or English key;
+        ``KeyError`` if there is none)."""
         for f in self.fields:
-            if f.label == label:
+            if label in (f.label, f.key):
                 return f.value
         raise KeyError(label)
+
+
+def _block(w: Words, title: str, fields: Iterable[tuple[str, str]], note: str = "") -> Block:
+    """A block in ``w``'s language from English msgids (title, labels, note)."""
+    return Block(
+        w._(title),
+        tuple(Field(w._(label), value, label) for label, value in fields),
+        w._(note) if note else "",
+        title,
+    )
 
 
 def _region_row(regions: pd.DataFrame, code: Any) -> Mapping[str, Any] | None:
@@ -225,33 +386,33 @@ def _region_row(regions: pd.DataFrame, code: Any) -> Mapping[str, Any] | None:
     return None if match.empty else match.iloc[0].to_dict()
 
 
-def region_label(regions: pd.DataFrame, code: Any) -> str:
-    """``"Republic of Tatarstan (RU-TA)"``, or "not reported" when there is no region."""
+def region_label(regions: pd.DataFrame, code: Any, lang: str = "en") -> str:
+    """``"Republic of Tatarstan (RU-TA)"`` (named in ``lang`` from the data), or
+    "not reported" when there is no region."""
     row = _region_row(regions, code)
     if row is None:
-        return NOT_REPORTED if is_missing(code) else str(code)
-    return f"{row['name_en']} ({row['code']})"
+        return text(code, lang=lang)
+    return f"{i18n.localised_name(row, lang)} ({row['code']})"
 
 
-def _mne_names(links: pd.DataFrame, relations: Iterable[str] | None, suffix: str = "") -> list[str]:
+def _mne_names(links: pd.DataFrame, relations: Iterable[str] | None, w: Words) -> list[str]:
     chosen = links if relations is None else links.loc[links["relation"].isin(list(relations))]
     names = []
     for row in chosen.to_dict("records"):
-        name = text(row["mne_name"])
+        name = w.text(row["mne_name"])
         if row.get("presence") == "left":
-            name += " (left)"
-        names.append(name + suffix)
+            name += w._(LEFT_SUFFIX)
+        names.append(name)
     return names
 
 
-def _joined(names: Sequence[str], empty: str = NONE_NAMED) -> str:
-    return "; ".join(names) if names else empty
+def _joined(names: Sequence[str], w: Words, empty: str = NONE_NAMED) -> str:
+    return "; ".join(names) if names else w._(empty)
 
 
-def _specialisations(value: Any) -> str:
-    if is_missing(value):
-        return NOT_REPORTED
-    return "; ".join(p.strip() for p in str(value).split(";") if p.strip()) or NOT_REPORTED
+def _specialisations(value: Any, lang: str = "en") -> str:
+    parts = [] if is_missing(value) else [p.strip() for p in str(value).split(";") if p.strip()]
+    return "; ".join(parts) if parts else text(None, lang=lang)
 
 
 # --- cluster index within the comparison group ------------------------------------------------
@@ -265,12 +426,12 @@ def cluster_index_frame(clusters: pd.DataFrame) -> pd.DataFrame:
     return cluster_index(clusters).frame.set_index("id")
 
 
-def comparison_group(clusters: pd.DataFrame, cluster_id: str) -> pd.DataFrame:
+def comparison_group(clusters: pd.DataFrame, cluster_id: str, lang: str = "en") -> pd.DataFrame:
     """The clusters of ``cluster_id``'s comparison group (its industry group) that have an
     index, with recomputed and published index and both ranks; empty if it has none."""
     frame = clusters.set_index("id", drop=False)
     if cluster_id not in frame.index:
-        raise UnknownUnitError(f"no cluster with id '{cluster_id}'")
+        raise UnknownUnitError(i18n.translator(lang)(UNKNOWN_CLUSTER).format(id=cluster_id))
     group = frame.at[cluster_id, "industry_group"]
     if is_missing(group):
         return pd.DataFrame(columns=["id", "name", "recomputed", "published", "rank", "rank_pub"])
@@ -280,7 +441,7 @@ def comparison_group(clusters: pd.DataFrame, cluster_id: str) -> pd.DataFrame:
     table = pd.DataFrame(
         {
             "id": members["id"].to_numpy(),
-            "name": [cluster_display_name(r) for r in members.to_dict("records")],
+            "name": [cluster_display_name(r, lang) for r in members.to_dict("records")],
             "recomputed": rec.round(2).to_numpy(),
             "published": pub.to_numpy(),
             "rank": rec.rank(ascending=False, method="min").astype(int).to_numpy(),
@@ -321,164 +482,216 @@ class ClusterProfile:
     summary: tuple[Field, ...] = field(default_factory=tuple)
 
     def block(self, title: str) -> Block:
-        """The block called ``title``."""
+        """The block called ``title`` (shown title or English key)."""
         for b in self.blocks:
-            if b.title == title:
+            if title in (b.title, b.key):
                 return b
         raise KeyError(title)
 
 
 BLOCK_TITLES: tuple[str, ...] = (
-    "General data",
-    "Cluster priorities",
-    "Management",
-    "Members",
-    "Partners and projects",
+    N_("General data"),
+    N_("Cluster priorities"),
+    N_("Management"),
+    N_("Members"),
+    N_("Partners and projects"),
 )
 """The five blocks of a Cluster Map of Russia profile, in its order."""
 
 
-def _location_text(row: Mapping[str, Any]) -> str:
+def _location_text(row: Mapping[str, Any], lang: str = "en") -> str:
+    w = Words(lang)
     basis = text(row.get("location_basis"), "")
     if is_missing(row.get("lat")) or is_missing(row.get("lon")):
-        return "not located: neither city nor region is reported"
-    where = f"{float(row['lat']):.4f}° N, {float(row['lon']) % 360:.4f}° E"
+        return w.word(LOCATION_TEXT, "none")
+    where = w.word(LOCATION_TEXT, "where").format(
+        lat=number(float(row["lat"]), 4, lang=lang),
+        lon=number(float(row["lon"]) % 360, 4, lang=lang),
+    )
     if basis.startswith("region"):
-        return f"{where}: a point inside the region (the source does not report the city)"
+        return w.word(LOCATION_TEXT, "region").format(where=where)
     if basis.startswith("city"):
-        return f"{where}: the city (GeoNames)"
+        return w.word(LOCATION_TEXT, "city").format(where=where)
     return where
 
 
-def mne_link_table(links: pd.DataFrame, clusters: pd.DataFrame | None = None) -> pd.DataFrame:
-    """MNE links as a display table; missing fields read "not reported"."""
+LOCATION_TEXT: dict[str, str] = {
+    "none": N_("not located: neither city nor region is reported"),
+    "where": N_("{lat}° N, {lon}° E"),
+    "region": N_("{where}: a point inside the region (the source does not report the city)"),
+    "city": N_("{where}: the city (GeoNames)"),
+}
+
+
+def mne_link_table(
+    links: pd.DataFrame,
+    clusters: pd.DataFrame | None = None,
+    lang: str = "en",
+    vocab: i18n.VocabularyLabels | None = None,
+) -> pd.DataFrame:
+    """MNE links as a display table in ``lang``; missing fields read "not reported".
+
+    The columns keep their English names (code and tests find them by name); pages label
+    them with :data:`COLUMN_LABELS`.
+    """
+    w = Words(lang, vocab)
     out = pd.DataFrame(
         {
-            "MNE": links["mne_name"].map(text),
-            "Relation": links["relation"].map(text),
-            "Presence": links["presence"].map(text),
-            "Interplay type": links["interplay_type"].map(text),
-            "HQ country": links["hq_country"].map(text),
-            "Industry": links["industry"].map(text),
+            "MNE": links["mne_name"].map(w.text),
+            "Relation": w.terms("relation", links["relation"]),
+            "Presence": w.terms("presence", links["presence"]),
+            "Interplay type": w.terms("interplay_type", links["interplay_type"]),
+            "HQ country": links["hq_country"].map(w.text),
+            "Industry": links["industry"].map(w.text),
             "Source": [
-                f"{text(d)}: {text(r)}"
+                w.source(d, r)
                 for d, r in zip(links["source_doc"], links["source_ref"], strict=True)
             ],
             "Notes": links["notes"].map(lambda v: text(v, "")),
         }
     )
     if clusters is not None:
-        names = {r["id"]: cluster_display_name(r) for r in clusters.to_dict("records")}
+        names = {r["id"]: cluster_display_name(r, lang) for r in clusters.to_dict("records")}
         out.insert(0, "Cluster", links["cluster_id"].map(lambda i: names.get(i, i)).to_numpy())
         out.insert(0, "Profile", links["cluster_id"].map(cluster_url).to_numpy())
     return out.reset_index(drop=True)
 
 
-def cluster_profile(data: ProfileData, cluster_id: str) -> ClusterProfile:
-    """The profile of one cluster; :class:`UnknownUnitError` naming the id if there is none."""
+UNKNOWN_CLUSTER = N_("no cluster with id '{id}' in the registry")
+UNKNOWN_REGION = N_("no region with code '{code}' among the {count} regions")
+
+CLUSTER_NOTES: dict[str, str] = {
+    "management": N_("The records name no cluster management organisation for any cluster."),
+    "members": N_("MNEs are those the presentation 003 names; the records hold no other members."),
+    "partners": N_(
+        "Joint projects are not records of their own; the notes of the MNE links quote "
+        "the projects 003 names."
+    ),
+}
+
+
+def cluster_profile(
+    data: ProfileData,
+    cluster_id: str,
+    lang: str = "en",
+    vocab: i18n.VocabularyLabels | None = None,
+) -> ClusterProfile:
+    """The profile of one cluster in ``lang`` (labels from the catalogue, names and
+    vocabulary values from the data); :class:`UnknownUnitError` naming the id if there is
+    none."""
+    w = Words(lang, vocab)
     clusters = data.clusters
     match = clusters.loc[clusters["id"] == cluster_id]
     if match.empty:
-        raise UnknownUnitError(f"no cluster with id '{cluster_id}' in the registry")
+        raise UnknownUnitError(w._(UNKNOWN_CLUSTER).format(id=cluster_id))
     row = match.iloc[0].to_dict()
     regions = data.regions
     region = _region_row(regions, row.get("region_code"))
     links = data.mne_links.loc[data.mne_links["cluster_id"] == cluster_id]
 
-    general = Block(
-        "General data",
+    general = _block(
+        w,
+        N_("General data"),
         (
-            Field("ID", str(row["id"])),
-            Field("Name (English)", text(row.get("name_en"))),
-            Field("Name (Russian)", text(row.get("name_ru"))),
-            Field("City", text(row.get("city"))),
-            Field("Region as published", text(row.get("region_as_published"))),
-            Field("Region", region_label(regions, row.get("region_code"))),
-            Field("Federal district", text(region["federal_district"]) if region else NOT_REPORTED),
-            Field("Status", text(row.get("status"))),
-            Field("Location on the map", _location_text(row)),
-            Field("Sources", f"{text(row.get('source_doc'))}: {text(row.get('source_ref'))}"),
+            (N_("ID"), str(row["id"])),
+            (N_("Name (English)"), w.text(row.get("name_en"))),
+            (N_("Name (Russian)"), w.text(row.get("name_ru"))),
+            (N_("City"), w.text(row.get("city"))),
+            (N_("Region as published"), w.text(row.get("region_as_published"))),
+            (N_("Region"), region_label(regions, row.get("region_code"), lang)),
+            (N_("Federal district"), w.district(region["federal_district"] if region else None)),
+            (N_("Status"), w.term("status", row.get("status"))),
+            (N_("Location on the map"), _location_text(row, lang)),
+            (N_("Sources"), w.source(row.get("source_doc"), row.get("source_ref"))),
         ),
     )
-    priorities = Block(
-        "Cluster priorities",
+    priorities = _block(
+        w,
+        N_("Cluster priorities"),
         (
-            Field(
-                "Industry group (comparison group of the index)", text(row.get("industry_group"))
+            (
+                N_("Industry group (comparison group of the index)"),
+                w.term("industry_group", row.get("industry_group")),
             ),
-            Field("Specialisation", _specialisations(row.get("specialisation"))),
+            (N_("Specialisation"), _specialisations(row.get("specialisation"), lang)),
         ),
     )
-    management = Block(
-        "Management",
+    management = _block(
+        w,
+        N_("Management"),
         (
-            Field("Organisation development level", text(row.get("org_level"))),
-            Field("Cluster management organisation", NOT_REPORTED),
+            (N_("Organisation development level"), w.term("org_level", row.get("org_level"))),
+            (N_("Cluster management organisation"), w._(NOT_REPORTED)),
         ),
-        note="The records name no cluster management organisation for any cluster.",
+        CLUSTER_NOTES["management"],
     )
-    members = Block(
-        "Members",
+    members = _block(
+        w,
+        N_("Members"),
         (
-            Field("Participants", whole(row.get("participants"))),
-            Field("International members", whole(row.get("intl_members"))),
-            Field("MNE members", _joined(_mne_names(links, MEMBER_RELATIONS))),
-            Field(
-                "MNE members or strategic partners (003 does not say which)",
-                _joined(_mne_names(links, [EITHER_RELATION])),
+            (N_("Participants"), w.whole(row.get("participants"))),
+            (N_("International members"), w.whole(row.get("intl_members"))),
+            (N_("MNE members"), _joined(_mne_names(links, MEMBER_RELATIONS, w), w)),
+            (
+                N_("MNE members or strategic partners (003 does not say which)"),
+                _joined(_mne_names(links, [EITHER_RELATION], w), w),
             ),
         ),
-        note="MNEs are those the presentation 003 names; the records hold no other members.",
+        CLUSTER_NOTES["members"],
     )
-    partners = Block(
-        "Partners and projects",
+    partners = _block(
+        w,
+        N_("Partners and projects"),
         (
-            Field(
-                "MNE partners and project partners", _joined(_mne_names(links, PARTNER_RELATIONS))
+            (
+                N_("MNE partners and project partners"),
+                _joined(_mne_names(links, PARTNER_RELATIONS, w), w),
             ),
-            Field(
-                "MNEs whose relation is not reported",
-                _joined(_mne_names(links.loc[links["relation"].isna()], None), "none"),
+            (
+                N_("MNEs whose relation is not reported"),
+                _joined(_mne_names(links.loc[links["relation"].isna()], None, w), w, NONE),
             ),
-            Field("Joint international R&D, bln rub.", number(row.get("joint_rd_bln_rub"))),
-            Field("Joint projects", NOT_REPORTED),
+            (N_("Joint international R&D, bln rub."), w.number(row.get("joint_rd_bln_rub"))),
+            (N_("Joint projects"), w._(NOT_REPORTED)),
         ),
-        note="Joint projects are not records of their own; the notes of the MNE links quote "
-        "the projects 003 names.",
+        CLUSTER_NOTES["partners"],
     )
 
-    assessed = cluster_index_frame(clusters)
-    has = cluster_id in assessed.index
+    # Equation 1 compares a cluster only with its comparison group: computing the group
+    # alone gives the same components and keeps a profile fast on a large registry.
     peers = clusters.loc[clusters["industry_group"] == row.get("industry_group")]
+    assessed = cluster_index_frame(peers) if len(peers) else pd.DataFrame()
+    has = cluster_id in assessed.index
     indicator_rows = []
     for ind in indices.CLUSTER_INDICATORS:
         indicator_rows.append(
             {
-                "Indicator": ind.label,
-                "Value": number(row.get(ind.column)),
-                "Group maximum": number(peers[ind.column].max()) if has else NOT_ASSESSED,
-                "Component": number(assessed.at[cluster_id, f"{ind.column}_component"], 3)
+                "Indicator": _indicator_label(ind, w),
+                "Value": w.number(row.get(ind.column)),
+                "Group maximum": w.number(peers[ind.column].max()) if has else w._(NOT_ASSESSED),
+                "Component": w.number(assessed.at[cluster_id, f"{ind.column}_component"], 3)
                 if has
-                else NOT_ASSESSED,
+                else w._(NOT_ASSESSED),
             }
         )
-    group_name = text(row.get("industry_group"))
-    group_table = comparison_group(clusters, cluster_id)
+    group_name = w.term("industry_group", row.get("industry_group"))
+    group_table = comparison_group(clusters, cluster_id, lang)
     rec = group_table.set_index("id")["recomputed"] if len(group_table) else pd.Series()
     pub = group_table.set_index("id")["published"] if len(group_table) else pd.Series()
-    scenario = text(row.get("scenario"), NOT_ASSESSED)
+    scenario_value = text(row.get("scenario"), NOT_ASSESSED)
+    scenario = w.scenario(row.get("scenario"))
     summary = (
-        Field("Status", text(row.get("status"))),
-        Field("Industry group", group_name),
-        Field("Scenario", scenario),
-        Field("MNE links", str(len(links))),
+        Field(w._(N_("Status")), w.term("status", row.get("status")), "Status"),
+        Field(w._(N_("Industry group")), group_name, "Industry group"),
+        Field(w._(N_("Scenario")), scenario, "Scenario"),
+        Field(w._(N_("MNE links")), w.whole(len(links)), "MNE links"),
     )
     return ClusterProfile(
         id=str(row["id"]),
-        name=cluster_display_name(row),
-        name_ru=text(row.get("name_ru")),
+        name=cluster_display_name(row, lang),
+        name_ru=w.text(row.get("name_ru")),
         region_code=None if is_missing(row.get("region_code")) else str(row["region_code"]),
-        region_name=region_label(regions, row.get("region_code")),
+        region_name=region_label(regions, row.get("region_code"), lang),
         blocks=(general, priorities, management, members, partners),
         indicators=pd.DataFrame(indicator_rows),
         cluster_index=None if is_missing(row.get("cluster_index")) else float(row["cluster_index"]),
@@ -490,15 +703,25 @@ def cluster_profile(data: ProfileData, cluster_id: str) -> ClusterProfile:
         rank_published=rank_in(pub, cluster_id, group_name),
         group_table=group_table,
         scenario=scenario,
-        scenario_label=SCENARIO_LABELS.get(scenario, scenario),
+        scenario_label=i18n.scenario_label(scenario_value, lang)
+        if scenario_value in i18n.SCENARIO_DESCRIPTIONS
+        else scenario,
         region_index=None if is_missing(row.get("region_index")) else float(row["region_index"]),
-        mne_links=mne_link_table(links),
+        mne_links=mne_link_table(links, lang=lang, vocab=vocab),
         lat=None if is_missing(row.get("lat")) else float(row["lat"]),
         lon=None if is_missing(row.get("lon")) else float(row["lon"]),
-        location=_location_text(row),
+        location=_location_text(row, lang),
         notes=text(row.get("notes"), ""),
         summary=summary,
     )
+
+
+def _indicator_label(ind: indices.Indicator, w: Words) -> str:
+    """An index indicator's label: ``Indicator.label`` in English, the Russian label of
+    ``vocabularies.csv`` in Russian."""
+    if w.lang == "en" or w.vocab is None:
+        return ind.label
+    return i18n.indicator_label(ind.column, w.lang, w.vocab, ind.label)
 
 
 # --- region profile ---------------------------------------------------------------------------
@@ -511,7 +734,7 @@ def region_index_frame(indicators: pd.DataFrame) -> pd.DataFrame:
     return region_index(indicators).frame.set_index("region_code")
 
 
-REGION_GROUP = "regions of 002 Table 6"
+REGION_GROUP = N_("regions of 002 Table 6")
 
 
 @dataclass(frozen=True)
@@ -532,21 +755,23 @@ class RegionProfile:
     located_here_declared_elsewhere: pd.DataFrame
     mne_links: pd.DataFrame
     scenario_counts: dict[str, int]
+    name: str = ""
+    """The name in the profile's language (the data's ``name_ru``/``name_en``)."""
 
 
-def _cluster_rows(clusters: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
+def _cluster_rows(clusters: pd.DataFrame, regions: pd.DataFrame, w: Words) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Profile": clusters["id"].map(cluster_url).to_numpy(),
             "ID": clusters["id"].to_numpy(),
-            "Cluster": [cluster_display_name(r) for r in clusters.to_dict("records")],
-            "City": clusters["city"].map(text).to_numpy(),
-            "Industry group": clusters["industry_group"].map(text).to_numpy(),
-            "Status": clusters["status"].map(text).to_numpy(),
+            "Cluster": [cluster_display_name(r, w.lang) for r in clusters.to_dict("records")],
+            "City": clusters["city"].map(w.text).to_numpy(),
+            "Industry group": w.terms("industry_group", clusters["industry_group"]).to_numpy(),
+            "Status": w.terms("status", clusters["status"]).to_numpy(),
             "Index (recomputed)": clusters["cluster_index"].astype(float).round(2).to_numpy(),
-            "Scenario": clusters["scenario"].map(lambda v: text(v, NOT_ASSESSED)).to_numpy(),
+            "Scenario": clusters["scenario"].map(w.scenario).to_numpy(),
             "MNE links": clusters["mne_count"].astype(int).to_numpy(),
-            "Declared region": [region_label(regions, c) for c in clusters["region_code"]],
+            "Declared region": [region_label(regions, c, w.lang) for c in clusters["region_code"]],
         }
     )
 
@@ -558,41 +783,51 @@ def find_region_code(regions: pd.DataFrame, code: str) -> str | None:
     return None if matches.empty else str(matches.iloc[0])
 
 
-def region_profile(data: ProfileData, code: str) -> RegionProfile:
-    """The profile of one of the 85 regions; :class:`UnknownUnitError` naming the code if
-    there is no such region."""
+def region_profile(
+    data: ProfileData,
+    code: str,
+    lang: str = "en",
+    vocab: i18n.VocabularyLabels | None = None,
+) -> RegionProfile:
+    """The profile of one of the 85 regions in ``lang``; :class:`UnknownUnitError` naming
+    the code if there is no such region."""
+    w = Words(lang, vocab)
     regions = data.regions
     stored = find_region_code(regions, code)
     if stored is None:
-        raise UnknownUnitError(f"no region with code '{code}' among the {len(regions)} regions")
+        raise UnknownUnitError(w._(UNKNOWN_REGION).format(code=code, count=len(regions)))
     row = _region_row(regions, stored)
     assert row is not None
-    general = Block(
-        "General data",
+    general = _block(
+        w,
+        N_("General data"),
         (
-            Field("ISO 3166-2 code", stored),
-            Field("Name (English)", text(row.get("name_en"))),
-            Field("Name (Russian)", text(row.get("name_ru"))),
-            Field("Type", text(row.get("type"))),
-            Field("Federal district", text(row.get("federal_district"))),
-            Field("Area, km² (computed from the outline)", whole(row.get("area_km2"))),
-            Field("Disputed territory", "yes" if bool(row.get("disputed")) else "no"),
+            (N_("ISO 3166-2 code"), stored),
+            (N_("Name (English)"), w.text(row.get("name_en"))),
+            (N_("Name (Russian)"), w.text(row.get("name_ru"))),
+            (N_("Type"), w.region_type(row.get("type"))),
+            (N_("Federal district"), w.district(row.get("federal_district"))),
+            (N_("Area, km² (computed from the outline)"), w.whole(row.get("area_km2"))),
+            (N_("Disputed territory"), w._(YES if bool(row.get("disputed")) else NO)),
         ),
     )
     table = data.indicators.set_index("region_code")
     has = stored in table.index
     computed = region_index_frame(data.indicators)
+    group = w._(REGION_GROUP)
     rows = []
     for ind in indices.REGION_INDICATORS:
         values = table[ind.column] if ind.column in table else pd.Series(dtype=float)
         rows.append(
             {
-                "Indicator": ind.label,
-                "Value": number(values.get(stored), 2) if has else NOT_REPORTED,
-                "Rank": rank_text(rank_in(values, stored, REGION_GROUP), NOT_REPORTED),
-                "Component of the index": number(computed.at[stored, f"{ind.column}_component"], 3)
+                "Indicator": _indicator_label(ind, w),
+                "Value": w.number(values.get(stored), 2) if has else w._(NOT_REPORTED),
+                "Rank": w.rank(rank_in(values, stored, group), NOT_REPORTED),
+                "Component of the index": w.number(
+                    computed.at[stored, f"{ind.column}_component"], 3
+                )
                 if stored in computed.index
-                else NOT_REPORTED,
+                else w._(NOT_REPORTED),
             }
         )
     published = table["fea_index_published"] if "fea_index_published" in table else pd.Series()
@@ -607,19 +842,20 @@ def region_profile(data: ProfileData, code: str) -> RegionProfile:
     scenarios = declared["scenario"].map(lambda v: text(v, NOT_ASSESSED)).value_counts()
     return RegionProfile(
         code=stored,
-        name_en=text(row.get("name_en")),
-        name_ru=text(row.get("name_ru")),
+        name_en=w.text(row.get("name_en")),
+        name_ru=w.text(row.get("name_ru")),
         general=general,
         has_indicators=has,
         indicators=pd.DataFrame(rows),
         fea_index=None if stored not in fea.index else float(fea[stored]),
         fea_published=None if is_missing(published.get(stored)) else float(published[stored]),
-        rank=rank_in(fea, stored, REGION_GROUP),
-        rank_published=rank_in(published, stored, REGION_GROUP),
-        clusters=_cluster_rows(declared, regions),
-        located_here_declared_elsewhere=_cluster_rows(elsewhere, regions),
-        mne_links=mne_link_table(links, clusters),
+        rank=rank_in(fea, stored, group),
+        rank_published=rank_in(published, stored, group),
+        clusters=_cluster_rows(declared, regions, w),
+        located_here_declared_elsewhere=_cluster_rows(elsewhere, regions, w),
+        mne_links=mne_link_table(links, clusters, lang, vocab),
         scenario_counts={s: int(scenarios.get(s, 0)) for s in indices.SCENARIOS},
+        name=i18n.localised_name(row, lang),
     )
 
 
@@ -643,31 +879,84 @@ REGISTRY_COLUMNS: tuple[str, ...] = (
     "Index (recomputed)",
     "Index (published)",
 )
+"""The registry's columns: fixed English names (sorting, the CSV download); the pages show
+them translated through :data:`COLUMN_LABELS`."""
+
+COLUMN_LABELS: dict[str, str] = {
+    "Profile": N_("Profile"),
+    "ID": N_("ID"),
+    "Name": N_("Name"),
+    "Name (Russian)": N_("Name (Russian)"),
+    "City": N_("City"),
+    "Region": N_("Region"),
+    "Region code": N_("Region code"),
+    "Federal district": N_("Federal district"),
+    "Industry group": N_("Industry group"),
+    "Specialisation": N_("Specialisation"),
+    "Status": N_("Status"),
+    "Organisation level": N_("Organisation level"),
+    "Scenario": N_("Scenario"),
+    "MNE links": N_("MNE links"),
+    "Index (recomputed)": N_("Index (recomputed)"),
+    "Index (published)": N_("Index (published)"),
+    "Cluster": N_("Cluster"),
+    "Declared region": N_("Declared region"),
+    "MNE": N_("MNE"),
+    "Relation": N_("Relation"),
+    "Presence": N_("Presence"),
+    "Interplay type": N_("Interplay type"),
+    "HQ country": N_("HQ country"),
+    "Industry": N_("Industry"),
+    "Source": N_("Source"),
+    "Notes": N_("Notes"),
+    "Field": N_("Field"),
+    "Value": N_("Value"),
+    "Indicator": N_("Indicator"),
+    "Group maximum": N_("Group maximum"),
+    "Component": N_("Component"),
+    "Rank": N_("Rank"),
+    "Component of the index": N_("Component of the index"),
+    "Fact": N_("Fact"),
+}
+"""Display headers of the tables this module builds (keyed by their fixed column names)."""
 
 
-def registry_table(clusters: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
-    """One row per cluster for the registry (index aligned with ``clusters``).
+def column_label(column: str, lang: str) -> str:
+    """The header of a profile table's column in ``lang`` (the name itself if unknown)."""
+    return i18n.translator(lang)(COLUMN_LABELS[column]) if column in COLUMN_LABELS else column
+
+
+def registry_table(
+    clusters: pd.DataFrame,
+    regions: pd.DataFrame,
+    lang: str = "en",
+    vocab: i18n.VocabularyLabels | None = None,
+) -> pd.DataFrame:
+    """One row per cluster for the registry (index aligned with ``clusters``), its text in
+    ``lang``.
 
     Text cells read "not reported" where the records have no value; the indices stay
     numbers (empty where there is none) so the table sorts them as numbers.
     """
+    w = Words(lang, vocab)
     names = regions.set_index("code")
     region_code = clusters["region_code"]
+    region_names = i18n.localised_names(names, lang) if len(names) else names["name_en"]
     out = pd.DataFrame(
         {
             "Profile": clusters["id"].map(cluster_url),
             "ID": clusters["id"],
-            "Name": [cluster_display_name(r) for r in clusters.to_dict("records")],
-            "Name (Russian)": clusters["name_ru"].map(text),
-            "City": clusters["city"].map(text),
-            "Region": region_code.map(names["name_en"]).map(text),
-            "Region code": region_code.map(text),
-            "Federal district": region_code.map(names["federal_district"]).map(text),
-            "Industry group": clusters["industry_group"].map(text),
-            "Specialisation": clusters["specialisation"].map(_specialisations),
-            "Status": clusters["status"].map(text),
-            "Organisation level": clusters["org_level"].map(text),
-            "Scenario": clusters["scenario"].map(lambda v: text(v, NOT_ASSESSED)),
+            "Name": [cluster_display_name(r, lang) for r in clusters.to_dict("records")],
+            "Name (Russian)": clusters["name_ru"].map(w.text),
+            "City": clusters["city"].map(w.text),
+            "Region": region_code.map(region_names).map(w.text),
+            "Region code": region_code.map(w.text),
+            "Federal district": region_code.map(names["federal_district"]).map(w.district),
+            "Industry group": w.terms("industry_group", clusters["industry_group"]),
+            "Specialisation": clusters["specialisation"].map(lambda v: _specialisations(v, lang)),
+            "Status": w.terms("status", clusters["status"]),
+            "Organisation level": w.terms("org_level", clusters["org_level"]),
+            "Scenario": clusters["scenario"].map(w.scenario),
             "MNE links": clusters["mne_count"].fillna(0).astype(int),
             "Index (recomputed)": clusters["cluster_index"].astype(float).round(2),
             "Index (published)": clusters["index_published"].astype(float),
@@ -716,65 +1005,115 @@ def search_mask(clusters: pd.DataFrame, regions: pd.DataFrame, query: str) -> pd
 
 # --- comparison -------------------------------------------------------------------------------
 
+COUNT_ERROR = N_("choose {min} to {max} {kind} to compare, not {count}")
+KIND_WORDS: dict[str, str] = {"clusters": N_("clusters"), "regions": N_("regions")}
+NO_CLUSTER = N_("no cluster")
 
-def _check_count(units: Sequence[str], kind: str) -> list[str]:
+CLUSTER_FACTS: dict[str, str] = {
+    "name": N_("Name"),
+    "region": N_("Region"),
+    "group": N_("Industry group (comparison group)"),
+    "status": N_("Status"),
+    "index": N_("Index (recomputed)"),
+    "published": N_("Index (published)"),
+    "rank": N_("Rank in group (recomputed)"),
+    "rank_published": N_("Rank in group (published)"),
+    "region_index": N_("Region index (recomputed)"),
+    "scenario": N_("Scenario"),
+    "mne": N_("MNE links"),
+}
+REGION_FACTS: dict[str, str] = {
+    "name": N_("Name"),
+    "district": N_("Federal district"),
+    "index": N_("FEA index (recomputed)"),
+    "published": N_("FEA index (published)"),
+    "rank": N_("Rank (recomputed)"),
+    "rank_published": N_("Rank (published)"),
+    "clusters": N_("Clusters declared in the region"),
+    "scenarios": N_("Scenarios of its clusters"),
+    "mne": N_("MNE links of its clusters"),
+}
+"""The rows of the comparison tables (English msgids; translated into the table's
+language)."""
+
+
+def _check_count(units: Sequence[str], kind: str, lang: str = "en") -> list[str]:
     """The units without repeats; ``ValueError`` unless there are two to four."""
     units = list(dict.fromkeys(units))
     if not MIN_COMPARED <= len(units) <= MAX_COMPARED:
+        _ = i18n.translator(lang)
         raise ValueError(
-            f"choose {MIN_COMPARED} to {MAX_COMPARED} {kind} to compare, not {len(units)}"
+            _(COUNT_ERROR).format(
+                min=MIN_COMPARED, max=MAX_COMPARED, kind=_(KIND_WORDS[kind]), count=len(units)
+            )
         )
     return units
 
 
-def compare_clusters(data: ProfileData, ids: Sequence[str]) -> pd.DataFrame:
+def compare_clusters(
+    data: ProfileData,
+    ids: Sequence[str],
+    lang: str = "en",
+    vocab: i18n.VocabularyLabels | None = None,
+) -> pd.DataFrame:
     """Two to four clusters side by side: one column per cluster (headed by its id), one
-    row per fact; every cell is display text."""
-    ids = _check_count(ids, "clusters")
+    row per fact (labelled in ``lang``); every cell is display text."""
+    w = Words(lang, vocab)
+    ids = _check_count(ids, "clusters", lang)
+    facts = CLUSTER_FACTS
     columns: dict[str, list[str]] = {}
     labels: list[str] = []
     for cid in ids:
-        p = cluster_profile(data, cid)
-        facts = [
-            ("Name", p.name),
-            ("Region", p.region_name),
-            ("Industry group (comparison group)", p.group),
-            ("Status", p.block("General data").value("Status")),
+        p = cluster_profile(data, cid, lang, vocab)
+        pairs = [
+            (w.word(facts, "name"), p.name),
+            (w.word(facts, "region"), p.region_name),
+            (w.word(facts, "group"), p.group),
+            (w.word(facts, "status"), p.block("General data").value("Status")),
             *((r["Indicator"], r["Value"]) for r in p.indicators.to_dict("records")),
-            ("Index (recomputed)", number(p.cluster_index, 2, NOT_ASSESSED)),
-            ("Index (published)", number(p.index_published)),
-            ("Rank in group (recomputed)", rank_text(p.rank)),
-            ("Rank in group (published)", rank_text(p.rank_published, NOT_REPORTED)),
-            ("Region index (recomputed)", number(p.region_index, 2, NOT_ASSESSED)),
-            ("Scenario", p.scenario),
-            ("MNE links", str(len(p.mne_links))),
+            (w.word(facts, "index"), w.number(p.cluster_index, 2, NOT_ASSESSED)),
+            (w.word(facts, "published"), w.number(p.index_published)),
+            (w.word(facts, "rank"), w.rank(p.rank)),
+            (w.word(facts, "rank_published"), w.rank(p.rank_published, NOT_REPORTED)),
+            (w.word(facts, "region_index"), w.number(p.region_index, 2, NOT_ASSESSED)),
+            (w.word(facts, "scenario"), p.scenario),
+            (w.word(facts, "mne"), w.whole(len(p.mne_links))),
         ]
-        labels = [k for k, _ in facts]
-        columns[p.id] = [v for _, v in facts]
-    return pd.DataFrame(columns, index=pd.Index(labels, name="Fact"))
+        labels = [k for k, _ in pairs]
+        columns[p.id] = [v for _, v in pairs]
+    return pd.DataFrame(columns, index=pd.Index(labels, name=column_label("Fact", lang)))
 
 
-def compare_regions(data: ProfileData, codes: Sequence[str]) -> pd.DataFrame:
+def compare_regions(
+    data: ProfileData,
+    codes: Sequence[str],
+    lang: str = "en",
+    vocab: i18n.VocabularyLabels | None = None,
+) -> pd.DataFrame:
     """Two to four regions side by side: one column per region (headed by its code), one
-    row per fact; every cell is display text."""
-    codes = _check_count(codes, "regions")
+    row per fact (labelled in ``lang``); every cell is display text."""
+    w = Words(lang, vocab)
+    codes = _check_count(codes, "regions", lang)
+    facts = REGION_FACTS
     columns: dict[str, list[str]] = {}
     labels: list[str] = []
     for code in codes:
-        p = region_profile(data, code)
-        scen = ", ".join(f"{k} {v}" for k, v in p.scenario_counts.items() if v) or "no cluster"
-        facts = [
-            ("Name", p.name_en),
-            ("Federal district", p.general.value("Federal district")),
+        p = region_profile(data, code, lang, vocab)
+        scen = ", ".join(
+            f"{w.scenario(k)} {w.whole(v)}" for k, v in p.scenario_counts.items() if v
+        ) or w._(NO_CLUSTER)
+        pairs = [
+            (w.word(facts, "name"), p.name if lang != "en" else p.name_en),
+            (w.word(facts, "district"), p.general.value("Federal district")),
             *((r["Indicator"], r["Value"]) for r in p.indicators.to_dict("records")),
-            ("FEA index (recomputed)", number(p.fea_index, 2)),
-            ("FEA index (published)", number(p.fea_published, 2)),
-            ("Rank (recomputed)", rank_text(p.rank, NOT_REPORTED)),
-            ("Rank (published)", rank_text(p.rank_published, NOT_REPORTED)),
-            ("Clusters declared in the region", str(len(p.clusters))),
-            ("Scenarios of its clusters", scen),
-            ("MNE links of its clusters", str(len(p.mne_links))),
+            (w.word(facts, "index"), w.number(p.fea_index, 2)),
+            (w.word(facts, "published"), w.number(p.fea_published, 2)),
+            (w.word(facts, "rank"), w.rank(p.rank, NOT_REPORTED)),
+            (w.word(facts, "rank_published"), w.rank(p.rank_published, NOT_REPORTED)),
+            (w.word(facts, "clusters"), w.whole(len(p.clusters))),
+            (w.word(facts, "scenarios"), scen),
+            (w.word(facts, "mne"), w.whole(len(p.mne_links))),
         ]
-        labels = [k for k, _ in facts]
-        columns[p.code] = [v for _, v in facts]
-    return pd.DataFrame(columns, index=pd.Index(labels, name="Fact"))
+        labels = [k for k, _ in pairs]
+        columns[p.code] = [v for _, v in pairs]
+    return pd.DataFrame(columns, index=pd.Index(labels, name=column_label("Fact", lang)))

@@ -12,12 +12,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from geo import filters, profiles
+from geo import filters, i18n, profiles
+from geo.i18n import N_
 from geo.tables import render_table
-from pages.common import dataset
+from pages.common import dataset, dataset_key, dataset_query_params
+from pages.lang import current_lang, lang_query_params, translator, vocabulary_labels
 
-SHARED_KEY = "cluster_filter"
-"""Session key of the filter last set on a page (a ``filters.ClusterFilter``)."""
+# Page modules hold no bare strings: Streamlit's "magic" would render them on the page.
+SHARED_KEY = "cluster_filter"  # session key of the filter last set on a page (ClusterFilter)
 MAP_URL_KEY = "map_url"  # the map page's last canonical URL parameters (read only)
 SEEN_MAP_KEY = "registry_seen_map_url"
 URL_KEY = "registry_url"
@@ -26,6 +28,7 @@ MNE_KEY = "registry_filter_mne"
 SEARCH_KEY, SORT_KEY, DESC_KEY = "registry_search", "registry_sort", "registry_desc"
 WIDGET_KEYS = (*FILTER_KEYS.values(), MNE_KEY, SEARCH_KEY, SORT_KEY, DESC_KEY)
 
+# Sort keys in the URL and the registry column each sorts by.
 SORTS: dict[str, str] = {
     "id": "ID",
     "name": "Name",
@@ -37,23 +40,115 @@ SORTS: dict[str, str] = {
     "index": "Index (recomputed)",
     "published": "Index (published)",
 }
-"""Sort keys in the URL and the registry column each sorts by."""
 PAGE_KEYS = ("q", "sort", "desc")
+
+# Every user-facing text of the page (English literals in one place, for translation).
+TEXT: dict[str, str] = {
+    "title": N_("Cluster registry"),
+    "intro": N_(
+        "Every cluster of the records: the 25 pilot innovative clusters of papers 001/002 "
+        "and the clusters only the presentation 003 names. Missing values read “not "
+        "reported”. Click a column header to sort by it; the Profile column opens the "
+        "cluster's page."
+    ),
+    "ignored": N_("Ignored in the URL (not an option): {items}"),
+    "filters": N_("Filters"),
+    "filters_shared": N_("The same filters as the map: a filter set here holds there, and back."),
+    "reset": N_("Reset filters and search"),
+    "all": N_("All"),
+    "mne_presence": N_("MNE presence"),
+    "search": N_("Search"),
+    "search_hint": N_("Name (English or Russian), city, region, specialisation…"),
+    "sort_by": N_("Sort by"),
+    "descending": N_("Descending"),
+    "shown": N_("**{count}** shown"),
+    "shown_search": N_("**{count}** shown (search)"),
+    "shown_filters": N_("**{count}** shown (filters)"),
+    "shown_both": N_("**{count}** shown (filters and search)"),
+    "m_shown": N_("Clusters shown"),
+    "m_mne": N_("With MNE links"),
+    "m_index": N_("With an index"),
+    "m_regions": N_("Regions"),
+    "no_match": N_("No cluster matches. Widen the filters or change the search."),
+    "open_profile": N_("Open the cluster profile"),
+    "no_index": N_("An index cell without a number: the cluster has no indicators (not assessed)."),
+    "download": N_("Download these rows (CSV)"),
+    "to_map": N_("Show these filters on the map"),
+}
+FACET_LABELS: dict[str, str] = {
+    "industry_group": N_("Industry group"),
+    "specialisation": N_("Specialisation"),
+    "org_level": N_("Organisation development level"),
+    "status": N_("Status"),
+    "scenario": N_("Scenario"),
+    "federal_district": N_("Federal district"),
+    "region": N_("Region"),
+}  # the sidebar's facet labels (geo.filters.FACETS in English), for translation
+MNE_LABELS: dict[str, str] = {
+    "any": N_("Any"),
+    "with": N_("With MNE links"),
+    "without": N_("Without MNE links"),
+}  # geo.filters.MNE_LABELS, for translation
+VOCABULARY_FACETS = ("industry_group", "org_level", "status")
 URL_KEYS = (*filters.QUERY_KEYS, *PAGE_KEYS)
 
 
 @st.cache_data(show_spinner=False)
-def filter_options() -> dict[str, dict[str, int]]:
-    """Selectable values of every facet, with cluster counts (as on the map)."""
+def filter_options(key: tuple) -> dict[str, dict[str, int]]:
+    """Selectable values of every facet, with cluster counts (as on the map), per dataset
+    (``key`` is ``dataset_key()``)."""
     data = dataset()
     return filters.filter_options(data.clusters, data.regions)
 
 
 @st.cache_data(show_spinner=False)
-def registry() -> pd.DataFrame:
-    """The registry table of all clusters (filtered per run)."""
+def registry(key: tuple, lang: str) -> pd.DataFrame:
+    """The registry table of all clusters of the dataset ``key`` in ``lang`` (filtered per
+    run)."""
     data = dataset()
-    return profiles.registry_table(data.clusters, data.regions)
+    return profiles.registry_table(data.clusters, data.regions, lang, vocabulary_labels())
+
+
+def t(key: str, **values: object) -> str:
+    """The page's text ``key`` in the interface language, with ``values`` filled in."""
+    message = _(TEXT[key])
+    return message.format(**values) if values else message
+
+
+def option_text(field: str, value: str) -> str:
+    """A facet's option as the interface language shows it (the filter keeps the value)."""
+    if value == filters.NOT_REPORTED:
+        return i18n.not_reported(lang)
+    if field == "region":
+        return region_names.get(value, value)
+    if field in VOCABULARY_FACETS:
+        return words.term(field, value)
+    if field == "scenario":
+        return words.scenario(value)
+    if field == "federal_district":
+        return words.district(value)
+    return value
+
+
+def table_columns() -> dict[str, st.column_config.Column]:
+    """Translated headers of the registry (the frame keeps its English column names, which
+    the CSV download uses too)."""
+    config: dict[str, st.column_config.Column] = {
+        c: st.column_config.Column(profiles.column_label(c, lang))
+        for c in profiles.REGISTRY_COLUMNS
+    }
+    config["Profile"] = st.column_config.LinkColumn(
+        profiles.column_label("Profile", lang),
+        display_text=r"/cluster\?id=(.*)",
+        help=t("open_profile"),
+    )
+    config["Index (recomputed)"] = st.column_config.NumberColumn(
+        profiles.column_label("Index (recomputed)", lang), format="%.2f"
+    )
+    config["Index (published)"] = st.column_config.NumberColumn(
+        profiles.column_label("Index (published)", lang), format="%.1f"
+    )
+    return config
 
 
 def url_params() -> dict[str, list[str]]:
@@ -78,7 +173,7 @@ def push_to_widgets(params: dict[str, list[str]]) -> list[str]:
         flt = filters.from_query_params(params)
     else:
         flt = shared_filter()
-    flt, dropped = filters.sanitise(flt, filter_options())
+    flt, dropped = filters.sanitise(flt, filter_options(dataset_key()))
     for facet in filters.FACETS:
         st.session_state[FILTER_KEYS[facet.field]] = list(flt.selected(facet.field))
     st.session_state[MNE_KEY] = flt.mne
@@ -92,6 +187,11 @@ def push_to_widgets(params: dict[str, list[str]]) -> list[str]:
     return dropped
 
 
+def set_url(params: dict[str, list[str]]) -> None:
+    """Replace the URL's parameters with ``params``, keeping the dataset and language."""
+    st.query_params.from_dict({**params, **dataset_query_params(), **lang_query_params()})
+
+
 def reset() -> None:
     """Button callback: no filter, no search."""
     for key in FILTER_KEYS.values():
@@ -100,55 +200,57 @@ def reset() -> None:
     st.session_state[SEARCH_KEY] = ""
 
 
+lang = current_lang()
+_ = translator()
+words = profiles.Words(lang, vocabulary_labels())
 data = dataset()
-region_names = dict(zip(data.regions["code"], data.regions["name_en"], strict=True))
-options = filter_options()
+region_names = i18n.localised_names(data.regions.set_index("code"), lang).to_dict()
+options = filter_options(dataset_key())
 
 current = url_params()
 fresh = any(k not in st.session_state for k in WIDGET_KEYS)  # first run since arriving
 if fresh or st.session_state.get(URL_KEY) != current:
     ignored = push_to_widgets(current)
     if ignored:
-        st.warning("Ignored in the URL (not an option): " + "; ".join(ignored))
+        st.warning(t("ignored", items=profiles.md_literal("; ".join(ignored))))
 
-st.title("Cluster registry")
-st.caption(
-    "Every cluster of the records: the 25 pilot innovative clusters of papers 001/002 and "
-    "the clusters only the presentation 003 names. Missing values read “not reported”. "
-    "Click a column header to sort by it; the Profile column opens the cluster's page."
-)
+st.title(t("title"))
+st.caption(t("intro"))
 
 sidebar = st.sidebar
-sidebar.header("Filters")
-sidebar.caption("The same filters as the map: a filter set here holds there, and back.")
-sidebar.button("Reset filters and search", on_click=reset, use_container_width=True)
+sidebar.header(t("filters"))
+sidebar.caption(t("filters_shared"))
+sidebar.button(t("reset"), on_click=reset, width="stretch")
 for facet in filters.FACETS:
     counts = options[facet.field]
-    if facet.field == "region":
 
-        def label(v: str, c: dict = counts) -> str:
-            return f"{region_names.get(v, v)} ({c.get(v, 0)})"
-    else:
-
-        def label(v: str, c: dict = counts) -> str:
-            return f"{v} ({c.get(v, 0)})"
+    def label(v: str, c: dict = counts, field: str = facet.field) -> str:
+        return f"{option_text(field, v)} ({i18n.format_int(c.get(v, 0), lang)})"
 
     sidebar.multiselect(
-        facet.label, list(counts), format_func=label, key=FILTER_KEYS[facet.field], placeholder="All"
+        _(FACET_LABELS[facet.field]) if facet.field in FACET_LABELS else facet.label,
+        list(counts),
+        format_func=label,
+        key=FILTER_KEYS[facet.field],
+        placeholder=t("all"),
     )
 sidebar.radio(
-    "MNE presence", filters.MNE_CHOICES, format_func=filters.MNE_LABELS.get, key=MNE_KEY,
+    t("mne_presence"),
+    filters.MNE_CHOICES,
+    format_func=lambda v: _(MNE_LABELS[v]) if v in MNE_LABELS else v,
+    key=MNE_KEY,
     horizontal=True,
-)  # fmt: skip
+)
 
 c1, c2, c3 = st.columns([4, 2, 1])
-c1.text_input(
-    "Search",
-    key=SEARCH_KEY,
-    placeholder="Name (English or Russian), city, region, specialisation…",
+c1.text_input(t("search"), key=SEARCH_KEY, placeholder=t("search_hint"))
+c2.selectbox(
+    t("sort_by"),
+    list(SORTS),
+    format_func=lambda k: profiles.column_label(SORTS[k], lang),
+    key=SORT_KEY,
 )
-c2.selectbox("Sort by", list(SORTS), format_func=SORTS.get, key=SORT_KEY)
-c3.checkbox("Descending", key=DESC_KEY)
+c3.checkbox(t("descending"), key=DESC_KEY)
 
 flt = filters.ClusterFilter(
     **{field: tuple(st.session_state[key]) for field, key in FILTER_KEYS.items()},
@@ -162,7 +264,7 @@ if st.session_state.get(SHARED_KEY) != flt:
 mask = filters.filter_mask(data.clusters, data.regions, flt) & profiles.search_mask(
     data.clusters, data.regions, query
 )
-table = registry().loc[mask.to_numpy()]
+table = registry(dataset_key(), lang).loc[mask.to_numpy()]
 table = table.sort_values(
     [SORTS[sort], "ID"], ascending=[not desc, True], na_position="last", kind="stable"
 )
@@ -175,46 +277,52 @@ if sort != "id":
 if desc:
     new_params["desc"] = ["1"]
 if new_params != current:
-    st.query_params.from_dict(new_params)
+    set_url(new_params)
 st.session_state[URL_KEY] = new_params
 
-what = " (filters and search)" if query.strip() and not flt.is_default else (
-    " (search)" if query.strip() else (" (filters)" if not flt.is_default else "")
+searched, filtered = bool(query.strip()), not flt.is_default
+basis = "shown_both" if searched and filtered else (
+    "shown_search" if searched else ("shown_filters" if filtered else "shown")
 )  # fmt: skip
-counts_text = filters.count_text(len(table), len(data.clusters))
-st.markdown(f"**{counts_text}** shown{what}")
+# "12 of 30 clusters": the noun agrees with the total (Russian has three plural forms).
+count = (
+    i18n.translations(lang)
+    .ngettext("{shown} of {total} cluster", "{shown} of {total} clusters", len(data.clusters))
+    .format(
+        shown=i18n.format_int(len(table), lang), total=i18n.format_int(len(data.clusters), lang)
+    )
+)
+st.markdown(_(TEXT[basis]).format(count=count))
 m1, m2, m3, m4 = st.columns(4)
-m1.metric("Clusters shown", len(table))
-m2.metric("With MNE links", int((table["MNE links"] > 0).sum()))
-m3.metric("With an index", int(table["Index (recomputed)"].notna().sum()))
-m4.metric("Regions", int(table.loc[table["Region code"] != profiles.NOT_REPORTED, "Region code"].nunique()))
+m1.metric(t("m_shown"), i18n.format_int(len(table), lang))
+m2.metric(t("m_mne"), i18n.format_int(int((table["MNE links"] > 0).sum()), lang))
+m3.metric(t("m_index"), i18n.format_int(int(table["Index (recomputed)"].notna().sum()), lang))
+declared = data.clusters.loc[table.index, "region_code"].dropna()
+m4.metric(t("m_regions"), i18n.format_int(declared.nunique(), lang))
 
 if table.empty:
-    st.info("No cluster matches. Widen the filters or change the search.")
+    st.info(t("no_match"))
 else:
     st.dataframe(
         table,
         hide_index=True,
-        use_container_width=True,
-        column_config={
-            "Profile": st.column_config.LinkColumn(
-                "Profile", display_text=r"/cluster\?id=(.*)", help="Open the cluster profile"
-            ),
-            "Index (recomputed)": st.column_config.NumberColumn(format="%.2f"),
-            "Index (published)": st.column_config.NumberColumn(format="%.1f"),
-        },
+        width="stretch",
+        column_config=table_columns(),
     )
-    st.caption("Empty index cells: the cluster has no indicators (not assessed).")
+    st.caption(t("no_index"))
+    # The download is machine-readable: fixed English column names and the values as the
+    # records store them, whatever the interface language (the same rows, same order).
+    csv_rows = registry(dataset_key(), "en").loc[table.index]
     st.download_button(
-        "Download these rows (CSV)",
-        render_table(table.drop(columns="Profile"), "csv"),
+        t("download"),
+        render_table(csv_rows.drop(columns="Profile"), "csv"),
         file_name="cluster_registry.csv",
         mime="text/csv",
     )
 
 st.page_link(
     "pages/map.py",
-    label="Show these filters on the map",
+    label=t("to_map"),
     icon="🗺️",
     query_params=filters.to_query_params(flt),
 )
