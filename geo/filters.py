@@ -19,6 +19,7 @@ from typing import Literal, get_args
 import numpy as np
 import pandas as pd
 
+from geo.i18n import N_, format_int, translations
 from geo.indices import SCENARIOS
 
 NOT_REPORTED = "not reported"
@@ -27,9 +28,9 @@ NOT_REPORTED = "not reported"
 MnePresence = Literal["any", "with", "without"]
 MNE_CHOICES: tuple[str, ...] = get_args(MnePresence)
 MNE_LABELS: dict[str, str] = {
-    "any": "Any",
-    "with": "With MNE links",
-    "without": "Without MNE links",
+    "any": N_("Any"),
+    "with": N_("With MNE links"),
+    "without": N_("Without MNE links"),
 }
 
 SPECIALISATION_SEPARATOR = ";"
@@ -46,13 +47,13 @@ class Facet:
 
 
 FACETS: tuple[Facet, ...] = (
-    Facet("industry_group", "industry", "Industry group"),
-    Facet("specialisation", "specialisation", "Specialisation"),
-    Facet("org_level", "level", "Organisation development level"),
-    Facet("status", "status", "Status"),
-    Facet("scenario", "scenario", "Scenario"),
-    Facet("federal_district", "district", "Federal district"),
-    Facet("region", "region", "Region"),
+    Facet("industry_group", "industry", N_("Industry group")),
+    Facet("specialisation", "specialisation", N_("Specialisation")),
+    Facet("org_level", "level", N_("Organisation development level")),
+    Facet("status", "status", N_("Status")),
+    Facet("scenario", "scenario", N_("Scenario")),
+    Facet("federal_district", "district", N_("Federal district")),
+    Facet("region", "region", N_("Region")),
 )
 """The multi-select facets, in the order the sidebar shows them."""
 
@@ -227,7 +228,7 @@ def filter_options(clusters: pd.DataFrame, regions: pd.DataFrame) -> dict[str, d
 
 
 def sanitise(
-    flt: ClusterFilter, options: Mapping[str, Mapping[str, int]]
+    flt: ClusterFilter, options: Mapping[str, Mapping[str, int]], lang: str = "en"
 ) -> tuple[ClusterFilter, list[str]]:
     """The filter without values that are not options (e.g. from an old bookmark).
 
@@ -241,14 +242,40 @@ def sanitise(
         kept = tuple(v for v in flt.selected(facet.field) if v in known)
         for v in flt.selected(facet.field):
             if v not in known:
-                dropped.append(f"{facet.label}: '{v}'")
+                dropped.append(f"{facet_label(facet.field, lang)}: '{v}'")
         changes[facet.field] = kept
     return replace(flt, **changes), dropped
 
 
-def count_text(shown: int, total: int, noun: str = "clusters") -> str:
-    """What the map shows, e.g. "12 of 30 clusters"."""
-    return f"{shown} of {total} {noun}"
+def count_text(shown: int, total: int, noun: str = "clusters", lang: str = "en") -> str:
+    """What the map shows, e.g. "12 of 30 clusters" ("12 из 30 кластеров").
+
+    In English any ``noun`` is accepted (kept for existing callers); in another language
+    the cluster count comes from the catalogue, with the plural form of ``total``
+    (Russian has three), and numbers grouped for the locale.
+    """
+    if lang == "en":
+        return f"{shown} of {total} {noun}"
+    text = translations(lang).ngettext(
+        "{shown} of {total} cluster", "{shown} of {total} clusters", total
+    )
+    return text.format(shown=format_int(shown, lang), total=format_int(total, lang))
+
+
+def facet_label(field: str, lang: str = "en") -> str:
+    """The label of the facet on ``field`` in ``lang`` (English: ``Facet.label``)."""
+    label = next(f.label for f in FACETS if f.field == field)
+    return translations(lang).gettext(label)
+
+
+def mne_label(choice: str, lang: str = "en") -> str:
+    """The label of an MNE-presence choice in ``lang``."""
+    return translations(lang).gettext(MNE_LABELS[choice])
+
+
+def not_reported_label(lang: str = "en") -> str:
+    """The option ``NOT_REPORTED`` as shown in ``lang`` (the filter value stays English)."""
+    return translations(lang).gettext(NOT_REPORTED)
 
 
 # --- URLs -----------------------------------------------------------------------------------

@@ -49,7 +49,8 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 from pyproj import Transformer
 
-from geo import filters
+from geo import filters, i18n
+from geo.i18n import N_
 from geo.measures import (
     DEFAULT_MEASURE,
     MEASURES,
@@ -57,6 +58,8 @@ from geo.measures import (
     compute_measure,
     format_value,
     measure,
+    measure_label,
+    rank_text,
     ranks,
 )
 from geo.palette import SCENARIO_COLOURS, SCENARIO_LABELS
@@ -257,11 +260,15 @@ def _text(value: Any, missing: str = "not reported") -> str:
     return text or missing
 
 
-def _region_label_html(name_en: Any, name_ru: Any) -> str:
-    label = f"<b>{html.escape(_text(name_en, ''))}</b>"
-    ru = _text(name_ru, "")
-    if ru:
-        label += f"<br>{html.escape(ru)}"
+def _region_label_html(name_en: Any, name_ru: Any, lang: str = "en") -> str:
+    """Both names of a region, escaped: the one of ``lang`` first, in bold."""
+    first, second = (name_ru, name_en) if lang == "ru" else (name_en, name_ru)
+    if not _text(first, ""):
+        first, second = second, None
+    label = f"<b>{html.escape(_text(first, ''))}</b>"
+    other = _text(second, "")
+    if other:
+        label += f"<br>{html.escape(other)}"
     return label
 
 
@@ -269,9 +276,9 @@ def _region_label_html(name_en: Any, name_ru: Any) -> str:
 
 Scheme = Literal["quantiles", "natural_breaks", "equal_interval"]
 SCHEMES: dict[str, str] = {
-    "quantiles": "Quantiles",
-    "natural_breaks": "Natural breaks (Fisher–Jenks)",
-    "equal_interval": "Equal interval",
+    "quantiles": N_("Quantiles"),
+    "natural_breaks": N_("Natural breaks (Fisher–Jenks)"),
+    "equal_interval": N_("Equal interval"),
 }
 """Classification schemes offered, with labels. Natural breaks use Fisher–Jenks, the
 optimal and deterministic form of Jenks' method (mapclassify's ``NaturalBreaks`` is
@@ -382,17 +389,32 @@ def classify(
     )
 
 
-def class_labels(classification: Classification, decimals: int) -> list[str]:
-    """Readable class ranges, e.g. ``"0.06 – 0.20"``; integer measures as ``"1 – 4"``."""
+def scheme_label(scheme: str, lang: str = "en") -> str:
+    """The name of a classification scheme in ``lang``."""
+    return i18n.translator(lang)(SCHEMES[scheme])
+
+
+def _bound(value: float, decimals: int, lang: str) -> str:
+    """A class bound: English with narrow no-break spaces between thousands (as before),
+    other languages as their locale writes numbers (decimal comma in Russian)."""
+    if lang == "en":
+        return f"{value:,.{decimals}f}".replace(",", "\u202f")
+    return i18n.format_number(value, lang, decimals)
+
+
+def class_labels(classification: Classification, decimals: int, lang: str = "en") -> list[str]:
+    """Readable class ranges, e.g. ``"0.06 – 0.20"`` (``"0,06 – 0,20"`` in Russian);
+    integer measures as ``"1 – 4"``."""
     labels = []
     for i, upper in enumerate(classification.bins):
         if decimals == 0:
             lo = classification.minimum if i == 0 else math.floor(classification.bins[i - 1]) + 1
             lo_i, hi_i = int(math.ceil(lo)), int(math.floor(upper))
-            labels.append(f"{lo_i}" if lo_i >= hi_i else f"{lo_i} – {hi_i}")
+            lo_t, hi_t = _bound(lo_i, 0, lang), _bound(hi_i, 0, lang)
+            labels.append(lo_t if lo_i >= hi_i else f"{lo_t} – {hi_t}")
         else:
             lo = classification.minimum if i == 0 else classification.bins[i - 1]
-            labels.append(f"{lo:,.{decimals}f} – {upper:,.{decimals}f}".replace(",", "\u202f"))
+            labels.append(f"{_bound(lo, decimals, lang)} – {_bound(upper, decimals, lang)}")
     return labels
 
 
@@ -458,15 +480,25 @@ def view_from_query_params(params: Mapping[str, str | Sequence[str]]) -> MapView
 # --- region colours and tooltips --------------------------------------------------------------
 
 
+REGION_TEXT: dict[str, str] = {"rank": N_(" (rank {rank})")}
+"""The texts of the region tooltips."""
+
+
 def region_styles(
-    values: pd.Series, classification: Classification, regions: pd.DataFrame, measure_key: str
+    values: pd.Series,
+    classification: Classification,
+    regions: pd.DataFrame,
+    measure_key: str,
+    lang: str = "en",
+    labels: i18n.VocabularyLabels | None = None,
 ) -> dict[str, list[str | None]]:
     """Per region code: ``[fill colour or None (no data), tooltip HTML]``.
 
-    The tooltip names the region (English and Russian) and gives the value and its rank
-    among the regions with data.
+    The tooltip names the region (both names, the one of ``lang`` first) and gives the
+    value and its rank among the regions with data, in ``lang``.
     """
-    label = html.escape(measure(measure_key).label)
+    label = html.escape(measure_label(measure_key, lang, labels))
+    rank_template = i18n.translator(lang)(REGION_TEXT["rank"])
     all_ranks = ranks(values)
     value_of = values.to_dict()
     class_of = classification.classes.to_dict()
@@ -475,10 +507,10 @@ def region_styles(
         regions["code"].tolist(), regions["name_en"].tolist(), regions["name_ru"].tolist(),
         strict=True,
     ):  # fmt: skip
-        text = html.escape(format_value(value_of.get(code, float("nan")), measure_key))
+        text = html.escape(format_value(value_of.get(code, float("nan")), measure_key, lang))
         rank = all_ranks.get(str(code))
-        rank_text = f" (rank {rank})" if rank else ""
-        tip = f"{_region_label_html(name_en, name_ru)}<br>{label}: {text}{rank_text}"
+        ranked = html.escape(rank_template.format(rank=rank_text(rank, lang))) if rank else ""
+        tip = f"{_region_label_html(name_en, name_ru, lang)}<br>{label}: {text}{ranked}"
         c = int(class_of.get(code, -1))
         out[str(code)] = [classification.colours[c] if c >= 0 else None, tip]
     return out
@@ -516,29 +548,56 @@ def marker_offsets(keys: Sequence[Any], ring_px: float = RING_PX) -> list[tuple[
     return offsets
 
 
-def location_note(basis: Any) -> str:
+def popup_text(lang: str = "en") -> dict[str, str]:
+    """``POPUP_TEXT`` in ``lang`` (same keys)."""
+    _ = i18n.translator(lang)
+    return {k: _(v) for k, v in POPUP_TEXT.items()}
+
+
+def location_note(basis: Any, lang: str = "en") -> str:
     """A sentence on where the marker is, from the cluster's ``location_basis``."""
     text = _text(basis, "")
     if text.startswith("region"):
-        return POPUP_TEXT["noteRegion"]
+        return i18n.translator(lang)(POPUP_TEXT["noteRegion"])
     if text.startswith("city"):
-        return POPUP_TEXT["noteCity"]
+        return i18n.translator(lang)(POPUP_TEXT["noteCity"])
     return ""
 
 
-def cluster_name(row: Mapping[str, Any]) -> str:
-    """The cluster's English name, else its Russian name, else its id."""
-    for key in ("name_en", "name_ru", "id"):
+UNNAMED = N_("unnamed cluster")
+"""The name of a cluster the data gives neither a name nor an id (never happens in the
+validated records; a guard for hand-made frames)."""
+
+
+def _name_columns(lang: str) -> tuple[str, str, str]:
+    """The columns a cluster's name is taken from, in order: ``lang``'s name first."""
+    return ("name_ru", "name_en", "id") if lang == "ru" else ("name_en", "name_ru", "id")
+
+
+def cluster_name(row: Mapping[str, Any], lang: str = "en") -> str:
+    """The cluster's name in ``lang`` (English: its English name, else its Russian name),
+    else its name in the other language, else its id."""
+    for key in _name_columns(lang):
         text = _text(row.get(key), "")
         if text:
             return text
-    return "unnamed cluster"
+    return i18n.translator(lang)(UNNAMED)
 
 
-def _number(value: Any, decimals: int = 2) -> str:
+def _number(value: Any, decimals: int = 2, lang: str = "en") -> str:
     if value is None or pd.isna(value):
-        return POPUP_TEXT["missing"]
-    return f"{float(value):.{decimals}f}"
+        return i18n.translator(lang)(POPUP_TEXT["missing"])
+    if lang == "en":
+        return f"{float(value):.{decimals}f}"
+    return i18n.format_number(value, lang, decimals)
+
+
+def _scenario_word(scenario: str, lang: str) -> str:
+    """A scenario as a marker's popup names it: the key in English (as before), its
+    short name in another language."""
+    if lang == "en" or scenario not in i18n.SCENARIO_NAMES:
+        return scenario
+    return i18n.scenario_name(scenario, lang)
 
 
 def _count(value: Any) -> int:
@@ -546,34 +605,48 @@ def _count(value: Any) -> int:
     return 0 if value is None or pd.isna(value) else int(value)
 
 
-def popup_html(row: Mapping[str, Any], region_names: Mapping[str, str]) -> str:
+def popup_html(
+    row: Mapping[str, Any],
+    region_names: Mapping[str, str],
+    lang: str = "en",
+    labels: i18n.VocabularyLabels | None = None,
+) -> str:
     """The popup of one cluster: key facts, where the point comes from, a profile link.
 
     Every value from the data is escaped; the profile link quotes the id. The same
     content as the map's own popups, which the browser builds from ``cluster_points``
-    (this one serves pages that embed one marker at a time).
+    (this one serves pages that embed one marker at a time). ``region_names`` are in
+    ``lang``; texts are in ``lang``, and so are the industry group and status when
+    ``labels`` (the vocabularies) are given.
     """
     e = html.escape
-    t = POPUP_TEXT
-    name = cluster_name(row)
+    t = popup_text(lang)
+    name = cluster_name(row, lang)
     region = _text(row.get("region_code"), "")
     region_label = region_names.get(region, region) if region else t["missing"]
-    scenario = _text(row.get("scenario"), "not assessed")
-    index = _number(row.get("cluster_index"))
+    scenario = _scenario_word(_text(row.get("scenario"), "not assessed"), lang)
+    index = _number(row.get("cluster_index"), 2, lang)
     published = row.get("index_published")
     if published is not None and not pd.isna(published):
-        index += f" ({t['published']} {float(published):.1f})"
+        index += f" ({t['published']} {_number(published, 1, lang)})"
+
+    def term(vocabulary: str) -> str:
+        value = _text(row.get(vocabulary), "")
+        if not value:
+            return t["missing"]
+        return labels.term(vocabulary, value, lang) if labels is not None else value
+
     facts = [
         (t["city"], _text(row.get("city"), t["missing"])),
         (t["region"], region_label),
-        (t["industry"], _text(row.get("industry_group"), t["missing"])),
-        (t["status"], _text(row.get("status"), t["missing"])),
+        (t["industry"], term("industry_group")),
+        (t["status"], term("status")),
         (t["index"], index),
         (t["scenario"], scenario),
         (t["mne"], str(_count(row.get("mne_count")))),
     ]
     rows = "".join(f"<tr><th>{e(k)}</th><td>{e(v)}</td></tr>" for k, v in facts)
-    note = location_note(row.get("location_basis"))
+    note = location_note(row.get("location_basis"), lang)
     note_html = f'<p class="cm-note">{e(note)}</p>' if note else ""
     cid = _text(row.get("id"), "")
     href = PROFILE_URL.format(id=quote(cid, safe=""))
@@ -647,7 +720,11 @@ def _escape_all(texts: Sequence[str]) -> list[str]:
 
 
 def cluster_points(
-    clusters: pd.DataFrame, regions: pd.DataFrame, projection: Projection = "albers"
+    clusters: pd.DataFrame,
+    regions: pd.DataFrame,
+    projection: Projection = "albers",
+    lang: str = "en",
+    labels: i18n.VocabularyLabels | None = None,
 ) -> dict[str, Any]:
     """The markers' data: one column per attribute, one entry per located cluster (by id).
 
@@ -660,7 +737,9 @@ def cluster_points(
     differ from ``id`` and ``o`` pixel offsets of markers that share a point (sparse; only
     when the markers are not grouped). The browser builds tooltips and popups from these;
     every string from the data is HTML-escaped here. Clusters without coordinates cannot
-    be drawn and are left out.
+    be drawn and are left out. Names are those of ``lang`` (falling back to the other
+    language's name as published); industry groups and statuses are in ``lang`` when
+    ``labels`` (the vocabularies) are given.
     """
     # Only the columns used, as a plain frame: filtering and sorting a registry's 40
     # (Arrow-backed) columns would cost more than everything else here.
@@ -674,11 +753,12 @@ def cluster_points(
     yi = np.round(np.asarray(y) * grid).astype(np.int64)
     ids = [str(i) for i in located["id"].tolist()]
     name_list: list[str | None] = [None] * len(located)
-    for column in ("name_en", "name_ru", "id"):
+    for column in _name_columns(lang):
         if column in located:
             other = _clean_text(located[column])
             name_list = [a if a is not None else b for a, b in zip(name_list, other, strict=True)]
-    name_list = [n if n is not None else "unnamed cluster" for n in name_list]
+    unnamed = i18n.translator(lang)(UNNAMED)
+    name_list = [n if n is not None else unnamed for n in name_list]
     scenario_order = list(SCENARIO_COLOURS)
     scenario = located["scenario"].astype("object").where(located["scenario"].notna(), None)
     scenario_idx = [
@@ -686,10 +766,15 @@ def cluster_points(
         for s in scenario.tolist()
     ]
     region_idx, region_codes = _lookup(located["region_code"])
-    region_names = dict(zip(regions["code"].astype(str), regions["name_en"], strict=True))
+    region_names = dict(
+        zip(regions["code"].astype(str), i18n.localised_names(regions, lang), strict=True)
+    )
     city_idx, cities = _lookup(located["city"])
     industry_idx, industries = _lookup(located["industry_group"])
     status_idx, statuses = _lookup(located["status"])
+    if labels is not None and lang != "en":
+        industries = [labels.term("industry_group", g, lang) for g in industries]
+        statuses = [labels.term("status", v, lang) for v in statuses]
     basis = [_basis_code(b) for b in _clean_text(located["location_basis"])]
     published = _rounded_or_none(located["index_published"], 2)
     mne = pd.to_numeric(located["mne_count"], errors="coerce").fillna(0).astype(int).tolist()
@@ -725,7 +810,11 @@ def cluster_points(
 
 
 def cluster_payload(
-    clusters: pd.DataFrame, regions: pd.DataFrame, projection: Projection = "albers"
+    clusters: pd.DataFrame,
+    regions: pd.DataFrame,
+    projection: Projection = "albers",
+    lang: str = "en",
+    labels: i18n.VocabularyLabels | None = None,
 ) -> list[dict[str, Any]]:
     """One record per cluster that has a location, in a stable order (by id).
 
@@ -741,7 +830,7 @@ def cluster_payload(
     x = np.round(x, POINT_DECIMALS)
     y = np.round(y, POINT_DECIMALS)
     offsets = marker_offsets(list(zip(x.tolist(), y.tolist(), strict=True)))
-    names = dict(zip(regions["code"], regions["name_en"], strict=True))
+    names = dict(zip(regions["code"], i18n.localised_names(regions, lang), strict=True))
     out = []
     for (_, row), xi, yi, off in zip(located.iterrows(), x, y, offsets, strict=True):
         rec = row.to_dict()
@@ -755,8 +844,8 @@ def cluster_payload(
                 "o": list(off),
                 "c": SCENARIO_COLOURS.get(scenario, SCENARIO_COLOURS["not assessed"]),
                 "m": 1 if _count(rec.get("mne_count")) > 0 else 0,
-                "t": html.escape(cluster_name(rec)),
-                "p": popup_html(rec, names),
+                "t": html.escape(cluster_name(rec, lang)),
+                "p": popup_html(rec, names, lang, labels),
             }
         )
     return out
@@ -815,15 +904,15 @@ def _dot_svg(fill: str, mne: bool) -> str:
 
 
 LEGEND_TEXT: dict[str, str] = {
-    "no_data": "No data",
-    "classes": "{scheme}, {k} classes",
-    "one_class": "{scheme}, 1 class",
-    "empty": "no region has data",
-    "in_brackets": "regions in brackets",
-    "clusters": "Clusters:",
-    "mne": "dark ring: MNE links",
-    "no_mne": "no ring: none",
-    "group": "group: pie = scenarios, dark arc = share with MNE links, number = clusters",
+    "no_data": N_("No data"),
+    "classes": N_("{scheme}, {k} classes"),
+    "one_class": N_("{scheme}, 1 class"),
+    "empty": N_("no region has data"),
+    "in_brackets": N_("regions in brackets"),
+    "clusters": N_("Clusters:"),
+    "mne": N_("dark ring: MNE links"),
+    "no_mne": N_("no ring: none"),
+    "group": N_("group: pie = scenarios, dark arc = share with MNE links, number = clusters"),
 }
 """Every text of the legend (English literals in one place)."""
 
@@ -851,6 +940,8 @@ def legend_html(
     classification: Classification,
     scenario_counts: Mapping[str, int] | None = None,
     grouped: bool = False,
+    lang: str = "en",
+    labels: i18n.VocabularyLabels | None = None,
 ) -> str:
     """The legend as plain HTML, a low strip along the bottom of the map.
 
@@ -858,15 +949,17 @@ def legend_html(
     regions in it and "no data" (hatched); then the markers: colour = scenario (with the
     number of clusters shown) and dark ring = MNE links, and, when markers are ``grouped``
     (many clusters), the group symbol. It is a ``<details>`` element, so a reader can fold
-    it down to its title line.
+    it down to its title line. Texts, names and numbers are in ``lang`` (``labels``: the
+    vocabularies, for the Russian labels of published indicators).
     """
     e = html.escape
-    t = LEGEND_TEXT
+    _ = i18n.translator(lang)
+    t = {k: _(v) for k, v in LEGEND_TEXT.items()}
     m = measure(measure_key)
     classes = []
     for colour, label, n in zip(
         classification.colours,
-        class_labels(classification, m.decimals),
+        class_labels(classification, m.decimals, lang),
         classification.counts(),
         strict=True,
     ):
@@ -880,18 +973,22 @@ def legend_html(
     )
     if classification.k:
         template = t["classes"] if classification.k != 1 else t["one_class"]
-        how = template.format(scheme=SCHEMES[classification.scheme], k=classification.k)
+        how = template.format(scheme=_(SCHEMES[classification.scheme]), k=classification.k)
     else:
         how = t["empty"]
     markers = [f'<span class="cm-h">{e(t["clusters"])}</span>']
     for scenario, colour in SCENARIO_COLOURS.items():
-        label = SCENARIO_LABELS.get(scenario, scenario).split(":")[0]
+        if scenario in i18n.SCENARIO_DESCRIPTIONS:
+            title, label = i18n.scenario_label(scenario, lang), i18n.scenario_name(scenario, lang)
+        else:
+            title = SCENARIO_LABELS.get(scenario, scenario)
+            label = title.split(":")[0]
         n = ""
         if scenario_counts is not None:
-            n = f'<span class="cm-n">({scenario_counts.get(scenario, 0)})</span>'
+            count = i18n.format_int(scenario_counts.get(scenario, 0), lang)
+            n = f'<span class="cm-n">({e(count)})</span>'
         markers.append(
-            f'<span class="cm-i" title="{e(SCENARIO_LABELS.get(scenario, scenario))}">'
-            f"{_dot_svg(colour, False)}{e(label)}{n}</span>"
+            f'<span class="cm-i" title="{e(title)}">{_dot_svg(colour, False)}{e(label)}{n}</span>'
         )
     grey = SCENARIO_COLOURS["not assessed"]
     markers.append(f'<span class="cm-i">{_dot_svg(grey, True)}{e(t["mne"])}</span>')
@@ -899,7 +996,7 @@ def legend_html(
     if grouped:
         markers.append(f'<span class="cm-i cm-gi">{_group_svg()}{e(t["group"])}</span>')
     return (
-        f'<details open><summary><span class="cm-h">{e(m.label)}</span> '
+        f'<details open><summary><span class="cm-h">{e(measure_label(m.key, lang, labels))}</span> '
         f'<span class="cm-n">{e(how)}; {e(t["in_brackets"])}</span></summary>'
         f'<div class="cm-items">{"".join(classes)}</div>'
         f'<div class="cm-items">{"".join(markers)}</div></details>'
@@ -1184,7 +1281,9 @@ _CLUSTER_SCRIPT = """
   var P = {{ this.points }}, K = {{ this.config }};
   var T = K.text, n = P.id.length, scale = Math.pow(10, P.d);
   function pick(list, i) { return i >= 0 ? list[i] : T.missing; }
-  function fixed(v, d) { return v === null || v === undefined ? T.missing : v.toFixed(d); }
+  function fixed(v, d) {
+    return v === null || v === undefined ? T.missing : v.toFixed(d).replace(".", K.decimal);
+  }
   function href(i) { return K.profile + (P.q[i] || P.id[i]); }
   function lat(i) { return P.y[i] / scale; }
   function lng(i) { return P.x[i] / scale; }
@@ -1267,12 +1366,12 @@ _CLUSTER_SCRIPT = """
   function groupTip(g, total, canZoom) {
     var parts = [];
     g.counts.forEach(function (k, s) { if (k) { parts.push(K.scenarios[s] + ": " + k); } });
-    return "<b>" + total + " " + T.clusters + "</b><br>" + parts.join(" · ") + "<br>" + g.mne +
-      " " + T.withMne + "<br><i>" + (canZoom ? T.zoomIn : T.showList) + "</i>";
+    return "<b>" + T.clusters.replace("{n}", total) + "</b><br>" + parts.join(" · ") + "<br>" +
+      T.withMne.replace("{n}", g.mne) + "<br><i>" + (canZoom ? T.zoomIn : T.showList) + "</i>";
   }
   function listHtml(g) {
     var shown = g.members.slice(0, K.listMax), rest = g.members.length - shown.length;
-    return '<div class="cm-pop"><b>' + g.members.length + " " + T.clusters + "</b><ul>" +
+    return '<div class="cm-pop"><b>' + T.clusters.replace("{n}", g.members.length) + "</b><ul>" +
       shown.map(function (i) {
         var name = K.profile === null ? P.t[i] :
           '<a href="' + href(i) + '" target="_blank" rel="noopener">' + P.t[i] + "</a>";
@@ -1343,23 +1442,23 @@ _CLUSTER_SCRIPT = """
 """
 
 POPUP_TEXT: dict[str, str] = {
-    "city": "City",
-    "region": "Region",
-    "industry": "Industry group",
-    "status": "Status",
-    "index": "Internationalisation index",
-    "published": "published",
-    "scenario": "Scenario",
-    "mne": "MNE links",
-    "profile": "Cluster profile",
-    "missing": "not reported",
-    "noteCity": "Drawn at the city.",
-    "noteRegion": "Drawn at a point inside the region: the source does not report the city.",
-    "clusters": "clusters",
-    "withMne": "with MNE links",
-    "zoomIn": "Click to zoom in.",
-    "showList": "Click for the list.",
-    "more": "and {n} more",
+    "city": N_("City"),
+    "region": N_("Region"),
+    "industry": N_("Industry group"),
+    "status": N_("Status"),
+    "index": N_("Internationalisation index"),
+    "published": N_("published"),
+    "scenario": N_("Scenario"),
+    "mne": N_("MNE links"),
+    "profile": N_("Cluster profile"),
+    "missing": N_("not reported"),
+    "noteCity": N_("Drawn at the city."),
+    "noteRegion": N_("Drawn at a point inside the region: the source does not report the city."),
+    "clusters": N_("{n} clusters"),
+    "withMne": N_("{n} with MNE links"),
+    "zoomIn": N_("Click to zoom in."),
+    "showList": N_("Click for the list."),
+    "more": N_("and {n} more"),
 }
 """Every text of marker tooltips and popups (English literals in one place; the browser
 fills them in, HTML-escaped)."""
@@ -1381,17 +1480,20 @@ class ClusterLayer(_ScriptElement):
 
     _template = Template(_CLUSTER_SCRIPT)
 
-    def __init__(self, points: Mapping[str, Any], profile_links: bool = True) -> None:
+    def __init__(
+        self, points: Mapping[str, Any], profile_links: bool = True, lang: str = "en"
+    ) -> None:
         super().__init__()
         self._name = "ClusterLayer"
         self.points = compact_json(dict(points))
         self.config = compact_json(
             {
                 "colours": list(SCENARIO_COLOURS.values()),
-                "scenarios": [html.escape(s) for s in SCENARIO_COLOURS],
+                "scenarios": [html.escape(_scenario_word(s, lang)) for s in SCENARIO_COLOURS],
                 "mne": MARKER_STYLE["mne"],
                 "plain": MARKER_STYLE["plain"],
-                "text": {k: html.escape(v) for k, v in POPUP_TEXT.items()},
+                "text": {k: html.escape(v) for k, v in popup_text(lang).items()},
+                "decimal": "," if lang == "ru" else ".",
                 "profile": PROFILE_URL.split("{id}")[0] if profile_links else None,
                 "groupAbove": GROUP_ABOVE,
                 "cellPx": GROUP_CELL_PX,
@@ -1404,15 +1506,22 @@ class ClusterLayer(_ScriptElement):
 
 OSM_ATTRIBUTION = "© OpenStreetMap contributors"
 
+ATTRIBUTION: dict[str, str] = {
+    "albers": N_("Regions: Natural Earth · Albers equal-area conic"),
+    "mercator": N_("Regions: Natural Earth"),
+}
+"""The map's attribution line per projection (OpenStreetMap's own line is left as is)."""
 
-def base_map(payload: RegionPayload, assets: LeafletAssets) -> folium.Map:
+
+def base_map(payload: RegionPayload, assets: LeafletAssets, lang: str = "en") -> folium.Map:
     """The part of the map that does not change with the measure or the filters.
 
     Albers payload: ``CRS.Simple``, no tiles. Mercator payload: Web Mercator with
     OpenStreetMap tiles (needs the network). Zoom is fractional (``zoomSnap`` 0.25) so
     fitting Russia fills the frame; the fit is done in the browser, above the legend, and
     redone when the frame is resized until the user moves the map. Leaflet is loaded from
-    ``assets`` (``data:`` URLs) instead of folium's CDN defaults.
+    ``assets`` (``data:`` URLs) instead of folium's CDN defaults. ``lang``: the language of
+    the attribution line.
     """
     (south, west), (north, east) = payload.bounds
     centre = [(south + north) / 2, (west + east) / 2]
@@ -1425,11 +1534,10 @@ def base_map(payload: RegionPayload, assets: LeafletAssets) -> folium.Map:
     }
     if payload.projection == "albers":
         m = folium.Map(crs="Simple", tiles=None, min_zoom=1, max_zoom=10, **common)
-        attribution = "Regions: Natural Earth · Albers equal-area conic"
     else:
         m = folium.Map(tiles=None, min_zoom=2, max_zoom=12, **common)
         folium.TileLayer("OpenStreetMap", attr=OSM_ATTRIBUTION, name="OpenStreetMap").add_to(m)
-        attribution = "Regions: Natural Earth"
+    attribution = i18n.translator(lang)(ATTRIBUTION[payload.projection])
     m.default_js = [("leaflet", assets.js)]
     m.default_css = [("leaflet_css", assets.css)]
     RegionLayer(payload, attribution=attribution).add_to(m)
@@ -1441,6 +1549,7 @@ def dynamic_layer(
     legend: str,
     points: Mapping[str, Any] | Sequence[Mapping[str, Any]],
     profile_links: bool = True,
+    lang: str = "en",
 ) -> folium.FeatureGroup:
     """What changes with the measure and the filters: region colours and tooltips, the
     legend's content and the cluster markers, as one feature group for
@@ -1449,12 +1558,13 @@ def dynamic_layer(
     ``points`` is a ``cluster_points`` payload, or ``cluster_payload`` records (converted
     with ``points_from_records``, their popups kept). ``profile_links=False`` leaves the
     links to cluster profiles out of the popups (a standalone export has no app to open).
+    ``lang``: the language of the texts the browser fills into tooltips and popups.
     """
     if not isinstance(points, Mapping):
         points = points_from_records(points)
     group = folium.FeatureGroup(name="clusters", control=False)
     RegionStyle(styles, legend).add_to(group)
-    ClusterLayer(points, profile_links).add_to(group)
+    ClusterLayer(points, profile_links, lang).add_to(group)
     return group
 
 
@@ -1513,6 +1623,8 @@ def view_layer(
     flt: filters.ClusterFilter = filters.ClusterFilter(),  # noqa: B008 - frozen
     table: pd.DataFrame | None = None,
     shown: pd.DataFrame | None = None,
+    lang: str = "en",
+    labels: i18n.VocabularyLabels | None = None,
 ) -> folium.FeatureGroup:
     """The dynamic layer of a view: what a filter, measure or class change re-renders.
 
@@ -1520,17 +1632,20 @@ def view_layer(
     already done it), classifies the measure over all regions, and builds the region
     colours, the legend and the markers (grouped above ``GROUP_ABOVE`` clusters).
     ``table`` is ``geo.measures.measure_table(data)`` when the caller has it cached;
-    otherwise only the chosen measure is computed.
+    otherwise only the chosen measure is computed. ``lang`` is the language of every text
+    (``labels``: the vocabularies, for Russian indicator, industry and status labels).
     """
     if shown is None:
         shown = filters.apply_filter(data.clusters, data.regions, flt)
     values = table[view.measure] if table is not None else compute_measure(view.measure, data)
     classification = classify(values, view.scheme, view.k)
-    styles = region_styles(values, classification, data.regions, view.measure)
-    points = cluster_points(shown, data.regions, view.projection)
+    styles = region_styles(values, classification, data.regions, view.measure, lang, labels)
+    points = cluster_points(shown, data.regions, view.projection, lang, labels)
     grouped = point_count(points) > GROUP_ABOVE
-    legend = legend_html(view.measure, classification, scenario_counts(shown), grouped)
-    return dynamic_layer(styles, legend, points)
+    legend = legend_html(
+        view.measure, classification, scenario_counts(shown), grouped, lang, labels
+    )
+    return dynamic_layer(styles, legend, points, lang=lang)
 
 
 def build_map_html(

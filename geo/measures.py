@@ -23,7 +23,8 @@ from typing import Literal, NamedTuple, Protocol
 import numpy as np
 import pandas as pd
 
-from geo import indices
+from geo import i18n, indices
+from geo.i18n import N_
 
 MeasureFamily = Literal["regional table", "cluster registry"]
 
@@ -42,9 +43,11 @@ class Measure:
 MEASURES: tuple[Measure, ...] = (
     Measure(
         "fea_index",
-        "Regional foreign-economic-activity index (recomputed)",
-        "Equation 1 over the four indicators of paper 002, Table 6, recomputed from them; "
-        "only the 19 regions of that table have it.",
+        N_("Regional foreign-economic-activity index (recomputed)"),
+        N_(
+            "Equation 1 over the four indicators of paper 002, Table 6, recomputed from them; "
+            "only the 19 regions of that table have it."
+        ),
         "regional table",
         2,
     ),
@@ -52,8 +55,10 @@ MEASURES: tuple[Measure, ...] = (
         Measure(
             ind.column,
             ind.label,
-            "Published indicator of paper 002, Table 6 (one of the index's four components); "
-            "only the 19 regions of that table have it.",
+            N_(
+                "Published indicator of paper 002, Table 6 (one of the index's four "
+                "components); only the 19 regions of that table have it."
+            ),
             "regional table",
             2,  # as printed in Table 6
         )
@@ -61,24 +66,28 @@ MEASURES: tuple[Measure, ...] = (
     ),
     Measure(
         "cluster_count",
-        "Cluster initiatives in the registry",
-        "How many clusters of the registry are declared in the region (0 where none is).",
+        N_("Cluster initiatives in the registry"),
+        N_("How many clusters of the registry are declared in the region (0 where none is)."),
         "cluster registry",
         0,
     ),
     Measure(
         "mne_links",
-        "MNE links of the region's clusters",
-        "How many links between a multinational enterprise and a cluster of the region the "
-        "presentation (003) records (0 where none is).",
+        N_("MNE links of the region's clusters"),
+        N_(
+            "How many links between a multinational enterprise and a cluster of the region "
+            "the presentation (003) records (0 where none is)."
+        ),
         "cluster registry",
         0,
     ),
     Measure(
         "mean_cluster_index",
-        "Mean cluster internationalisation index (recomputed)",
-        "Mean of the recomputed cluster internationalisation index over the region's "
-        "assessed clusters; no data where the region has none.",
+        N_("Mean cluster internationalisation index (recomputed)"),
+        N_(
+            "Mean of the recomputed cluster internationalisation index over the region's "
+            "assessed clusters; no data where the region has none."
+        ),
         "cluster registry",
         2,
     ),
@@ -86,6 +95,8 @@ MEASURES: tuple[Measure, ...] = (
 """Every measure the map offers, in the order the page lists them."""
 
 DEFAULT_MEASURE = "fea_index"
+
+_INDICATOR_COLUMNS = frozenset(ind.column for ind in indices.REGION_INDICATORS)
 
 _BY_KEY: dict[str, Measure] = {m.key: m for m in MEASURES}
 
@@ -220,9 +231,61 @@ def ranks(values: pd.Series) -> dict[str, Rank]:
     }
 
 
-def format_value(value: float | None, key: str) -> str:
-    """A measure value printed with the measure's decimals; "no data" for NaN."""
+NO_DATA = N_("no data")
+"""What a region without a value reads."""
+
+FAMILY_LABELS: dict[str, str] = {
+    "regional table": N_("regional table"),
+    "cluster registry": N_("cluster registry"),
+}
+"""Where a measure comes from, as the region panel's "Source" column says it."""
+
+RANK_TEXT: dict[str, str] = {
+    "plain": N_("{rank} of {of}"),
+    "tied": N_("{rank} of {of} ({tied} tied)"),
+}
+"""A rank as text (English: the same as ``str(Rank)``)."""
+
+
+def format_value(value: float | None, key: str, lang: str = "en") -> str:
+    """A measure value printed with the measure's decimals; "no data" for NaN.
+
+    English keeps the narrow no-break space between thousands; other languages follow
+    their locale (``geo.i18n.format_number``: a decimal comma in Russian).
+    """
     if value is None or (isinstance(value, float) and np.isnan(value)) or pd.isna(value):
-        return "no data"
+        return i18n.translator(lang)(NO_DATA)
     decimals = measure(key).decimals
-    return f"{value:,.{decimals}f}".replace(",", "\u202f")
+    if lang == "en":
+        return f"{value:,.{decimals}f}".replace(",", "\u202f")
+    return i18n.format_number(value, lang, decimals)
+
+
+def measure_label(key: str, lang: str = "en", labels: i18n.VocabularyLabels | None = None) -> str:
+    """The label of a measure in ``lang``. A published indicator of Table 6 takes its
+    Russian label from the vocabularies (``labels``) when given, as the other pages do;
+    the other measures come from the catalogue."""
+    m = measure(key)
+    if lang != "en" and labels is not None and m.key in _INDICATOR_COLUMNS:
+        return i18n.indicator_label(m.key, lang, labels, m.label)
+    return i18n.translator(lang)(m.label)
+
+
+def measure_description(key: str, lang: str = "en") -> str:
+    """The description of a measure in ``lang``."""
+    return i18n.translator(lang)(measure(key).description)
+
+
+def family_label(key: str, lang: str = "en") -> str:
+    """Where a measure comes from (regional table / cluster registry), in ``lang``."""
+    return i18n.translator(lang)(FAMILY_LABELS[measure(key).family])
+
+
+def rank_text(rank: Rank, lang: str = "en") -> str:
+    """A rank as text, "3 of 19 (2 tied)" in ``lang`` (numbers grouped for the locale)."""
+    template = RANK_TEXT["tied"] if rank.tied > 1 else RANK_TEXT["plain"]
+    return i18n.translator(lang)(template).format(
+        rank=i18n.format_int(rank.rank, lang),
+        of=i18n.format_int(rank.of, lang),
+        tied=i18n.format_int(rank.tied, lang),
+    )

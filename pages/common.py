@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo import synth
+from geo import i18n, synth
 from geo.dataset import Dataset, load_dataset
+from geo.i18n import N_
 from geo.store import Store, dataset_from_store, default_url
+from pages.lang import current_lang, translator
 
 CHOICE_KEY = "dataset_choice"
 URL_SEEN_KEY = "dataset_url_seen"
@@ -28,45 +30,59 @@ SEED_WIDGET = "dataset_seed"
 # How many synthetic registries the server keeps (a 10,000-cluster one is ~100 MB).
 CACHED_SYNTHETIC = 3
 
-# User-facing text of the selector and the banner (English literals, one place; no bare
-# strings in pages/: Streamlit's magic would render them).
+# User-facing text of the selector and the banner (English msgids, one place, translated by
+# ``t``; no bare strings in pages/: Streamlit's magic would render them).
 LABELS: dict[str, str] = {
-    "selector": "Dataset",
-    "published": "Published data (001–003)",
-    "synthetic": "Synthetic registry (demo)",
-    "n": "Clusters",
-    "seed": "Seed",
-    "n_help": f"Number of synthetic clusters, 1 to {synth.APP_MAX_CLUSTERS:,}.",
-    "seed_help": "The same seed always gives the same registry.",
-    "loading_published": "Loading the published dataset…",
-    "opening_store": "Opening the registry store…",
-    "store_failed": "The registry store could not be opened ({error}); showing the "
-    "published records as shipped.",
-    "loading_synthetic": "Generating the synthetic registry…",
-    "banner": (
+    "selector": N_("Dataset"),
+    "published": N_("Published data (001–003)"),
+    "synthetic": N_("Synthetic registry (demo)"),
+    "n": N_("Clusters"),
+    "seed": N_("Seed"),
+    "n_help": N_("Number of synthetic clusters, 1 to {max}."),
+    "seed_help": N_("The same seed always gives the same registry."),
+    "loading_published": N_("Loading the published dataset…"),
+    "opening_store": N_("Opening the registry store…"),
+    "store_failed": N_(
+        "The registry store could not be opened ({error}); showing the "
+        "published records as shipped."
+    ),
+    "loading_synthetic": N_("Generating the synthetic registry…"),
+    "banner": N_(
         "**SYNTHETIC DATA** — invented records for demonstration and load testing "
-        "({n:,} clusters, seed {seed}), calibrated to the aggregates published in 003. "
+        "({n} clusters, seed {seed}), calibrated to the aggregates published in 003. "
         "They are not real clusters, regions' clusters or MNE links: do not cite them."
     ),
-    "ignored": "Ignored in the URL: {problems}. Showing the published data.",
+    "ignored": N_("Ignored in the URL: {problems}. Showing the published data."),
 }
 
 
-@st.cache_resource(show_spinner=LABELS["opening_store"])
+def t(key: str, **values: object) -> str:
+    """The text ``key`` of the selector or banner in the interface language, with
+    ``values`` filled in (a helper: ``_(LABELS["key"])`` would give the extractor the key)."""
+    message = translator()(LABELS[key])
+    return message.format(**values) if values else message
+
+
+# The cached loaders run without Streamlit's own spinner (whose text is fixed when the module
+# is imported, before the language is known); callers wrap them in ``st.spinner(t(...))``,
+# which, like the cache's spinner, shows only when loading takes more than half a second.
+
+
+@st.cache_resource(show_spinner=False)
 def open_store(url: str) -> Store:
     """The registry store at ``url``, migrated and seeded with the published records on
     first use (one per server process; ``CLUSTERMAP_DATABASE_URL`` chooses it)."""
     return Store.open(url)
 
 
-@st.cache_resource(show_spinner=LABELS["loading_published"], max_entries=2)
+@st.cache_resource(show_spinner=False, max_entries=2)
 def stored_dataset(url: str, version: int) -> Dataset:
     """The registry's dataset at ``version``: a new import or edit makes a new version,
     hence a new cache entry, so every page shows it at once."""
     return dataset_from_store(open_store(url), version)
 
 
-@st.cache_resource(show_spinner=LABELS["loading_published"])
+@st.cache_resource(show_spinner=False)
 def shipped_dataset() -> Dataset:
     """The published records as shipped in ``data/``, used when the store cannot open."""
     return load_dataset()
@@ -77,19 +93,21 @@ def registry_version() -> tuple[str, int] | None:
     the store cannot be opened, in which case the shipped files are shown."""
     url = default_url()
     try:
-        return url, open_store(url).head()
+        with st.spinner(t("opening_store")):
+            return url, open_store(url).head()
     except Exception as err:  # noqa: BLE001 - any store failure falls back to the files
-        st.warning(LABELS["store_failed"].format(error=err))
+        st.warning(t("store_failed", error=err))
         return None
 
 
 def published_dataset() -> Dataset:
     """The registry: the store's latest version (seeded from the published records)."""
     current = registry_version()
-    return shipped_dataset() if current is None else stored_dataset(*current)
+    with st.spinner(t("loading_published")):
+        return shipped_dataset() if current is None else stored_dataset(*current)
 
 
-@st.cache_resource(show_spinner=LABELS["loading_synthetic"], max_entries=CACHED_SYNTHETIC)
+@st.cache_resource(show_spinner=False, max_entries=CACHED_SYNTHETIC)
 def synthetic_dataset(n: int, seed: int) -> Dataset:
     """A synthetic registry, generated once per ``(n, seed)`` and server process."""
     return synth.synthetic_dataset(n, seed)
@@ -138,7 +156,8 @@ def dataset() -> Dataset:
     """The chosen dataset: the published one (default) or the synthetic registry."""
     choice = current_choice()
     if choice.synthetic:
-        return synthetic_dataset(int(choice.n), int(choice.seed))  # type: ignore[arg-type]
+        with st.spinner(t("loading_synthetic")):
+            return synthetic_dataset(int(choice.n), int(choice.seed))  # type: ignore[arg-type]
     return published_dataset()
 
 
@@ -199,11 +218,12 @@ def dataset_selector() -> None:
         _choice_to_widgets(choice)
     st.session_state.setdefault(N_WIDGET, synth.DEFAULT_APP_CLUSTERS)
     st.session_state.setdefault(SEED_WIDGET, synth.DEFAULT_APP_SEED)
-    box = st.sidebar.expander(LABELS["selector"], expanded=choice.synthetic)
+    box = st.sidebar.expander(t("selector"), expanded=choice.synthetic)
+    kinds = {kind: t(kind) for kind in (synth.PUBLISHED, synth.SYNTHETIC)}  # this run's language
     box.radio(
-        LABELS["selector"],
-        [synth.PUBLISHED, synth.SYNTHETIC],
-        format_func=LABELS.get,
+        t("selector"),
+        list(kinds),
+        format_func=kinds.__getitem__,
         key=KIND_WIDGET,
         on_change=_widgets_to_choice,
         label_visibility="collapsed",
@@ -211,20 +231,20 @@ def dataset_selector() -> None:
     if st.session_state[KIND_WIDGET] == synth.SYNTHETIC:
         left, right = box.columns(2)
         left.number_input(
-            LABELS["n"],
+            t("n"),
             min_value=1,
             max_value=synth.APP_MAX_CLUSTERS,
             step=100,
             key=N_WIDGET,
-            help=LABELS["n_help"],
+            help=t("n_help", max=i18n.format_int(synth.APP_MAX_CLUSTERS, current_lang())),
             on_change=_widgets_to_choice,
         )
         right.number_input(
-            LABELS["seed"],
+            t("seed"),
             min_value=0,
             step=1,
             key=SEED_WIDGET,
-            help=LABELS["seed_help"],
+            help=t("seed_help"),
             on_change=_widgets_to_choice,
         )
     _sync_url(choice)
@@ -235,7 +255,9 @@ def synthetic_banner() -> None:
     URL's dataset parameters had to be ignored. Call once per run, before the page."""
     problems = st.session_state.pop(PROBLEMS_KEY, None) or []  # said once, not every rerun
     if problems:
-        st.warning(LABELS["ignored"].format(problems="; ".join(problems)), icon="⚠️")
+        st.warning(t("ignored", problems="; ".join(problems)), icon="⚠️")
     choice = current_choice()
     if choice.synthetic:
-        st.error(LABELS["banner"].format(n=choice.n, seed=choice.seed), icon="🧪")
+        lang = current_lang()
+        n = i18n.format_int(choice.n, lang) if lang != "en" else f"{choice.n:,}"
+        st.error(t("banner", n=n, seed=choice.seed), icon="🧪")

@@ -20,45 +20,66 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 import streamlit as st
 
-from geo import exports, views
+from geo import exports, i18n, views
+from geo.i18n import N_
+from pages.lang import current_lang, translator
 
-LABELS: dict[str, str] = {
-    "header": "Export this view",
-    "territory": "Territory",
-    "territory_help": "All of Russia, a federal district or a region: the export is fit "
-    "to it and holds its regions, clusters, MNE links and indicators.",
-    "country": "Russia (all regions)",
-    "district": "{name} Federal District",
-    "summary": "{title} · {clusters} · {filters}",
-    "maps": "Maps",
-    "data": "Data",
-    "note": "Files state their filters, measure, classes, dataset version, export time and "
-    "sources. HTML opens offline in any browser; CSV comes as a zip of three tables.",
-    "help": {
-        "html": "Interactive map in one file: opens from disk with no network.",
-        "png": "Static map for slides and print (1650 × 1050 px).",
-        "svg": "Static map as vector graphics; text stays editable.",
-        "pdf": "Static map as a one-page PDF.",
-        "geojson": "Regions (measure and indicators) and cluster points in one file.",
-        "gpkg": "GeoPackage with two layers: regions and clusters.",
-        "csv": "Clusters, MNE links and regional indicators as CSV files in a zip.",
-        "xlsx": "Excel workbook: metadata, clusters, MNE links and regional indicators.",
-    },
-    "button": {
-        "html": "HTML map",
-        "png": "PNG",
-        "svg": "SVG",
-        "pdf": "PDF",
-        "geojson": "GeoJSON",
-        "gpkg": "GeoPackage",
-        "csv": "CSV (zip)",
-        "xlsx": "Excel",
-    },
+HELP: dict[str, str] = {
+    "html": N_("Interactive map in one file: opens from disk with no network."),
+    "png": N_("Static map for slides and print (1650 × 1050 px)."),
+    "svg": N_("Static map as vector graphics; text stays editable."),
+    "pdf": N_("Static map as a one-page PDF."),
+    "geojson": N_("Regions (measure and indicators) and cluster points in one file."),
+    "gpkg": N_("GeoPackage with two layers: regions and clusters."),
+    "csv": N_("Clusters, MNE links and regional indicators as CSV files in a zip."),
+    "xlsx": N_("Excel workbook: metadata, clusters, MNE links and regional indicators."),
 }
-"""Every text of the panel (English literals in one place, for translation)."""
+"""The help of each format's button."""
+
+BUTTONS: dict[str, str] = {
+    "html": N_("HTML map"),
+    "png": "PNG",
+    "svg": "SVG",
+    "pdf": "PDF",
+    "geojson": "GeoJSON",
+    "gpkg": "GeoPackage",
+    "csv": N_("CSV (zip)"),
+    "xlsx": "Excel",
+}
+"""Each format's button (format names are not translated)."""
+
+
+LABELS: dict[str, Any] = {
+    "territory": N_("Territory"),
+    "territory_help": N_(
+        "All of Russia, a federal district or a region: the export is fit "
+        "to it and holds its regions, clusters, MNE links and indicators."
+    ),
+    "country": N_("Russia (all regions)"),
+    "district": N_("{name} Federal District"),
+    "summary": "{title} · {clusters} · {filters}",
+    "maps": N_("Maps"),
+    "data": N_("Data"),
+    "note": N_(
+        "Files state their filters, measure, classes, dataset version, export time and "
+        "sources. HTML opens offline in any browser; CSV comes as a zip of three tables."
+    ),
+    "button": BUTTONS,
+    "help": HELP,
+}
+"""Every text of the panel (English msgids in one place, translated by :func:`t`)."""
+
+
+def t(key: str, table: dict[str, Any] = LABELS, **values: object) -> str:
+    """The text ``table[key]`` in the interface language, ``values`` filled in (a helper:
+    ``_(LABELS["key"])`` would give the extractor the key for a msgid)."""
+    message = translator()(table[key])
+    return message.format(**values) if values else message
+
 
 MAP_FORMATS: tuple[str, ...] = ("html", "png", "svg", "pdf")
 DATA_FORMATS: tuple[str, ...] = ("geojson", "gpkg", "csv", "xlsx")
@@ -76,30 +97,39 @@ def export_callable(
     return make
 
 
-def territory_label(code: str, names: dict[str, str]) -> str:
+def territory_label(code: str, names: dict[str, str], lang: str = "en") -> str:
     """How a territory is offered: "Russia (all regions)", "Volga Federal District",
-    "Tatarstan (RU-TA)"."""
+    "Tatarstan (RU-TA)"; in Russian a federal district takes its official name."""
     if code == views.COUNTRY:
-        return LABELS["country"]
+        return i18n.translator(lang)(LABELS["country"])
     if code in names:
         return f"{names[code]} ({code})"
-    return LABELS["district"].format(name=code)
+    if lang == "ru" and code in views.FEDERAL_DISTRICT_NAMES_RU:
+        return views.FEDERAL_DISTRICT_NAMES_RU[code]
+    return i18n.translator(lang)(LABELS["district"]).format(name=code)
 
 
 def _choose_territory(data: views.ViewData, view: views.View, key: str) -> views.View:
+    lang = current_lang()
     choices = views.territory_choices(data.regions)
-    names = dict(zip(data.regions["code"].astype(str), data.regions["name_en"], strict=True))
+    names = dict(
+        zip(
+            data.regions["code"].astype(str),
+            i18n.localised_names(data.regions, lang),
+            strict=True,
+        )
+    )
     try:
         current = views.resolve_territory(data.regions, view.territory).code
     except ValueError:
         current = views.COUNTRY
     chosen = st.selectbox(
-        LABELS["territory"],
+        t("territory"),
         choices,
         index=choices.index(current),
-        format_func=lambda c: territory_label(c, names),
+        format_func=lambda c: territory_label(c, names, lang),
         key=f"{key}_territory",
-        help=LABELS["territory_help"],
+        help=t("territory_help"),
     )
     return views.View(chosen, view.filters, view.measure, view.scheme, view.k, view.lang)
 
@@ -131,19 +161,19 @@ def render_export_panel(
             title=ctx.title, clusters=ctx.cluster_count_text, filters=exports.filters_text(rv)
         )
     )
-    for heading, formats in ((LABELS["maps"], MAP_FORMATS), (LABELS["data"], DATA_FORMATS)):
+    for heading, formats in ((t("maps"), MAP_FORMATS), (t("data"), DATA_FORMATS)):
         st.markdown(f"**{heading}**")
         columns = st.columns(len(formats))
         for column, fmt in zip(columns, formats, strict=True):
             column.download_button(
-                LABELS["button"][fmt],
+                t(fmt, BUTTONS),
                 data=export_callable(data, view, fmt),
                 file_name=exports.export_filename(ctx, fmt),
                 mime=exports.FORMAT_INFO[fmt].mime,
                 key=f"{key}_{fmt}",
-                help=LABELS["help"][fmt],
+                help=t(fmt, HELP),
                 on_click="ignore",
                 icon=":material/download:",
                 use_container_width=True,
             )
-    st.caption(LABELS["note"])
+    st.caption(t("note"))

@@ -19,10 +19,11 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import filters, maps, measures, views
-from geo.palette import SCENARIO_LABELS
+from geo import filters, i18n, maps, measures, profiles, views
+from geo.i18n import N_
 from pages.common import dataset, dataset_key
 from pages.export_panel import render_export_panel
+from pages.lang import current_lang, translator, vocabulary_labels
 
 MAP_HEIGHT = 600
 PANEL_PARAM = "panel"
@@ -35,53 +36,55 @@ SHARED_FILTER_KEY = "cluster_filter"  # the filter last set on a page; the regis
 MAP_URL_KEY = "map_url"  # this page's last canonical URL parameters (the registry reads it)
 
 TEXT: dict[str, str] = {
-    "title": "Cluster Map of Russia",
-    "filters": "Filters",
-    "reset": "Reset filters",
-    "all": "All",
-    "mne": "MNE presence",
-    "map": "Map",
-    "tiles": "Basemap tiles (needs network)",
-    "tiles_help": (
+    "title": N_("Cluster Map of Russia"),
+    "filters": N_("Filters"),
+    "reset": N_("Reset filters"),
+    "all": N_("All"),
+    "mne": N_("MNE presence"),
+    "map": N_("Map"),
+    "tiles": N_("Basemap tiles (needs network)"),
+    "tiles_help": N_(
         "Web Mercator with OpenStreetMap tiles. Off: Albers conic projection, fully offline."
     ),
-    "measure": "Region measure",
-    "scheme": "Classification",
-    "classes": "Classes",
-    "ignored": "Ignored in the URL: {items}",
-    "shown": "**{count}** shown{note}",
-    "unlocated": " ({n} without a location, not drawn)",
-    "mercator": "Web Mercator, OpenStreetMap tiles.",
-    "albers": "Albers equal-area conic projection.",
-    "caption": "{count} shown{note}. Click a region for its panel, a marker for the cluster's "
-    "facts; with many clusters, nearby markers are grouped: click a group to zoom in. ",
-    "close": "Close",
-    "disputed": " · disputed territory",
-    "facts": "{type} · {district} federal district · {code}",
-    "no_data": "no data",
-    "rank": "rank {rank} of {of} regions with data",
-    "export_region": "Export this region (map and data)",
-    "export_view": "Export this view (map and data)",
-    "tied": ", tied with {n} other",
-    "tied_plural": ", tied with {n} others",
-    "col_measure": "Measure",
-    "col_value": "Value",
-    "col_rank": "Rank",
-    "col_source": "Source",
-    "no_clusters": "No cluster of the registry is declared in this region.",
-    "clusters_in": "**Clusters in the region ({n})**",
-    "col_profile": "Profile",
-    "col_cluster": "Cluster",
-    "col_city": "City",
-    "col_status": "Status",
-    "col_scenario": "Scenario",
-    "col_mne": "MNE links",
-    "col_index": "Index",
-    "col_on_map": "On the map",
-    "on_map_help": "Passes the current filters",
-    "not_assessed": "not assessed",
-    "how_to": "How to read this map",
-    "how_to_body": (
+    "measure": N_("Region measure"),
+    "scheme": N_("Classification"),
+    "classes": N_("Classes"),
+    "ignored": N_("Ignored in the URL: {items}"),
+    "shown": N_("**{count}** shown{note}"),
+    "unlocated": N_(" ({n} without a location, not drawn)"),
+    "mercator": N_("Web Mercator, OpenStreetMap tiles."),
+    "albers": N_("Albers equal-area conic projection."),
+    "caption": N_(
+        "{count} shown{note}. Click a region for its panel, a marker for the cluster's "
+        "facts; with many clusters, nearby markers are grouped: click a group to zoom in. "
+    ),
+    "close": N_("Close"),
+    "disputed": N_(" · disputed territory"),
+    "facts": N_("{type} · {district} federal district · {code}"),
+    "no_data": N_("no data"),
+    "rank": N_("rank {rank} of {of} regions with data"),
+    "export_region": N_("Export this region (map and data)"),
+    "export_view": N_("Export this view (map and data)"),
+    "tied": N_(", tied with {n} other"),
+    "tied_plural": N_(", tied with {n} others"),
+    "col_measure": N_("Measure"),
+    "col_value": N_("Value"),
+    "col_rank": N_("Rank"),
+    "col_source": N_("Source"),
+    "no_clusters": N_("No cluster of the registry is declared in this region."),
+    "clusters_in": N_("**Clusters in the region ({n})**"),
+    "col_profile": N_("Profile"),
+    "col_cluster": N_("Cluster"),
+    "col_city": N_("City"),
+    "col_status": N_("Status"),
+    "col_scenario": N_("Scenario"),
+    "col_mne": N_("MNE links"),
+    "col_index": N_("Index"),
+    "col_on_map": N_("On the map"),
+    "on_map_help": N_("Passes the current filters"),
+    "not_assessed": N_("not assessed"),
+    "how_to": N_("How to read this map"),
+    "how_to_body": N_(
         "- **Regions** are coloured by the measure chosen above, in classes of the chosen "
         "scheme (mapclassify); hatched grey means *no data*, which is never the lowest "
         "class. Indicators of the regional table exist for 19 regions only.\n"
@@ -96,8 +99,16 @@ TEXT: dict[str, str] = {
         "to share exactly this map."
     ),
 }
-# Every user-facing text of the page: English literals in one place, for translation. (A
+# Every user-facing text of the page: English msgids in one place, translated by ``t``. (A
 # comment, not a docstring: Streamlit's "magic" would print a bare string on the page.)
+
+
+def t(key: str, **values: object) -> str:
+    """The page's text ``key`` in the interface language, with ``values`` filled in (a
+    helper rather than ``_(TEXT["key"])``, whose literal key the extractor would take for
+    a msgid)."""
+    message = translator()(TEXT[key])
+    return message.format(**values) if values else message
 
 
 # --- cached inputs (pure functions of the shipped data) ----------------------------------------
@@ -164,7 +175,7 @@ def push_url_to_widgets(
         flt = shared if isinstance(shared, filters.ClusterFilter) else filters.ClusterFilter()
     else:
         flt = filters.from_query_params(params)
-    flt, dropped = filters.sanitise(flt, filter_options(data_key))
+    flt, dropped = filters.sanitise(flt, filter_options(data_key), lang)
     last_view = st.session_state.get(MAP_URL_KEY) or {}
     if arriving and not any(k in params for k in maps.VIEW_QUERY_KEYS):
         view = maps.view_from_query_params(last_view)
@@ -191,11 +202,29 @@ def close_panel() -> None:
     st.session_state["map_panel"] = None
 
 
+def option_text(field: str, value: str) -> str:
+    """A facet's option in the interface language (the filter keeps the English value)."""
+    if value == filters.NOT_REPORTED:
+        return filters.not_reported_label(lang)
+    if field == "region":
+        return region_names.get(value, value)
+    if field in ("industry_group", "org_level", "status"):
+        return words.term(field, value)
+    if field == "scenario":
+        return words.scenario(value)
+    if field == "federal_district":
+        return words.district(value)
+    return value
+
+
 # --- page ----------------------------------------------------------------------------------------
 
+lang = current_lang()
+vocab = vocabulary_labels()
+words = profiles.Words(lang, vocab)
 data = dataset()
 regions = data.regions
-region_names = dict(zip(regions["code"], regions["name_en"], strict=True))
+region_names = dict(zip(regions["code"], i18n.localised_names(regions, lang), strict=True))
 data_key = dataset_key()
 options = filter_options(data_key)
 table = measure_table(data_key)
@@ -205,57 +234,55 @@ arriving = any(key not in st.session_state for key in WIDGET_KEYS)  # from anoth
 if arriving or st.session_state.get(MAP_URL_KEY) != current:  # or a URL opened by hand
     ignored = push_url_to_widgets(current, set(region_names), arriving)
     if ignored:
-        st.toast(TEXT["ignored"].format(items="; ".join(ignored)))
+        st.toast(t("ignored", items="; ".join(ignored)))
 
-st.title(TEXT["title"])
+st.title(t("title"))
 
 # Sidebar: filters.
 sidebar = st.sidebar
-sidebar.header(TEXT["filters"])
+sidebar.header(t("filters"))
 count_slot = sidebar.empty()
-sidebar.button(TEXT["reset"], on_click=reset_filters, width="stretch")
+sidebar.button(t("reset"), on_click=reset_filters, width="stretch")
 for facet in filters.FACETS:
     counts = options[facet.field]
-    if facet.field == "region":
 
-        def label(v: str, c: dict = counts) -> str:
-            return f"{region_names.get(v, v)} ({c.get(v, 0)})"
-    else:
-
-        def label(v: str, c: dict = counts) -> str:
-            return f"{v} ({c.get(v, 0)})"
+    def label(v: str, c: dict = counts, field: str = facet.field) -> str:
+        return f"{option_text(field, v)} ({i18n.format_int(c.get(v, 0), lang)})"
 
     sidebar.multiselect(
-        facet.label,
+        filters.facet_label(facet.field, lang),
         list(counts),
         format_func=label,
         key=FILTER_KEYS[facet.field],
-        placeholder=TEXT["all"],
+        placeholder=t("all"),
     )
 sidebar.radio(
-    TEXT["mne"],
+    t("mne"),
     filters.MNE_CHOICES,
-    format_func=filters.MNE_LABELS.get,
+    format_func=lambda v: filters.mne_label(v, lang),
     key=MNE_KEY,
     horizontal=True,
 )
-sidebar.header(TEXT["map"])
-sidebar.checkbox(TEXT["tiles"], key=VIEW_KEYS["tiles"], help=TEXT["tiles_help"])
+sidebar.header(t("map"))
+sidebar.checkbox(t("tiles"), key=VIEW_KEYS["tiles"], help=t("tiles_help"))
 
 # Main area: what the choropleth shows.
 measure_keys = [m.key for m in measures.available_measures()]
 c1, c2, c3 = st.columns([3, 1.4, 1])
 c1.selectbox(
-    TEXT["measure"],
+    t("measure"),
     measure_keys,
-    format_func=lambda k: measures.measure(k).label,
+    format_func=lambda k: measures.measure_label(k, lang, vocab),
     key=VIEW_KEYS["measure"],
 )
 c2.selectbox(
-    TEXT["scheme"], list(maps.SCHEMES), format_func=maps.SCHEMES.get, key=VIEW_KEYS["scheme"]
+    t("scheme"),
+    list(maps.SCHEMES),
+    format_func=lambda k: maps.scheme_label(k, lang),
+    key=VIEW_KEYS["scheme"],
 )
 c3.select_slider(
-    TEXT["classes"], list(range(maps.MIN_CLASSES, maps.MAX_CLASSES + 1)), key=VIEW_KEYS["k"]
+    t("classes"), list(range(maps.MIN_CLASSES, maps.MAX_CLASSES + 1)), key=VIEW_KEYS["k"]
 )
 
 flt = filters.ClusterFilter(
@@ -274,16 +301,16 @@ view = maps.MapView(
 # Filter the clusters and build the map.
 shown = filters.apply_filter(data.clusters, regions, flt)
 unlocated = int((shown["lat"].isna() | shown["lon"].isna()).sum())
-count = filters.count_text(len(shown), len(data.clusters))
-note = TEXT["unlocated"].format(n=unlocated) if unlocated else ""
-count_slot.markdown(TEXT["shown"].format(count=count, note=note))
+count = filters.count_text(len(shown), len(data.clusters), lang=lang)
+note = t("unlocated", n=i18n.format_int(unlocated, lang)) if unlocated else ""
+count_slot.markdown(t("shown", count=count, note=note))
 
 values = table[view.measure]
-base = maps.base_map(region_payload(view.projection, data_key), leaflet_assets())
-layer = maps.view_layer(data, view, flt, table, shown=shown)
+base = maps.base_map(region_payload(view.projection, data_key), leaflet_assets(), lang)
+layer = maps.view_layer(data, view, flt, table, shown=shown, lang=lang, labels=vocab)
 
-projection_note = TEXT["mercator"] if view.tiles else TEXT["albers"]
-st.caption(TEXT["caption"].format(count=count, note=note) + projection_note)
+projection_note = t("mercator") if view.tiles else t("albers")
+st.caption(t("caption", count=count, note=note) + projection_note)
 returned = st_folium(
     base,
     key="cluster_map",
@@ -321,75 +348,87 @@ def render_panel(code: str) -> None:
     """Indicators, ranks and clusters of one region."""
     row = regions.loc[regions["code"] == code].iloc[0]
     head, close = st.columns([6, 1])
-    head.subheader(f"{row['name_en']} · {row['name_ru']}")
-    close.button(TEXT["close"], on_click=close_panel, key="map_close_panel")
-    facts = TEXT["facts"].format(
-        type=str(row["type"]).capitalize(), district=row["federal_district"], code=code
+    first, other = ("name_ru", "name_en") if lang == "ru" else ("name_en", "name_ru")
+    names = [str(row[c]) for c in (first, other) if not i18n.is_missing(row.get(c))]
+    head.subheader(" · ".join(dict.fromkeys(names)) or code)
+    close.button(t("close"), on_click=close_panel, key="map_close_panel")
+    facts = t(
+        "facts",
+        type=words.region_type(row["type"]).capitalize(),
+        district=words.district(row["federal_district"]),
+        code=code,
     )
     if bool(row.get("disputed")):
-        facts += TEXT["disputed"]
+        facts += t("disputed")
     st.caption(facts)
 
-    chosen = measures.measure(view.measure)
     rank = measures.rank_of(values, code)
-    value = measures.format_value(values.get(code), view.measure)
-    rank_text = TEXT["no_data"]
+    value = measures.format_value(values.get(code), view.measure, lang)
+    rank_line = t("no_data")
     if rank:
-        rank_text = TEXT["rank"].format(rank=rank.rank, of=rank.of)
+        rank_line = t(
+            "rank", rank=i18n.format_int(rank.rank, lang), of=i18n.format_int(rank.of, lang)
+        )
         if rank.tied > 1:
-            tied = TEXT["tied_plural"] if rank.tied > 2 else TEXT["tied"]
-            rank_text += tied.format(n=rank.tied - 1)
+            n = i18n.format_int(rank.tied - 1, lang)
+            rank_line += t("tied_plural", n=n) if rank.tied > 2 else t("tied", n=n)
     m1, m2 = st.columns([2, 3])
-    m1.metric(chosen.label, value, help=chosen.description)
-    m2.markdown(f"**{rank_text.capitalize()}**")
+    m1.metric(
+        measures.measure_label(view.measure, lang, vocab),
+        value,
+        help=measures.measure_description(view.measure, lang),
+    )
+    m2.markdown(f"**{rank_line[:1].upper()}{rank_line[1:]}**")
 
     rows = []
     for m in measures.available_measures():
         r = measures.rank_of(table[m.key], code)
         rows.append(
             {
-                TEXT["col_measure"]: m.label,
-                TEXT["col_value"]: measures.format_value(table.at[code, m.key], m.key),
-                TEXT["col_rank"]: str(r) if r else "—",
-                TEXT["col_source"]: m.family,
+                t("col_measure"): measures.measure_label(m.key, lang, vocab),
+                t("col_value"): measures.format_value(table.at[code, m.key], m.key, lang),
+                t("col_rank"): measures.rank_text(r, lang) if r else "—",
+                t("col_source"): measures.family_label(m.key, lang),
             }
         )
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
-    with st.expander(TEXT["export_region"]):
+    with st.expander(t("export_region")):
         render_export_panel(
-            data, views.view_from_map(flt, view, territory=code), key="region_export"
+            data,
+            views.view_from_map(flt, view, territory=code, lang=lang),  # type: ignore[arg-type]
+            key="region_export",
         )
 
     in_region = data.clusters.loc[data.clusters["region_code"] == code].sort_values("id")
     if in_region.empty:
-        st.info(TEXT["no_clusters"])
+        st.info(t("no_clusters"))
         return
     listing = pd.DataFrame(
         {
-            TEXT["col_profile"]: [
+            t("col_profile"): [
                 maps.PROFILE_URL.format(id=quote(str(i), safe="")) for i in in_region["id"]
             ],
-            TEXT["col_cluster"]: [maps.cluster_name(r) for r in in_region.to_dict("records")],
-            TEXT["col_city"]: in_region["city"].fillna(filters.NOT_REPORTED),
-            TEXT["col_status"]: in_region["status"].fillna(filters.NOT_REPORTED),
-            TEXT["col_scenario"]: in_region["scenario"].fillna(TEXT["not_assessed"]),
-            TEXT["col_mne"]: in_region["mne_count"],
-            TEXT["col_index"]: in_region["cluster_index"].round(2),
-            TEXT["col_on_map"]: in_region["id"].isin(shown["id"]),
+            t("col_cluster"): [maps.cluster_name(r, lang) for r in in_region.to_dict("records")],
+            t("col_city"): i18n.texts(in_region["city"], lang),
+            t("col_status"): words.terms("status", in_region["status"]),
+            t("col_scenario"): in_region["scenario"].map(words.scenario).astype(object),
+            t("col_mne"): in_region["mne_count"],
+            t("col_index"): in_region["cluster_index"].round(2),
+            t("col_on_map"): in_region["id"].isin(shown["id"]),
         }
     )
-    st.markdown(TEXT["clusters_in"].format(n=len(in_region)))
+    st.markdown(t("clusters_in", n=i18n.format_int(len(in_region), lang)))
     st.dataframe(
         listing,
         hide_index=True,
         width="stretch",
         column_config={
-            TEXT["col_profile"]: st.column_config.LinkColumn(
-                TEXT["col_profile"], display_text=r"/cluster\?id=(.*)"
+            t("col_profile"): st.column_config.LinkColumn(
+                t("col_profile"), display_text=r"/cluster\?id=(.*)"
             ),
-            TEXT["col_on_map"]: st.column_config.CheckboxColumn(
-                TEXT["col_on_map"], help=TEXT["on_map_help"]
+            t("col_on_map"): st.column_config.CheckboxColumn(
+                t("col_on_map"), help=t("on_map_help")
             ),
         },
     )
@@ -399,9 +438,14 @@ if panel:
     with st.container(border=True):
         render_panel(panel)
 
-with st.expander(TEXT["export_view"]):
-    render_export_panel(data, views.view_from_map(flt, view), choose_territory=True)
+with st.expander(t("export_view")):
+    render_export_panel(
+        data,
+        views.view_from_map(flt, view, lang=lang),  # type: ignore[arg-type]
+        choose_territory=True,
+    )
 
-with st.expander(TEXT["how_to"]):
-    st.markdown(TEXT["how_to_body"].format(group_above=maps.GROUP_ABOVE))
-    st.markdown("\n".join(f"- **{k}**: {v}" for k, v in SCENARIO_LABELS.items()))
+with st.expander(t("how_to")):
+    st.markdown(t("how_to_body", group_above=i18n.format_int(maps.GROUP_ABOVE, lang)))
+    legend = (i18n.scenario_label(k, lang).partition(":") for k in i18n.SCENARIO_DESCRIPTIONS)
+    st.markdown("\n".join(f"- **{name}**:{rest}" for name, _, rest in legend))

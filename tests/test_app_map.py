@@ -195,3 +195,67 @@ def test_the_map_and_its_region_panel_offer_exports() -> None:
     with_panel = [b.proto.label for b in at.get("download_button")]
     assert len(whole) >= 8
     assert len(with_panel) == 2 * len(whole)
+
+
+# --- Russian (issue 9) ----------------------------------------------------------------------
+
+
+def test_the_map_page_in_russian(data):
+    """Sidebar, counts, legend, popups and the region panel follow lang=ru; the URL keeps
+    the English filter values."""
+    from geo import i18n
+
+    _ = i18n.translator("ru")
+    at = run_app({"lang": "ru", "panel": "RU-TA", "district": "Volga"})
+    assert [h.value for h in at.sidebar.header][:1] == ["Фильтры"]
+    labels = [m.label for m in at.sidebar.multiselect]
+    assert "Отраслевая группа" in labels and "Регион" in labels
+    region = at.sidebar.multiselect(key="map_filter_region")
+    tatarstan = data.regions.set_index("code").at["RU-TA", "name_ru"]
+    assert region.format_func("RU-TA").startswith(f"{tatarstan} (")
+    district = at.sidebar.multiselect(key="map_filter_federal_district")
+    assert district.value == ["Volga"], "the filter value stays English"
+    assert district.format_func("Volga").startswith("Приволжский федеральный округ (")
+    mne = at.sidebar.radio(key="map_filter_mne")
+    assert mne.label == "Наличие ТНК" and mne.options == [
+        "Любые",
+        "Со связями с ТНК",
+        "Без связей с ТНК",
+    ]
+
+    shown = filters.apply_filter(
+        data.clusters, data.regions, filters.ClusterFilter(federal_district=("Volga",))
+    )
+    count = filters.count_text(len(shown), len(data.clusters), lang="ru")
+    assert " из " in count and "кластер" in count
+    assert any(count in m.value for m in at.sidebar.markdown)
+    assert count in at.caption[0].value
+
+    legend = map_args(at)["feature_group"]
+    assert "Потенциальный" in legend and "Lonely" not in legend
+    assert re.search(r"\d,\d\d – \d,\d\d", legend), "class bounds with a decimal comma"
+    assert json.dumps(_("City"), ensure_ascii=False)[1:-1] in legend
+
+    headers = [h.value for h in at.subheader]
+    assert any(h.startswith(tatarstan) for h in headers), "the Russian name first"
+    panel = at.dataframe[0].value
+    assert list(panel.columns) == [_("Measure"), "Значение", "Место", "Источник"]
+    assert re.fullmatch(r"\d+,\d\d", panel["Значение"].iloc[0]), "a decimal comma"
+    rank = measures.rank_of(measures.measure_table(data)[measures.DEFAULT_MEASURE], "RU-TA")
+    assert panel["Место"].iloc[0] == measures.rank_text(rank, "ru")
+    clusters = at.dataframe[-1].value
+    assert "not reported" not in clusters.to_string()
+    assert "нет данных" in clusters["Город"].tolist(), "a city the source does not report"
+    assert map_params(at) == {"panel": "RU-TA", "district": "Volga"}
+
+
+def test_switching_the_language_keeps_the_filters_and_the_view(data):
+    at = run_app({"mne": "with", "measure": "cluster_count"})
+    assert at.sidebar.radio(key="map_filter_mne").options[0] == "Any"
+    at.sidebar.radio(key="lang_widget").set_value("ru").run()
+    assert not at.exception
+    assert at.query_params["lang"] == ["ru"] or at.query_params["lang"] == "ru"
+    assert at.sidebar.radio(key="map_filter_mne").value == "with"
+    assert at.sidebar.radio(key="map_filter_mne").options[0] == "Любые"
+    assert at.selectbox(key="map_measure").value == "cluster_count"
+    assert marker_ids(map_args(at)) == expected_ids(data, {"mne": ["with"]})

@@ -189,7 +189,6 @@ def test_registry_filter_survives_a_visit_to_another_page():
     assert param(at, "status") == ["not reported"]
 
 
-@pytest.mark.xfail(reason="pages/map.py reads its filter only from the URL (lead: see report)")
 def test_registry_filter_holds_on_the_map_after_navigation():
     at = open_page("registry", {"status": ["not reported"]})
     at.switch_page("pages/map.py")

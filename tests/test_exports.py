@@ -541,6 +541,7 @@ def _panel(**query: str):
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_string(PANEL_SCRIPT, default_timeout=120)
+    at.query_params["lang"] = "en"  # these tests read English texts (issue 9: default ru)
     for k, v in query.items():
         at.query_params[k] = v
     at.run()

@@ -135,3 +135,24 @@ def test_sanitise_drops_unknown_values_and_says_which(clusters, regions):
 def test_count_text():
     assert filters.count_text(3, 30) == "3 of 30 clusters"
     assert set(filters.filter_fields()) == {f.field for f in filters.FACETS} | {"mne"}
+
+
+# --- Russian (issue 9) ----------------------------------------------------------------------
+
+
+def test_count_and_labels_in_russian_use_the_catalogue_and_plural_forms():
+    assert filters.count_text(12, 30, lang="ru") == "12 из 30 кластеров"
+    assert filters.count_text(1, 21, lang="ru") == "1 из 21 кластера"
+    assert filters.count_text(1500, 2000, lang="ru") == "1\u202f500 из 2\u202f000 кластеров"
+    assert filters.count_text(1, 21) == "1 of 21 clusters", "English unchanged"
+    assert filters.facet_label("region", "ru") == "Регион"
+    assert filters.facet_label("region") == "Region"
+    assert filters.mne_label("with", "ru") == "Со связями с ТНК"
+    assert filters.not_reported_label("ru") == "нет данных"
+
+
+def test_sanitise_names_the_facet_in_the_language(clusters, regions):
+    options = filters.filter_options(clusters, regions)
+    flt = ClusterFilter(region=("RU-XX",))
+    cleaned, dropped = filters.sanitise(flt, options, "ru")
+    assert cleaned.region == () and dropped == ["Регион: 'RU-XX'"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import math
 import re
@@ -381,3 +382,80 @@ def test_profile_links_can_be_left_out_of_the_popups(clusters, regions):
     )
     assert '"profile":"/cluster?id="' in with_links
     assert '"profile":null' in without and "/cluster?id=" not in without
+
+
+# --- Russian (issue 9) ----------------------------------------------------------------------
+
+
+def _ru(message: str) -> str:
+    from geo import i18n
+
+    return i18n.translator("ru")(message)
+
+
+def test_legend_in_russian_has_russian_labels_and_a_decimal_comma():
+    from geo import i18n, measures
+
+    values = pd.Series({"a": 0.125, "b": 1.5, "c": 1234.5, "d": math.nan})
+    c = maps.classify(values, "equal_interval", 3)
+    counts = {"lonely": 2, "potential": 1}
+    legend = maps.legend_html("fea_index", c, counts, lang="ru")
+    for scenario in ("Поддержанный", "Одинокий", "Запоздалый", "Потенциальный", "Не оценён"):
+        assert scenario in legend
+    assert "Одинокий<span" in legend and "Lonely" not in legend
+    assert "0,12 – " in legend and "1\u202f234,50" in legend, "decimal comma, thin space"
+    assert not re.search(r"\d\.\d\d", legend), "no decimal point in Russian"
+    assert _ru(maps.LEGEND_TEXT["no_data"]) in legend
+    assert _ru(maps.LEGEND_TEXT["classes"]).format(scheme=_ru("Equal interval"), k=3) in legend
+    assert i18n.scenario_label("lonely", "ru") in legend, "the scenario's legend text as title"
+    assert html.escape(measures.measure_label("fea_index", "ru")) in legend
+    english = maps.legend_html("fea_index", c, counts)
+    assert "1\u202f234.50" in english and "Lonely<span" in english, "English unchanged"
+
+
+def test_class_labels_follow_the_language():
+    c = maps.classify(pd.Series([0.5, 1500.25, 3000.0]), "equal_interval", 3)
+    assert maps.class_labels(c, 2)[0] == "0.50 – 1\u202f000.33"
+    assert maps.class_labels(c, 2, "ru")[0] == "0,50 – 1\u202f000,33"
+    counts = maps.classify(pd.Series([0.0, 2000.0, 4000.0]), "equal_interval", 2)
+    assert maps.class_labels(counts, 0, "ru")[-1] == "2\u202f001 – 4\u202f000"
+
+
+def test_russian_markers_tooltips_and_popups(clusters, regions):
+    from geo import i18n
+
+    vocab = i18n.VocabularyLabels(
+        english={("industry_group", "IT and Electronics"): "IT and Electronics"},
+        russian={("industry_group", "IT and Electronics"): "ИТ и электроника"},
+    )
+    points = maps.cluster_points(clusters, regions, lang="ru", labels=vocab)
+    assert points["t"][3] == "Три" and points["t"][1] == "One", "English when no Russian name"
+    assert points["lk"]["regionName"] == ["Эй", "Bee Oblast"], "Russian region names first"
+    assert points["lk"]["industry"] == ["ИТ и электроника", "New Materials"]
+    assert maps.cluster_points(clusters, regions)["lk"]["regionName"][1] == "Bee Oblast"
+
+    row = clusters.iloc[0].to_dict()
+    popup = maps.popup_html(row, {"RU-A": "Эй"}, lang="ru", labels=vocab)
+    assert f"<td>0,88 ({_ru('published')} 0,9)</td>" in popup
+    assert "<td>Одинокий</td>" in popup and "<td>ИТ и электроника</td>" in popup
+    assert f"<th>{_ru('Internationalisation index')}</th>" in popup
+    assert "<script>" not in popup
+    other = maps.popup_html(clusters.iloc[3].to_dict(), {}, lang="ru")
+    assert f"<th>{_ru('Industry group')}</th><td>нет данных</td>" in other
+
+    values = pd.Series({"RU-A": 2.0, "RU-B": 5.0, "RU-C": math.nan})
+    c = maps.classify(values, "quantiles", 3)
+    styles = maps.region_styles(values, c, regions, "cluster_count", lang="ru")
+    assert styles["RU-C"][1].startswith("<b>Дальний край</b><br>Far Krai")
+    assert "<b>Bee Oblast</b>" in styles["RU-B"][1], "no Russian name: the English one"
+    assert (
+        _ru(maps.REGION_TEXT["rank"]).format(rank=_ru("{rank} of {of}").format(rank="2", of="2"))
+        in styles["RU-A"][1]
+    )
+
+    layer = maps.dynamic_layer({}, "", points, lang="ru")
+    html_text = maps.standalone_html(
+        maps.base_map(maps.region_payload(regions), maps.leaflet_assets()), layer
+    )
+    assert '"decimal":","' in html_text and "Потенциальный" in html_text
+    assert f'"city":"{_ru("City")}"' in html_text

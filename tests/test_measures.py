@@ -114,3 +114,34 @@ def test_ranks_of_all_regions_agree_with_rank_of():
     for code in values.index:
         assert all_ranks.get(code) == measures.rank_of(values, code)
     assert measures.ranks(pd.Series([math.nan], index=["x"])) == {}
+
+
+# --- Russian (issue 9) ----------------------------------------------------------------------
+
+
+def test_values_in_russian_take_a_decimal_comma_and_thin_space_groups():
+    from geo import i18n
+
+    assert measures.format_value(1234.5, "fea_index", "ru") == "1\u202f234,50"
+    assert measures.format_value(12.0, "cluster_count", "ru") == "12"
+    missing = measures.format_value(math.nan, "fea_index", "ru")
+    assert missing == i18n.translator("ru")(measures.NO_DATA)
+    assert measures.format_value(1234.5, "fea_index") == "1\u202f234.50", "English unchanged"
+
+
+def test_labels_ranks_and_sources_follow_the_language():
+    from geo import i18n
+
+    labels = i18n.vocabulary_labels()
+    assert measures.measure_label("fdi_per_capita", "ru", labels) == "ПИИ на душу населения"
+    assert measures.measure_label("fdi_per_capita") == measures.measure("fdi_per_capita").label
+    _ = i18n.translator("ru")
+    assert measures.measure_label("cluster_count", "ru") == _(
+        measures.measure("cluster_count").label
+    )
+    assert measures.family_label("mne_links", "ru") == _("cluster registry")
+    tied = measures.Rank(3, 19, 2)
+    assert measures.rank_text(tied) == str(tied), "English reads as before"
+    assert measures.rank_text(measures.Rank(1, 1234, 1), "ru") == _("{rank} of {of}").format(
+        rank="1", of="1\u202f234"
+    )

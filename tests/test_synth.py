@@ -530,6 +530,7 @@ def _selector_app(query: dict[str, str] | None = None):
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_string(SELECTOR_APP, default_timeout=120)
+    at.query_params["lang"] = "en"  # these tests read English texts (issue 9: default ru)
     for key, value in (query or {}).items():
         at.query_params[key] = value
     at.run()
