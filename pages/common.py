@@ -19,7 +19,7 @@ from geo import i18n, synth
 from geo.dataset import Dataset, load_dataset
 from geo.i18n import N_
 from geo.store import Store, dataset_from_store, default_url
-from pages.lang import current_lang, translator
+from pages.lang import current_lang, lang_query_params, translator
 
 CHOICE_KEY = "dataset_choice"
 URL_SEEN_KEY = "dataset_url_seen"
@@ -261,3 +261,9 @@ def synthetic_banner() -> None:
         lang = current_lang()
         n = i18n.format_int(choice.n, lang) if lang != "en" else f"{choice.n:,}"
         st.error(t("banner", n=n, seed=choice.seed), icon="🧪")
+
+
+def set_url(params: dict[str, list[str]]) -> None:
+    """Replace the URL's parameters with a page's own ``params``, keeping the dataset and
+    language parameters, so a link to the page reopens the same view."""
+    st.query_params.from_dict({**params, **dataset_query_params(), **lang_query_params()})

@@ -10,8 +10,8 @@ import streamlit as st
 
 from geo import i18n, profiles
 from geo.i18n import N_
-from pages.common import dataset, dataset_key, dataset_query_params
-from pages.lang import current_lang, lang_query_params, translator, vocabulary_labels
+from pages.common import dataset, dataset_key, set_url
+from pages.lang import current_lang, translator, vocabulary_labels
 
 # Every user-facing text of the page (English literals in one place, for translation).
 KINDS = {"regions": N_("Regions"), "clusters": N_("Clusters")}
@@ -49,11 +49,6 @@ URL_KEYS = ("kind", "unit")
 def url_params() -> dict[str, list[str]]:
     """This page's parameters in the current URL."""
     return {k: list(v) for k in URL_KEYS if (v := st.query_params.get_all(k))}
-
-
-def set_url(params: dict[str, list[str]]) -> None:
-    """Replace the URL's parameters with ``params``, keeping the dataset and language."""
-    st.query_params.from_dict({**params, **dataset_query_params(), **lang_query_params()})
 
 
 def t(key: str, **values: object) -> str:

@@ -15,8 +15,8 @@ import streamlit as st
 
 from geo import i18n, locator, profiles
 from geo.i18n import N_
-from pages.common import dataset, dataset_key, dataset_query_params
-from pages.lang import current_lang, lang_query_params, translator, vocabulary_labels
+from pages.common import dataset, dataset_key, set_url
+from pages.lang import current_lang, translator, vocabulary_labels
 
 PICK_KEY = "region_pick"
 SEEN_KEY = "region_seen_code"
@@ -83,11 +83,6 @@ def profile(key: tuple, code: str, lang: str) -> profiles.RegionProfile:
     """The profile of one region of the dataset ``key`` in ``lang`` (cached;
     ``UnknownUnitError`` is not cached)."""
     return profiles.region_profile(dataset(), code, lang, vocabulary_labels())
-
-
-def set_url(params: dict[str, list[str]]) -> None:
-    """Replace the URL's parameters with ``params``, keeping the dataset and language."""
-    st.query_params.from_dict({**params, **dataset_query_params(), **lang_query_params()})
 
 
 def t(key: str, **values: object) -> str:

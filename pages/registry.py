@@ -15,8 +15,8 @@ import streamlit as st
 from geo import filters, i18n, profiles
 from geo.i18n import N_
 from geo.tables import render_table
-from pages.common import dataset, dataset_key, dataset_query_params
-from pages.lang import current_lang, lang_query_params, translator, vocabulary_labels
+from pages.common import dataset, dataset_key, set_url
+from pages.lang import current_lang, translator, vocabulary_labels
 
 # Page modules hold no bare strings: Streamlit's "magic" would render them on the page.
 SHARED_KEY = "cluster_filter"  # session key of the filter last set on a page (ClusterFilter)
@@ -185,11 +185,6 @@ def push_to_widgets(params: dict[str, list[str]]) -> list[str]:
     st.session_state[SORT_KEY] = sort
     st.session_state[DESC_KEY] = (params.get("desc") or ["0"])[-1] == "1"
     return dropped
-
-
-def set_url(params: dict[str, list[str]]) -> None:
-    """Replace the URL's parameters with ``params``, keeping the dataset and language."""
-    st.query_params.from_dict({**params, **dataset_query_params(), **lang_query_params()})
 
 
 def reset() -> None:
