@@ -17,89 +17,98 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from geo import auth, importer, profiles
+from geo import auth, i18n, importer, profiles
+from geo.i18n import N_
 from geo.store import State, Store, WriteResult, default_url
 from pages.common import open_store
+from pages.lang import current_lang, translator, vocabulary_labels
 
 EDITOR_KEY = "clustermap_editor"
 """Session key of the signed-in :class:`geo.auth.Editor` (shared with the import page)."""
 NEW = "__new__"
 
 LABELS: dict[str, str] = {
-    "title": "Register and edit clusters",
-    "intro": "Changes are saved as new versions of the registry; the history on the "
-    "Import and history page shows who changed what, and can restore any version.",
-    "sign_in": "Editor sign-in",
-    "user": "User name",
-    "password": "Password",
-    "sign_in_button": "Sign in",
-    "sign_out": "Sign out",
-    "signed_in_as": "Signed in as {name}",
-    "denied": "Unknown user or wrong password.",
-    "no_editors": "No editors are configured: set CLUSTERMAP_EDITORS or [editors] in "
-    ".streamlit/secrets.toml (see the README).",
-    "viewer": "Viewing only: sign in as an editor (sidebar) to register or edit clusters.",
-    "pick": "Cluster",
-    "new": "Register a new cluster",
-    "save_new": "Register the cluster",
-    "save": "Save changes",
-    "saved": "Saved as version {version}.",
-    "unchanged": "Nothing changed.",
-    "invalid": "Nothing was saved: {count} problem(s).",
-    "links": "MNE links of this cluster",
-    "no_links": "No MNE links are recorded for this cluster.",
-    "add_link": "Add an MNE link",
-    "save_link": "Add the link",
-    "remove_link": "Remove an MNE link",
-    "remove_link_button": "Remove the link",
-    "remove_cluster": "Remove this cluster",
-    "remove_cluster_button": "Remove the cluster",
-    "remove_confirm": "I want to remove {key}",
-    "missing_hint": "Leave empty, or write n/a or not reported, when the source does not give it.",
+    "title": N_("Register and edit clusters"),
+    "intro": N_(
+        "Changes are saved as new versions of the registry; the history on the "
+        "Import and history page shows who changed what, and can restore any version."
+    ),
+    "sign_in": N_("Editor sign-in"),
+    "user": N_("User name"),
+    "password": N_("Password"),
+    "sign_in_button": N_("Sign in"),
+    "sign_out": N_("Sign out"),
+    "signed_in_as": N_("Signed in as {name}"),
+    "denied": N_("Unknown user or wrong password."),
+    "no_editors": N_(
+        "No editors are configured: set CLUSTERMAP_EDITORS or [editors] in "
+        ".streamlit/secrets.toml (see the README)."
+    ),
+    "viewer": N_("Viewing only: sign in as an editor (sidebar) to register or edit clusters."),
+    "pick": N_("Cluster"),
+    "new": N_("Register a new cluster"),
+    "save_new": N_("Register the cluster"),
+    "save": N_("Save changes"),
+    "saved": N_("Saved as version {version}."),
+    "unchanged": N_("Nothing changed."),
+    "invalid": N_("Nothing was saved: {count} problem(s)."),
+    "links": N_("MNE links of this cluster"),
+    "no_links": N_("No MNE links are recorded for this cluster."),
+    "add_link": N_("Add an MNE link"),
+    "save_link": N_("Add the link"),
+    "remove_link": N_("Remove an MNE link"),
+    "remove_link_button": N_("Remove the link"),
+    "remove_cluster": N_("Remove this cluster"),
+    "remove_cluster_button": N_("Remove the cluster"),
+    "remove_confirm": N_("I want to remove {key}"),
+    "link_id": N_("Link"),
+    "missing_hint": N_(
+        "Leave empty, or write n/a or not reported, when the source does not give it."
+    ),
 }
 
 #: Form fields per block of the Cluster Map of Russia profile (geo.profiles.BLOCK_TITLES),
 #: with the label shown. The internationalisation indicators of the papers follow.
 CLUSTER_BLOCKS: dict[str, dict[str, str]] = {
-    "General data": {
-        "name_en": "Name (English)",
-        "name_ru": "Name (Russian)",
-        "city": "City",
-        "region_as_published": "Region (code or any known name)",
-        "status": "Status",
+    N_("General data"): {
+        "name_en": N_("Name (English)"),
+        "name_ru": N_("Name (Russian)"),
+        "city": N_("City"),
+        "region_as_published": N_("Region (code or any known name)"),
+        "status": N_("Status"),
     },
-    "Cluster priorities": {
-        "industry_group": "Industry group (comparison group of the index)",
-        "specialisation": "Specialisation",
+    N_("Cluster priorities"): {
+        "industry_group": N_("Industry group (comparison group of the index)"),
+        "specialisation": N_("Specialisation"),
     },
-    "Management": {"org_level": "Organisation development level"},
-    "Members": {
-        "participants": "Participants",
-        "intl_members": "International members",
+    N_("Management"): {"org_level": N_("Organisation development level")},
+    N_("Members"): {
+        "participants": N_("Participants"),
+        "intl_members": N_("International members"),
     },
-    "Partners and projects": {"joint_rd_bln_rub": "Joint international R&D, bln rub."},
-    "Internationalisation indicators": {
-        "export_bln_rub": "Export, bln rub.",
-        "publications": "Publications",
-        "index_published": "Published index",
+    N_("Partners and projects"): {"joint_rd_bln_rub": N_("Joint international R&D, bln rub.")},
+    N_("Internationalisation indicators"): {
+        "export_bln_rub": N_("Export, bln rub."),
+        "publications": N_("Publications"),
+        "index_published": N_("Published index"),
     },
-    "Sources": {
-        "source_doc": "Source document(s): 001, 002, 003 or registry",
-        "source_ref": "Where in the source",
-        "notes": "Notes",
+    N_("Sources"): {
+        "source_doc": N_("Source document(s): 001, 002, 003 or registry"),
+        "source_ref": N_("Where in the source"),
+        "notes": N_("Notes"),
     },
 }
 
 LINK_FIELDS: dict[str, str] = {
-    "mne_name": "MNE",
-    "hq_country": "Headquarters country (ISO name or code, English or Russian)",
-    "industry": "Industry",
-    "relation": "Relation to the cluster",
-    "presence": "Presence",
-    "interplay_type": "Type of interplay",
-    "source_doc": "Source document(s): 001, 002, 003 or registry",
-    "source_ref": "Where in the source",
-    "notes": "Notes",
+    "mne_name": N_("MNE"),
+    "hq_country": N_("Headquarters country (ISO name or code, English or Russian)"),
+    "industry": N_("Industry"),
+    "relation": N_("Relation to the cluster"),
+    "presence": N_("Presence"),
+    "interplay_type": N_("Type of interplay"),
+    "source_doc": N_("Source document(s): 001, 002, 003 or registry"),
+    "source_ref": N_("Where in the source"),
+    "notes": N_("Notes"),
 }
 
 VOCABULARY_OF: dict[str, str] = {
@@ -110,9 +119,39 @@ VOCABULARY_OF: dict[str, str] = {
     "presence": "presence",
     "interplay_type": "interplay_type",
 }
-NOT_REPORTED = "not reported"
+TABLE_HEADERS: dict[str, str] = {
+    "file": N_("File"),
+    "row": N_("Row"),
+    "column": N_("Column"),
+    "problem": N_("Problem"),
+    "header": N_("Header in the file"),
+    "status": N_("Status"),
+    "kind": N_("Kind of records"),
+    "key": N_("Record"),
+    "change": N_("Change"),
+    "before": N_("Before"),
+    "after": N_("After"),
+    "version": N_("Version"),
+    "created_at": N_("Created at"),
+    "author": N_("Author"),
+    "action": N_("Action"),
+    "summary": N_("Summary"),
+    "source": N_("Source"),
+    "added": N_("Added"),
+    "changed": N_("Changed"),
+    "removed": N_("Removed"),
+    "restored_from": N_("Restored from"),
+}
+"""Headers of the tables the edit and import pages show (validation report, changes,
+history, column mapping). The frames keep their English column names (tests and code find
+them by name); :func:`show_table` shows the headers translated."""
 NEW_DEFAULTS: dict[str, str] = {"source_doc": importer.REGISTRY_SOURCE}
 """Prefilled values of a new record: what an editor enters is registry data."""
+
+
+def text(key: str) -> str:
+    """The interface text ``key`` of :data:`LABELS` in the current language."""
+    return translator()(LABELS[key])
 
 
 def _secrets_editors() -> dict[str, str]:
@@ -135,17 +174,17 @@ def sign_in_box() -> auth.Editor | None:
     """Sign-in (or sign-out) in the sidebar; returns the signed-in editor."""
     editor = current_editor()
     with st.sidebar:
-        st.subheader(LABELS["sign_in"])
+        st.subheader(text("sign_in"))
         if editor is not None:
-            st.caption(LABELS["signed_in_as"].format(name=profiles.md_literal(editor.name)))
-            if st.button(LABELS["sign_out"], key="sign_out"):
+            st.caption(text("signed_in_as").format(name=profiles.md_literal(editor.name)))
+            if st.button(text("sign_out"), key="sign_out"):
                 del st.session_state[EDITOR_KEY]
                 st.rerun()
             return editor
         with st.form("sign_in"):
-            user = st.text_input(LABELS["user"], key="sign_in_user")
-            password = st.text_input(LABELS["password"], type="password", key="sign_in_password")
-            submitted = st.form_submit_button(LABELS["sign_in_button"])
+            user = st.text_input(text("user"), key="sign_in_user")
+            password = st.text_input(text("password"), type="password", key="sign_in_password")
+            submitted = st.form_submit_button(text("sign_in_button"))
         if submitted:
             try:
                 credentials = auth.editor_credentials(_secrets_editors())
@@ -153,27 +192,34 @@ def sign_in_box() -> auth.Editor | None:
                 st.error(str(exc))
                 return None
             if not credentials:
-                st.error(LABELS["no_editors"])
+                st.error(text("no_editors"))
                 return None
             editor = auth.authenticate(user, password, credentials)
             if editor is None:
-                st.error(LABELS["denied"])
+                st.error(text("denied"))
                 return None
             st.session_state[EDITOR_KEY] = editor
             st.rerun()
     return None
 
 
+def show_table(frame: pd.DataFrame) -> None:
+    """``frame`` as a table whose known column headers are in the interface language."""
+    _ = translator()
+    config = {c: _(TABLE_HEADERS[c]) for c in frame.columns if c in TABLE_HEADERS}
+    st.dataframe(frame, hide_index=True, column_config=config)
+
+
 def show_result(result: WriteResult) -> None:
     """Success with the new version, or the problems as a table (nothing was written)."""
     if not result.ok:
-        st.error(LABELS["invalid"].format(count=len(result.plan.issues)))
-        st.dataframe(result.plan.report(), hide_index=True)
+        st.error(text("invalid").format(count=len(result.plan.issues)))
+        show_table(result.plan.report())
     elif result.version is None:
-        st.info(LABELS["unchanged"])
+        st.info(text("unchanged"))
     else:
-        st.success(LABELS["saved"].format(version=result.version))
-        st.dataframe(importer.changes_frame(result.plan.changes), hide_index=True)
+        st.success(text("saved").format(version=result.version))
+        show_table(importer.changes_frame(result.plan.changes))
 
 
 def _shown(value: Any) -> str:
@@ -187,8 +233,12 @@ def _shown(value: Any) -> str:
 
 def _field(column: str, label: str, current: str, store: Store, key: str) -> str:
     """One input: a choice for a vocabulary column, a text box otherwise."""
+    lang = current_lang()
+    label = translator()(label)
     vocabulary = VOCABULARY_OF.get(column)
     if vocabulary:
+        terms = vocabulary_labels()
+        missing = i18n.not_reported(lang)
         options = ["", *sorted(store.refs.vocabularies.get(vocabulary, ()))]
         if current not in options:
             options.append(current)
@@ -196,12 +246,12 @@ def _field(column: str, label: str, current: str, store: Store, key: str) -> str
             label,
             options,
             index=options.index(current),
-            format_func=lambda v: v or NOT_REPORTED,
+            format_func=lambda v: terms.term(vocabulary, v, lang) if v else missing,
             key=key,
         )
     if column == "notes":
         return st.text_area(label, value=current, key=key)
-    return st.text_input(label, value=current, key=key, help=LABELS["missing_hint"])
+    return st.text_input(label, value=current, key=key, help=text("missing_hint"))
 
 
 def cluster_form(store: Store, state: State, editor: auth.Editor, cluster_id: str | None) -> None:
@@ -216,12 +266,12 @@ def cluster_form(store: Store, state: State, editor: auth.Editor, cluster_id: st
     with st.form(prefix):
         entered: dict[str, str] = {}
         for block, fields in CLUSTER_BLOCKS.items():
-            st.subheader(block)
+            st.subheader(translator()(block))
             for column, label in fields.items():
                 entered[column] = _field(
                     column, label, initial[column], store, f"{prefix}_{column}"
                 )
-        submitted = st.form_submit_button(LABELS["save"] if stored else LABELS["save_new"])
+        submitted = st.form_submit_button(text("save") if stored else text("save_new"))
     if not submitted:
         return
     if stored is None:
@@ -234,15 +284,18 @@ def cluster_form(store: Store, state: State, editor: auth.Editor, cluster_id: st
 
 def links_section(store: Store, state: State, editor: auth.Editor, cluster_id: str) -> None:
     """The cluster's MNE links: listed, added, removed."""
-    st.header(LABELS["links"])
+    st.header(text("links"))
     links = [e for e in state["mne_links"].values() if e.values["cluster_id"] == cluster_id]
     names = {e.key: f"{e.key}: {e.values['mne_name']}" for e in links}
     if links:
+        _ = translator()
         frame = pd.DataFrame([e.values for e in links])[["link_id", *LINK_FIELDS]]
-        st.dataframe(frame.fillna(NOT_REPORTED), hide_index=True)
+        headers = {"link_id": text("link_id")} | {c: _(t) for c, t in LINK_FIELDS.items()}
+        frame = frame.astype(object).where(frame.notna(), i18n.not_reported(current_lang()))
+        st.dataframe(frame.rename(columns=headers), hide_index=True)
     else:
-        st.caption(LABELS["no_links"])
-    with st.expander(LABELS["add_link"]):
+        st.caption(text("no_links"))
+    with st.expander(text("add_link")):
         with st.form(f"link_{cluster_id}"):
             entered = {
                 column: _field(
@@ -254,53 +307,52 @@ def links_section(store: Store, state: State, editor: auth.Editor, cluster_id: s
                 )
                 for column, label in LINK_FIELDS.items()
             }
-            submitted = st.form_submit_button(LABELS["save_link"])
+            submitted = st.form_submit_button(text("save_link"))
         if submitted:
             values = {c: v for c, v in entered.items() if v != ""}
             show_result(store.register_mne_link(editor, {**values, "cluster_id": cluster_id}))
     if links:
-        with st.expander(LABELS["remove_link"]):
+        with st.expander(text("remove_link")):
             choice = st.selectbox(
-                LABELS["remove_link"],
+                text("remove_link"),
                 [e.key for e in links],
                 format_func=names.get,
                 key=f"remove_link_{cluster_id}",
             )
-            if st.button(LABELS["remove_link_button"], key=f"remove_link_button_{cluster_id}"):
+            if st.button(text("remove_link_button"), key=f"remove_link_button_{cluster_id}"):
                 show_result(store.remove(editor, "mne_links", [choice]))
 
 
 def remove_section(store: Store, editor: auth.Editor, cluster_id: str) -> None:
     """Remove the cluster (refused while MNE links refer to it), behind a confirmation."""
-    with st.expander(LABELS["remove_cluster"]):
-        sure = st.checkbox(
-            LABELS["remove_confirm"].format(key=cluster_id), key=f"sure_{cluster_id}"
-        )
-        if st.button(LABELS["remove_cluster_button"], disabled=not sure, key=f"rm_{cluster_id}"):
+    with st.expander(text("remove_cluster")):
+        sure = st.checkbox(text("remove_confirm").format(key=cluster_id), key=f"sure_{cluster_id}")
+        if st.button(text("remove_cluster_button"), disabled=not sure, key=f"rm_{cluster_id}"):
             show_result(store.remove(editor, "clusters", [cluster_id]))
 
 
 def cluster_labels(state: State) -> dict[str, str]:
     """``id: name`` of every cluster for the picker (plain text: options are not Markdown)."""
-    labels = {NEW: LABELS["new"]}
+    labels = {NEW: text("new")}
+    lang = current_lang()
     for key, entry in state["clusters"].items():
-        name = entry.values.get("name_en") or entry.values.get("name_ru") or NOT_REPORTED
+        name = i18n.localised_name(entry.values, lang)
         labels[key] = f"{key}: {name}"
     return labels
 
 
 def main() -> None:
     """The page."""
-    st.title(LABELS["title"])
-    st.caption(LABELS["intro"])
+    st.title(text("title"))
+    st.caption(text("intro"))
     store = open_store(default_url())
     editor = sign_in_box()
     if editor is None:
-        st.info(LABELS["viewer"])
+        st.info(text("viewer"))
         return
     state = store.state()
     labels = cluster_labels(state)
-    choice = st.selectbox(LABELS["pick"], list(labels), format_func=labels.get, key="edit_pick")
+    choice = st.selectbox(text("pick"), list(labels), format_func=labels.get, key="edit_pick")
     cluster_id = None if choice == NEW else choice
     cluster_form(store, state, editor, cluster_id)
     if cluster_id is not None:

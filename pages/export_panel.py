@@ -158,7 +158,9 @@ def render_export_panel(
     ctx = exports.make_context(rv)
     st.caption(
         LABELS["summary"].format(
-            title=ctx.title, clusters=ctx.cluster_count_text, filters=exports.filters_text(rv)
+            title=ctx.title,
+            clusters=ctx.cluster_count_text,
+            filters=exports.filters_text(rv, rv.view.lang),
         )
     )
     for heading, formats in ((t("maps"), MAP_FORMATS), (t("data"), DATA_FORMATS)):

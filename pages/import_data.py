@@ -14,57 +14,80 @@ from __future__ import annotations
 import streamlit as st
 
 from geo import auth, importer, profiles
+from geo.i18n import N_
 from geo.store import Store, default_url
-from pages.edit import open_store, show_result, sign_in_box
+from pages.edit import open_store, show_result, show_table, sign_in_box
+from pages.lang import translator
 
 LABELS: dict[str, str] = {
-    "title": "Import and history",
-    "intro": "Import records from CSV (UTF-8, UTF-8 with BOM or Windows-1251; comma, "
-    "semicolon or tab), XLSX or GeoJSON. Column headers may be English or Russian; the "
-    "schema is in data/README-import.md. A file with any problem changes nothing.",
-    "tab_import": "Import",
-    "tab_history": "History",
-    "kind": "Kind of records",
-    "mode": "Mode",
-    "file": "File",
-    "read_as": "Read as {format}{encoding}; {rows} row(s).",
-    "columns": "How the columns were read",
-    "problems": "{count} problem(s): nothing will be imported. Fix them and upload again.",
-    "valid": "Valid: {added} to add, {changed} to change, {removed} to remove, "
-    "{unchanged} unchanged.",
-    "nothing": "The store already holds exactly this data: nothing to import.",
-    "changes": "What the import changes (cell by cell)",
-    "import_button": "Import as a new version",
-    "sign_in_to_import": "Sign in as an editor (sidebar) to import this file.",
-    "versions": "Versions, newest first",
-    "version": "Version",
-    "version_changes": "What version {version} changed",
-    "version_data": "The data of version {version}",
-    "download": "Download {kind} of version {version} (CSV)",
-    "restore": "Restore version {version} (adds a new version equal to it)",
-    "restore_done": "Version {version} restored as version {new}.",
-    "restore_nothing": "The latest version already equals version {version}.",
-    "sign_in_to_restore": "Sign in as an editor (sidebar) to restore a version.",
-    "latest": "This is the latest version.",
+    "title": N_("Import and history"),
+    "intro": N_(
+        "Import records from CSV (UTF-8, UTF-8 with BOM or Windows-1251; comma, "
+        "semicolon or tab), XLSX or GeoJSON. Column headers may be English or Russian; the "
+        "schema is in data/README-import.md. A file with any problem changes nothing."
+    ),
+    "tab_import": N_("Import"),
+    "tab_history": N_("History"),
+    "kind": N_("Kind of records"),
+    "mode": N_("Mode"),
+    "file": N_("File"),
+    "read_as": N_("Read as {format}{encoding}; {rows} row(s)."),
+    "columns": N_("How the columns were read"),
+    "problems": N_("{count} problem(s): nothing will be imported. Fix them and upload again."),
+    "valid": N_(
+        "Valid: {added} to add, {changed} to change, {removed} to remove, {unchanged} unchanged."
+    ),
+    "nothing": N_("The store already holds exactly this data: nothing to import."),
+    "changes": N_("What the import changes (cell by cell)"),
+    "import_button": N_("Import as a new version"),
+    "sign_in_to_import": N_("Sign in as an editor (sidebar) to import this file."),
+    "versions": N_("Versions, newest first"),
+    "version": N_("Version"),
+    "version_changes": N_("What version {version} changed"),
+    "version_data": N_("The data of version {version}"),
+    "download": N_("Download {kind} of version {version} (CSV)"),
+    "restore": N_("Restore version {version} (adds a new version equal to it)"),
+    "restore_done": N_("Version {version} restored as version {new}."),
+    "restore_nothing": N_("The latest version already equals version {version}."),
+    "sign_in_to_restore": N_("Sign in as an editor (sidebar) to restore a version."),
+    "latest": N_("This is the latest version."),
 }
 KIND_LABELS: dict[str, str] = {
-    "clusters": "Clusters",
-    "mne_links": "MNE links",
-    "regional_indicators": "Regional indicators",
+    "clusters": N_("Clusters"),
+    "mne_links": N_("MNE links"),
+    "regional_indicators": N_("Regional indicators"),
 }
 MODE_LABELS: dict[str, str] = {
-    "upsert": "Add and update (records not in the file stay)",
-    "replace": "Replace (records of this kind not in the file are removed)",
+    "upsert": N_("Add and update (records not in the file stay)"),
+    "replace": N_("Replace (records of this kind not in the file are removed)"),
 }
 UPLOAD_TYPES = ["csv", "tsv", "txt", "xlsx", "geojson", "json"]
 
 
+def text(key: str) -> str:
+    """The interface text ``key`` of :data:`LABELS` in the current language."""
+    return translator()(LABELS[key])
+
+
+def kind_labels() -> dict[str, str]:
+    """The names of the kinds of records in the current language (a plain dict, so a
+    widget's ``format_func`` does not depend on the run it is called in)."""
+    _ = translator()
+    return {kind: _(label) for kind, label in KIND_LABELS.items()}
+
+
+def mode_labels() -> dict[str, str]:
+    """The descriptions of the import modes in the current language."""
+    _ = translator()
+    return {mode: _(label) for mode, label in MODE_LABELS.items()}
+
+
 def import_tab(store: Store, editor: auth.Editor | None) -> None:
     """Upload, preview, validation report and (for editors) the import itself."""
-    kind = st.selectbox(LABELS["kind"], importer.IMPORT_KINDS, format_func=KIND_LABELS.get)
-    mode = st.radio(LABELS["mode"], list(MODE_LABELS), format_func=MODE_LABELS.get)
+    kind = st.selectbox(text("kind"), importer.IMPORT_KINDS, format_func=kind_labels().get)
+    mode = st.radio(text("mode"), list(MODE_LABELS), format_func=mode_labels().get)
     upload = st.file_uploader(
-        LABELS["file"],
+        text("file"),
         type=UPLOAD_TYPES,
         max_upload_size=importer.MAX_UPLOAD_BYTES // 2**20,
         key=f"upload_{kind}",
@@ -81,79 +104,79 @@ def preview_and_import(
     """The preview of a parsed file; an import button for a signed-in editor."""
     encoding = f", {parsed.encoding}" if parsed.encoding else ""
     st.caption(
-        LABELS["read_as"].format(
+        text("read_as").format(
             format=parsed.format.upper(), encoding=encoding, rows=len(parsed.rows)
         )
     )
     for notice in parsed.notices:
         st.info(profiles.md_literal(notice))
-    with st.expander(LABELS["columns"]):
-        st.dataframe(parsed.columns, hide_index=True)
+    with st.expander(text("columns")):
+        show_table(parsed.columns)
     plan = store.preview(parsed, mode)
     if not plan.ok:
-        st.error(LABELS["problems"].format(count=len(plan.issues)))
-        st.dataframe(plan.report(), hide_index=True)
+        st.error(text("problems").format(count=len(plan.issues)))
+        show_table(plan.report())
         return
     if not plan.changes:
-        st.info(LABELS["nothing"])
+        st.info(text("nothing"))
         return
-    st.success(LABELS["valid"].format(**plan.counts()))
-    st.subheader(LABELS["changes"])
-    st.dataframe(importer.changes_frame(plan.changes), hide_index=True)
+    st.success(text("valid").format(**plan.counts()))
+    st.subheader(text("changes"))
+    show_table(importer.changes_frame(plan.changes))
     if editor is None:
-        st.info(LABELS["sign_in_to_import"])
+        st.info(text("sign_in_to_import"))
         return
-    if st.button(LABELS["import_button"], type="primary"):
+    if st.button(text("import_button"), type="primary"):
         show_result(store.import_file(editor, parsed, mode))
 
 
 def history_tab(store: Store, editor: auth.Editor | None) -> None:
     """Versions, a version's changes, its data as CSV, and restore for editors."""
-    st.subheader(LABELS["versions"])
+    st.subheader(text("versions"))
     history = store.history()
-    st.dataframe(history, hide_index=True)
+    show_table(history)
     versions = history["version"].tolist()
-    version = st.selectbox(LABELS["version"], versions, key="history_version")
-    st.subheader(LABELS["version_changes"].format(version=version))
-    st.dataframe(store.changes_frame(version), hide_index=True)
-    with st.expander(LABELS["version_data"].format(version=version)):
+    version = st.selectbox(text("version"), versions, key="history_version")
+    st.subheader(text("version_changes").format(version=version))
+    show_table(store.changes_frame(version))
+    with st.expander(text("version_data").format(version=version)):
         kind = st.selectbox(
-            LABELS["kind"],
+            text("kind"),
             importer.IMPORT_KINDS,
-            format_func=KIND_LABELS.get,
+            format_func=kind_labels().get,
             key="history_kind",
         )
-        st.dataframe(store.table(kind, version), hide_index=True)
+        show_table(store.table(kind, version))
     columns = st.columns(len(importer.IMPORT_KINDS))
     for column, kind in zip(columns, importer.IMPORT_KINDS, strict=True):
         column.download_button(
-            LABELS["download"].format(kind=KIND_LABELS[kind], version=version),
+            text("download").format(kind=kind_labels()[kind], version=version),
             store.export(kind, version).encode("utf-8"),
             file_name=f"{kind}_v{version}.csv",
             mime="text/csv",
             key=f"download_{kind}_{version}",
         )
     if version == versions[0]:
-        st.caption(LABELS["latest"])
+        st.caption(text("latest"))
         return
     if editor is None:
-        st.info(LABELS["sign_in_to_restore"])
+        st.info(text("sign_in_to_restore"))
         return
-    if st.button(LABELS["restore"].format(version=version), key="restore"):
+    if st.button(text("restore").format(version=version), key="restore"):
         result = store.restore(editor, version)
         if result.version is None:
-            st.info(LABELS["restore_nothing"].format(version=version))
+            st.info(text("restore_nothing").format(version=version))
         else:
-            st.success(LABELS["restore_done"].format(version=version, new=result.version))
+            st.success(text("restore_done").format(version=version, new=result.version))
 
 
 def main() -> None:
     """The page."""
-    st.title(LABELS["title"])
-    st.caption(LABELS["intro"])
+    st.title(text("title"))
+    st.caption(text("intro"))
     store = open_store(default_url())
     editor = sign_in_box()
-    tab_import, tab_history = st.tabs([LABELS["tab_import"], LABELS["tab_history"]])
+    tab_import, tab_history = st.tabs([text("tab_import"), text("tab_history")])
     with tab_import:
         import_tab(store, editor)
     with tab_history:

@@ -7,6 +7,7 @@ Each test gets its own SQLite store (``CLUSTERMAP_DATABASE_URL``) and one editor
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -30,23 +31,27 @@ def db_url(tmp_path, monkeypatch) -> str:
     return url
 
 
-def open_page(page: str) -> AppTest:
-    """The page, through the app's navigation when it is registered there."""
+def open_page(page: str, lang: str = "en") -> AppTest:
+    """The page in ``lang``, through the app's navigation when it is registered there."""
     if f"pages/{page}" in APP.read_text(encoding="utf-8"):
         at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+        at.query_params["lang"] = lang
         at.run()
         at.switch_page(f"pages/{page}")
     else:
         at = AppTest.from_file(str(ROOT / "pages" / page), default_timeout=TIMEOUT)
+        at.query_params["lang"] = lang
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     return at
 
 
-def sign_in(at: AppTest, user: str = "alice", password: str = PASSWORD) -> AppTest:
+def sign_in(
+    at: AppTest, user: str = "alice", password: str = PASSWORD, button: str = "Sign in"
+) -> AppTest:
     at.text_input(key="sign_in_user").input(user)
     at.text_input(key="sign_in_password").input(password)
-    next(b for b in at.button if b.label == "Sign in").click()
+    next(b for b in at.button if b.label == button).click()
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     return at
@@ -167,12 +172,13 @@ UPLOAD_OK = (
 )
 
 
-def run_preview(monkeypatch, text: str, signed_in: bool) -> AppTest:
+def run_preview(monkeypatch, text: str, signed_in: bool, lang: str = "en") -> AppTest:
     monkeypatch.setenv("TEST_UPLOAD", text)
     monkeypatch.setenv("TEST_PASSWORD", PASSWORD)
     monkeypatch.setenv("TEST_SIGNED_IN", "1" if signed_in else "0")
     monkeypatch.syspath_prepend(str(ROOT))
     at = AppTest.from_function(preview_script, default_timeout=TIMEOUT)
+    at.query_params["lang"] = lang
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     return at
@@ -254,3 +260,59 @@ def test_an_edit_in_the_store_shows_on_every_page(db_url) -> None:
     assert not at.exception, [e.message for e in at.exception]
     after = {m.label: m.value for m in at.metric}["Clusters"]
     assert int(after) == int(before) + 1
+
+
+# ------------------------------------------------------------------ the pages in Russian
+
+
+def test_the_edit_page_in_russian_for_a_viewer(db_url):
+    at = open_page("edit.py", lang="ru")
+    assert at.title[0].value == "Регистрация и редактирование кластеров"
+    assert "Только просмотр" in texts(at)
+    assert "Viewing only" not in texts(at)
+    assert [t.label for t in at.text_input] == ["Имя пользователя", "Пароль"]
+    assert "Войти" in {b.label for b in at.button}
+
+
+def test_an_editor_edits_in_russian(db_url):
+    at = sign_in(open_page("edit.py", lang="ru"), button="Войти")
+    assert "Вы вошли как alice" in texts(at)
+    at.selectbox(key="edit_pick").select("PIC-01")
+    at.run()
+    assert "Общие сведения" in [h.value for h in at.subheader]
+    assert at.text_input(key="cluster_PIC-01_participants").label == "Участники"
+    status = at.selectbox(key="cluster_PIC-01_status")
+    assert status.label == "Статус" and "кластер-лидер" in status.options
+    assert "нет данных" in status.options  # the empty choice
+    at.text_input(key="cluster_PIC-01_participants").input("много")
+    next(b for b in at.button if b.label == "Сохранить изменения").click()
+    at.run()
+    assert "Ничего не сохранено: ошибок — 1." in texts(at)
+    at.text_input(key="cluster_PIC-01_participants").input("77")
+    next(b for b in at.button if b.label == "Сохранить изменения").click()
+    at.run()
+    assert "Сохранено как версия 2." in texts(at)
+    assert store.Store(db_url).state()["clusters"]["PIC-01"].values["participants"] == 77.0
+
+
+def test_the_import_page_in_russian(db_url):
+    at = open_page("import_data.py", lang="ru")
+    assert at.title[0].value == "Импорт и история"
+    assert [t.label for t in at.tabs] == ["Импорт", "История"]
+    assert at.selectbox[0].label == "Вид записей"
+    assert at.selectbox[0].options == ["Кластеры", "Связи с ТНК", "Региональные показатели"]
+    assert "Это последняя версия." in texts(at)
+    history = at.dataframe[0]
+    assert list(history.value["version"]) == [1]  # the frame keeps its column names
+    headers = json.loads(history.proto.columns)  # the column_config Streamlit sends
+    assert headers["version"]["label"] == "Версия" and headers["author"]["label"] == "Автор"
+    assert "This is the latest version." not in texts(at)
+
+
+def test_upload_preview_in_russian(db_url, monkeypatch):
+    bad = UPLOAD_OK.replace(";12;", ";двенадцать;")
+    at = run_preview(monkeypatch, bad, signed_in=False, lang="ru")
+    assert "Ошибок: 1; ничего не будет импортировано." in texts(at)
+    viewer = run_preview(monkeypatch, UPLOAD_OK, signed_in=False, lang="ru")
+    assert "Ошибок нет: добавить — 1" in texts(viewer)
+    assert "Войдите как редактор (боковая панель), чтобы импортировать этот файл." in texts(viewer)

@@ -608,3 +608,53 @@ def test_static_outlines_are_simplified_to_print_resolution(country: views.Resol
     (x0, y0), (x1, y1) = path.vertices.min(axis=0), path.vertices.max(axis=0)
     assert [x0, y0, x1, y1] == pytest.approx([west, south, east, north], abs=tolerance)
     assert len(export(country, "svg")) < 1_000_000
+
+
+# --- the view's language (issue 9) --------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def volga_ru(data: Dataset) -> views.ResolvedView:
+    return views.resolve_view(data, views.View("Volga", measure="cluster_count", k=4, lang="ru"))
+
+
+def test_xlsx_in_russian_has_russian_sheets_headers_and_fields(
+    volga: views.ResolvedView, volga_ru: views.ResolvedView, tmp_path: Path
+) -> None:
+    path = tmp_path / "view.xlsx"
+    path.write_bytes(export(volga_ru, "xlsx"))
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["Метаданные", "Кластеры", "Связи с ТНК", "Региональные показатели"]
+    header = [c.value for c in next(book["Кластеры"].iter_rows(max_row=1))]
+    assert header[:3] == ["Код", "Название (английское)", "Название (русское)"]
+    assert "Статус" in header and "status" not in header
+    assert len(header) == len(exports.CLUSTER_COLUMNS)
+    assert [c.value for c in next(book["Метаданные"].iter_rows(max_row=1))] == ["Поле", "Значение"]
+    meta = {r[0]: r[1] for r in book["Метаданные"].iter_rows(min_row=2, values_only=True)}
+    assert meta["заголовок"] == "Кластерные инициативы в реестре — Приволжский федеральный округ"
+    assert meta["источник 1"] == exports.SOURCES[0]  # a reference stays as published
+    assert "фильтр: Status" in meta
+    # The same cells as the English workbook: only the headers and field names differ.
+    english = openpyxl.load_workbook(io.BytesIO(export(volga, "xlsx")))
+    for ru_name, en_name in zip(book.sheetnames[1:], english.sheetnames[1:], strict=True):
+        ru_rows = list(book[ru_name].iter_rows(min_row=2, values_only=True))
+        assert ru_rows == list(english[en_name].iter_rows(min_row=2, values_only=True))
+
+
+def test_svg_and_html_in_russian_have_russian_title_and_legend(
+    volga_ru: views.ResolvedView,
+) -> None:
+    root = _svg(volga_ru)
+    texts = ["".join(t.itertext()) for t in root.iter(f"{SVG_NS}text")]
+    assert "Кластерные инициативы в реестре" in texts  # the legend's title
+    assert "Кластеры: цвет = сценарий" in texts
+    counts = maps.scenario_counts(volga_ru.clusters)
+    assert f"Одинокий ({counts['lonely']})" in texts
+    assert f"Нет данных ({volga_ru.view_classification.no_data})" in texts
+    assert any(t.startswith("Кластерные инициативы в реестре — Приволжский") for t in texts)
+    assert not any("Clusters: colour = scenario" in t for t in texts)
+    page = export(volga_ru, "html").decode("utf-8")
+    assert '<html lang="ru">' in page
+    assert "<title>Кластерные инициативы в реестре — Приволжский федеральный округ</title>" in page
+    assert f"Набор данных {VERSION}" in page
+    assert maps.external_urls([page]) == []
