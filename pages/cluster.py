@@ -9,13 +9,14 @@ shown in ``st.dataframe`` cells (plain text) or escaped with ``profiles.md_liter
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 
 import streamlit as st
 
 from geo import locator, profiles
 from geo.i18n import N_
 from pages.common import dataset, dataset_key, set_url
-from pages.lang import current_lang, translator, vocabulary_labels
+from pages.lang import current_lang, page_text, translator, vocabulary_labels
 
 PICK_KEY = "cluster_pick"
 SEEN_KEY = "cluster_seen_id"
@@ -99,10 +100,7 @@ def profile(key: tuple, cluster_id: str, lang: str) -> profiles.ClusterProfile:
     return profiles.cluster_profile(dataset(), cluster_id, lang, vocabulary_labels())
 
 
-def t(key: str, **values: object) -> str:
-    """The page's text ``key`` in the interface language, with ``values`` filled in."""
-    message = _(TEXT[key])
-    return message.format(**values) if values else message
+t = partial(page_text, TEXT)  # the page's text in the interface language
 
 
 def headers(columns: Iterable[str]) -> dict[str, st.column_config.Column]:

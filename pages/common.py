@@ -13,13 +13,15 @@ page runs, so every page is marked; pages only call :func:`dataset` (and pass
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from geo import i18n, synth
 from geo.dataset import Dataset, load_dataset
 from geo.i18n import N_
 from geo.store import Store, dataset_from_store, default_url
-from pages.lang import current_lang, lang_query_params, translator
+from pages.lang import current_lang, lang_query_params, page_text
 
 CHOICE_KEY = "dataset_choice"
 URL_SEEN_KEY = "dataset_url_seen"
@@ -56,11 +58,7 @@ LABELS: dict[str, str] = {
 }
 
 
-def t(key: str, **values: object) -> str:
-    """The text ``key`` of the selector or banner in the interface language, with
-    ``values`` filled in (a helper: ``_(LABELS["key"])`` would give the extractor the key)."""
-    message = translator()(LABELS[key])
-    return message.format(**values) if values else message
+t = partial(page_text, LABELS)  # the selector and banner texts in the interface language
 
 
 # The cached loaders run without Streamlit's own spinner (whose text is fixed when the module

@@ -4,6 +4,8 @@ scenario). The choice is in the URL: ``/compare?kind=clusters&unit=PIC-10&unit=P
 
 from __future__ import annotations
 
+from functools import partial
+
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -11,7 +13,7 @@ import streamlit as st
 from geo import i18n, profiles
 from geo.i18n import N_
 from pages.common import dataset, dataset_key, set_url
-from pages.lang import current_lang, translator, vocabulary_labels
+from pages.lang import current_lang, page_text, translator, vocabulary_labels
 
 # Every user-facing text of the page (English literals in one place, for translation).
 KINDS = {"regions": N_("Regions"), "clusters": N_("Clusters")}
@@ -51,10 +53,7 @@ def url_params() -> dict[str, list[str]]:
     return {k: list(v) for k in URL_KEYS if (v := st.query_params.get_all(k))}
 
 
-def t(key: str, **values: object) -> str:
-    """The page's text ``key`` in the interface language, with ``values`` filled in."""
-    message = _(TEXT[key])
-    return message.format(**values) if values else message
+t = partial(page_text, TEXT)  # the page's text in the interface language
 
 
 @st.cache_data(show_spinner=False)

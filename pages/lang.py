@@ -17,7 +17,7 @@ language. Caching of catalogues and labels lives here, at the Streamlit boundary
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import streamlit as st
 
@@ -108,3 +108,11 @@ def translator() -> Callable[[str], str]:
 def vocabulary_labels() -> i18n.VocabularyLabels:
     """The vocabulary labels of ``vocabularies.csv``, read once per server process."""
     return i18n.vocabulary_labels()
+
+
+def page_text(texts: Mapping[str, str], key: str, **values: object) -> str:
+    """``texts[key]`` in the interface language with ``values`` filled in: every page's
+    ``t = partial(page_text, TEXT)``. A helper because ``_(TEXT["key"])`` would give the
+    extractor the key, not the text, as a msgid."""
+    message = translator()(texts[key])
+    return message.format(**values) if values else message

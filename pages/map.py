@@ -13,6 +13,7 @@ without view parameters the map's last view, so a filter holds from page to page
 
 from __future__ import annotations
 
+from functools import partial
 from urllib.parse import quote
 
 import pandas as pd
@@ -23,7 +24,7 @@ from geo import filters, i18n, maps, measures, profiles, views
 from geo.i18n import N_
 from pages.common import dataset, dataset_key
 from pages.export_panel import render_export_panel
-from pages.lang import current_lang, translator, vocabulary_labels
+from pages.lang import current_lang, page_text, vocabulary_labels
 
 MAP_HEIGHT = 600
 PANEL_PARAM = "panel"
@@ -103,12 +104,7 @@ TEXT: dict[str, str] = {
 # comment, not a docstring: Streamlit's "magic" would print a bare string on the page.)
 
 
-def t(key: str, **values: object) -> str:
-    """The page's text ``key`` in the interface language, with ``values`` filled in (a
-    helper rather than ``_(TEXT["key"])``, whose literal key the extractor would take for
-    a msgid)."""
-    message = translator()(TEXT[key])
-    return message.format(**values) if values else message
+t = partial(page_text, TEXT)  # the page's text in the interface language
 
 
 # --- cached inputs (pure functions of the shipped data) ----------------------------------------

@@ -9,6 +9,8 @@ the registry and map filters do not apply here.
 
 from __future__ import annotations
 
+from functools import partial
+
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -16,7 +18,7 @@ import streamlit as st
 from geo import i18n, mne, profiles, records
 from geo.i18n import N_
 from pages.common import dataset, dataset_key
-from pages.lang import current_lang, translator, vocabulary_labels
+from pages.lang import current_lang, page_text, translator, vocabulary_labels
 
 GREY = "#9E9E9E"
 BLUE = "#0072B2"
@@ -182,10 +184,7 @@ def link_table(key: tuple, departed_only: bool, lang: str) -> pd.DataFrame:
     return profiles.mne_link_table(links, data.clusters, lang, vocabulary_labels())
 
 
-def t(key: str, **values: object) -> str:
-    """The page's text ``key`` in the interface language, with ``values`` filled in."""
-    message = _(TEXT[key])
-    return message.format(**values) if values else message
+t = partial(page_text, TEXT)  # the page's text in the interface language
 
 
 def labelled(columns: dict[str, str]) -> dict[str, str]:

@@ -10,13 +10,14 @@ link back to the registry.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 
 import streamlit as st
 
 from geo import i18n, locator, profiles
 from geo.i18n import N_
 from pages.common import dataset, dataset_key, set_url
-from pages.lang import current_lang, translator, vocabulary_labels
+from pages.lang import current_lang, page_text, translator, vocabulary_labels
 
 PICK_KEY = "region_pick"
 SEEN_KEY = "region_seen_code"
@@ -85,10 +86,7 @@ def profile(key: tuple, code: str, lang: str) -> profiles.RegionProfile:
     return profiles.region_profile(dataset(), code, lang, vocabulary_labels())
 
 
-def t(key: str, **values: object) -> str:
-    """The page's text ``key`` in the interface language, with ``values`` filled in."""
-    message = _(TEXT[key])
-    return message.format(**values) if values else message
+t = partial(page_text, TEXT)  # the page's text in the interface language
 
 
 def headers(columns: Iterable[str]) -> dict[str, st.column_config.Column]:

@@ -9,6 +9,8 @@ session (here, or on the map: the map's own last URL is read from its session ke
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
@@ -16,7 +18,7 @@ from geo import filters, i18n, profiles
 from geo.i18n import N_
 from geo.tables import render_table
 from pages.common import dataset, dataset_key, set_url
-from pages.lang import current_lang, translator, vocabulary_labels
+from pages.lang import current_lang, page_text, translator, vocabulary_labels
 
 # Page modules hold no bare strings: Streamlit's "magic" would render them on the page.
 SHARED_KEY = "cluster_filter"  # session key of the filter last set on a page (ClusterFilter)
@@ -109,10 +111,7 @@ def registry(key: tuple, lang: str) -> pd.DataFrame:
     return profiles.registry_table(data.clusters, data.regions, lang, vocabulary_labels())
 
 
-def t(key: str, **values: object) -> str:
-    """The page's text ``key`` in the interface language, with ``values`` filled in."""
-    message = _(TEXT[key])
-    return message.format(**values) if values else message
+t = partial(page_text, TEXT)  # the page's text in the interface language
 
 
 def option_text(field: str, value: str) -> str:
