@@ -129,7 +129,8 @@ def machine() -> dict[str, Any]:
     except OSError:
         pass
     versions = ", ".join(
-        f"{p} {metadata.version(p)}" for p in ("matplotlib", "geopandas", "pyogrio", "openpyxl")
+        f"{p} {metadata.version(p)}"
+        for p in ("matplotlib", "geopandas", "pyogrio", "openpyxl", "rustpy-xlsxwriter")
     )
     return {
         "cpu": f"{cpu}, {os.cpu_count()} logical CPUs",

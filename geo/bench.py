@@ -472,7 +472,7 @@ def machine_info() -> dict[str, Any]:
         pass
     packages = {}
     for name in ("folium", "streamlit", "streamlit-folium", "pandas", "geopandas", "shapely",
-                 "matplotlib", "openpyxl", "pyogrio", "playwright"):  # fmt: skip
+                 "matplotlib", "rustpy-xlsxwriter", "pyogrio", "playwright"):  # fmt: skip
         try:
             packages[name] = metadata.version(name)
         except metadata.PackageNotFoundError:

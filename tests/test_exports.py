@@ -406,6 +406,42 @@ def test_csv_and_xlsx_neutralise_formulas(evil: views.ResolvedView, tmp_path: Pa
     assert "'" + EVIL_CITY in values and "'" + EVIL_MNE in values and "'" + EVIL_NOTE in values
 
 
+def test_xlsx_holds_what_a_cell_cannot(data: Dataset, tmp_path: Path) -> None:
+    """Text over Excel's 32,767 characters is cut with a note (not an error, not silent);
+    control characters XML cannot carry become �; the CSV keeps the whole text."""
+    clusters = data.clusters.copy()
+    kamsk = clusters["id"] == "PIC-20"
+    long_note = "x" * 40_000
+    clusters.loc[kamsk, "notes"] = long_note
+    clusters.loc[kamsk, "city"] = "Nizhnekamsk\x07\x1b"
+    rv = views.resolve_view(dataclasses.replace(data, clusters=clusters), views.View("Volga"))
+    path = tmp_path / "long.xlsx"
+    path.write_bytes(export(rv, "xlsx"))
+    sheet = openpyxl.load_workbook(path)["clusters"]
+    rows = list(sheet.iter_rows(values_only=True))
+    row = dict(zip(rows[0], next(r for r in rows if r[0] == "PIC-20"), strict=True))
+    assert len(row["notes"]) == exports.XLSX_MAX_TEXT
+    assert row["notes"].startswith("x" * 30_000)
+    assert row["notes"].endswith("the CSV export has the whole text]")
+    assert row["city"] == "Nizhnekamsk\ufffd\ufffd"
+    csv = _zip_tables(export(rv, "csv"))["clusters"].set_index("id")
+    assert csv.loc["PIC-20", "notes"] == long_note
+
+
+def test_xlsx_header_is_bold_frozen_and_columns_fit(volga: views.ResolvedView, tmp_path: Path):
+    path = tmp_path / "view.xlsx"
+    path.write_bytes(export(volga, "xlsx"))
+    book = openpyxl.load_workbook(path)
+    for sheet in book.worksheets:
+        assert sheet.freeze_panes == "A2", sheet.title
+        assert all(c.font.b for c in sheet[1]), sheet.title
+    clusters = book["clusters"]
+    low, high = exports.XLSX_WIDTH
+    widths = {c.value: clusters.column_dimensions[c.column_letter].width for c in clusters[1]}
+    assert widths["id"] < widths["name_en"] <= high + 1  # Excel adds its padding
+    assert all(w >= low for w in widths.values())
+
+
 def test_xlsx_sheets_and_metadata(volga: views.ResolvedView, tmp_path: Path) -> None:
     path = tmp_path / "view.xlsx"
     path.write_bytes(export(volga, "xlsx"))
