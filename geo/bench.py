@@ -35,12 +35,9 @@ import html
 import math
 import os
 import platform
-import socket
 import statistics
 import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from importlib import metadata
@@ -51,7 +48,7 @@ import folium
 import numpy as np
 import pandas as pd
 
-from geo import exports, filters, maps, measures, synth, views
+from geo import exports, filters, maps, measures, serve, synth, views
 from geo.dataset import Dataset
 from geo.paths import PROJECT_ROOT
 
@@ -352,27 +349,6 @@ def measure_size(data: Dataset, config: BenchConfig) -> dict[str, Any]:
 # --------------------------------------------------------------------------- cold start
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _wait_healthy(url: str, proc: subprocess.Popen, deadline: float) -> None:
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with status {proc.returncode}")
-        if time.monotonic() > deadline:
-            raise RuntimeError("streamlit did not become healthy in time")
-        time.sleep(0.05)
-
-
 def cold_start(n: int, seed: int, timeout_s: float = COLD_START_TIMEOUT_S) -> dict[str, Any]:
     """Cold start of the app on a synthetic registry of ``n`` clusters to its first map.
 
@@ -387,20 +363,11 @@ def cold_start(n: int, seed: int, timeout_s: float = COLD_START_TIMEOUT_S) -> di
         return {"skipped": "the playwright package is not installed"}
     if not Path(CHROMIUM).exists():
         return {"skipped": f"Chromium is not installed at {CHROMIUM}"}
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
     query = "&".join(
         f"{k}={v[0]}"
         for k, v in synth.DatasetChoice("synthetic", n, seed).to_query_params().items()
     )
-    command = [
-        sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
-        "--server.headless", "true",
-        "--server.port", str(port),
-        "--server.address", "127.0.0.1",
-        "--server.fileWatcherType", "none",
-        "--browser.gatherUsageStats", "false",
-    ]  # fmt: skip
+    local = f"http://{serve.HOST}:"
     with sync_api.sync_playwright() as pw:
         browser = pw.chromium.launch(
             executable_path=CHROMIUM,
@@ -412,40 +379,24 @@ def cold_start(n: int, seed: int, timeout_s: float = COLD_START_TIMEOUT_S) -> di
                 "**/*",
                 lambda route: (
                     route.continue_()
-                    if route.request.url.startswith((url, "data:", "blob:"))
+                    if route.request.url.startswith((local, "data:", "blob:"))
                     else route.abort()
                 ),
             )
             page = context.new_page()
             page.set_default_timeout(timeout_s * 1000)
-            start = time.perf_counter()
-            proc = subprocess.Popen(
-                command,
-                cwd=PROJECT_ROOT,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-            try:
-                _wait_healthy(url, proc, time.monotonic() + timeout_s)
-                ready = time.perf_counter()
-                page.goto(f"{url}/?{query}")
+            with serve.served_app(timeout_s) as app:
+                page.goto(f"{app.url}/?{query}")
                 frame = page.frame_locator(MAP_FRAME)
                 frame.locator("path.cm-region").first.wait_for()
                 frame.locator(".cm-legend").first.wait_for()
                 done = time.perf_counter()
-            finally:
-                proc.terminate()
-                try:
-                    proc.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait()
         finally:
             browser.close()
     return {
-        "cold_start_s": done - start,
-        "server_ready_s": ready - start,
-        "first_map_s": done - ready,
+        "cold_start_s": done - app.started,
+        "server_ready_s": app.ready - app.started,
+        "first_map_s": done - app.ready,
     }
 
 
