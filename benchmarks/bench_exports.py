@@ -21,14 +21,10 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
-import platform
 import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -118,27 +114,13 @@ def reference(data: Any, fmt: str) -> Callable[[], bytes]:
 # --- run and report ---------------------------------------------------------------------------
 
 
+PACKAGES = ("matplotlib", "geopandas", "pyogrio", "openpyxl", "rustpy-xlsxwriter")
+"""The libraries the formats are written with (named in the report)."""
+
+
 def machine() -> dict[str, Any]:
     """What the numbers were measured on."""
-    cpu = platform.processor() or "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    versions = ", ".join(
-        f"{p} {metadata.version(p)}"
-        for p in ("matplotlib", "geopandas", "pyogrio", "openpyxl", "rustpy-xlsxwriter")
-    )
-    return {
-        "cpu": f"{cpu}, {os.cpu_count()} logical CPUs",
-        "system": f"{platform.system()} {platform.release()}, Python {platform.python_version()}",
-        "libraries": versions,
-        "load": "load average at start {:.1f}, {:.1f}, {:.1f}".format(*os.getloadavg()),
-        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-    }
+    return {"line": bench.machine_line(PACKAGES)}
 
 
 def measure(data: Any, repeats: int, with_reference: bool = True) -> list[dict[str, Any]]:
@@ -169,8 +151,7 @@ def markdown(
         "`to_excel`), without legend, metadata, escaping or neutralisation. Measured by "
         "`python benchmarks/bench_exports.py --update-docs`.",
         "",
-        f"Machine: {info['cpu']}; {info['system']}; {info['libraries']}; {info['load']}; "
-        f"{info['date']}. Resolving the view (`geo.views.resolve_view`: filter, measures, "
+        f"Machine: {info['line']}. Resolving the view (`geo.views.resolve_view`: filter, measures, "
         f"classes), which every format includes, takes {info['resolve']:.3f} s of each.",
         "",
         f"| format | ours (s) | budget {BUDGET_S:g} s | size | reference (s) | ours / reference |",

@@ -25,14 +25,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import statistics
 import sys
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -188,25 +184,13 @@ def scale(n: int, repeats: int) -> dict[str, Any]:
     }
 
 
-def machine() -> dict[str, str]:
-    cpu = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    packages = ("folium", "geopandas", "shapely", "pandas", "mapclassify", "streamlit-folium")
-    return {
-        "nproc": str(os.cpu_count()),
-        "cpu": cpu,
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-        "packages": ", ".join(f"{p} {metadata.version(p)}" for p in packages),
-        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "load": " / ".join(f"{x:.1f}" for x in os.getloadavg()),
-    }
+PACKAGES = ("folium", "geopandas", "shapely", "pandas", "mapclassify", "streamlit-folium")
+"""The libraries the map is built with (named in the report)."""
+
+
+def machine() -> dict[str, object]:
+    """What the numbers were measured on (also kept in ``benchmarks/map.json``)."""
+    return {**bench.machine_info(), "line": bench.machine_line(PACKAGES)}
 
 
 def kb(n: float) -> str:
@@ -268,9 +252,7 @@ def markdown(result: dict[str, Any]) -> str:
         )
     lines += [
         "",
-        f"Machine: {m['nproc']} CPUs ({m['cpu']}), load average {m['load']} at the start, "
-        f"Python {m['python']}, {m['platform']}; "
-        f"{m['packages']}; run {m['date']}. Raw numbers: `benchmarks/map.json`.",
+        f"Machine: {m['line']}. Raw numbers: `benchmarks/map.json`.",
     ]
     return "\n".join(lines)
 

@@ -40,6 +40,7 @@ import subprocess
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 from typing import Any, TypeVar
@@ -66,6 +67,7 @@ __all__ = [
     "run",
     "render_markdown",
     "machine_info",
+    "machine_line",
     "parse_sizes",
     "MapCaches",
     "budget_checks",
@@ -438,6 +440,26 @@ def machine_info() -> dict[str, Any]:
         "commit": _git_commit(),
         "load_average": _load_average(),
     }
+
+
+def machine_line(packages: Sequence[str]) -> str:
+    """One line for a benchmark report: CPU and cores, system and Python, the versions of
+    ``packages``, the load average at the start (other work inflates times) and the time.
+    """
+    info = machine_info()
+    versions = []
+    for name in packages:
+        try:
+            versions.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name} not installed")
+    load = info["load_average"]
+    load_text = ", ".join(f"{v:.1f}" for v in load) if load else "unknown"
+    return (
+        f"{info['cpu']}, {info['cores']} logical CPUs; {info['os']}, Python {info['python']}; "
+        f"{', '.join(versions)}; load average at start {load_text}; "
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
+    )
 
 
 def _load_average() -> list[float] | None:
