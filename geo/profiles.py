@@ -1050,6 +1050,57 @@ def _check_count(units: Sequence[str], kind: str, lang: str = "en") -> list[str]
     return units
 
 
+Facts = list[tuple[str, str]]
+"""A unit's facts for a comparison: (label in the user's language, display text)."""
+
+
+def _side_by_side(facts: Mapping[str, Facts], lang: str) -> pd.DataFrame:
+    """Units side by side: one column per unit (headed by its key), one row per fact.
+    Every unit has the same facts in the same order."""
+    labels = [label for label, _ in next(iter(facts.values()))]
+    columns = {key: [value for _, value in pairs] for key, pairs in facts.items()}
+    return pd.DataFrame(columns, index=pd.Index(labels, name=column_label("Fact", lang)))
+
+
+def _cluster_facts(p: ClusterProfile, w: Words) -> Facts:
+    """What the comparison shows of one cluster."""
+    facts = CLUSTER_FACTS
+    return [
+        (w.word(facts, "name"), p.name),
+        (w.word(facts, "region"), p.region_name),
+        (w.word(facts, "group"), p.group),
+        (w.word(facts, "status"), p.block("General data").value("Status")),
+        *((r["Indicator"], r["Value"]) for r in p.indicators.to_dict("records")),
+        (w.word(facts, "index"), w.number(p.cluster_index, 2, NOT_ASSESSED)),
+        (w.word(facts, "published"), w.number(p.index_published)),
+        (w.word(facts, "rank"), w.rank(p.rank)),
+        (w.word(facts, "rank_published"), w.rank(p.rank_published, NOT_REPORTED)),
+        (w.word(facts, "region_index"), w.number(p.region_index, 2, NOT_ASSESSED)),
+        (w.word(facts, "scenario"), p.scenario),
+        (w.word(facts, "mne"), w.whole(len(p.mne_links))),
+    ]
+
+
+def _region_facts(p: RegionProfile, w: Words) -> Facts:
+    """What the comparison shows of one region."""
+    facts = REGION_FACTS
+    scenarios = ", ".join(
+        f"{w.scenario(k)} {w.whole(v)}" for k, v in p.scenario_counts.items() if v
+    ) or w._(NO_CLUSTER)
+    return [
+        (w.word(facts, "name"), p.name if w.lang != "en" else p.name_en),
+        (w.word(facts, "district"), p.general.value("Federal district")),
+        *((r["Indicator"], r["Value"]) for r in p.indicators.to_dict("records")),
+        (w.word(facts, "index"), w.number(p.fea_index, 2)),
+        (w.word(facts, "published"), w.number(p.fea_published, 2)),
+        (w.word(facts, "rank"), w.rank(p.rank, NOT_REPORTED)),
+        (w.word(facts, "rank_published"), w.rank(p.rank_published, NOT_REPORTED)),
+        (w.word(facts, "clusters"), w.whole(len(p.clusters))),
+        (w.word(facts, "scenarios"), scenarios),
+        (w.word(facts, "mne"), w.whole(len(p.mne_links))),
+    ]
+
+
 def compare_clusters(
     data: ProfileData,
     ids: Sequence[str],
@@ -1060,28 +1111,8 @@ def compare_clusters(
     row per fact (labelled in ``lang``); every cell is display text."""
     w = Words(lang, vocab)
     ids = _check_count(ids, "clusters", lang)
-    facts = CLUSTER_FACTS
-    columns: dict[str, list[str]] = {}
-    labels: list[str] = []
-    for cid in ids:
-        p = cluster_profile(data, cid, lang, vocab)
-        pairs = [
-            (w.word(facts, "name"), p.name),
-            (w.word(facts, "region"), p.region_name),
-            (w.word(facts, "group"), p.group),
-            (w.word(facts, "status"), p.block("General data").value("Status")),
-            *((r["Indicator"], r["Value"]) for r in p.indicators.to_dict("records")),
-            (w.word(facts, "index"), w.number(p.cluster_index, 2, NOT_ASSESSED)),
-            (w.word(facts, "published"), w.number(p.index_published)),
-            (w.word(facts, "rank"), w.rank(p.rank)),
-            (w.word(facts, "rank_published"), w.rank(p.rank_published, NOT_REPORTED)),
-            (w.word(facts, "region_index"), w.number(p.region_index, 2, NOT_ASSESSED)),
-            (w.word(facts, "scenario"), p.scenario),
-            (w.word(facts, "mne"), w.whole(len(p.mne_links))),
-        ]
-        labels = [k for k, _ in pairs]
-        columns[p.id] = [v for _, v in pairs]
-    return pd.DataFrame(columns, index=pd.Index(labels, name=column_label("Fact", lang)))
+    profiles = [cluster_profile(data, cid, lang, vocab) for cid in ids]
+    return _side_by_side({p.id: _cluster_facts(p, w) for p in profiles}, lang)
 
 
 def compare_regions(
@@ -1094,26 +1125,5 @@ def compare_regions(
     row per fact (labelled in ``lang``); every cell is display text."""
     w = Words(lang, vocab)
     codes = _check_count(codes, "regions", lang)
-    facts = REGION_FACTS
-    columns: dict[str, list[str]] = {}
-    labels: list[str] = []
-    for code in codes:
-        p = region_profile(data, code, lang, vocab)
-        scen = ", ".join(
-            f"{w.scenario(k)} {w.whole(v)}" for k, v in p.scenario_counts.items() if v
-        ) or w._(NO_CLUSTER)
-        pairs = [
-            (w.word(facts, "name"), p.name if lang != "en" else p.name_en),
-            (w.word(facts, "district"), p.general.value("Federal district")),
-            *((r["Indicator"], r["Value"]) for r in p.indicators.to_dict("records")),
-            (w.word(facts, "index"), w.number(p.fea_index, 2)),
-            (w.word(facts, "published"), w.number(p.fea_published, 2)),
-            (w.word(facts, "rank"), w.rank(p.rank, NOT_REPORTED)),
-            (w.word(facts, "rank_published"), w.rank(p.rank_published, NOT_REPORTED)),
-            (w.word(facts, "clusters"), w.whole(len(p.clusters))),
-            (w.word(facts, "scenarios"), scen),
-            (w.word(facts, "mne"), w.whole(len(p.mne_links))),
-        ]
-        labels = [k for k, _ in pairs]
-        columns[p.code] = [v for _, v in pairs]
-    return pd.DataFrame(columns, index=pd.Index(labels, name=column_label("Fact", lang)))
+    profiles = [region_profile(data, code, lang, vocab) for code in codes]
+    return _side_by_side({p.code: _region_facts(p, w) for p in profiles}, lang)
