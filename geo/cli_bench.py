@@ -16,43 +16,49 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from geo import bench
+from geo.i18n import N_
 
 HELP: dict[str, str] = {
-    "command": "measure map build, payload, filter change, exports and cold start at scale",
-    "description": (
+    "command": N_("measure map build, payload, filter change, exports and cold start at scale"),
+    "description": N_(
         "Benchmark the app on synthetic registries of the given sizes (about 10 MNE links "
         "per cluster) against the naive reference (full-resolution explore() and one "
         "folium.Marker per cluster). Times in seconds, payloads in bytes."
     ),
-    "sizes": "comma-separated numbers of clusters (default 100,1000,10000; quick: 30,120)",
-    "format": "json (one record per size) or md (tables)",
-    "quick": "short mode: small sizes, one repeat, no cold start (CI)",
-    "repeats": "runs per measurement; the median is reported (default 3, quick 1)",
-    "seed": "seed of the synthetic registries (default 1)",
-    "no_cold_start": "skip the cold start (streamlit run + headless Chromium)",
-    "no_naive": "skip the naive reference",
-    "output": "write the result to this file instead of standard output",
-    "force": "overwrite the output file",
-    "exists": "{path} already exists; use --force to overwrite",
+    "sizes": N_("comma-separated numbers of clusters (default 100,1000,10000; quick: 30,120)"),
+    "format": N_("json (one record per size) or md (tables)"),
+    "quick": N_("short mode: small sizes, one repeat, no cold start (CI)"),
+    "repeats": N_("runs per measurement; the median is reported (default 3, quick 1)"),
+    "seed": N_("seed of the synthetic registries (default 1)"),
+    "no_cold_start": N_("skip the cold start (streamlit run + headless Chromium)"),
+    "no_naive": N_("skip the naive reference"),
+    "output": N_("write the result to this file instead of standard output"),
+    "force": N_("overwrite the output file"),
+    "exists": N_("{path} already exists; use --force to overwrite"),
 }
 """Help texts and messages (English literals, one place)."""
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    """Add the ``bench`` subcommand to the ``clustermap`` parser."""
-    p = sub.add_parser("bench", help=HELP["command"], description=HELP["description"])
-    p.add_argument("--sizes", type=bench.parse_sizes, default=None, help=HELP["sizes"])
-    p.add_argument("--format", choices=["json", "md"], default="json", help=HELP["format"])
-    p.add_argument("--quick", action="store_true", help=HELP["quick"])
-    p.add_argument("--repeats", type=int, default=None, metavar="R", help=HELP["repeats"])
-    p.add_argument("--seed", type=int, default=1, metavar="S", help=HELP["seed"])
-    p.add_argument("--no-cold-start", action="store_true", help=HELP["no_cold_start"])
-    p.add_argument("--no-naive", action="store_true", help=HELP["no_naive"])
-    p.add_argument("-o", "--output", metavar="PATH", help=HELP["output"])
-    p.add_argument("--force", action="store_true", help=HELP["force"])
+def register(sub: argparse._SubParsersAction, _: Callable[[str], str] = str) -> None:
+    """Add the ``bench`` subcommand to the ``clustermap`` parser (help translated by ``_``)."""
+
+    def h(key: str) -> str:
+        return _(HELP[key])
+
+    p = sub.add_parser("bench", help=h("command"), description=h("description"))
+    p.add_argument("--sizes", type=bench.parse_sizes, default=None, help=h("sizes"))
+    p.add_argument("--format", choices=["json", "md"], default="json", help=h("format"))
+    p.add_argument("--quick", action="store_true", help=h("quick"))
+    p.add_argument("--repeats", type=int, default=None, metavar="R", help=h("repeats"))
+    p.add_argument("--seed", type=int, default=1, metavar="S", help=h("seed"))
+    p.add_argument("--no-cold-start", action="store_true", help=h("no_cold_start"))
+    p.add_argument("--no-naive", action="store_true", help=h("no_naive"))
+    p.add_argument("-o", "--output", metavar="PATH", help=h("output"))
+    p.add_argument("--force", action="store_true", help=h("force"))
     p.set_defaults(func=cmd_bench)
 
 
@@ -82,7 +88,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
     config = config_from_args(args)
     output = Path(args.output) if args.output else None
     if output is not None and output.exists() and not args.force:
-        raise ValueError(HELP["exists"].format(path=output))
+        translate = getattr(args, "translate", str)
+        raise ValueError(translate(HELP["exists"]).format(path=output))
     result = bench.run(config, progress=lambda m: print(m, file=sys.stderr, flush=True))
     text = render(result, args.format)
     if output is None:

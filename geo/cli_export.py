@@ -15,10 +15,44 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 from geo import filters, maps, measures
+from geo.i18n import N_
+
+TEXT: dict[str, str] = {
+    "unknown_filter": N_(
+        "unknown filter value(s): {values} (values as the map page's filters offer them, "
+        "e.g. 'pilot innovative')"
+    ),
+    "bad_time": N_("--exported-at '{text}' is not an ISO 8601 time such as 2025-11-23T09:41:00Z"),
+    "no_folder": N_("folder '{folder}' does not exist (for -o {output})"),
+    "written": N_("{path} ({size} bytes, {format})"),
+    "command": N_("export a regional view (map, geodata or tables) to a file"),
+    "description": N_(
+        "Export a view: a territory (RU, a federal district or a region code), the cluster "
+        "filters and a region measure, as a map, geodata or tables."
+    ),
+    "territory": N_("RU (all of Russia), a federal district (e.g. Volga) or a region code (RU-TA)"),
+    "measure": N_("the region measure that colours the regions"),
+    "output": N_("file, or existing folder"),
+    "k": N_("number of classes"),
+    "lang": N_("language of the export: names, titles, legends, XLSX sheets and headers"),
+    "exported_at": N_(
+        "export time to state in the file (ISO 8601, default now): makes an export "
+        "reproducible byte for byte where the format allows"
+    ),
+    "filters": N_("filters (repeat an option to select several values)"),
+    "facet": N_("{facet} to keep"),
+}
+"""Help texts and messages of ``clustermap export`` (English literals, one place)."""
+
+
+def _text(args: argparse.Namespace, key: str) -> str:
+    """The message ``key`` in the command line's language."""
+    return getattr(args, "translate", str)(TEXT[key])
 
 
 def _view(args: argparse.Namespace, data) -> object:
@@ -32,11 +66,7 @@ def _view(args: argparse.Namespace, data) -> object:
     options = filters.filter_options(data.clusters, data.regions)
     _, dropped = filters.sanitise(flt, options)
     if dropped:
-        raise ValueError(
-            "unknown filter value(s): "
-            + "; ".join(dropped)
-            + " (values as the map page's filters offer them, e.g. 'pilot innovative')"
-        )
+        raise ValueError(_text(args, "unknown_filter").format(values="; ".join(dropped)))
     return views.View(
         territory=args.territory,
         filters=flt,
@@ -47,16 +77,14 @@ def _view(args: argparse.Namespace, data) -> object:
     )
 
 
-def _exported_at(text: str | None) -> datetime | None:
+def _exported_at(text: str | None, message: str = TEXT["bad_time"]) -> datetime | None:
     """The export time ``--exported-at`` gives (ISO 8601; no zone = UTC), ``None`` = now."""
     if text is None:
         return None
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise ValueError(
-            f"--exported-at '{text}' is not an ISO 8601 time such as 2025-11-23T09:41:00Z"
-        ) from None
+        raise ValueError(message.format(text=text)) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
@@ -66,46 +94,44 @@ def cmd_export(args: argparse.Namespace) -> int:
     from geo.dataset import load_dataset
 
     exports.check_format(args.format)
-    now = _exported_at(args.exported_at)
+    now = _exported_at(args.exported_at, _text(args, "bad_time"))
     data = load_dataset()
     view = _view(args, data)
     views.resolve_territory(data.regions, view.territory)  # fail before any work
     target = Path(args.output)
     if not target.is_dir() and not target.parent.is_dir():
-        raise ValueError(f"folder '{target.parent}' does not exist (for -o {args.output})")
+        message = _text(args, "no_folder")
+        raise ValueError(message.format(folder=target.parent, output=args.output))
     filename, payload, _ = exports.export_view(data, view, args.format, now)
     if target.is_dir():
         target = target / filename
     partial = target.with_name(target.name + ".part")
     partial.write_bytes(payload)
     partial.replace(target)  # never a half-written file under the final name
-    print(f"{target} ({len(payload):,} bytes, {args.format})", file=sys.stderr)
+    written = _text(args, "written")
+    print(
+        written.format(path=target, size=f"{len(payload):,}", format=args.format), file=sys.stderr
+    )
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    """Add the ``export`` subcommand to ``clustermap``'s subparsers."""
+def register(sub: argparse._SubParsersAction, _: Callable[[str], str] = str) -> None:
+    """Add the ``export`` subcommand to ``clustermap``'s subparsers (help translated by ``_``)."""
     from geo.exports import FORMATS
 
-    p = sub.add_parser(
-        "export",
-        help="export a regional view (map, geodata or tables) to a file",
-        description="Export a view: a territory (RU, a federal district or a region code), "
-        "the cluster filters and a region measure, as a map, geodata or tables.",
-    )
-    p.add_argument(
-        "--territory",
-        default="RU",
-        help="RU (all of Russia), a federal district (e.g. Volga) or a region code (RU-TA)",
-    )
+    def h(key: str) -> str:
+        return _(TEXT[key])
+
+    p = sub.add_parser("export", help=h("command"), description=h("description"))
+    p.add_argument("--territory", default="RU", help=h("territory"))
     p.add_argument(
         "--measure",
         default=measures.DEFAULT_MEASURE,
         choices=[m.key for m in measures.available_measures()],
-        help="the region measure that colours the regions",
+        help=h("measure"),
     )
     p.add_argument("--format", required=True, choices=FORMATS)
-    p.add_argument("-o", "--output", required=True, metavar="PATH", help="file, or existing folder")
+    p.add_argument("-o", "--output", required=True, metavar="PATH", help=h("output"))
     p.add_argument("--scheme", default=maps.DEFAULT_SCHEME, choices=list(maps.SCHEMES))
     p.add_argument(
         "--k",
@@ -113,23 +139,18 @@ def register(sub: argparse._SubParsersAction) -> None:
         default=maps.DEFAULT_CLASSES,
         choices=range(maps.MIN_CLASSES, maps.MAX_CLASSES + 1),
         metavar=f"{{{maps.MIN_CLASSES}..{maps.MAX_CLASSES}}}",
-        help="number of classes",
+        help=h("k"),
     )
-    p.add_argument("--lang", default="en", choices=["en", "ru"], help="language of names")
-    p.add_argument(
-        "--exported-at",
-        metavar="TIME",
-        help="export time to state in the file (ISO 8601, default now): makes an export "
-        "reproducible byte for byte where the format allows",
-    )
-    group = p.add_argument_group("filters (repeat an option to select several values)")
+    p.add_argument("--lang", default="en", choices=["en", "ru"], help=h("lang"))
+    p.add_argument("--exported-at", metavar="TIME", help=h("exported_at"))
+    group = p.add_argument_group(h("filters"))
     for facet in filters.FACETS:
         group.add_argument(
             f"--{facet.query_key}",
             dest=facet.field,
             action="append",
             metavar="VALUE",
-            help=f"{facet.label.lower()} to keep",
+            help=h("facet").format(facet=_(facet.label)),
         )
     group.add_argument("--mne", default="any", choices=filters.MNE_CHOICES)
     p.set_defaults(func=cmd_export)

@@ -17,9 +17,12 @@ import getpass
 import os
 import sys
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 
 from geo import auth, importer
+from geo.errors import localised
+from geo.i18n import N_
 from geo.tables import render_table
 
 ENV_USER = "CLUSTERMAP_USER"
@@ -27,18 +30,45 @@ ENV_PASSWORD = "CLUSTERMAP_PASSWORD"
 
 #: User-facing wording (one place, for translation).
 MESSAGES: dict[str, str] = {
-    "no_user": "a write needs an editor: pass --user or set CLUSTERMAP_USER",
-    "denied": "sign-in failed: unknown user or wrong password",
-    "password": "Password for {user}: ",
-    "new_password": "New password: ",
-    "repeat": "Repeat: ",
-    "mismatch": "the passwords differ",
-    "invalid": "nothing was imported: {count} problem(s)",
-    "nothing": "nothing to change: the store already holds this data (version {head})",
-    "done": "version {version}: {added} added, {changed} changed, {removed} removed",
-    "dry_run": "valid; importing would add {added}, change {changed}, remove {removed} "
-    "({unchanged} unchanged); nothing written (--dry-run)",
+    "no_user": N_("a write needs an editor: pass --user or set CLUSTERMAP_USER"),
+    "denied": N_("sign-in failed: unknown user or wrong password"),
+    "password": N_("Password for {user}: "),
+    "new_password": N_("New password: "),
+    "repeat": N_("Repeat: "),
+    "mismatch": N_("the passwords differ"),
+    "invalid": N_("nothing was imported: {count} problem(s)"),
+    "nothing": N_("nothing to change: the store already holds this data (version {head})"),
+    "done": N_("version {version}: {added} added, {changed} changed, {removed} removed"),
+    "dry_run": N_(
+        "valid; importing would add {added}, change {changed}, remove {removed} "
+        "({unchanged} unchanged); nothing written (--dry-run)"
+    ),
+    "note": N_("note: {notice}"),
+    "import": N_("import clusters, MNE links or regional indicators (CSV, XLSX, GeoJSON)"),
+    "import_description": N_(
+        "All-or-nothing: a file with any problem changes nothing and the report names row, "
+        "column and reason (exit status 2). A valid file becomes a new version. Schema: "
+        "data/README-import.md."
+    ),
+    "mode": N_("upsert: add and update (default); replace: also remove records not in the file"),
+    "dry_run_option": N_("check and show the changes only"),
+    "user": N_("editor name (default ${variable})"),
+    "history": N_("versions of the registry; a version's changes or data"),
+    "records": N_("write this kind's data at VERSION (default: the latest) as CSV"),
+    "restore": N_("make a new version equal to an earlier one"),
+    "hash_password": N_("print a password hash for the editor list"),
+    "hash_user": N_("print 'user:hash', ready for CLUSTERMAP_EDITORS"),
 }
+
+
+def _ui_lang(args: argparse.Namespace) -> str:
+    """The command line's language (English when the namespace does not say)."""
+    return getattr(args, "ui_lang", "en")
+
+
+def _message(args: argparse.Namespace, key: str) -> str:
+    """The message ``key`` in the command line's language."""
+    return getattr(args, "translate", str)(MESSAGES[key])
 
 
 def _secrets_editors() -> dict[str, str]:
@@ -55,15 +85,15 @@ def _sign_in(args: argparse.Namespace) -> auth.Editor:
     """The signed-in editor, or ``PermissionError`` (exit status 3)."""
     user = args.user or os.environ.get(ENV_USER, "")
     if not user:
-        raise auth.NotAuthorised(MESSAGES["no_user"])
+        raise auth.NotAuthorised(_message(args, "no_user"))
     password = os.environ.get(ENV_PASSWORD)
     if password is None:
-        password = getpass.getpass(MESSAGES["password"].format(user=user))
+        password = getpass.getpass(_message(args, "password").format(user=user))
     editor = auth.authenticate(
         user, password, auth.editor_credentials(_secrets_editors(), os.environ)
     )
     if editor is None:
-        raise auth.NotAuthorised(MESSAGES["denied"])
+        raise auth.NotAuthorised(_message(args, "denied"))
     return editor
 
 
@@ -78,24 +108,25 @@ def cmd_import(args: argparse.Namespace) -> int:
     store = _open_store()
     parsed = importer.read_file(args.path, args.kind, store.refs)
     for notice in parsed.notices:
-        print(f"note: {notice}", file=sys.stderr)
+        notice_text = localised(notice, _ui_lang(args))
+        print(_message(args, "note").format(notice=notice_text), file=sys.stderr)
     if args.dry_run:
         plan = store.preview(parsed, args.mode)
     else:
         result = store.import_file(_sign_in(args), parsed, args.mode)
         plan = result.plan
     if not plan.ok:
-        print(MESSAGES["invalid"].format(count=len(plan.issues)), file=sys.stderr)
-        sys.stdout.write(render_table(plan.report(), args.format))
+        print(_message(args, "invalid").format(count=len(plan.issues)), file=sys.stderr)
+        sys.stdout.write(render_table(plan.report(_ui_lang(args)), args.format))
         return 2
     counts = plan.counts()
     if args.dry_run:
-        print(MESSAGES["dry_run"].format(**counts))
+        print(_message(args, "dry_run").format(**counts))
         sys.stdout.write(render_table(importer.changes_frame(plan.changes), args.format))
     elif result.version is None:
-        print(MESSAGES["nothing"].format(head=store.head()))
+        print(_message(args, "nothing").format(head=store.head()))
     else:
-        print(MESSAGES["done"].format(version=result.version, **counts))
+        print(_message(args, "done").format(version=result.version, **counts))
     return 0
 
 
@@ -117,18 +148,18 @@ def cmd_restore(args: argparse.Namespace) -> int:
     store = _open_store()
     result = store.restore(_sign_in(args), args.version)
     if result.version is None:
-        print(MESSAGES["nothing"].format(head=store.head()))
+        print(_message(args, "nothing").format(head=store.head()))
     else:
-        print(MESSAGES["done"].format(version=result.version, **result.plan.counts()))
+        print(_message(args, "done").format(version=result.version, **result.plan.counts()))
     return 0
 
 
 def cmd_hash_password(args: argparse.Namespace) -> int:
     """Print a salted hash for ``CLUSTERMAP_EDITORS`` or ``[editors]`` in secrets."""
     if sys.stdin.isatty():
-        password = getpass.getpass(MESSAGES["new_password"])
-        if getpass.getpass(MESSAGES["repeat"]) != password:
-            raise ValueError(MESSAGES["mismatch"])
+        password = getpass.getpass(_message(args, "new_password"))
+        if getpass.getpass(_message(args, "repeat")) != password:
+            raise ValueError(_message(args, "mismatch"))
     else:
         password = sys.stdin.readline().rstrip("\n")
     encoded = auth.hash_password(password)
@@ -149,43 +180,34 @@ def _main_with_permissions(func):
     return run
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    """Add ``import``, ``history``, ``restore`` and ``hash-password`` to ``clustermap``."""
-    p = sub.add_parser(
-        "import",
-        help="import clusters, MNE links or regional indicators (CSV, XLSX, GeoJSON)",
-        description="All-or-nothing: a file with any problem changes nothing and the "
-        "report names row, column and reason (exit status 2). A valid file becomes a new "
-        "version. Schema: data/README-import.md.",
-    )
+def register(sub: argparse._SubParsersAction, _: Callable[[str], str] = str) -> None:
+    """Add ``import``, ``history``, ``restore`` and ``hash-password`` to ``clustermap``
+    (help translated by ``_``)."""
+
+    def h(key: str) -> str:
+        return _(MESSAGES[key])
+
+    user_help = h("user").format(variable=ENV_USER)
+    p = sub.add_parser("import", help=h("import"), description=h("import_description"))
     p.add_argument("kind", choices=importer.IMPORT_KINDS)
     p.add_argument("path", type=Path)
-    p.add_argument(
-        "--mode",
-        choices=("upsert", "replace"),
-        default="upsert",
-        help="upsert: add and update (default); replace: also remove records not in the file",
-    )
-    p.add_argument("--dry-run", action="store_true", help="check and show the changes only")
-    p.add_argument("--user", help=f"editor name (default ${ENV_USER})")
+    p.add_argument("--mode", choices=("upsert", "replace"), default="upsert", help=h("mode"))
+    p.add_argument("--dry-run", action="store_true", help=h("dry_run_option"))
+    p.add_argument("--user", help=user_help)
     p.add_argument("--format", choices=("csv", "md", "json"), default="md")
     p.set_defaults(func=_main_with_permissions(cmd_import))
 
-    p = sub.add_parser("history", help="versions of the registry; a version's changes or data")
+    p = sub.add_parser("history", help=h("history"))
     p.add_argument("version", type=int, nargs="?")
-    p.add_argument(
-        "--records",
-        choices=importer.IMPORT_KINDS,
-        help="write this kind's data at VERSION (default: the latest) as CSV",
-    )
+    p.add_argument("--records", choices=importer.IMPORT_KINDS, help=h("records"))
     p.add_argument("--format", choices=("csv", "md", "json"), default="md")
     p.set_defaults(func=cmd_history)
 
-    p = sub.add_parser("restore", help="make a new version equal to an earlier one")
+    p = sub.add_parser("restore", help=h("restore"))
     p.add_argument("version", type=int)
-    p.add_argument("--user", help=f"editor name (default ${ENV_USER})")
+    p.add_argument("--user", help=user_help)
     p.set_defaults(func=_main_with_permissions(cmd_restore))
 
-    p = sub.add_parser("hash-password", help="print a password hash for the editor list")
-    p.add_argument("--user", help="print 'user:hash', ready for CLUSTERMAP_EDITORS")
+    p = sub.add_parser("hash-password", help=h("hash_password"))
+    p.add_argument("--user", help=h("hash_user"))
     p.set_defaults(func=cmd_hash_password)

@@ -30,57 +30,56 @@ import json
 import math
 import sys
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from geo import synth
+from geo.i18n import N_
 from geo.paths import PROJECT_ROOT, data_dir
 from geo.tables import render_table
 
 TABLES: tuple[str, ...] = ("clusters", "mne_links", "points")
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    """Add the ``synth`` subcommand to the ``clustermap`` parser."""
-    p = sub.add_parser(
-        "synth",
-        help="generate a synthetic registry (clearly marked) for demos and load tests",
-        description=(
-            "Generate a synthetic cluster registry calibrated to the aggregates published "
-            "in 003 (see docs/SYNTHETIC.md). Every record is marked synthetic. Writes to "
-            "standard output or to -o PATH (a folder, or a .zip), never into data/."
-        ),
-    )
-    p.add_argument("--clusters", type=int, required=True, metavar="N", help="number of clusters")
-    p.add_argument("--seed", type=int, required=True, metavar="S", help="random seed (≥ 0)")
-    p.add_argument(
-        "--mne-per-cluster",
-        type=float,
-        default=None,
-        metavar="K",
-        help="mean MNE links per cluster (default: calibrated to the published shares)",
-    )
+HELP: dict[str, str] = {
+    "command": N_("generate a synthetic registry (clearly marked) for demos and load tests"),
+    "description": N_(
+        "Generate a synthetic cluster registry calibrated to the aggregates published in 003 "
+        "(see docs/SYNTHETIC.md). Every record is marked synthetic. Writes to standard output "
+        "or to -o PATH (a folder, or a .zip), never into data/."
+    ),
+    "clusters": N_("number of clusters"),
+    "seed": N_("random seed (≥ 0)"),
+    "mne": N_("mean MNE links per cluster (default: calibrated to the published shares)"),
+    "output": N_("folder to write the tables into, or a .zip file (default: standard output)"),
+    "table": N_("which table(s) to write (default: all; CSV to standard output: clusters)"),
+    "force": N_("overwrite existing output files"),
+    "calibration": N_(
+        "print the calibration table (published vs generated) instead of the records"
+    ),
+    "wrote": N_("wrote synthetic registry ({command}) to {output}"),
+}
+"""Help texts and messages of ``clustermap synth`` (English literals, one place)."""
+
+
+def register(sub: argparse._SubParsersAction, _: Callable[[str], str] = str) -> None:
+    """Add the ``synth`` subcommand to the ``clustermap`` parser (help translated by ``_``)."""
+
+    def h(key: str) -> str:
+        return _(HELP[key])
+
+    p = sub.add_parser("synth", help=h("command"), description=h("description"))
+    p.add_argument("--clusters", type=int, required=True, metavar="N", help=h("clusters"))
+    p.add_argument("--seed", type=int, required=True, metavar="S", help=h("seed"))
+    p.add_argument("--mne-per-cluster", type=float, default=None, metavar="K", help=h("mne"))
     p.add_argument("--format", choices=["csv", "json"], default="csv")
-    p.add_argument(
-        "-o",
-        "--output",
-        metavar="PATH",
-        help="folder to write the tables into, or a .zip file (default: standard output)",
-    )
-    p.add_argument(
-        "--table",
-        choices=["all", *TABLES],
-        default=None,
-        help="which table(s) to write (default: all; CSV to standard output: clusters)",
-    )
-    p.add_argument("--force", action="store_true", help="overwrite existing output files")
-    p.add_argument(
-        "--calibration",
-        action="store_true",
-        help="print the calibration table (published vs generated) instead of the records",
-    )
+    p.add_argument("-o", "--output", metavar="PATH", help=h("output"))
+    p.add_argument("--table", choices=["all", *TABLES], default=None, help=h("table"))
+    p.add_argument("--force", action="store_true", help=h("force"))
+    p.add_argument("--calibration", action="store_true", help=h("calibration"))
     p.set_defaults(func=cmd_synth)
 
 
@@ -114,7 +113,8 @@ def cmd_synth(args: argparse.Namespace) -> int:
         _write_zip(output, files, args.force)
     else:
         _write_folder(output, files, args.force)
-    print(f"wrote synthetic registry ({registry.command}) to {output}", file=sys.stderr)
+    wrote = getattr(args, "translate", str)(HELP["wrote"])
+    print(wrote.format(command=registry.command, output=output), file=sys.stderr)
     return 0
 
 

@@ -101,6 +101,35 @@ def lang_from_locale(locale: str | None) -> str | None:
     return primary if primary in SUPPORTED else None
 
 
+CLI_LANG_ENV = "CLUSTERMAP_LANG"
+"""Environment variable that sets the language of ``clustermap`` (``ru`` or ``en``)."""
+
+LOCALE_ENV: tuple[str, ...] = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+"""Where a command line looks for the user's language, in gettext's order."""
+
+
+def lang_from_environment(environ: Mapping[str, str]) -> str:
+    """The language of the command line: ``CLUSTERMAP_LANG``, else the first locale
+    variable that is set, as gettext reads them (``ru_RU.UTF-8`` → ``"ru"``), else English.
+
+    English is the fallback here, unlike the app's Russian default: a shell with no
+    locale or ``C`` is a script's or a server's, whose output should not change with it.
+
+    >>> lang_from_environment({"LANG": "ru_RU.UTF-8"}), lang_from_environment({"LANG": "C"})
+    ('ru', 'en')
+    >>> lang_from_environment({"CLUSTERMAP_LANG": "en", "LANG": "ru_RU.UTF-8"})
+    'en'
+    """
+    chosen = environ.get(CLI_LANG_ENV, "").strip()
+    if chosen:
+        return check_lang(chosen)
+    for name in LOCALE_ENV:
+        value = environ.get(name, "").strip()
+        if value:  # the first one set decides (LANGUAGE may list several: "ru:en")
+            return lang_from_locale(value.split(":")[0].split(".")[0]) or SOURCE_LANG
+    return SOURCE_LANG
+
+
 def translations(lang: str) -> gettext.NullTranslations:
     """The compiled catalogue of ``lang`` (gettext keeps it loaded per process).
 

@@ -22,6 +22,14 @@ Two steps, both free of side effects (the store applies the result, in one trans
    grows: clusters registered here get ids ``CL-NNNN``, and ``source_doc`` may be
    ``registry`` (entered by an editor; ``source_ref`` says where from).
 
+Problems and notices are English (what the command line prints) and translatable: each is
+a :class:`geo.errors.Message` built from a msgid of :data:`MESSAGES` or
+:data:`ERROR_TEMPLATES` (the validators raise pydantic errors of those types), so a page
+shows them in the user's language (:func:`issues_frame` with ``lang``,
+:func:`geo.errors.localised`); :func:`changes_frame` and :func:`localise_columns` do the
+same for the change and column tables. The file's own headers, cells and names stay as
+they are.
+
 Missing values keep their marker (``n/a`` vs ``not reported``). An empty cell never
 overwrites a stored marker: it means "nothing to say", not "now unknown".
 """
@@ -44,13 +52,12 @@ from typing import Annotated, Any, Literal
 import pandas as pd
 import pycountry
 from pydantic import AfterValidator, BaseModel, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
 
 from geo import records
-from geo.errors import DataValidationError, ValidationIssue
+from geo.errors import DataValidationError, Message, ValidationIssue
+from geo.i18n import N_, translator
 from geo.joins import RegionResolver, normalise_name, pick_city
-
-# One wording for pydantic errors across the package (package-internal helper).
-from geo.records import _message
 
 __all__ = [
     "HEADER_NAMES",
@@ -100,12 +107,34 @@ _FORMATS: dict[str, Format] = {
 # --------------------------------------------------------------------------- schemas
 
 
+#: Why a registry value is refused, by pydantic error type (as
+#: :data:`geo.records.ERROR_TEMPLATES`, whose types apply too).
+ERROR_TEMPLATES: dict[str, str] = {
+    **records.ERROR_TEMPLATES,
+    "registry_source_doc": N_(
+        "'{value}' is not a ';'-separated list of {allowed} (no spaces); "
+        "use '{registry}' for data you enter and name its source in source_ref"
+    ),
+    "registry_id": N_(
+        "'{value}' is not an id of the form CL-NNNN (registered clusters) "
+        "or PIC-NN / P003-NN (published clusters)"
+    ),
+}
+
+
+def _invalid(kind: str, /, **values: Any) -> PydanticCustomError:
+    """A registry validation error of type ``kind`` (:data:`ERROR_TEMPLATES`)."""
+    return PydanticCustomError(kind, ERROR_TEMPLATES[kind], values)
+
+
 def _registry_source_doc(value: str) -> str:
     allowed = records.SOURCE_DOCS | {REGISTRY_SOURCE}
     if any(part not in allowed for part in value.split(";")):
-        raise ValueError(
-            f"'{value}' is not a ';'-separated list of {sorted(allowed)} (no spaces); "
-            f"use '{REGISTRY_SOURCE}' for data you enter and name its source in source_ref"
+        raise _invalid(
+            "registry_source_doc",
+            value=value,
+            allowed=str(sorted(allowed)),
+            registry=REGISTRY_SOURCE,
         )
     return value
 
@@ -124,10 +153,7 @@ class RegistryCluster(records.ClusterRecord):
     def _id_pattern(cls, value: str) -> str:
         if _REGISTRY_ID.fullmatch(value) or _PUBLISHED_ID.fullmatch(value):
             return value
-        raise ValueError(
-            f"'{value}' is not an id of the form CL-NNNN (registered clusters) "
-            "or PIC-NN / P003-NN (published clusters)"
-        )
+        raise _invalid("registry_id", value=value)
 
 
 class RegistryMneLink(records.MneLinkRecord):
@@ -229,7 +255,83 @@ _SOURCE_HEADERS: dict[str, tuple[str, ...]] = {
 }
 _REGION_CODE_HEADERS = ("region_code", "код региона", "code")
 #: Status of a region-code column next to ``region_as_published`` (as exports write them).
-REGION_CHECK = "region code: checked against region_as_published"
+REGION_CHECK = N_("region code: checked against region_as_published")
+
+#: How a file's column was understood (the ``status`` of :attr:`ParsedFile.columns`):
+#: English as stored, translated for display by :func:`localise_columns`.
+COLUMN_STATUS: dict[str, str] = {
+    "mapped": N_("mapped"),
+    "no header": N_("no header"),
+    "computed by the app: ignored": N_("computed by the app: ignored"),
+    "unknown": N_("unknown"),
+    "duplicate": N_("duplicate"),
+    REGION_CHECK: REGION_CHECK,
+}
+WIDE_INDICATOR = N_("indicator {indicator} (wide table)")
+"""Status of a column of a wide regional table (one column per indicator)."""
+
+#: The problems and notices of reading and planning an import (English msgids; values
+#: are the file's own names and cells, never translated).
+MESSAGES: dict[str, str] = {
+    "too_large": N_("the file has {size} MB; at most {limit} MB can be imported"),
+    "unknown_type": N_("unknown file type; expected {listed}"),
+    "not_text": N_("the file is neither UTF-8 nor Windows-1251 text"),
+    "not_xlsx": N_("not a readable XLSX workbook ({error})"),
+    "not_geojson": N_("not valid GeoJSON ({error})"),
+    "not_collection": N_("not a GeoJSON FeatureCollection"),
+    "no_header": N_("the file has no header row"),
+    "no_rows": N_("the file has no data rows"),
+    "geometry_ignored": N_(
+        "feature geometry is ignored: cluster points are located from the city (see data/README.md)"
+    ),
+    "empty_rows": N_("{count} empty row(s) skipped"),
+    "unexpected_column": N_("unexpected column (not in the {kind} import schema)"),
+    "same_column": N_("'{first}' and '{heading}' both give '{column}'"),
+    "mixed_wide": N_("mixes indicator columns with 'indicator'/'value' columns"),
+    "fields": N_("has {fields} fields but the header has {header}"),
+    "unnamed_value": N_("a value in column {position}, which has no header"),
+    "region_code": N_("region code '{code}' is not the region of '{region}' (region_as_published)"),
+    "unknown_region": N_("unknown region '{region}' (not a region code, name or known alias)"),
+    "column_needed": N_("{problem}; the file has no '{column}' column, needed for a new record"),
+    "unlocatable_city": N_(
+        "{reason}; give a city the gazetteer knows, or leave it empty to place the cluster "
+        "at its region"
+    ),
+    "duplicate": N_("duplicate record {key}"),
+    "duplicate_at": N_("duplicate record {key} (first at row {first})"),
+    "no_record": N_("no record {key}"),
+    "linked_cluster": N_(
+        "cluster {key} cannot be removed: MNE link(s) {links} refer to it; "
+        "remove or move them first"
+    ),
+}
+
+#: Why :func:`geo.joins.pick_city` cannot place a city (its English reasons, matched to
+#: be translated; a reason that does not match stays English).
+CITY_REASONS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(r"city '(?P<name>.*)' is not in the offline gazetteer \(GeoNames\)"),
+        N_("city '{name}' is not in the offline gazetteer (GeoNames)"),
+    ),
+    (
+        re.compile(r"declared region '(?P<region>.*)' has no geometry"),
+        N_("declared region '{region}' has no geometry"),
+    ),
+    (
+        re.compile(
+            r"no city '(?P<name>.*)' in or within (?P<radius>\d+) km of (?P<region>\S+) "
+            r"\(nearest candidate (?P<distance>\d+) km away\)"
+        ),
+        N_(
+            "no city '{name}' in or within {radius} km of {region} "
+            "(nearest candidate {distance} km away)"
+        ),
+    ),
+    (
+        re.compile(r"(?P<count>\d+) cities named '(?P<name>.*)' in (?P<region>\S+): ambiguous"),
+        N_("{count} cities named '{name}' in {region}: ambiguous"),
+    ),
+)
 _REGION_HEADERS = (
     "region_as_published",
     "region",
@@ -379,7 +481,8 @@ class SourceRow:
 @dataclass(frozen=True)
 class ParsedFile:
     """A file read for import: its rows, how its columns were understood, and the
-    problems found while reading."""
+    problems found while reading. ``notices`` are English text that remembers its
+    template (:class:`geo.errors.Message`): :func:`geo.errors.localised` translates one."""
 
     name: str
     kind: str
@@ -395,6 +498,11 @@ class ParsedFile:
         """Schema columns the file gives."""
         mapped = self.columns.loc[self.columns["status"] == "mapped", "column"]
         return frozenset(mapped)
+
+
+def _say(key: str, /, **values: Any) -> Message:
+    """The English sentence :data:`MESSAGES` ``[key]`` with ``values``, translatable."""
+    return Message(MESSAGES[key], **values)
 
 
 def _decode(data: bytes) -> tuple[str, str]:
@@ -429,9 +537,7 @@ def _raw_csv(name: str, data: bytes, issues: list[ValidationIssue]) -> tuple[_Ra
     try:
         text, encoding = _decode(data)
     except UnicodeDecodeError:
-        issues.append(
-            ValidationIssue(name, None, None, "the file is neither UTF-8 nor Windows-1251 text")
-        )
+        issues.append(ValidationIssue(name, None, None, _say("not_text")))
         return None
     table = list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))
     if not table:
@@ -445,7 +551,7 @@ def _raw_xlsx(name: str, data: bytes, kind: str, issues: list[ValidationIssue]) 
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a file that is not XLSX
-        issues.append(ValidationIssue(name, None, None, f"not a readable XLSX workbook ({exc})"))
+        issues.append(ValidationIssue(name, None, None, _say("not_xlsx", error=str(exc))))
         return None
     try:
         sheet = book[kind] if kind in book.sheetnames else book.worksheets[0]
@@ -464,10 +570,10 @@ def _raw_geojson(name: str, data: bytes, kind: str, issues: list[ValidationIssue
     try:
         collection = json.loads(_decode(data)[0])
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        issues.append(ValidationIssue(name, None, None, f"not valid GeoJSON ({exc})"))
+        issues.append(ValidationIssue(name, None, None, _say("not_geojson", error=str(exc))))
         return None
     if not isinstance(collection, dict) or collection.get("type") != "FeatureCollection":
-        issues.append(ValidationIssue(name, None, None, "not a GeoJSON FeatureCollection"))
+        issues.append(ValidationIssue(name, None, None, _say("not_collection")))
         return None
     features = collection.get("features") or []
     header: dict[str, None] = {}
@@ -514,18 +620,11 @@ def _map_columns(
         elif column is None and folded in computed:
             table.append((heading, None, "computed by the app: ignored"))
         elif column is None:
-            issues.append(
-                ValidationIssue(
-                    name, 1, heading, f"unexpected column (not in the {kind} import schema)"
-                )
-            )
+            issues.append(ValidationIssue(name, 1, heading, _say("unexpected_column", kind=kind)))
             table.append((heading, None, "unknown"))
         elif column in first:
-            issues.append(
-                ValidationIssue(
-                    name, 1, heading, f"'{first[column]}' and '{heading}' both give '{column}'"
-                )
-            )
+            problem = _say("same_column", first=first[column], heading=heading, column=column)
+            issues.append(ValidationIssue(name, 1, heading, problem))
             table.append((heading, column, "duplicate"))
         else:
             first[column] = heading
@@ -534,13 +633,9 @@ def _map_columns(
                 table.append((heading, column, "mapped"))
             else:
                 indicator_at[position] = column
-                table.append((heading, "value", f"indicator {column} (wide table)"))
+                table.append((heading, "value", str(Message(WIDE_INDICATOR, indicator=column))))
     if indicator_at and {"indicator", "value"} & set(schema_at.values()):
-        issues.append(
-            ValidationIssue(
-                name, 1, None, "mixes indicator columns with 'indicator'/'value' columns"
-            )
-        )
+        issues.append(ValidationIssue(name, 1, None, _say("mixed_wide")))
     return pd.DataFrame(table, columns=["header", "column", "status"]), schema_at, indicator_at
 
 
@@ -585,14 +680,14 @@ def _normalise_cell(kind: str, column: str, value: Any, refs: References) -> tup
     return text, None
 
 
-def _region_code_mismatch(code: Any, region: Any, refs: References) -> str | None:
+def _region_code_mismatch(code: Any, region: Any, refs: References) -> Message | None:
     """Why a region-code cell disagrees with the region-as-published cell, or None."""
     texts = [str(v).strip() if v is not None else "" for v in (code, region)]
     if any(t.casefold() in _MISSING_TOKENS for t in texts):
         return None  # a missing code or region is judged by the region column alone
     if refs.resolver.resolve(texts[0]) == refs.resolver.resolve(texts[1]):
         return None
-    return f"region code '{texts[0]}' is not the region of '{texts[1]}' (region_as_published)"
+    return _say("region_code", code=texts[0], region=texts[1])
 
 
 def _source_rows(
@@ -617,20 +712,14 @@ def _source_rows(
         if len(cells) > len(header) and any(
             c is not None and str(c).strip() for c in cells[len(header) :]
         ):
-            issues.append(
-                ValidationIssue(
-                    name, number, None, f"has {len(cells)} fields but the header has {len(header)}"
-                )
-            )
+            problem = _say("fields", fields=len(cells), header=len(header))
+            issues.append(ValidationIssue(name, number, None, problem))
             continue
         cells = list(cells) + [None] * (len(header) - len(cells))
         for position in unnamed:
             if cells[position] is not None and str(cells[position]).strip():
-                issues.append(
-                    ValidationIssue(
-                        name, number, None, f"a value in column {position + 1}, which has no header"
-                    )
-                )
+                problem = _say("unnamed_value", position=position + 1)
+                issues.append(ValidationIssue(name, number, None, problem))
         for position in checks:
             problem = _region_code_mismatch(cells[position], cells[region_at], refs)
             if problem:
@@ -656,7 +745,7 @@ def _source_rows(
             long_where = {**where, "indicator": header[position], "value": header[position]}
             rows.append(SourceRow(number, long_cells, long_markers, long_where))
     if skipped:
-        notices.append(f"{skipped} empty row(s) skipped")
+        notices.append(_say("empty_rows", count=skipped))
     return columns, rows
 
 
@@ -672,19 +761,12 @@ def parse_bytes(name: str, data: bytes, kind: str, refs: References) -> ParsedFi
     empty = pd.DataFrame(columns=["header", "column", "status"])
     fmt = _FORMATS.get(Path(name).suffix.lower())
     if len(data) > MAX_UPLOAD_BYTES:
-        issues.append(
-            ValidationIssue(
-                name,
-                None,
-                None,
-                f"the file has {len(data) / 2**20:.1f} MB; at most "
-                f"{MAX_UPLOAD_BYTES / 2**20:.0f} MB can be imported",
-            )
-        )
+        size, limit = f"{len(data) / 2**20:.1f}", f"{MAX_UPLOAD_BYTES / 2**20:.0f}"
+        issues.append(ValidationIssue(name, None, None, _say("too_large", size=size, limit=limit)))
         return ParsedFile(name, kind, fmt or "unknown", None, empty, (), tuple(issues))
     if fmt is None:
         listed = ", ".join(sorted(_FORMATS))
-        issues.append(ValidationIssue(name, None, None, f"unknown file type; expected {listed}"))
+        issues.append(ValidationIssue(name, None, None, _say("unknown_type", listed=listed)))
         return ParsedFile(name, kind, "unknown", None, empty, (), tuple(issues))
     encoding: str | None = None
     raw: _Raw | None
@@ -698,16 +780,13 @@ def parse_bytes(name: str, data: bytes, kind: str, refs: References) -> ParsedFi
     if raw is None:
         return ParsedFile(name, kind, fmt, encoding, empty, (), tuple(issues))
     if not raw[0]:
-        issues.append(ValidationIssue(name, 1, None, "the file has no header row"))
+        issues.append(ValidationIssue(name, 1, None, _say("no_header")))
         return ParsedFile(name, kind, fmt, encoding, empty, (), tuple(issues))
     if fmt == "geojson" and kind == "clusters":
-        notices.append(
-            "feature geometry is ignored: cluster points are located from the city "
-            "(see data/README.md)"
-        )
+        notices.append(_say("geometry_ignored"))
     columns, rows = _source_rows(name, kind, raw, refs, issues, notices)
     if not rows and not issues:
-        issues.append(ValidationIssue(name, None, None, "the file has no data rows"))
+        issues.append(ValidationIssue(name, None, None, _say("no_rows")))
     return ParsedFile(
         name, kind, fmt, encoding, columns, tuple(rows), tuple(issues), tuple(notices)
     )
@@ -792,14 +871,58 @@ def _shown(entry: Entry, column: str) -> Any:
     return value
 
 
-def changes_frame(changes: Iterable[Change]) -> pd.DataFrame:
-    """One row per changed cell: kind, key, change, column, before, after."""
+#: The ``change`` of a record (:class:`Change`), for display.
+CHANGE_NAMES: dict[str, str] = {
+    "added": N_("added"),
+    "changed": N_("changed"),
+    "removed": N_("removed"),
+}
+#: The missing-value markers a changed cell may show, for display (others as they are).
+MARKER_NAMES: dict[str, str] = {"not reported": N_("not reported"), "n/a": N_("n/a")}
+
+
+def changes_frame(changes: Iterable[Change], lang: str | None = None) -> pd.DataFrame:
+    """One row per changed cell: kind, key, change, column, before, after.
+
+    With ``lang`` the ``change`` and the missing-value markers (``not reported``,
+    ``n/a``) read in that language, for a page; without, they are the English names the
+    store and the command line use. Values from the data are never translated.
+    """
     rows = [
         (c.kind, c.key, c.change, column, before, after)
         for c in changes
         for column, before, after in c.cells()
     ]
-    return pd.DataFrame(rows, columns=["kind", "key", "change", "column", "before", "after"])
+    frame = pd.DataFrame(rows, columns=["kind", "key", "change", "column", "before", "after"])
+    if lang is None:
+        return frame
+    _ = translator(lang)
+    frame["change"] = frame["change"].map(lambda v: _(CHANGE_NAMES[v]) if v in CHANGE_NAMES else v)
+    for column in ("before", "after"):
+        frame[column] = (
+            frame[column]
+            .map(lambda v: _(MARKER_NAMES[v]) if isinstance(v, str) and v in MARKER_NAMES else v)
+            .astype(object)
+        )
+    return frame
+
+
+def localise_columns(columns: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """:attr:`ParsedFile.columns` for display in ``lang``: the ``status`` of each column
+    translated (headers and schema column names stay as the file and the schema name
+    them)."""
+    _ = translator(lang)
+    wide = re.compile(re.escape(WIDE_INDICATOR).replace(r"\{indicator\}", "(?P<indicator>.+)"))
+
+    def status(value: Any) -> Any:
+        if value in COLUMN_STATUS:
+            return _(COLUMN_STATUS[value])
+        found = wide.fullmatch(value) if isinstance(value, str) else None
+        return Message(WIDE_INDICATOR, **found.groupdict()).localised(lang) if found else value
+
+    out = columns.copy()
+    out["status"] = out["status"].map(status)
+    return out
 
 
 @dataclass(frozen=True)
@@ -823,18 +946,21 @@ class ImportPlan:
             out[change.change] += 1
         return {**out, "unchanged": self.unchanged}
 
-    def report(self) -> pd.DataFrame:
-        """The validation report: file, row, column, problem."""
-        return issues_frame(self.issues)
+    def report(self, lang: str | None = None) -> pd.DataFrame:
+        """The validation report: file, row, column, problem (in ``lang`` when given)."""
+        return issues_frame(self.issues, lang)
 
     def raise_for_issues(self) -> None:
         if self.issues:
             raise DataValidationError(self.issues)
 
 
-def issues_frame(issues: Iterable[ValidationIssue]) -> pd.DataFrame:
-    """Issues as a table (file, row, column, problem) for pages and the command line."""
-    rows = [(i.file, i.row, i.column, i.message) for i in issues]
+def issues_frame(issues: Iterable[ValidationIssue], lang: str | None = None) -> pd.DataFrame:
+    """Issues as a table (file, row, column, problem) for pages and the command line: the
+    problem in ``lang`` (:meth:`ValidationIssue.localised`), English when it is None."""
+    rows = [
+        (i.file, i.row, i.column, i.message if lang is None else i.localised(lang)) for i in issues
+    ]
     frame = pd.DataFrame(rows, columns=["file", "row", "column", "problem"])
     frame["row"] = frame["row"].astype("Int64")
     return frame
@@ -914,8 +1040,15 @@ def _row_key(kind: str, row: SourceRow, refs: References) -> str | None:
     return indicator_key(code, str(cells.get("indicator")), cells.get("reference_year"))
 
 
-#: Added to the reason a cluster's city cannot be located.
-CITY_HINT = "give a city the gazetteer knows, or leave it empty to place the cluster at its region"
+def _city_reason(reason: str) -> str:
+    """A reason of :func:`geo.joins.pick_city` as a translatable :class:`Message` when it
+    is one of :data:`CITY_REASONS`, else as it is."""
+    for pattern, template in CITY_REASONS:
+        found = pattern.fullmatch(reason)
+        if found:
+            message = Message(template, **found.groupdict())
+            return message if message == reason else reason
+    return reason
 
 
 def _unlocatable_city(values: Mapping[str, Any], before: Entry | None, refs: References) -> str:
@@ -934,7 +1067,7 @@ def _unlocatable_city(values: Mapping[str, Any], before: Entry | None, refs: Ref
     found, reason = pick_city(city, code, refs.regions)
     if found is not None:
         return ""
-    return f"{reason}; {CITY_HINT}"
+    return _say("unlocatable_city", reason=_city_reason(reason))
 
 
 def plan_import(
@@ -972,7 +1105,7 @@ def plan_import(
                     source,
                     row,
                     spec.region_column,
-                    f"unknown region '{region}' (not a region code, name or known alias)",
+                    _say("unknown_region", region=region),
                 )
             )
         key = _row_key(kind, row, refs)
@@ -983,9 +1116,9 @@ def plan_import(
         except ValidationError as exc:
             for error in exc.errors():
                 column = str(error["loc"][0]) if error["loc"] else None
-                message = _message(error)
+                message = records.error_message(error, ERROR_TEMPLATES)
                 if column and column not in row.cells and before is None:
-                    message += f"; the file has no '{column}' column, needed for a new record"
+                    message = _say("column_needed", problem=message, column=column)
                 problems.append(_issue(source, row, column, message))
         if not problems and kind == "clusters":
             problem = _unlocatable_city(record.model_dump(), before, refs)
@@ -996,8 +1129,12 @@ def plan_import(
             continue
         if key in seen:
             first = seen[key]
-            at = f" (first at row {first})" if first is not None else ""
-            issues.append(_issue(source, row, spec.key[0], f"duplicate record {key}{at}"))
+            problem = (
+                _say("duplicate", key=key)
+                if first is None
+                else _say("duplicate_at", key=key, first=first)
+            )
+            issues.append(_issue(source, row, spec.key[0], problem))
             continue
         seen[key] = row.row
         after = Entry(key, record.model_dump(), markers)
@@ -1024,7 +1161,9 @@ def plan_removal(
     changes: list[Change] = []
     for key in keys:
         if key not in stored:
-            issues.append(ValidationIssue(source, None, _KINDS[kind].key[0], f"no record {key}"))
+            issues.append(
+                ValidationIssue(source, None, _KINDS[kind].key[0], _say("no_record", key=key))
+            )
             continue
         if kind == "clusters":
             links = [
@@ -1033,15 +1172,8 @@ def plan_removal(
                 if link.values.get("cluster_id") == key
             ]
             if links:
-                issues.append(
-                    ValidationIssue(
-                        source,
-                        None,
-                        "id",
-                        f"cluster {key} cannot be removed: MNE link(s) {', '.join(links)} "
-                        "refer to it; remove or move them first",
-                    )
-                )
+                problem = _say("linked_cluster", key=key, links=", ".join(links))
+                issues.append(ValidationIssue(source, None, "id", problem))
                 continue
         changes.append(Change(kind, key, "removed", stored[key], None))
     return ImportPlan(kind, source, tuple(changes), 0, tuple(issues))

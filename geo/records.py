@@ -29,7 +29,9 @@ Validation
     the reason. Cross-table checks (vocabularies, cluster ids, region spellings) read the
     reference table from the same folder as the file being checked when it is there, and
     from :func:`geo.paths.records_dir` otherwise. Region spellings are matched exactly:
-    there is no fuzzy matching anywhere.
+    there is no fuzzy matching anywhere. Each refusal is a pydantic error of a type of
+    :data:`ERROR_TEMPLATES` whose context holds the values (:func:`invalid`), so the
+    issue's English sentence can also be shown translated (:mod:`geo.errors`).
 """
 
 from __future__ import annotations
@@ -53,8 +55,9 @@ from pydantic import (
     ValidationInfo,
     field_validator,
 )
+from pydantic_core import PydanticCustomError
 
-from geo.errors import DataValidationError, ValidationIssue
+from geo.errors import N_, DataValidationError, Message, ValidationIssue
 from geo.paths import records_dir
 
 __all__ = [
@@ -111,6 +114,74 @@ WEIGHTED_CLUSTER_INDICATORS: tuple[str, ...] = (
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 _DECIMAL_COMMA = re.compile(r"^-?\d+,\d+$")
 
+#: Why a value is refused, by pydantic error type: the English template (a msgid) whose
+#: values are the error's context. The validators raise these types (:func:`invalid`);
+#: ``missing`` and :data:`PYDANTIC_ERRORS` are pydantic's own. Values are the user's cell
+#: text and machine names (columns, vocabulary values): they are never translated.
+ERROR_TEMPLATES: dict[str, str] = {
+    "decimal_comma": N_("'{text}' uses a decimal comma; write {fixed}"),
+    "not_a_number": N_("'{text}' is not a number"),
+    "negative": N_("'{value}' is negative; this quantity cannot be negative"),
+    "not_whole": N_("'{value}' is not a whole number; this is a count"),
+    "required": N_("a value is required (got '{text}')"),
+    "missing": N_("a value is required"),
+    "vocabulary_undefined": N_("vocabulary '{name}' is not defined in vocabularies.csv"),
+    "not_in_vocabulary": N_("'{value}' is not in vocabulary '{name}' ({listed})"),
+    "source_doc": N_("'{value}' is not a ';'-separated list of {allowed} (no spaces)"),
+    "unknown_alias": N_("'{value}' is not an alias in region_aliases.csv (exact match)"),
+    "unknown_cluster": N_("'{value}' is not an id in clusters.csv"),
+    "unknown_country": N_("'{value}' is not an ISO 3166-1 country name or code"),
+    "not_russian_region": N_("'{value}' is not an ISO 3166-2 code of a Russian region"),
+    "published_id": N_("'{value}' is not an id of the form PIC-NN or P003-NN"),
+    "no_name": N_("neither name_en nor name_ru is given; a cluster needs a name"),
+    "alias_lang": N_("'{value}' is not one of 'en', 'ru', 'ru-Latn'"),
+    "regional_indicator": N_("'{value}' is not a regional indicator ({listed})"),
+    "negative_indicator": N_("'{value}' is negative; {indicator} cannot be negative"),
+    "weighted_indicator": N_("'{value}' is not one of {listed}"),
+    "unit_interval": N_("'{value}' is not between 0 and 1"),
+}
+
+#: Pydantic's own error types a file can reach, with pydantic's English message as the
+#: template (its context as values). Used only when the template reproduces pydantic's
+#: message exactly, so a pydantic upgrade that rewords one shows the English, never a
+#: wrong sentence (pydantic's "customize error messages" pattern, by error type).
+PYDANTIC_ERRORS: dict[str, str] = {
+    "float_type": N_("Input should be a valid number"),
+    "float_parsing": N_("Input should be a valid number, unable to parse string as a number"),
+    "string_type": N_("Input should be a valid string"),
+    "extra_forbidden": N_("Extra inputs are not permitted"),
+}
+
+#: A pydantic message after the input it refuses.
+INPUT_PROBLEM = N_("'{input}': {problem}")
+
+#: Problems of a records file as a whole, its header and its rows (English msgids).
+FILE_MESSAGES: dict[str, str] = {
+    "not_found": N_("file not found: {path}"),
+    "not_utf8": N_("not UTF-8 encoded ({reason})"),
+    "no_header": N_("the file has no header row"),
+    "empty_row": N_("empty row"),
+    "fields": N_("has {fields} fields but the header has {header}"),
+    "no_reference": N_("{file} not found; cannot check"),
+    "duplicate_column": N_("duplicate column in the header"),
+    "missing_column": N_("required column is missing"),
+    "unexpected_column": N_("unexpected column"),
+    "whitespace": N_("'{cell}' has leading or trailing whitespace"),
+    "duplicate": N_("duplicate {label} (first at row {first})"),
+}
+
+
+def _say(key: str, /, **values: Any) -> Message:
+    """The English sentence :data:`FILE_MESSAGES` ``[key]`` with ``values``, translatable."""
+    return Message(FILE_MESSAGES[key], **values)
+
+
+def invalid(kind: str, /, **values: Any) -> PydanticCustomError:
+    """The error a validator raises: pydantic error type ``kind`` of
+    :data:`ERROR_TEMPLATES`, its values as the context (pydantic's standard way to carry a
+    template and values). Values are text, formatted by the caller."""
+    return PydanticCustomError(kind, ERROR_TEMPLATES[kind], values)
+
 
 # --------------------------------------------------------------------------- cell parsers
 
@@ -129,19 +200,19 @@ def _parse_number(value: Any) -> float | None:
     if _NUMBER.match(text):
         return float(text)
     if _DECIMAL_COMMA.match(text):
-        raise ValueError(f"'{text}' uses a decimal comma; write {text.replace(',', '.')}")
-    raise ValueError(f"'{text}' is not a number")
+        raise invalid("decimal_comma", text=text, fixed=text.replace(",", "."))
+    raise invalid("not_a_number", text=text)
 
 
 def _non_negative(value: float | None) -> float | None:
     if value is not None and value < 0:
-        raise ValueError(f"'{value:g}' is negative; this quantity cannot be negative")
+        raise invalid("negative", value=f"{value:g}")
     return value
 
 
 def _whole(value: float | None) -> float | None:
     if value is not None and not float(value).is_integer():
-        raise ValueError(f"'{value:g}' is not a whole number; this is a count")
+        raise invalid("not_whole", value=f"{value:g}")
     return value
 
 
@@ -154,7 +225,7 @@ def _optional_text(value: Any) -> str | None:
 def _required_text(value: Any) -> str:
     if _is_missing(value):
         shown = "" if value is None else str(value)
-        raise ValueError(f"a value is required (got '{shown}')")
+        raise invalid("required", text=shown)
     return str(value)
 
 
@@ -173,10 +244,10 @@ def _vocabulary(name: str) -> Callable[[str | None, ValidationInfo], str | None]
             return value
         allowed = vocabularies.get(name)
         if not allowed:
-            raise ValueError(f"vocabulary '{name}' is not defined in vocabularies.csv")
+            raise invalid("vocabulary_undefined", name=name)
         if value not in allowed:
             listed = ", ".join(f"'{v}'" for v in sorted(allowed))
-            raise ValueError(f"'{value}' is not in vocabulary '{name}' ({listed})")
+            raise invalid("not_in_vocabulary", value=value, name=name, listed=listed)
         return value
 
     return check
@@ -186,9 +257,7 @@ def _source_doc(value: str) -> str:
     parts = value.split(";")
     unknown = [p for p in parts if p not in SOURCE_DOCS]
     if unknown:
-        raise ValueError(
-            f"'{value}' is not a ';'-separated list of {sorted(SOURCE_DOCS)} (no spaces)"
-        )
+        raise invalid("source_doc", value=value, allowed=str(sorted(SOURCE_DOCS)))
     return value
 
 
@@ -198,14 +267,14 @@ def _known_region(value: str | None, info: ValidationInfo) -> str | None:
     if value is None or aliases is None:
         return value
     if value not in aliases:
-        raise ValueError(f"'{value}' is not an alias in region_aliases.csv (exact match)")
+        raise invalid("unknown_alias", value=value)
     return value
 
 
 def _known_cluster(value: str, info: ValidationInfo) -> str:
     cluster_ids: set[str] | None = (info.context or {}).get("cluster_ids")
     if cluster_ids is not None and value not in cluster_ids:
-        raise ValueError(f"'{value}' is not an id in clusters.csv")
+        raise invalid("unknown_cluster", value=value)
     return value
 
 
@@ -216,14 +285,14 @@ def _country(value: str | None) -> str | None:
     try:
         pycountry.countries.lookup(value)
     except LookupError:
-        raise ValueError(f"'{value}' is not an ISO 3166-1 country name or code") from None
+        raise invalid("unknown_country", value=value) from None
     return value
 
 
 def _russian_subdivision(value: str) -> str:
     subdivision = pycountry.subdivisions.get(code=value)
     if subdivision is None or not value.startswith("RU-"):
-        raise ValueError(f"'{value}' is not an ISO 3166-2 code of a Russian region")
+        raise invalid("not_russian_region", value=value)
     return value
 
 
@@ -307,14 +376,14 @@ class ClusterRecord(_Record):
     @classmethod
     def _id_pattern(cls, value: str) -> str:
         if not re.fullmatch(r"(PIC|P003)-\d{2}", value):
-            raise ValueError(f"'{value}' is not an id of the form PIC-NN or P003-NN")
+            raise invalid("published_id", value=value)
         return value
 
     @field_validator("name_ru")
     @classmethod
     def _some_name(cls, value: str | None, info: ValidationInfo) -> str | None:
         if value is None and info.data.get("name_en") is None:
-            raise ValueError("neither name_en nor name_ru is given; a cluster needs a name")
+            raise invalid("no_name")
         return value
 
 
@@ -370,7 +439,7 @@ class RegionalIndicatorRecord(_Record):
     def _indicator(cls, value: str) -> str:
         if value not in REGIONAL_INDICATORS:
             listed = ", ".join(f"'{v}'" for v in REGIONAL_INDICATORS)
-            raise ValueError(f"'{value}' is not a regional indicator ({listed})")
+            raise invalid("regional_indicator", value=value, listed=listed)
         return value
 
     @field_validator("value")
@@ -380,7 +449,7 @@ class RegionalIndicatorRecord(_Record):
         if indicator is None:  # the indicator itself is invalid and reported
             return value
         if value is not None and value < 0 and indicator not in SIGNED_REGIONAL_INDICATORS:
-            raise ValueError(f"'{value:g}' is negative; {indicator} cannot be negative")
+            raise invalid("negative_indicator", value=f"{value:g}", indicator=indicator)
         return value
 
 
@@ -405,7 +474,7 @@ class RegionAliasRecord(_Record):
     @classmethod
     def _lang(cls, value: str) -> str:
         if value not in {"en", "ru", "ru-Latn"}:
-            raise ValueError(f"'{value}' is not one of 'en', 'ru', 'ru-Latn'")
+            raise invalid("alias_lang", value=value)
         return value
 
 
@@ -457,14 +526,15 @@ class IndexWeightRecord(_Record):
     @classmethod
     def _indicator(cls, value: str) -> str:
         if value not in WEIGHTED_CLUSTER_INDICATORS:
-            raise ValueError(f"'{value}' is not one of {', '.join(WEIGHTED_CLUSTER_INDICATORS)}")
+            listed = ", ".join(WEIGHTED_CLUSTER_INDICATORS)
+            raise invalid("weighted_indicator", value=value, listed=listed)
         return value
 
     @field_validator("weight")
     @classmethod
     def _unit_interval(cls, value: float) -> float:
         if not 0 <= value <= 1:
-            raise ValueError(f"'{value:g}' is not between 0 and 1")
+            raise invalid("unit_interval", value=f"{value:g}")
         return value
 
 
@@ -507,20 +577,20 @@ def _read_raw(path: Path, issues: list[ValidationIssue]) -> _RawTable | None:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        issues.append(ValidationIssue(name, None, None, f"file not found: {path}"))
+        issues.append(ValidationIssue(name, None, None, _say("not_found", path=str(path))))
         return None
     except UnicodeDecodeError as exc:
-        issues.append(ValidationIssue(name, None, None, f"not UTF-8 encoded ({exc.reason})"))
+        issues.append(ValidationIssue(name, None, None, _say("not_utf8", reason=exc.reason)))
         return None
     records = list(csv.reader(io.StringIO(text, newline="")))
     if not records or not records[0]:
-        issues.append(ValidationIssue(name, 1, None, "the file has no header row"))
+        issues.append(ValidationIssue(name, 1, None, _say("no_header")))
         return None
     header = records[0]
     rows: list[tuple[int, list[str]]] = []
     for index, cells in enumerate(records[1:], start=2):
         if not cells or all(c == "" for c in cells):
-            issues.append(ValidationIssue(name, index, None, "empty row"))
+            issues.append(ValidationIssue(name, index, None, _say("empty_row")))
             continue
         if len(cells) != len(header):
             issues.append(
@@ -528,7 +598,7 @@ def _read_raw(path: Path, issues: list[ValidationIssue]) -> _RawTable | None:
                     name,
                     index,
                     None,
-                    f"has {len(cells)} fields but the header has {len(header)}",
+                    _say("fields", fields=len(cells), header=len(header)),
                 )
             )
             continue
@@ -578,31 +648,46 @@ def _context(kind: str, path: Path | None, issues: list[ValidationIssue], name: 
         vocabularies = _vocabulary_sets(path)
         if vocabularies is None:
             issues.append(
-                ValidationIssue(name, None, None, "vocabularies.csv not found; cannot check")
+                ValidationIssue(name, None, None, _say("no_reference", file="vocabularies.csv"))
             )
         context["vocabularies"] = vocabularies
     if "region_aliases" in needs:
         aliases = _raw_column(_reference_file(path, "region_aliases.csv"), "alias")
         if aliases is None:
             issues.append(
-                ValidationIssue(name, None, None, "region_aliases.csv not found; cannot check")
+                ValidationIssue(name, None, None, _say("no_reference", file="region_aliases.csv"))
             )
         context["region_aliases"] = aliases
     if "cluster_ids" in needs:
         cluster_ids = _raw_column(_reference_file(path, "clusters.csv"), "id")
         if cluster_ids is None:
-            issues.append(ValidationIssue(name, None, None, "clusters.csv not found; cannot check"))
+            problem = _say("no_reference", file="clusters.csv")
+            issues.append(ValidationIssue(name, None, None, problem))
         context["cluster_ids"] = cluster_ids
     return context
 
 
-def _message(error: Mapping[str, Any]) -> str:
-    if error.get("type") == "value_error":
-        return str(error.get("ctx", {}).get("error", error.get("msg")))
-    if error.get("type") == "missing":
-        return "a value is required"
+def error_message(error: Mapping[str, Any], templates: Mapping[str, str] = ERROR_TEMPLATES) -> str:
+    """The sentence of one pydantic error (an item of ``ValidationError.errors()``): a
+    :class:`~geo.errors.Message` (English, translatable) for the types of ``templates``
+    and the pydantic types of :data:`PYDANTIC_ERRORS`, else pydantic's English text.
+
+    A pydantic message about a text input is prefixed with the input, as ``'abc': ...``.
+    """
+    kind = str(error.get("type"))
+    context = dict(error.get("ctx") or {})
+    if kind in templates:
+        return Message(templates[kind], **context)
+    if kind == "value_error":  # a plain ValueError: its text, untranslated
+        return str(context.get("error", error.get("msg")))
+    msg = str(error.get("msg"))
+    problem: str = msg
+    if kind in PYDANTIC_ERRORS and Message(PYDANTIC_ERRORS[kind], **context) == msg:
+        problem = Message(PYDANTIC_ERRORS[kind], **context)
     value = error.get("input")
-    return f"'{value}': {error.get('msg')}" if isinstance(value, str) else str(error.get("msg"))
+    return (
+        Message(INPUT_PROBLEM, input=value, problem=problem) if isinstance(value, str) else problem
+    )
 
 
 def read_table(kind: str, path: Path | None = None) -> pd.DataFrame:
@@ -633,14 +718,14 @@ def read_table(kind: str, path: Path | None = None) -> pd.DataFrame:
     seen: set[str] = set()
     for column in raw.header:
         if column in seen:
-            issues.append(ValidationIssue(name, 1, column, "duplicate column in the header"))
+            issues.append(ValidationIssue(name, 1, column, _say("duplicate_column")))
         seen.add(column)
     missing_columns = [c for c in expected if c not in raw.header]
     for column in missing_columns:
-        issues.append(ValidationIssue(name, 1, column, "required column is missing"))
+        issues.append(ValidationIssue(name, 1, column, _say("missing_column")))
     for column in raw.header:
         if column not in expected:
-            issues.append(ValidationIssue(name, 1, column, "unexpected column"))
+            issues.append(ValidationIssue(name, 1, column, _say("unexpected_column")))
 
     context = _context(kind, path, issues, name)
     position = {column: i for i, column in enumerate(raw.header) if column in expected}
@@ -656,9 +741,7 @@ def read_table(kind: str, path: Path | None = None) -> pd.DataFrame:
             cell = cells[position[column]]
             if cell != cell.strip():
                 issues.append(
-                    ValidationIssue(
-                        name, row_number, column, f"'{cell}' has leading or trailing whitespace"
-                    )
+                    ValidationIssue(name, row_number, column, _say("whitespace", cell=cell))
                 )
             data[column] = cell
         try:
@@ -667,7 +750,7 @@ def read_table(kind: str, path: Path | None = None) -> pd.DataFrame:
             for error in exc.errors():
                 column = str(error["loc"][0]) if error["loc"] else None
                 if column not in missing_columns:
-                    issues.append(ValidationIssue(name, row_number, column, _message(error)))
+                    issues.append(ValidationIssue(name, row_number, column, error_message(error)))
             continue
         key = tuple(str(getattr(record, c)) for c in schema.unique_key)
         if key in keys and not set(schema.unique_key) & set(missing_columns):
@@ -677,7 +760,7 @@ def read_table(kind: str, path: Path | None = None) -> pd.DataFrame:
                     name,
                     row_number,
                     schema.unique_key[0],
-                    f"duplicate {label} (first at row {keys[key]})",
+                    _say("duplicate", label=label, first=keys[key]),
                 )
             )
             continue
@@ -749,7 +832,7 @@ def validate_file(path: Path | str) -> list[ValidationIssue]:
     try:
         kind = detect_kind(path)
     except FileNotFoundError:
-        return [ValidationIssue(path.name, None, None, f"file not found: {path}")]
+        return [ValidationIssue(path.name, None, None, _say("not_found", path=str(path)))]
     except (ValueError, UnicodeDecodeError) as exc:
         return [ValidationIssue(path.name, 1, None, str(exc))]
     try:

@@ -33,6 +33,7 @@ import csv
 import io
 import math
 import os
+import re
 import sqlite3
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -48,6 +49,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from geo import importer
 from geo.auth import Editor, require_editor
+from geo.i18n import N_, SOURCE_LANG, translator
 from geo.importer import Change, Entry, ImportPlan, ParsedFile, References
 from geo.paths import records_dir
 
@@ -72,17 +74,39 @@ SEED_AUTHOR = "published dataset"
 
 Action = Literal["seed", "import", "edit", "register", "remove", "restore"]
 
-#: User-facing wording of version summaries (one place, for translation).
+#: User-facing wording of version summaries (one place, for translation). Summaries are
+#: stored in English; :func:`summary_text` shows them in another language.
 LABELS: dict[str, str] = {
-    "seed": "published records of documents 001-003",
-    "import": "import of {kind} from {source} ({mode})",
-    "edit": "edit of {kind} {keys}",
-    "register": "registration of {kind} {keys}",
-    "remove": "removal of {kind} {keys}",
-    "restore": "restore of version {version}",
-    "counts": "{added} added, {changed} changed, {removed} removed",
+    "seed": N_("published records of documents 001-003"),
+    "import": N_("import of {kind} from {source} ({mode})"),
+    "edit": N_("edit of {kind} {keys}"),
+    "register": N_("registration of {kind} {keys}"),
+    "remove": N_("removal of {kind} {keys}"),
+    "restore": N_("restore of version {version}"),
+    "counts": N_("{added} added, {changed} changed, {removed} removed"),
     "no_version": "there is no version {version} (the latest is {head})",
     "no_kind": "unknown kind {kind!r}; expected one of {kinds}",
+}
+SUMMARY_KEYS: tuple[str, ...] = ("seed", "import", "edit", "register", "remove", "restore")
+"""The :data:`LABELS` a stored summary starts with (before ``": "`` and the counts)."""
+
+#: The ``action`` of a version, for display (stored in English).
+ACTION_NAMES: dict[str, str] = {
+    "seed": N_("published data"),
+    "import": N_("import"),
+    "edit": N_("edit"),
+    "register": N_("registration"),
+    "remove": N_("removal"),
+    "restore": N_("restore"),
+}
+#: Kinds and import modes inside a summary, for display.
+SUMMARY_VALUES: dict[str, dict[str, str]] = {
+    "kind": {
+        "clusters": N_("Clusters"),
+        "mne_links": N_("MNE links"),
+        "regional_indicators": N_("Regional indicators"),
+    },
+    "mode": {"upsert": N_("add and update"), "replace": N_("replace")},
 }
 
 _STORE_KINDS = importer.IMPORT_KINDS
@@ -406,10 +430,10 @@ class Store:
             )
         return tuple(out)
 
-    def changes_frame(self, version: int) -> pd.DataFrame:
+    def changes_frame(self, version: int, lang: str | None = None) -> pd.DataFrame:
         """One row per changed cell of ``version``: kind, key, change, column, before,
-        after."""
-        return importer.changes_frame(self.changes(version))
+        after (the change and missing markers in ``lang`` when given, for a page)."""
+        return importer.changes_frame(self.changes(version), lang)
 
     def export(self, kind: str, version: int | None = None) -> str:
         """The ``kind`` records at ``version`` as CSV in the import schema (UTF-8, missing
@@ -419,14 +443,16 @@ class Store:
         entries = self.state(version).get(kind, {}).values()
         return records_csv(kind, entries)
 
-    def table(self, kind: str, version: int | None = None) -> pd.DataFrame:
+    def table(self, kind: str, version: int | None = None, lang: str | None = None) -> pd.DataFrame:
         """The ``kind`` records at ``version`` as text cells for display: what
-        :meth:`export` writes (a missing value shows its marker, e.g. ``not reported``)."""
+        :meth:`export` writes (a missing value shows its marker, e.g. ``not reported``;
+        with ``lang`` the markers ``not reported`` and ``n/a`` read in that language)."""
         if kind not in _STORE_KINDS:
             raise ValueError(LABELS["no_kind"].format(kind=kind, kinds=", ".join(_STORE_KINDS)))
         columns = importer.kind_columns(kind)
         entries = self.state(version).get(kind, {}).values()
-        rows = [[_cell_text(entry, column) for column in columns] for entry in entries]
+        marker = _marker_text(lang)
+        rows = [[_cell_text(entry, column, marker) for column in columns] for entry in entries]
         return pd.DataFrame(rows, columns=columns, dtype=object)
 
     # ----------------------------------------------------------------- planning (no write)
@@ -723,6 +749,53 @@ def _jsonable(values: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+# --------------------------------------------------------------------------- display
+
+
+def _pattern(template: str) -> re.Pattern[str]:
+    """A regular expression matching ``template`` with any text for each placeholder."""
+    parts = re.split(r"\{(\w+)\}", template)  # text, name, text, name, ..., text
+    return re.compile(
+        "".join(f"(?P<{p}>.+?)" if i % 2 else re.escape(p) for i, p in enumerate(parts))
+    )
+
+
+def summary_text(summary: str, lang: str) -> str:
+    """A stored version summary (English, :data:`LABELS`) in ``lang``: kinds and modes
+    named in that language, keys, file names and counts as stored. A summary that does not
+    follow :data:`LABELS` (an older wording) is shown as it is."""
+    if lang == SOURCE_LANG:
+        return summary  # stored in English: as it is (kinds and modes by their names)
+    _ = translator(lang)
+    head, sep, counts = summary.rpartition(": ")
+    found_counts = _pattern(LABELS["counts"]).fullmatch(counts) if sep else None
+    if found_counts is None:
+        return summary
+    for key in SUMMARY_KEYS:
+        found = _pattern(LABELS[key]).fullmatch(head)
+        if found is None:
+            continue
+        values = {
+            name: _(SUMMARY_VALUES[name][value]) if value in SUMMARY_VALUES.get(name, {}) else value
+            for name, value in found.groupdict().items()
+        }
+        text = _(LABELS[key]).format(**values)
+        return f"{text}: {_(LABELS['counts']).format(**found_counts.groupdict())}"
+    return summary
+
+
+def localise_history(history: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """:meth:`Store.history` for display in ``lang``: the action and the summary
+    translated (authors, sources and numbers as stored; in English all as stored)."""
+    if lang == SOURCE_LANG:
+        return history
+    _ = translator(lang)
+    out = history.copy()
+    out["action"] = out["action"].map(lambda a: _(ACTION_NAMES[a]) if a in ACTION_NAMES else a)
+    out["summary"] = out["summary"].map(lambda s: summary_text(s, lang))
+    return out
+
+
 # --------------------------------------------------------------------------- frames and files
 
 
@@ -748,10 +821,21 @@ def records_frame(kind: str, entries: Sequence[Entry] | Any) -> pd.DataFrame:
     return frame
 
 
-def _cell_text(entry: Entry, column: str) -> str:
+def _marker_text(lang: str | None) -> Callable[[str], str]:
+    """How a missing-value marker reads: as stored, or translated into ``lang``
+    (:data:`geo.importer.MARKER_NAMES`; other markers such as ``—`` as they are)."""
+    if lang is None:
+        return str
+    _ = translator(lang)
+    return lambda marker: (
+        _(importer.MARKER_NAMES[marker]) if marker in importer.MARKER_NAMES else marker
+    )
+
+
+def _cell_text(entry: Entry, column: str, marker: Callable[[str], str] = str) -> str:
     value = entry.values.get(column)
     if value is None:
-        return "" if column == "notes" else entry.markers.get(column, "not reported")
+        return "" if column == "notes" else marker(entry.markers.get(column, "not reported"))
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else repr(value)
     return str(value)

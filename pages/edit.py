@@ -211,15 +211,17 @@ def show_table(frame: pd.DataFrame) -> None:
 
 
 def show_result(result: WriteResult) -> None:
-    """Success with the new version, or the problems as a table (nothing was written)."""
+    """Success with the new version, or the problems as a table (nothing was written);
+    problems, changes and missing markers in the interface language."""
+    lang = current_lang()
     if not result.ok:
         st.error(text("invalid").format(count=len(result.plan.issues)))
-        show_table(result.plan.report())
+        show_table(result.plan.report(lang))
     elif result.version is None:
         st.info(text("unchanged"))
     else:
         st.success(text("saved").format(version=result.version))
-        show_table(importer.changes_frame(result.plan.changes))
+        show_table(importer.changes_frame(result.plan.changes, lang))
 
 
 def _shown(value: Any) -> str:

@@ -14,10 +14,11 @@ from __future__ import annotations
 import streamlit as st
 
 from geo import auth, importer, profiles
+from geo.errors import localised
 from geo.i18n import N_
-from geo.store import Store, default_url
+from geo.store import Store, default_url, localise_history
 from pages.edit import open_store, show_result, show_table, sign_in_box
-from pages.lang import translator
+from pages.lang import current_lang, translator
 
 LABELS: dict[str, str] = {
     "title": N_("Import and history"),
@@ -108,21 +109,22 @@ def preview_and_import(
             format=parsed.format.upper(), encoding=encoding, rows=len(parsed.rows)
         )
     )
+    lang = current_lang()
     for notice in parsed.notices:
-        st.info(profiles.md_literal(notice))
+        st.info(profiles.md_literal(localised(notice, lang)))
     with st.expander(text("columns")):
-        show_table(parsed.columns)
+        show_table(importer.localise_columns(parsed.columns, lang))
     plan = store.preview(parsed, mode)
     if not plan.ok:
         st.error(text("problems").format(count=len(plan.issues)))
-        show_table(plan.report())
+        show_table(plan.report(lang))
         return
     if not plan.changes:
         st.info(text("nothing"))
         return
     st.success(text("valid").format(**plan.counts()))
     st.subheader(text("changes"))
-    show_table(importer.changes_frame(plan.changes))
+    show_table(importer.changes_frame(plan.changes, lang))
     if editor is None:
         st.info(text("sign_in_to_import"))
         return
@@ -132,13 +134,14 @@ def preview_and_import(
 
 def history_tab(store: Store, editor: auth.Editor | None) -> None:
     """Versions, a version's changes, its data as CSV, and restore for editors."""
+    lang = current_lang()
     st.subheader(text("versions"))
     history = store.history()
-    show_table(history)
+    show_table(localise_history(history, lang))
     versions = history["version"].tolist()
     version = st.selectbox(text("version"), versions, key="history_version")
     st.subheader(text("version_changes").format(version=version))
-    show_table(store.changes_frame(version))
+    show_table(store.changes_frame(version, lang))
     with st.expander(text("version_data").format(version=version)):
         kind = st.selectbox(
             text("kind"),
@@ -146,7 +149,7 @@ def history_tab(store: Store, editor: auth.Editor | None) -> None:
             format_func=kind_labels().get,
             key="history_kind",
         )
-        show_table(store.table(kind, version))
+        show_table(store.table(kind, version, lang))
     columns = st.columns(len(importer.IMPORT_KINDS))
     for column, kind in zip(columns, importer.IMPORT_KINDS, strict=True):
         column.download_button(

@@ -5,6 +5,9 @@ Pages open the store named by ``CLUSTERMAP_DATABASE_URL`` (else a SQLite file in
 behind, so both are pointed at a fresh directory for the whole run; tests that need a
 store of their own set the URL with ``monkeypatch``. Browser tests start the app in a
 subprocess, which inherits this environment.
+
+The command line speaks the language of the shell's locale; tests that read its English
+output pin ``CLUSTERMAP_LANG=en`` so they pass in a Russian-locale shell too.
 """
 
 from __future__ import annotations
@@ -12,10 +15,11 @@ from __future__ import annotations
 import os
 import tempfile
 
-from geo import store
+from geo import i18n, store
 
 
 def pytest_configure(config) -> None:  # noqa: ARG001 - pytest's hook signature
     state = tempfile.mkdtemp(prefix="clustermap-test-state-")
     os.environ[store.ENV_STATE_DIR] = state
     os.environ.pop(store.ENV_DATABASE_URL, None)
+    os.environ[i18n.CLI_LANG_ENV] = "en"

@@ -288,6 +288,8 @@ def test_an_editor_edits_in_russian(db_url):
     next(b for b in at.button if b.label == "Сохранить изменения").click()
     at.run()
     assert "Ничего не сохранено: ошибок — 1." in texts(at)
+    report = at.dataframe[-1].value
+    assert report["problem"].tolist() == ["«много» — не число"]  # the problem in Russian
     at.text_input(key="cluster_PIC-01_participants").input("77")
     next(b for b in at.button if b.label == "Сохранить изменения").click()
     at.run()
@@ -304,6 +306,8 @@ def test_the_import_page_in_russian(db_url):
     assert "Это последняя версия." in texts(at)
     history = at.dataframe[0]
     assert list(history.value["version"]) == [1]  # the frame keeps its column names
+    assert list(history.value["action"]) == ["опубликованные данные"]
+    assert history.value.loc[0, "summary"].startswith("опубликованные записи документов")
     headers = json.loads(history.proto.columns)  # the column_config Streamlit sends
     assert headers["version"]["label"] == "Версия" and headers["author"]["label"] == "Автор"
     assert "This is the latest version." not in texts(at)
@@ -316,3 +320,32 @@ def test_upload_preview_in_russian(db_url, monkeypatch):
     viewer = run_preview(monkeypatch, UPLOAD_OK, signed_in=False, lang="ru")
     assert "Ошибок нет: добавить — 1" in texts(viewer)
     assert "Войдите как редактор (боковая панель), чтобы импортировать этот файл." in texts(viewer)
+
+
+def test_upload_problems_in_the_page_language(db_url, monkeypatch):
+    """The validation report says what is wrong in Russian or English; the file's own
+    headers and cells stay as the file has them."""
+    bad = UPLOAD_OK.replace(";12;", ";двенадцать;").replace("RU-TA", "Атлантида")
+    russian = run_preview(monkeypatch, bad, signed_in=False, lang="ru")
+    report = russian.dataframe[-1].value.set_index("column")["problem"]
+    assert report["Число участников"] == "«двенадцать» — не число"
+    assert report["Регион"] == (
+        "неизвестный регион «Атлантида» (не код, не название и не известное написание региона)"
+    )
+    statuses = set(russian.dataframe[0].value["status"])  # how the columns were read
+    assert statuses == {"сопоставлен"}
+    english = run_preview(monkeypatch, bad, signed_in=False, lang="en")
+    report = english.dataframe[-1].value.set_index("column")["problem"]
+    assert report["Число участников"] == "'двенадцать' is not a number"
+    assert report["Регион"] == (
+        "unknown region 'Атлантида' (not a region code, name or known alias)"
+    )
+    assert set(english.dataframe[0].value["status"]) == {"mapped"}
+
+
+def test_the_changes_of_an_upload_in_russian(db_url, monkeypatch):
+    at = run_preview(monkeypatch, UPLOAD_OK, signed_in=False, lang="ru")
+    changes = at.dataframe[-1].value
+    assert set(changes["change"]) == {"добавлена"} and "Казань" in set(changes["after"])
+    assert "нет данных" in set(changes["after"])  # a column the file does not give
+    assert "not reported" not in set(changes["after"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import io
 import subprocess
 import sys
@@ -9,6 +10,7 @@ import sys
 import pandas as pd
 import pytest
 
+from geo import cli
 from geo.cli import REGION_COLUMNS, main
 from geo.dataset import CLUSTER_COLUMNS
 from geo.paths import records_dir
@@ -81,3 +83,67 @@ def test_python_dash_m_geo(argv):
         [sys.executable, *argv], capture_output=True, text=True, check=True, timeout=120
     )
     assert done.stdout.startswith("code,name_en,name_ru")
+
+
+# --- language (issue 9) -------------------------------------------------------------------
+
+
+def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    action = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return dict(action.choices)
+
+
+def _helps(parser: argparse.ArgumentParser) -> dict[str, str]:
+    """Each option's help text, by its first option string or destination."""
+    return {(a.option_strings or [a.dest])[0]: a.help for a in parser._actions if a.help}
+
+
+def test_every_help_text_is_translated() -> None:
+    """Each command's description and each option's help differ between English and
+    Russian (a forgotten ``_()`` leaves the English text in the Russian help), and the
+    command and option names are the same (scripts use them)."""
+    en, ru = cli.build_parser("en"), cli.build_parser("ru")
+    assert _helps(en).keys() == _helps(ru).keys()
+    english_commands, russian_commands = _subparsers(en), _subparsers(ru)
+    assert english_commands.keys() == russian_commands.keys()
+    untranslated = []
+    for name, english in english_commands.items():
+        russian = russian_commands[name]
+        assert _helps(english).keys() == _helps(russian).keys(), name
+        for option, text in _helps(english).items():
+            if _helps(russian)[option] == text:
+                untranslated.append(f"{name} {option}: {text}")
+    assert untranslated == []
+
+
+def test_help_in_russian_and_english() -> None:
+    english = cli.build_parser("en").format_help()
+    assert english.startswith("usage: clustermap")
+    assert "list the regions" in english and "show this help message and exit" in english
+    assert not any("а" <= ch <= "я" for ch in english.lower())
+    russian = cli.build_parser("ru").format_help()
+    assert russian.startswith("использование: clustermap")
+    assert "список регионов" in russian and "показать эту справку и выйти" in russian
+    export = cli.build_parser("ru")._subparsers._group_actions[0].choices["export"]
+    assert "фильтры (повторите параметр" in export.format_help()
+
+
+def test_language_comes_from_the_environment(monkeypatch, capsys) -> None:
+    monkeypatch.setenv("CLUSTERMAP_LANG", "ru")
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["export", "--format", "png"])
+    assert exit_info.value.code == 2
+    assert "clustermap export: ошибка:" in capsys.readouterr().err
+    monkeypatch.setenv("CLUSTERMAP_LANG", "en")
+    with pytest.raises(SystemExit):
+        cli.main(["export", "--format", "png"])
+    assert "clustermap export: error:" in capsys.readouterr().err
+
+
+def test_a_message_of_a_command_in_russian(monkeypatch, capsys, tmp_path) -> None:
+    monkeypatch.setenv("CLUSTERMAP_LANG", "ru")
+    missing = tmp_path / "no-such-folder" / "map.png"
+    status = cli.main(["export", "--format", "png", "-o", str(missing)])
+    assert status == 2
+    assert "clustermap: ошибка: папка «" in capsys.readouterr().err
+    assert not missing.parent.exists()

@@ -514,3 +514,24 @@ def test_every_page_runs_in_both_languages_and_keeps_lang_in_the_url(page, lang)
     even when they rewrite their own parameters."""
     at = _app(page, lang=lang)
     assert _lang_param(at) == lang
+
+
+@pytest.mark.parametrize(
+    ("environ", "expected"),
+    [
+        ({}, "en"),
+        ({"LANG": "C.UTF-8"}, "en"),
+        ({"LANG": "ru_RU.UTF-8"}, "ru"),
+        ({"LC_ALL": "en_GB.UTF-8", "LANG": "ru_RU.UTF-8"}, "en"),  # LC_ALL wins
+        ({"LANGUAGE": "ru:en", "LANG": "en_US.UTF-8"}, "ru"),  # LANGUAGE first
+        ({"LANG": "de_DE.UTF-8"}, "en"),  # unsupported: English
+        ({"CLUSTERMAP_LANG": "ru", "LANG": "en_US.UTF-8"}, "ru"),
+    ],
+)
+def test_command_line_language_from_the_environment(environ, expected) -> None:
+    assert i18n.lang_from_environment(environ) == expected
+
+
+def test_command_line_language_variable_must_be_supported() -> None:
+    with pytest.raises(ValueError, match="'de'"):
+        i18n.lang_from_environment({"CLUSTERMAP_LANG": "de"})

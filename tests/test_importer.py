@@ -237,3 +237,57 @@ def test_a_city_the_map_cannot_place_is_refused(refs):
     assert [(i.row, i.column) for i in elsewhere.issues] == [(2, "city")]
     assert plan(parse(header + "CL-0013,A,Kazan,RU-TA,registry,x\n", refs=refs), refs).ok
     assert plan(parse(text, refs=refs), refs).ok  # no city: placed at the region
+
+
+# --------------------------------------------------------------------------- display in Russian
+
+
+def test_the_report_is_english_by_default_and_russian_on_request(refs):
+    text = "id,name_en,region_as_published,participants,source_doc,source_ref\n"
+    result = plan(parse(text + "CL-0001,A,RU-TA,много,registry,x\n", refs=refs), refs)
+    english, russian = result.report(), result.report("ru")
+    assert english["problem"].tolist() == ["'много' is not a number"]
+    assert russian["problem"].tolist() == ["«много» — не число"]
+    assert russian.drop(columns="problem").equals(english.drop(columns="problem"))
+    assert importer.issues_frame(result.issues, "en").equals(english)
+
+
+def test_column_statuses_for_display(refs):
+    text = (
+        "region_as_published\tregion_code\tfdi_per_capita\tfill_colour\tsource_doc\tsource_ref\n"
+        "RU-TA\tRU-TA\t1\t2\tregistry\tx\n"
+    )
+    parsed = parse(text, "regional_indicators", "wide.tsv", refs)
+    english = dict(zip(parsed.columns["header"], parsed.columns["status"], strict=True))
+    assert english["fdi_per_capita"] == "indicator fdi_per_capita (wide table)"
+    shown = importer.localise_columns(parsed.columns, "ru")
+    russian = dict(zip(shown["header"], shown["status"], strict=True))
+    assert russian == {
+        "region_as_published": "сопоставлен",
+        "region_code": "код региона: сверяется с region_as_published",
+        "fdi_per_capita": "показатель fdi_per_capita (широкая таблица)",
+        "fill_colour": "вычисляется приложением: пропущен",
+        "source_doc": "сопоставлен",
+        "source_ref": "сопоставлен",
+    }
+    assert importer.localise_columns(parsed.columns, "en").equals(parsed.columns)
+
+
+def test_changes_for_display_translate_the_change_and_markers_not_the_data(refs):
+    before = Entry(
+        "PIC-01", {"id": "PIC-01", "participants": None, "city": "Казань"}, {"participants": "n/a"}
+    )
+    after = Entry(
+        "PIC-01", {"id": "PIC-01", "participants": 5.0, "city": None}, {"city": "not reported"}
+    )
+    changes = [importer.Change("clusters", "PIC-01", "changed", before, after)]
+    english = importer.changes_frame(changes)
+    assert english[["change", "column", "before", "after"]].values.tolist() == [
+        ["changed", "city", "Казань", "not reported"],
+        ["changed", "participants", "n/a", 5.0],
+    ]
+    russian = importer.changes_frame(changes, "ru")
+    assert russian[["change", "column", "before", "after"]].values.tolist() == [
+        ["изменена", "city", "Казань", "нет данных"],
+        ["изменена", "participants", "н/д", 5.0],
+    ]

@@ -551,9 +551,59 @@ def test_cli_import_history_restore(cli_env, tmp_path, capsys):
     assert db.state() == db.state(1) and db.head() == 3
 
 
+def test_cli_import_problems_in_the_shells_language(cli_env, tmp_path, capsys, monkeypatch):
+    """``clustermap`` in a Russian shell explains a refused import in Russian; the
+    report's columns and the file, row and column it names stay as they are."""
+    from geo import cli
+
+    monkeypatch.setenv("CLUSTERMAP_LANG", "ru")
+    bad = tmp_path / "bad.csv"
+    bad.write_text(CLUSTER_HEADER + NEW_CLUSTER.replace(",12,", ",1x,"), encoding="utf-8")
+    assert cli.main(["import", "clusters", str(bad), "--user", "bob", "--format", "csv"]) == 2
+    out = capsys.readouterr()
+    assert "ничего не импортировано: ошибок — 1" in out.err
+    assert out.out.splitlines()[0] == "file,row,column,problem"
+    assert "bad.csv,2,participants,«1x» — не число" in out.out
+    assert store.Store(cli_env).head() == 1  # nothing written
+
+
 def test_cli_hash_password_reads_stdin_when_not_a_terminal(monkeypatch, capsys):
     monkeypatch.setattr("sys.stdin", io.StringIO("pa55word\n"))
     assert run_cli("hash-password", "--user", "carol") == 0
     line = capsys.readouterr().out.strip()
     assert line.startswith("carol:pbkdf2_sha256$")
     assert auth.verify_password("pa55word", auth.parse_editors(line)["carol"])
+
+
+def test_history_and_changes_for_display_in_russian(db, refs, editor):
+    result = db.import_file(
+        editor, parsed("new.csv", CLUSTER_HEADER + NEW_CLUSTER, "clusters", refs)
+    )
+    assert result.version == 2
+    history = db.history()
+    assert history.loc[0, "summary"] == (
+        "import of clusters from new.csv (upsert): 1 added, 0 changed, 0 removed"
+    )
+    shown = store.localise_history(history, "ru")
+    assert shown.loc[0, "summary"] == (
+        "импорт записей «Кластеры» из new.csv (добавление и обновление): "
+        "добавлено: 1, изменено: 0, удалено: 0"
+    )
+    assert shown.loc[0, "action"] == "импорт" and shown.loc[1, "action"] == "опубликованные данные"
+    assert shown.loc[1, "summary"].startswith("опубликованные записи документов 001–003: добавлено")
+    assert store.localise_history(history, "en").equals(history)  # stored English as it is
+    assert db.history().equals(history)  # the store's own frame is unchanged
+    assert set(db.changes_frame(2, "ru")["change"]) == {"добавлена"}
+    table, shown = db.table("clusters", 2), db.table("clusters", 2, "ru")
+    row = table.index[table["id"] == "CL-0100"][0]
+    assert (table.loc[row, "intl_members"], shown.loc[row, "intl_members"]) == ("n/a", "н/д")
+    assert shown.loc[row, "name_ru"] == "Тестовый кластер"  # data as stored
+    assert db.table("clusters", 2, "en").equals(table)
+    assert set(db.changes_frame(2)["change"]) == {"added"}
+
+
+def test_a_summary_of_another_wording_is_shown_as_stored():
+    assert store.summary_text("an old summary: 1 added", "ru") == "an old summary: 1 added"
+    assert store.summary_text("edit of clusters PIC-01: 0 added, 1 changed, 0 removed", "ru") == (
+        "правка записей «Кластеры»: PIC-01: добавлено: 0, изменено: 1, удалено: 0"
+    )
