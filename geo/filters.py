@@ -33,6 +33,9 @@ MNE_LABELS: dict[str, str] = {
     "without": N_("Without MNE links"),
 }
 
+UNKNOWN_VALUE = N_("{facet}: '{value}'")
+"""What :func:`sanitise` says about a URL value it dropped (English literal, translated)."""
+
 SPECIALISATION_SEPARATOR = ";"
 """A cluster may list several specialisations, separated by this character."""
 
@@ -232,9 +235,12 @@ def sanitise(
 ) -> tuple[ClusterFilter, list[str]]:
     """The filter without values that are not options (e.g. from an old bookmark).
 
-    Returns the cleaned filter and a message per dropped value, so the page can say what
-    it ignored instead of failing.
+    Returns the cleaned filter and a message per dropped value in ``lang`` (the facet's
+    label and the value as given: ``Status: 'bogus'``, ``Статус: «bogus»``), so the page
+    can say what it ignored instead of failing. The value is the URL's text: a page that
+    renders Markdown escapes the messages (``geo.profiles.md_literal``).
     """
+    template = translations(lang).gettext(UNKNOWN_VALUE)
     dropped: list[str] = []
     changes: dict[str, tuple[str, ...]] = {}
     for facet in FACETS:
@@ -242,7 +248,7 @@ def sanitise(
         kept = tuple(v for v in flt.selected(facet.field) if v in known)
         for v in flt.selected(facet.field):
             if v not in known:
-                dropped.append(f"{facet_label(facet.field, lang)}: '{v}'")
+                dropped.append(template.format(facet=facet_label(facet.field, lang), value=v))
         changes[facet.field] = kept
     return replace(flt, **changes), dropped
 

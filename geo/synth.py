@@ -38,9 +38,10 @@ import pandas as pd
 import shapely
 from pydantic import AfterValidator, ValidationError, field_validator
 
-from geo import joins, records
+from geo import i18n, joins, records
 from geo.dataset import Dataset, complete_dataset
 from geo.errors import DataValidationError, ValidationIssue
+from geo.i18n import N_
 from geo.regions import load_regions
 
 __all__ = [
@@ -62,6 +63,7 @@ __all__ = [
     "command_for",
     "DatasetChoice",
     "choice_from_query_params",
+    "choice_message",
     "DATASET_QUERY_KEYS",
     "APP_MAX_CLUSTERS",
 ]
@@ -1084,12 +1086,21 @@ DEFAULT_APP_CLUSTERS = 1_000
 DEFAULT_APP_SEED = 1
 
 CHOICE_MESSAGES: dict[str, str] = {
-    "kind": "data must be 'published' or 'synthetic', not '{value}'",
-    "n": f"n must be a whole number from 1 to {APP_MAX_CLUSTERS:,}, not '{{value}}'",
-    "seed": "seed must be a whole number ≥ 0, not '{value}'",
-    "orphan": "n and seed apply only with data=synthetic",
+    "kind": N_("data must be 'published' or 'synthetic', not '{value}'"),
+    "n": N_("n must be a whole number from 1 to {max}, not '{value}'"),
+    "seed": N_("seed must be a whole number ≥ 0, not '{value}'"),
+    "orphan": N_("n and seed apply only with data=synthetic"),
 }
-"""Messages for bad dataset parameters in a URL (English literals, one place)."""
+"""Messages for bad dataset parameters in a URL (English literals, one place, translated
+by :func:`choice_message`)."""
+
+
+def choice_message(key: str, lang: str = "en", value: object = "") -> str:
+    """The message ``key`` of :data:`CHOICE_MESSAGES` in ``lang``, naming ``value`` (the
+    URL's text, as given) and the largest registry the app offers (locale digits)."""
+    template = i18n.translator(lang)(CHOICE_MESSAGES[key])
+    largest = f"{APP_MAX_CLUSTERS:,}" if lang == "en" else i18n.format_int(APP_MAX_CLUSTERS, lang)
+    return template.format(value=value, max=largest)
 
 
 @dataclass(frozen=True)
@@ -1106,14 +1117,14 @@ class DatasetChoice:
     def __post_init__(self) -> None:
         if self.kind == PUBLISHED:
             if self.n is not None or self.seed is not None:
-                raise ValueError(CHOICE_MESSAGES["orphan"])
+                raise ValueError(choice_message("orphan"))
             return
         if self.kind != SYNTHETIC:
-            raise ValueError(CHOICE_MESSAGES["kind"].format(value=self.kind))
+            raise ValueError(choice_message("kind", value=self.kind))
         if not _whole_in(self.n, 1, APP_MAX_CLUSTERS):
-            raise ValueError(CHOICE_MESSAGES["n"].format(value=self.n))
+            raise ValueError(choice_message("n", value=self.n))
         if not _whole_in(self.seed, 0, None):
-            raise ValueError(CHOICE_MESSAGES["seed"].format(value=self.seed))
+            raise ValueError(choice_message("seed", value=self.seed))
 
     @property
     def synthetic(self) -> bool:
@@ -1155,29 +1166,30 @@ def _whole_number(text: str) -> int | None:
 
 
 def choice_from_query_params(
-    params: Mapping[str, str | Sequence[str]],
+    params: Mapping[str, str | Sequence[str]], lang: str = "en"
 ) -> tuple[DatasetChoice, list[str]]:
-    """The dataset a URL asks for, and what in it had to be ignored (as messages).
+    """The dataset a URL asks for, and what in it had to be ignored (as messages in ``lang``).
 
     No ``data`` parameter means the published data. ``data=synthetic`` takes ``n``
     (default 1,000) and ``seed`` (default 1). Anything invalid falls back to the published
-    data (never to a guess) with a message naming the parameter and its value.
+    data (never to a guess) with a message naming the parameter and its value (the URL's
+    text: a page rendering Markdown escapes it).
     """
     kind = _last(params, DATA_QUERY_KEY)
     n_text = _last(params, N_QUERY_KEY)
     seed_text = _last(params, SEED_QUERY_KEY)
     if kind is None or kind == PUBLISHED:
-        problems = [CHOICE_MESSAGES["orphan"]] if (n_text or seed_text) else []
+        problems = [choice_message("orphan", lang)] if (n_text or seed_text) else []
         return DatasetChoice(), problems
     if kind != SYNTHETIC:
-        return DatasetChoice(), [CHOICE_MESSAGES["kind"].format(value=kind)]
+        return DatasetChoice(), [choice_message("kind", lang, kind)]
     problems: list[str] = []
     n = DEFAULT_APP_CLUSTERS if n_text is None else _whole_number(n_text)
     if n is None or not 1 <= n <= APP_MAX_CLUSTERS:
-        problems.append(CHOICE_MESSAGES["n"].format(value=n_text))
+        problems.append(choice_message("n", lang, n_text))
     seed = DEFAULT_APP_SEED if seed_text is None else _whole_number(seed_text)
     if seed is None:
-        problems.append(CHOICE_MESSAGES["seed"].format(value=seed_text))
+        problems.append(choice_message("seed", lang, seed_text))
     if problems:
         return DatasetChoice(), problems
     return DatasetChoice(SYNTHETIC, n, seed), []

@@ -34,7 +34,8 @@ from typing import Literal, Protocol, get_args
 import geopandas as gpd
 import pandas as pd
 
-from geo import filters, maps, measures
+from geo import filters, i18n, maps, measures
+from geo.i18n import N_
 from geo.paths import records_dir, regions_dir
 from geo.regions import FEDERAL_DISTRICTS
 
@@ -328,12 +329,57 @@ def is_synthetic(clusters: pd.DataFrame) -> bool:
 # --- describing a view --------------------------------------------------------------------------
 
 
-def filter_summary(flt: filters.ClusterFilter) -> list[tuple[str, str]]:
-    """Every filter as ``(label, selection)``, "all" where nothing is selected."""
-    rows = [
-        (facet.label, "; ".join(flt.selected(facet.field)) or "all") for facet in filters.FACETS
-    ]
-    rows.append(("MNE presence", filters.MNE_LABELS[flt.mne]))
+ALL_VALUES = N_("all")
+MNE_PRESENCE = N_("MNE presence")
+"""The words of :func:`filter_summary` besides the facets' own labels (English literals)."""
+VOCABULARY_FACETS: tuple[str, ...] = ("industry_group", "org_level", "status")
+"""Facets whose values are ``vocabularies.csv`` terms (Russian labels from there)."""
+
+
+def filter_value_text(
+    field: str, value: str, lang: str = "en", vocab: i18n.VocabularyLabels | None = None
+) -> str:
+    """One selected filter value as read in ``lang``: vocabulary terms by their label in
+    ``vocab`` (``vocabularies.csv``), scenarios and federal districts by their names, "not
+    reported" translated; specialisations (free text) and region codes as given."""
+    if lang == "en":
+        return value
+    if value == filters.NOT_REPORTED:
+        return filters.not_reported_label(lang)
+    if field in VOCABULARY_FACETS and vocab is not None:
+        return vocab.term(field, value, lang)
+    if field == "scenario":
+        return i18n.scenario_name(value, lang)
+    if field == "federal_district" and lang == "ru":
+        return FEDERAL_DISTRICT_NAMES_RU.get(value, value)
+    return value
+
+
+def filter_summary(
+    flt: filters.ClusterFilter, lang: str = "en", vocab: i18n.VocabularyLabels | None = None
+) -> list[tuple[str, str]]:
+    """Every filter as ``(label, selection)``, "all" where nothing is selected.
+
+    English gives the labels and the values as stored (machine-read metadata relies on
+    them); another language translates labels and "all", and shows the values as
+    :func:`filter_value_text` does (vocabulary labels read from ``vocabularies.csv`` when
+    ``vocab`` is not given).
+    """
+    if lang == "en":
+        rows = [
+            (facet.label, "; ".join(flt.selected(facet.field)) or ALL_VALUES)
+            for facet in filters.FACETS
+        ]
+        rows.append((MNE_PRESENCE, filters.MNE_LABELS[flt.mne]))
+        return rows
+    _ = i18n.translator(lang)
+    if vocab is None:
+        vocab = i18n.vocabulary_labels()
+    rows = []
+    for facet in filters.FACETS:
+        chosen = [filter_value_text(facet.field, v, lang, vocab) for v in flt.selected(facet.field)]
+        rows.append((filters.facet_label(facet.field, lang), "; ".join(chosen) or _(ALL_VALUES)))
+    rows.append((_(MNE_PRESENCE), filters.mne_label(flt.mne, lang)))
     return rows
 
 

@@ -20,6 +20,7 @@ import streamlit as st
 from geo import i18n, synth
 from geo.dataset import Dataset, load_dataset
 from geo.i18n import N_
+from geo.profiles import md_literal
 from geo.store import Store, dataset_from_store, default_url
 from pages.lang import current_lang, lang_query_params, page_text
 
@@ -131,7 +132,7 @@ def current_choice() -> synth.DatasetChoice:
     """
     params = _url_params()
     if params and params != st.session_state.get(URL_SEEN_KEY):
-        choice, problems = synth.choice_from_query_params(params)
+        choice, problems = synth.choice_from_query_params(params, current_lang())
         st.session_state[URL_SEEN_KEY] = params
         st.session_state[CHOICE_KEY] = choice
         st.session_state[PROBLEMS_KEY] = problems
@@ -253,7 +254,7 @@ def synthetic_banner() -> None:
     URL's dataset parameters had to be ignored. Call once per run, before the page."""
     problems = st.session_state.pop(PROBLEMS_KEY, None) or []  # said once, not every rerun
     if problems:
-        st.warning(t("ignored", problems="; ".join(problems)), icon="⚠️")
+        st.warning(t("ignored", problems=md_literal("; ".join(problems))), icon="⚠️")
     choice = current_choice()
     if choice.synthetic:
         lang = current_lang()

@@ -230,7 +230,7 @@ arriving = any(key not in st.session_state for key in WIDGET_KEYS)  # from anoth
 if arriving or st.session_state.get(MAP_URL_KEY) != current:  # or a URL opened by hand
     ignored = push_url_to_widgets(current, set(region_names), arriving)
     if ignored:
-        st.toast(t("ignored", items="; ".join(ignored)))
+        st.toast(t("ignored", items=profiles.md_literal("; ".join(ignored))))
 
 st.title(t("title"))
 

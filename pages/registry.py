@@ -54,6 +54,7 @@ TEXT: dict[str, str] = {
         "cluster's page."
     ),
     "ignored": N_("Ignored in the URL (not an option): {items}"),
+    "bad_sort": N_("sort: '{value}'"),
     "filters": N_("Filters"),
     "filters_shared": N_("The same filters as the map: a filter set here holds there, and back."),
     "reset": N_("Reset filters and search"),
@@ -172,14 +173,14 @@ def push_to_widgets(params: dict[str, list[str]]) -> list[str]:
         flt = filters.from_query_params(params)
     else:
         flt = shared_filter()
-    flt, dropped = filters.sanitise(flt, filter_options(dataset_key()))
+    flt, dropped = filters.sanitise(flt, filter_options(dataset_key()), current_lang())
     for facet in filters.FACETS:
         st.session_state[FILTER_KEYS[facet.field]] = list(flt.selected(facet.field))
     st.session_state[MNE_KEY] = flt.mne
     st.session_state[SEARCH_KEY] = (params.get("q") or [""])[-1]
     sort = (params.get("sort") or ["id"])[-1]
     if sort not in SORTS:
-        dropped.append(f"sort: '{sort}'")
+        dropped.append(t("bad_sort", value=sort))
         sort = "id"
     st.session_state[SORT_KEY] = sort
     st.session_state[DESC_KEY] = (params.get("desc") or ["0"])[-1] == "1"

@@ -139,6 +139,19 @@ def test_bad_url_values_fall_back_to_defaults():
     assert map_params(at) == {}
 
 
+def test_bad_url_values_are_named_in_russian_on_the_map():
+    at = run_app(
+        {"lang": "ru", "status": "[x](javascript:alert(1))", "data": "synthetic", "n": "0"}
+    )
+    toasts = [t.value.replace("\\", "") for t in at.toast]
+    assert toasts == ["В адресе проигнорировано: Статус: «[x](javascript:alert(1))»"], toasts
+    assert "](javascript" not in at.toast[0].value  # escaped: never a link
+    warnings = [w.value.replace("\\", "") for w in at.warning]
+    assert any("параметр n должен быть целым числом от 1 до 20" in w for w in warnings), warnings
+    assert any("а не «0». Показаны опубликованные данные." in w for w in warnings), warnings
+    assert at.sidebar.multiselect(key="map_filter_status").value == []
+
+
 def test_region_panel_opens_from_the_url():
     at = run_app({"panel": "RU-MOS"})
     headers = [h.value for h in at.subheader]

@@ -167,6 +167,20 @@ def test_registry_ignores_unknown_url_values_with_a_message():
     assert len(registry_ids(at)) == 30
 
 
+def test_url_problems_read_in_russian_with_the_url_values_literal():
+    """A bad filter value and sort key, in Russian: each named in the page's language, the
+    URL's text shown as given (escaped, so never markup). (The dataset parameters' message
+    comes from the entry point, which ``switch_page`` skips: ``test_app_map.py`` has it.)"""
+    at = open_page("registry", {"lang": "ru", "status": ["**нет** такого"], "sort": "bogus"})
+    shown = [w.value.replace("\\", "") for w in at.warning]
+    assert shown == [
+        "В адресе проигнорировано (нет такого варианта): Статус: «**нет** такого»; "
+        "сортировка: «bogus»"
+    ]
+    assert "**нет**" not in at.warning[0].value  # escaped: no bold
+    assert len(registry_ids(at)) == 30
+
+
 def test_map_filter_holds_on_the_registry_after_navigation(data):
     """The map stores its URL in the session; the registry, opened with a clean URL (as a
     browser's page navigation leaves it), takes that filter."""

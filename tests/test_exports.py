@@ -32,7 +32,7 @@ import shapely
 from PIL import Image
 
 from geo import dataset as dataset_module
-from geo import exports, filters, maps, views
+from geo import exports, filters, maps, measures, views
 from geo.dataset import Dataset, load_dataset
 from geo.palette import SCENARIO_COLOURS
 
@@ -669,7 +669,22 @@ def test_xlsx_in_russian_has_russian_sheets_headers_and_fields(
     meta = {r[0]: r[1] for r in book["Метаданные"].iter_rows(min_row=2, values_only=True)}
     assert meta["заголовок"] == "Кластерные инициативы в реестре — Приволжский федеральный округ"
     assert meta["источник 1"] == exports.SOURCES[0]  # a reference stays as published
-    assert "фильтр: Status" in meta
+    assert meta["фильтр: Статус"] == "все" and meta["фильтр: Наличие ТНК"] == "Любые"
+    # The values' fixed notes are Russian too.
+    assert meta["версия набора данных"] == f"{VERSION} (хеш-отпечаток поставляемых файлов данных)"
+    assert meta["данные"] == "Опубликованные данные (001–003)"
+    assert meta["территория"] == "Volga: Приволжский федеральный округ (федеральный округ)"
+    assert meta["показатель"] == "cluster_count: Кластерные инициативы в реестре"
+    assert meta["описание показателя"] == measures.measure_description("cluster_count", "ru")
+    assert meta["классификация"].startswith("Квантили; классов: ")
+    assert meta["класс «нет данных»"].startswith("нет данных (регионов в представлении: ")
+    assert meta["веса индекса кластеров"].endswith("(002, таблица 4)")
+    assert meta["веса регионального индекса"].endswith("(равные; в статьях веса не приводятся)")
+    assert meta["метод индекса"].startswith("Уравнение 1 статей 001/002")
+    assert meta["координаты"].startswith("Координаты — долгота и широта WGS 84")
+    assert meta["защита электронных таблиц"].startswith("Перед текстовыми ячейками")
+    assert meta["проекция карт"].startswith("равновеликая коническая проекция Альберса")
+    assert meta["пропущенные значения"].startswith("Текст, которого нет в источниках")
     # The same cells as the English workbook: only the headers and field names differ.
     english = openpyxl.load_workbook(io.BytesIO(export(volga, "xlsx")))
     for ru_name, en_name in zip(book.sheetnames[1:], english.sheetnames[1:], strict=True):
@@ -694,3 +709,47 @@ def test_svg_and_html_in_russian_have_russian_title_and_legend(
     assert "<title>Кластерные инициативы в реестре — Приволжский федеральный округ</title>" in page
     assert f"Набор данных {VERSION}" in page
     assert maps.external_urls([page]) == []
+
+
+def test_russian_metadata_values_follow_the_language_and_english_stays_fixed(
+    data: Dataset,
+) -> None:
+    flt = filters.ClusterFilter(
+        status=("pilot innovative",),
+        scenario=("lonely",),
+        federal_district=("Volga",),
+        org_level=(filters.NOT_REPORTED,),
+        region=("RU-TA",),
+        mne="with",
+    )
+    clusters = data.clusters.copy()
+    clusters["synthetic"] = True
+    synthetic = dataclasses.replace(data, clusters=clusters)
+    rv = views.resolve_view(synthetic, views.View("RU-TA", filters=flt, lang="ru"))
+    ctx = exports.make_context(rv, NOW, VERSION)
+    ru = dict(exports.metadata_rows(ctx, "ru"))
+    assert ru["территория"] == "RU-TA: Республика Татарстан (субъект РФ)"
+    assert ru["фильтр: Статус"] == "пилотный инновационный кластер"
+    assert ru["фильтр: Сценарий"] == "Одинокий"
+    assert ru["фильтр: Федеральный округ"] == "Приволжский федеральный округ"
+    assert ru["фильтр: Уровень развития организации"] == "нет данных"
+    assert ru["фильтр: Регион"] == "RU-TA"  # a code reads the same in both languages
+    assert ru["фильтр: Наличие ТНК"] == "Со связями с ТНК"
+    assert ru["данные"].startswith("СИНТЕТИЧЕСКИЕ ДАННЫЕ: Кластеры и связи с ТНК в этом экспорте")
+    cls = rv.view_classification
+    for i, label in enumerate(maps.class_labels(cls, rv.measure.decimals, "ru")):
+        assert "," in label and "." not in label  # a decimal comma
+        n = cls.counts()[i]
+        assert ru[f"класс {i + 1}"] == f"{label} ({cls.colours[i]}; регионов в представлении: {n})"
+    assert "Статус: пилотный инновационный кластер" in exports.filters_text(rv, "ru")
+    assert "region(s)" not in " ".join(ru.values()) and "requested" not in ru["классификация"]
+    # English (GeoJSON, GPKG, CSV metadata.txt): fields and values as machines read them.
+    en = dict(exports.metadata_rows(ctx))
+    assert en["territory"] == "RU-TA: Republic of Tatarstan (region)"
+    assert en["filter: Status"] == "pilot innovative" and en["filter: Region"] == "RU-TA"
+    assert en["filter: MNE presence"] == "With MNE links"
+    assert en["data"].startswith("SYNTHETIC DATA: The clusters and MNE links of this export")
+    assert en["coordinates"] == exports.LONGITUDE_NOTE
+    assert en["spreadsheet safety"] == exports.FORMULA_NOTE
+    assert en["classification"].endswith("computed over all 85 regions, as on the map")
+    assert exports.metadata_text(ctx) == "".join(f"{k}: {v}\n" for k, v in en.items())

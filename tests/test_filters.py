@@ -155,4 +155,19 @@ def test_sanitise_names_the_facet_in_the_language(clusters, regions):
     options = filters.filter_options(clusters, regions)
     flt = ClusterFilter(region=("RU-XX",))
     cleaned, dropped = filters.sanitise(flt, options, "ru")
-    assert cleaned.region == () and dropped == ["Регион: 'RU-XX'"]
+    assert cleaned.region == () and dropped == ["Регион: «RU-XX»"]
+
+
+def test_sanitise_says_every_dropped_value_in_russian_and_keeps_english(clusters, regions):
+    """Each facet's problem reads in the page's language, with the URL's value as given
+    (even one that looks like Markdown: the page escapes it); English is the CLI's text."""
+    options = filters.filter_options(clusters, regions)
+    bad = {facet.field: ("*x* <b>",) for facet in filters.FACETS}
+    flt = ClusterFilter(**bad, mne="with")
+    cleaned, russian = filters.sanitise(flt, options, "ru")
+    _, english = filters.sanitise(flt, options)
+    assert cleaned == ClusterFilter(mne="with")
+    assert russian == [f"{filters.facet_label(f.field, 'ru')}: «*x* <b>»" for f in filters.FACETS]
+    assert russian[:2] == ["Отраслевая группа: «*x* <b>»", "Специализация: «*x* <b>»"]
+    assert english == [f"{f.label}: '*x* <b>'" for f in filters.FACETS]
+    assert english[-1] == "Region: '*x* <b>'"

@@ -499,6 +499,41 @@ def test_bad_query_params_fall_back_to_published_and_say_why(params, named):
     assert any(named in p for p in problems), problems
 
 
+@pytest.mark.parametrize(
+    ("params", "english", "russian"),
+    [
+        (
+            {"data": ["fake"]},
+            "data must be 'published' or 'synthetic', not 'fake'",
+            "параметр data должен быть «published» или «synthetic», а не «fake»",
+        ),
+        (
+            {"data": ["synthetic"], "n": ["lots"]},
+            "n must be a whole number from 1 to 20,000, not 'lots'",
+            "параметр n должен быть целым числом от 1 до 20\u202f000, а не «lots»",
+        ),
+        (
+            {"data": ["synthetic"], "seed": ["-1"]},
+            "seed must be a whole number ≥ 0, not '-1'",
+            "параметр seed должен быть целым числом ≥ 0, а не «-1»",
+        ),
+        (
+            {"seed": ["4"]},
+            "n and seed apply only with data=synthetic",
+            "параметры n и seed действуют только при data=synthetic",
+        ),
+    ],
+)
+def test_query_param_problems_in_russian_and_english(params, english, russian):
+    assert synth.choice_from_query_params(params) == (synth.DatasetChoice(), [english])
+    assert synth.choice_from_query_params(params, "ru") == (synth.DatasetChoice(), [russian])
+
+
+def test_dataset_choice_errors_stay_english():
+    with pytest.raises(ValueError, match=r"^n must be a whole number from 1 to 20,000, not '0'$"):
+        synth.DatasetChoice("synthetic", 0, 1)
+
+
 def test_dataset_choice_refuses_bad_values():
     for bad in [("synthetic", 0, 1), ("synthetic", 10, -1), ("other", None, None)]:
         with pytest.raises(ValueError):
@@ -589,5 +624,19 @@ def test_choice_survives_a_cleared_url_and_the_sidebar_changes_it():
 def test_bad_url_shows_published_data_and_names_the_parameter():
     at = _selector_app({"data": "synthetic", "n": "lots"})
     assert "SYN-" not in _texts(at)
-    assert any("'lots'" in w.value and "published" in w.value for w in at.warning)
+    shown = [w.value.replace("\\", "") for w in at.warning]  # the URL's text is escaped
+    assert any("'lots'" in w and "published" in w for w in shown), shown
     assert not any("SYNTHETIC DATA" in e.value for e in at.error)
+
+
+def test_bad_url_is_named_in_russian_and_shown_literally():
+    at = _selector_app({"lang": "ru", "data": "synthetic", "n": "**9**", "seed": "[x](y)"})
+    shown = [w.value for w in at.warning]
+    assert len(shown) == 1 and "**9**" not in shown[0] and "](y)" not in shown[0], shown
+    # (md_literal writes every whitespace, the narrow no-break space of 20 000 too, as a space)
+    assert shown[0].replace("\\", "") == (
+        "В адресе проигнорировано: параметр n должен быть целым числом от 1 до 20 000, "
+        "а не «**9**»; параметр seed должен быть целым числом ≥ 0, а не «[x](y)». "
+        "Показаны опубликованные данные."
+    )
+    assert "SYN-" not in _texts(at)

@@ -168,3 +168,23 @@ def test_synthetic_registry_is_recognised(data: Dataset) -> None:
 def test_is_missing() -> None:
     assert views.is_missing(None) and views.is_missing(float("nan")) and views.is_missing(pd.NA)
     assert not views.is_missing(0) and not views.is_missing("") and not views.is_missing("x")
+
+
+def test_filter_summary_in_russian_names_labels_and_values_english_unchanged() -> None:
+    flt = filters.ClusterFilter(
+        status=("pilot innovative", filters.NOT_REPORTED),
+        scenario=("lonely",),
+        federal_district=("Far Eastern",),
+        specialisation=("Nuclear technologies",),
+        mne="without",
+    )
+    ru = dict(views.filter_summary(flt, "ru"))
+    assert ru["Статус"] == "нет данных; пилотный инновационный кластер"  # the filter's order
+    assert ru["Сценарий"] == "Одинокий"
+    assert ru["Федеральный округ"] == "Дальневосточный федеральный округ"
+    assert ru["Специализация"] == "Nuclear technologies"  # free text of the records, as given
+    assert ru["Регион"] == "все" and ru["Наличие ТНК"] == "Без связей с ТНК"
+    en = views.filter_summary(flt)
+    assert en[0] == ("Industry group", "all") and en[-1] == ("MNE presence", "Without MNE links")
+    assert dict(en)["Status"] == "not reported; pilot innovative"  # stored order, English
+    assert [label for label, _ in views.filter_summary(filters.ClusterFilter(), "ru")] == list(ru)
