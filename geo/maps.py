@@ -477,6 +477,32 @@ def view_from_query_params(params: Mapping[str, str | Sequence[str]]) -> MapView
     )
 
 
+VIEW_PARAM_LABELS: dict[str, str] = {
+    "measure": N_("Measure"),
+    "scheme": N_("Classification"),
+    "k": N_("Classes"),
+}
+"""What the map calls each view parameter of the URL (for :func:`view_problems`)."""
+
+
+def view_problems(params: Mapping[str, str | Sequence[str]], lang: str = "en") -> list[str]:
+    """The URL's view values :func:`view_from_query_params` could not use (it fell back to
+    the default for them), each as ``label: 'value'`` in ``lang``, so a page can say so.
+
+    >>> view_problems({"measure": "nope", "scheme": "quantiles", "k": "99"})
+    ["Measure: 'nope'", "Classes: '99'"]
+    """
+    understood = view_from_query_params(params)
+    _ = i18n.translator(lang)
+    problems = []
+    for key, label in VIEW_PARAM_LABELS.items():
+        raw = params.get(key)
+        value = raw if isinstance(raw, str) or raw is None else (raw[-1] if len(raw) else None)
+        if value is not None and str(value) != str(getattr(understood, key)):
+            problems.append(_(filters.UNKNOWN_VALUE).format(facet=_(label), value=value))
+    return problems
+
+
 # --- region colours and tooltips --------------------------------------------------------------
 
 

@@ -51,6 +51,7 @@ TEXT: dict[str, str] = {
     "scheme": N_("Classification"),
     "classes": N_("Classes"),
     "ignored": N_("Ignored in the URL: {items}"),
+    "unknown_panel": N_("Region panel: '{value}'"),
     "shown": N_("**{count}** shown{note}"),
     "unlocated": N_(" ({n} without a location, not drawn)"),
     "mercator": N_("Web Mercator, OpenStreetMap tiles."),
@@ -184,6 +185,9 @@ def push_url_to_widgets(
         st.session_state[key] = getattr(view, field)
     panel = (params.get(PANEL_PARAM) or [None])[-1]
     st.session_state["map_panel"] = panel if panel in region_codes else None
+    dropped += maps.view_problems(params, lang)
+    if panel is not None and panel not in region_codes:
+        dropped.append(t("unknown_panel", value=panel))
     return dropped
 
 

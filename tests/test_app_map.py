@@ -137,14 +137,29 @@ def test_bad_url_values_fall_back_to_defaults():
     assert at.select_slider(key="map_k").value == maps.DEFAULT_CLASSES
     assert at.sidebar.multiselect(key="map_filter_status").value == []
     assert map_params(at) == {}
+    toasts = [t.value.replace("\\", "") for t in at.toast]
+    assert len(toasts) == 1, toasts
+    for named in ("Status: 'bogus'", "Measure: 'nope'", "Classes: '99'"):
+        assert named in toasts[0], toasts
+
+
+def test_an_unknown_region_panel_in_the_url_is_named():
+    at = run_app({"panel": "RU-XX"})
+    assert at.session_state["map_panel"] is None
+    assert [t.value.replace("\\", "") for t in at.toast] == [
+        "Ignored in the URL: Region panel: 'RU-XX'"
+    ]
 
 
 def test_bad_url_values_are_named_in_russian_on_the_map():
     at = run_app(
-        {"lang": "ru", "status": "[x](javascript:alert(1))", "data": "synthetic", "n": "0"}
-    )
+        {"lang": "ru", "status": "[x](javascript:alert(1))", "data": "synthetic", "n": "0",
+         "k": "9"}
+    )  # fmt: skip
     toasts = [t.value.replace("\\", "") for t in at.toast]
-    assert toasts == ["В адресе проигнорировано: Статус: «[x](javascript:alert(1))»"], toasts
+    assert toasts == [
+        "В адресе проигнорировано: Статус: «[x](javascript:alert(1))»; Классы: «9»"
+    ], toasts
     assert "](javascript" not in at.toast[0].value  # escaped: never a link
     warnings = [w.value.replace("\\", "") for w in at.warning]
     assert any("параметр n должен быть целым числом от 1 до 20" in w for w in warnings), warnings

@@ -459,3 +459,14 @@ def test_russian_markers_tooltips_and_popups(clusters, regions):
     )
     assert '"decimal":","' in html_text and "Потенциальный" in html_text
     assert f'"city":"{_ru("City")}"' in html_text
+
+
+def test_view_problems_name_what_the_url_view_could_not_use() -> None:
+    assert maps.view_problems({"measure": "cluster_count", "scheme": "quantiles", "k": "4"}) == []
+    assert maps.view_problems({}) == []
+    assert maps.view_problems({"measure": ["nope"], "scheme": "x<y", "k": "99"}) == [
+        "Measure: 'nope'",
+        "Classification: 'x<y'",
+        "Classes: '99'",
+    ]
+    assert maps.view_problems({"k": "two"}, "ru") == ["Классы: «two»"]
