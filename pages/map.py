@@ -24,15 +24,15 @@ from geo import filters, i18n, maps, measures, profiles, views
 from geo.i18n import N_
 from pages.common import dataset, dataset_key
 from pages.export_panel import render_export_panel
+from pages.filter_sidebar import FilterWidgets
 from pages.lang import current_lang, page_text, vocabulary_labels
 
 MAP_HEIGHT = 600
 PANEL_PARAM = "panel"
-FILTER_KEYS = {facet.field: f"map_filter_{facet.field}" for facet in filters.FACETS}
-MNE_KEY = "map_filter_mne"
+FILTERS = FilterWidgets("map_filter_")
 VIEW_KEYS = {"measure": "map_measure", "scheme": "map_scheme", "k": "map_k", "tiles": "map_tiles"}
 URL_KEYS = (*filters.QUERY_KEYS, *maps.VIEW_QUERY_KEYS, PANEL_PARAM)
-WIDGET_KEYS = (*FILTER_KEYS.values(), MNE_KEY, *VIEW_KEYS.values())
+WIDGET_KEYS = (*FILTERS.keys, *VIEW_KEYS.values())
 SHARED_FILTER_KEY = "cluster_filter"  # the filter last set on a page; the registry shares it
 MAP_URL_KEY = "map_url"  # this page's last canonical URL parameters (the registry reads it)
 
@@ -40,8 +40,6 @@ TEXT: dict[str, str] = {
     "title": N_("Cluster Map of Russia"),
     "filters": N_("Filters"),
     "reset": N_("Reset filters"),
-    "all": N_("All"),
-    "mne": N_("MNE presence"),
     "map": N_("Map"),
     "tiles": N_("Basemap tiles (needs network)"),
     "tiles_help": N_(
@@ -178,9 +176,7 @@ def push_url_to_widgets(
         view = maps.view_from_query_params(last_view)
     else:
         view = maps.view_from_query_params(params)
-    for facet in filters.FACETS:
-        st.session_state[FILTER_KEYS[facet.field]] = list(flt.selected(facet.field))
-    st.session_state[MNE_KEY] = flt.mne
+    FILTERS.push(flt)
     for field, key in VIEW_KEYS.items():
         st.session_state[key] = getattr(view, field)
     panel = (params.get(PANEL_PARAM) or [None])[-1]
@@ -191,30 +187,8 @@ def push_url_to_widgets(
     return dropped
 
 
-def reset_filters() -> None:
-    """Button callback: every facet back to "all", MNE presence to "any"."""
-    for key in FILTER_KEYS.values():
-        st.session_state[key] = []
-    st.session_state[MNE_KEY] = "any"
-
-
 def close_panel() -> None:
     st.session_state["map_panel"] = None
-
-
-def option_text(field: str, value: str) -> str:
-    """A facet's option in the interface language (the filter keeps the English value)."""
-    if value == filters.NOT_REPORTED:
-        return filters.not_reported_label(lang)
-    if field == "region":
-        return region_names.get(value, value)
-    if field in ("industry_group", "org_level", "status"):
-        return words.term(field, value)
-    if field == "scenario":
-        return words.scenario(value)
-    if field == "federal_district":
-        return words.district(value)
-    return value
 
 
 # --- page ----------------------------------------------------------------------------------------
@@ -242,27 +216,8 @@ st.title(t("title"))
 sidebar = st.sidebar
 sidebar.header(t("filters"))
 count_slot = sidebar.empty()
-sidebar.button(t("reset"), on_click=reset_filters, width="stretch")
-for facet in filters.FACETS:
-    counts = options[facet.field]
-
-    def label(v: str, c: dict = counts, field: str = facet.field) -> str:
-        return f"{option_text(field, v)} ({i18n.format_int(c.get(v, 0), lang)})"
-
-    sidebar.multiselect(
-        filters.facet_label(facet.field, lang),
-        list(counts),
-        format_func=label,
-        key=FILTER_KEYS[facet.field],
-        placeholder=t("all"),
-    )
-sidebar.radio(
-    t("mne"),
-    filters.MNE_CHOICES,
-    format_func=lambda v: filters.mne_label(v, lang),
-    key=MNE_KEY,
-    horizontal=True,
-)
+sidebar.button(t("reset"), on_click=FILTERS.reset, width="stretch")
+FILTERS.render(sidebar, options, lang, words, region_names)
 sidebar.header(t("map"))
 sidebar.checkbox(t("tiles"), key=VIEW_KEYS["tiles"], help=t("tiles_help"))
 
@@ -285,10 +240,7 @@ c3.select_slider(
     t("classes"), list(range(maps.MIN_CLASSES, maps.MAX_CLASSES + 1)), key=VIEW_KEYS["k"]
 )
 
-flt = filters.ClusterFilter(
-    **{field: tuple(st.session_state[key]) for field, key in FILTER_KEYS.items()},
-    mne=st.session_state[MNE_KEY],
-)
+flt = FILTERS.current()
 if st.session_state.get(SHARED_FILTER_KEY) != flt:
     st.session_state[SHARED_FILTER_KEY] = flt  # the registry shows the same clusters
 view = maps.MapView(

@@ -18,6 +18,7 @@ from geo import filters, i18n, profiles
 from geo.i18n import N_
 from geo.tables import render_table
 from pages.common import dataset, dataset_key, set_url
+from pages.filter_sidebar import FilterWidgets
 from pages.lang import current_lang, page_text, translator, vocabulary_labels
 
 # Page modules hold no bare strings: Streamlit's "magic" would render them on the page.
@@ -25,10 +26,9 @@ SHARED_KEY = "cluster_filter"  # session key of the filter last set on a page (C
 MAP_URL_KEY = "map_url"  # the map page's last canonical URL parameters (read only)
 SEEN_MAP_KEY = "registry_seen_map_url"
 URL_KEY = "registry_url"
-FILTER_KEYS = {facet.field: f"registry_filter_{facet.field}" for facet in filters.FACETS}
-MNE_KEY = "registry_filter_mne"
+FILTERS = FilterWidgets("registry_filter_")
 SEARCH_KEY, SORT_KEY, DESC_KEY = "registry_search", "registry_sort", "registry_desc"
-WIDGET_KEYS = (*FILTER_KEYS.values(), MNE_KEY, SEARCH_KEY, SORT_KEY, DESC_KEY)
+WIDGET_KEYS = (*FILTERS.keys, SEARCH_KEY, SORT_KEY, DESC_KEY)
 
 # Sort keys in the URL and the registry column each sorts by.
 SORTS: dict[str, str] = {
@@ -58,8 +58,6 @@ TEXT: dict[str, str] = {
     "filters": N_("Filters"),
     "filters_shared": N_("The same filters as the map: a filter set here holds there, and back."),
     "reset": N_("Reset filters and search"),
-    "all": N_("All"),
-    "mne_presence": N_("MNE presence"),
     "search": N_("Search"),
     "search_hint": N_("Name (English or Russian), city, region, specialisation…"),
     "sort_by": N_("Sort by"),
@@ -78,21 +76,6 @@ TEXT: dict[str, str] = {
     "download": N_("Download these rows (CSV)"),
     "to_map": N_("Show these filters on the map"),
 }
-FACET_LABELS: dict[str, str] = {
-    "industry_group": N_("Industry group"),
-    "specialisation": N_("Specialisation"),
-    "org_level": N_("Organisation development level"),
-    "status": N_("Status"),
-    "scenario": N_("Scenario"),
-    "federal_district": N_("Federal district"),
-    "region": N_("Region"),
-}  # the sidebar's facet labels (geo.filters.FACETS in English), for translation
-MNE_LABELS: dict[str, str] = {
-    "any": N_("Any"),
-    "with": N_("With MNE links"),
-    "without": N_("Without MNE links"),
-}  # geo.filters.MNE_LABELS, for translation
-VOCABULARY_FACETS = ("industry_group", "org_level", "status")
 URL_KEYS = (*filters.QUERY_KEYS, *PAGE_KEYS)
 
 
@@ -113,21 +96,6 @@ def registry(key: tuple, lang: str) -> pd.DataFrame:
 
 
 t = partial(page_text, TEXT)  # the page's text in the interface language
-
-
-def option_text(field: str, value: str) -> str:
-    """A facet's option as the interface language shows it (the filter keeps the value)."""
-    if value == filters.NOT_REPORTED:
-        return i18n.not_reported(lang)
-    if field == "region":
-        return region_names.get(value, value)
-    if field in VOCABULARY_FACETS:
-        return words.term(field, value)
-    if field == "scenario":
-        return words.scenario(value)
-    if field == "federal_district":
-        return words.district(value)
-    return value
 
 
 def table_columns() -> dict[str, st.column_config.Column]:
@@ -174,9 +142,7 @@ def push_to_widgets(params: dict[str, list[str]]) -> list[str]:
     else:
         flt = shared_filter()
     flt, dropped = filters.sanitise(flt, filter_options(dataset_key()), current_lang())
-    for facet in filters.FACETS:
-        st.session_state[FILTER_KEYS[facet.field]] = list(flt.selected(facet.field))
-    st.session_state[MNE_KEY] = flt.mne
+    FILTERS.push(flt)
     st.session_state[SEARCH_KEY] = (params.get("q") or [""])[-1]
     sort = (params.get("sort") or ["id"])[-1]
     if sort not in SORTS:
@@ -189,9 +155,7 @@ def push_to_widgets(params: dict[str, list[str]]) -> list[str]:
 
 def reset() -> None:
     """Button callback: no filter, no search."""
-    for key in FILTER_KEYS.values():
-        st.session_state[key] = []
-    st.session_state[MNE_KEY] = "any"
+    FILTERS.reset()
     st.session_state[SEARCH_KEY] = ""
 
 
@@ -216,26 +180,7 @@ sidebar = st.sidebar
 sidebar.header(t("filters"))
 sidebar.caption(t("filters_shared"))
 sidebar.button(t("reset"), on_click=reset, width="stretch")
-for facet in filters.FACETS:
-    counts = options[facet.field]
-
-    def label(v: str, c: dict = counts, field: str = facet.field) -> str:
-        return f"{option_text(field, v)} ({i18n.format_int(c.get(v, 0), lang)})"
-
-    sidebar.multiselect(
-        _(FACET_LABELS[facet.field]) if facet.field in FACET_LABELS else facet.label,
-        list(counts),
-        format_func=label,
-        key=FILTER_KEYS[facet.field],
-        placeholder=t("all"),
-    )
-sidebar.radio(
-    t("mne_presence"),
-    filters.MNE_CHOICES,
-    format_func=lambda v: _(MNE_LABELS[v]) if v in MNE_LABELS else v,
-    key=MNE_KEY,
-    horizontal=True,
-)
+FILTERS.render(sidebar, options, lang, words, region_names)
 
 c1, c2, c3 = st.columns([4, 2, 1])
 c1.text_input(t("search"), key=SEARCH_KEY, placeholder=t("search_hint"))
@@ -247,10 +192,7 @@ c2.selectbox(
 )
 c3.checkbox(t("descending"), key=DESC_KEY)
 
-flt = filters.ClusterFilter(
-    **{field: tuple(st.session_state[key]) for field, key in FILTER_KEYS.items()},
-    mne=st.session_state[MNE_KEY],
-)
+flt = FILTERS.current()
 query = st.session_state[SEARCH_KEY]
 sort, desc = st.session_state[SORT_KEY], bool(st.session_state[DESC_KEY])
 if st.session_state.get(SHARED_KEY) != flt:
