@@ -1338,8 +1338,8 @@ def export_xlsx(
     ``regional_indicators`` (translated names outside English), bold header row frozen.
 
     Written by rust_xlsxwriter (through ``rustpy_xlsxwriter``) from the frames: on 10,000
-    clusters with 100,000 MNE links (1.6 million cells) it writes in about 1.5 s what
-    openpyxl's write-only mode, the fastest it has, wrote in about 25 s
+    clusters with 100,000 MNE links (1.6 million cells) it writes in 1.4 s what openpyxl's
+    write-only mode, the fastest it has, wrote in 22 s
     (``benchmarks/bench_xlsx_writer.py``, docs/BENCHMARKS.md). Title, dataset version and
     export time are on the ``metadata`` sheet (this writer sets no document properties).
     """
