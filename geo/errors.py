@@ -46,10 +46,43 @@ def render(template: str, values: Mapping[str, Any], lang: str | None = None) ->
 
 
 def _rendered(values: Mapping[str, Any], lang: str | None) -> dict[str, Any]:
-    return {
-        name: value.localised(lang) if isinstance(value, Message) and lang else value
-        for name, value in values.items()
-    }
+    return {name: _value_in(value, lang) for name, value in values.items()}
+
+
+def _value_in(value: Any, lang: str | None) -> Any:
+    """A template value as ``lang`` writes it: messages translated, numbers localised."""
+    if lang and isinstance(value, Message):
+        return value.localised(lang)
+    if lang and isinstance(value, Number):
+        from geo.i18n import format_number
+
+        return format_number(float(value), lang, value.decimals)
+    return value
+
+
+class Number(float):
+    """A number inside a message, written with ``decimals`` decimals: ``5.3`` in English,
+    ``5,3`` in Russian (the reader's decimal sign and digit grouping).
+
+    >>> f"{Number(5.25, 1)} MB"
+    '5.2 MB'
+    """
+
+    decimals: int
+
+    def __new__(cls, value: float, decimals: int = 0) -> Number:
+        number = super().__new__(cls, value)
+        number.decimals = decimals
+        return number
+
+    def __format__(self, spec: str) -> str:
+        return f"{float(self):.{self.decimals}f}" if not spec else super().__format__(spec)
+
+    def __str__(self) -> str:
+        return format(self, "")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Number, (float(self), self.decimals))
 
 
 class Message(str):

@@ -55,7 +55,7 @@ from pydantic import AfterValidator, BaseModel, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
 
 from geo import records
-from geo.errors import DataValidationError, Message, ValidationIssue
+from geo.errors import DataValidationError, Message, Number, ValidationIssue
 from geo.i18n import N_, translator
 from geo.joins import RegionResolver, normalise_name, pick_city
 
@@ -761,7 +761,7 @@ def parse_bytes(name: str, data: bytes, kind: str, refs: References) -> ParsedFi
     empty = pd.DataFrame(columns=["header", "column", "status"])
     fmt = _FORMATS.get(Path(name).suffix.lower())
     if len(data) > MAX_UPLOAD_BYTES:
-        size, limit = f"{len(data) / 2**20:.1f}", f"{MAX_UPLOAD_BYTES / 2**20:.0f}"
+        size, limit = Number(len(data) / 2**20, 1), Number(MAX_UPLOAD_BYTES / 2**20, 0)
         issues.append(ValidationIssue(name, None, None, _say("too_large", size=size, limit=limit)))
         return ParsedFile(name, kind, fmt or "unknown", None, empty, (), tuple(issues))
     if fmt is None:

@@ -180,6 +180,9 @@ def test_wide_regional_table_becomes_one_value_per_indicator(refs):
 def test_size_and_type_limits(refs):
     big = parse(b"x" * (importer.MAX_UPLOAD_BYTES + 1), refs=refs)
     assert big.rows == () and "at most 5 MB" in big.issues[0].message
+    assert "the file has 5.0 MB" in big.issues[0].message
+    russian = big.issues[0].localised("ru")
+    assert "5,0" in russian and "5.0" not in russian, russian
     odd = parse(b"id\n1\n", name="f.pdf", refs=refs)
     assert "unknown file type" in odd.issues[0].message
     latin = parse(b"id\n\x81\x98\n", refs=refs)  # undefined in Windows-1251, invalid UTF-8
