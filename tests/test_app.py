@@ -49,3 +49,16 @@ def test_methodology_page_recomputes_live(app):
     assert not app.exception
     counts = {m.label: m.value for m in app.metric}
     assert counts["Late"] == "2"  # the two Saint Petersburg clusters
+
+
+def test_server_config_keeps_the_app_offline_and_the_upload_limit_in_step() -> None:
+    """``streamlit run`` reads .streamlit/config.toml: the browser must not report usage
+    statistics (offline, closed networks) and the upload limit is the importer's."""
+    import tomllib
+
+    from geo import importer
+
+    config = tomllib.loads((Path(APP).parent / ".streamlit" / "config.toml").read_text())
+    assert config["browser"]["gatherUsageStats"] is False
+    assert config["client"]["toolbarMode"] == "viewer"
+    assert config["server"]["maxUploadSize"] * 2**20 == importer.MAX_UPLOAD_BYTES
