@@ -230,6 +230,12 @@ def filter_options(clusters: pd.DataFrame, regions: pd.DataFrame) -> dict[str, d
     return options
 
 
+def unknown_value(label: str, value: object, lang: str = "en") -> str:
+    """How a page names a URL value it ignored: ``label: 'value'`` in ``lang`` (``label``
+    already in ``lang``), e.g. ``Status: 'bogus'``, ``Статус: «bogus»``."""
+    return translations(lang).gettext(UNKNOWN_VALUE).format(facet=label, value=value)
+
+
 def sanitise(
     flt: ClusterFilter, options: Mapping[str, Mapping[str, int]], lang: str = "en"
 ) -> tuple[ClusterFilter, list[str]]:
@@ -240,7 +246,6 @@ def sanitise(
     can say what it ignored instead of failing. The value is the URL's text: a page that
     renders Markdown escapes the messages (``geo.profiles.md_literal``).
     """
-    template = translations(lang).gettext(UNKNOWN_VALUE)
     dropped: list[str] = []
     changes: dict[str, tuple[str, ...]] = {}
     for facet in FACETS:
@@ -248,7 +253,7 @@ def sanitise(
         kept = tuple(v for v in flt.selected(facet.field) if v in known)
         for v in flt.selected(facet.field):
             if v not in known:
-                dropped.append(template.format(facet=facet_label(facet.field, lang), value=v))
+                dropped.append(unknown_value(facet_label(facet.field, lang), v, lang))
         changes[facet.field] = kept
     return replace(flt, **changes), dropped
 

@@ -453,16 +453,19 @@ def view_to_query_params(view: MapView) -> dict[str, list[str]]:
     return params
 
 
+def _last(params: Mapping[str, str | Sequence[str]], key: str) -> str | None:
+    """The URL's value of ``key`` (the last one when repeated), or None."""
+    raw = params.get(key)
+    if raw is None or isinstance(raw, str):
+        return raw
+    return str(raw[-1]) if len(raw) else None
+
+
 def view_from_query_params(params: Mapping[str, str | Sequence[str]]) -> MapView:
     """The view a URL describes; a missing or invalid value falls back to its default."""
 
     def last(key: str) -> str | None:
-        raw = params.get(key)
-        if raw is None:
-            return None
-        if isinstance(raw, str):
-            return raw
-        return str(raw[-1]) if len(raw) else None
+        return _last(params, key)
 
     default = MapView()
     m = last("measure")
@@ -496,10 +499,9 @@ def view_problems(params: Mapping[str, str | Sequence[str]], lang: str = "en") -
     _ = i18n.translator(lang)
     problems = []
     for key, label in VIEW_PARAM_LABELS.items():
-        raw = params.get(key)
-        value = raw if isinstance(raw, str) or raw is None else (raw[-1] if len(raw) else None)
-        if value is not None and str(value) != str(getattr(understood, key)):
-            problems.append(_(filters.UNKNOWN_VALUE).format(facet=_(label), value=value))
+        value = _last(params, key)
+        if value is not None and value != str(getattr(understood, key)):
+            problems.append(filters.unknown_value(_(label), value, lang))
     return problems
 
 

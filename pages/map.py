@@ -49,7 +49,7 @@ TEXT: dict[str, str] = {
     "scheme": N_("Classification"),
     "classes": N_("Classes"),
     "ignored": N_("Ignored in the URL: {items}"),
-    "unknown_panel": N_("Region panel: '{value}'"),
+    "panel": N_("Region panel"),
     "shown": N_("**{count}** shown{note}"),
     "unlocated": N_(" ({n} without a location, not drawn)"),
     "mercator": N_("Web Mercator, OpenStreetMap tiles."),
@@ -183,7 +183,7 @@ def push_url_to_widgets(
     st.session_state["map_panel"] = panel if panel in region_codes else None
     dropped += maps.view_problems(params, lang)
     if panel is not None and panel not in region_codes:
-        dropped.append(t("unknown_panel", value=panel))
+        dropped.append(filters.unknown_value(t("panel"), panel, lang))
     return dropped
 
 

@@ -54,7 +54,7 @@ TEXT: dict[str, str] = {
         "cluster's page."
     ),
     "ignored": N_("Ignored in the URL (not an option): {items}"),
-    "bad_sort": N_("sort: '{value}'"),
+    "sort": N_("sort"),
     "filters": N_("Filters"),
     "filters_shared": N_("The same filters as the map: a filter set here holds there, and back."),
     "reset": N_("Reset filters and search"),
@@ -146,7 +146,7 @@ def push_to_widgets(params: dict[str, list[str]]) -> list[str]:
     st.session_state[SEARCH_KEY] = (params.get("q") or [""])[-1]
     sort = (params.get("sort") or ["id"])[-1]
     if sort not in SORTS:
-        dropped.append(t("bad_sort", value=sort))
+        dropped.append(filters.unknown_value(t("sort"), sort, current_lang()))
         sort = "id"
     st.session_state[SORT_KEY] = sort
     st.session_state[DESC_KEY] = (params.get("desc") or ["0"])[-1] == "1"
