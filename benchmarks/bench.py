@@ -20,7 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from geo import bench, cli_bench  # noqa: E402
+from benchmarks import cli_bench  # noqa: E402
+from benchmarks import scale as bench
 
 DOC = ROOT / "docs" / "BENCHMARKS.md"
 JSON_OUT = Path(__file__).resolve().parent / "scale.json"
@@ -29,12 +30,12 @@ SECTION = "## Scale (issue 8)"
 INTRO = (
     "Synthetic registries (`clustermap synth`, ~10 MNE links per cluster) of each size, "
     "measured by `python benchmarks/bench.py` (= `clustermap bench`; code in "
-    "`geo/bench.py`). Ours = the map page's pipeline (`geo.maps`, Albers, compact payload, "
+    "`geo/bench.py`). Ours = the map page's pipeline (`geo.render.maps`, Albers, compact payload, "
     "offline Leaflet); naive = full-resolution regions through `GeoDataFrame.explore()` "
     "plus one `folium.Marker` per cluster, measured in the same run. Map build = first map "
     "of a process rendered to one HTML page; payload = that page in bytes; filter change = "
     "one rerun of the page after selecting one status, caches warm; exports = "
-    "`geo.exports.export_view` for the whole country. Times are medians of the repeats in "
+    "`geo.render.exports.export_view` for the whole country. Times are medians of the repeats in "
     "seconds (wall clock). Our payload is the whole page, Leaflet included (216 kB as "
     "`data:` URLs; the Map section above counts it apart), and our filter change is the "
     "whole rerun, base map render included, as `st_folium` renders it every rerun. "

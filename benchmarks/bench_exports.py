@@ -4,7 +4,7 @@
     python benchmarks/bench_exports.py --update-docs    # also rewrites it in docs/BENCHMARKS.md
     python benchmarks/bench_exports.py --sizes 1000 10000   # adds synthetic registries
 
-What is measured: ``geo.exports.export_view(data, View("RU"), fmt)``, the function behind
+What is measured: ``geo.render.exports.export_view(data, View("RU"), fmt)``, the function behind
 the page buttons and ``clustermap export``, with the dataset already loaded (a page has
 it cached; the command line adds the load). Each format is run once untimed (imports,
 font cache, Leaflet read), then ``--repeats`` times; the best time is reported, since
@@ -33,8 +33,12 @@ sys.path.insert(0, str(ROOT))
 
 import pandas as pd  # noqa: E402
 
-from geo import bench, exports, views  # noqa: E402
-from geo.dataset import load_dataset  # noqa: E402
+from benchmarks import scale as bench
+from geo.analysis.dataset import load_dataset  # noqa: E402
+from geo.render import (
+    exports,
+    views,  # noqa: E402
+)
 
 DOC = ROOT / "docs" / "BENCHMARKS.md"
 DOC_TITLE = "# Benchmarks\n"
@@ -144,14 +148,14 @@ def markdown(
     """The section's body: method, machine, the table, and synthetic sizes if measured."""
     lines = [
         'Whole-country export (`View("RU")`: 85 regions, all clusters, MNE links and '
-        "indicators) by `geo.exports.export_view`, the function behind the page buttons and "
+        "indicators) by `geo.render.exports.export_view`, the function behind the page buttons and "
         "`clustermap export`; dataset loaded once (as the page caches it), each format warmed "
         f"up once, then the best of {repeats} runs. Reference = the bare library call for the "
         "same format in the same run (`explore()`, `plot()`+`savefig`, `to_file`, `to_csv`, "
         "`to_excel`), without legend, metadata, escaping or neutralisation. Measured by "
         "`python benchmarks/bench_exports.py --update-docs`.",
         "",
-        f"Machine: {info['line']}. Resolving the view (`geo.views.resolve_view`: filter, measures, "
+        f"Machine: {info['line']}. Resolving the view (`geo.render.views.resolve_view`: filter, measures, "
         f"classes), which every format includes, takes {info['resolve']:.3f} s of each.",
         "",
         f"| format | ours (s) | budget {BUDGET_S:g} s | size | reference (s) | ours / reference |",
@@ -167,7 +171,7 @@ def markdown(
     if sizes:
         lines += [
             "",
-            "Synthetic registries (`geo.synth`; not part of the issue's budget, shown for "
+            "Synthetic registries (`geo.data.synth`; not part of the issue's budget, shown for "
             f"scale), whole country, best of {max(1, repeats // 2)} runs, seconds:",
             "",
             "| clusters | MNE links | " + " | ".join(exports.FORMATS) + " |",
@@ -192,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
     info["resolve"], _ = best_of(lambda: views.resolve_view(data, views.View()), args.repeats)
     sizes: dict[int, list] = {}
     for n in args.sizes:
-        from geo import synth
+        from geo.data import synth
 
         registry = synth.synthetic_dataset(n, 1)
         measured = measure(registry, max(1, args.repeats // 2), with_reference=False)

@@ -6,19 +6,19 @@
 
 What is compared, in the same run on the same machine (times are medians of repeats):
 
-* **ours**: what the map page does (``geo.maps``): the region shapes projected to Albers,
+* **ours**: what the map page does (``geo.render.maps``): the region shapes projected to Albers,
   rounded and encoded once (``region_payload``, cached by the page), Leaflet from the
   installed package (cached), the measure table (cached); per rerun ``build_map_html``
   with those caches, i.e. filter, classify, region colours, legend, markers, render;
 * **naive**: ``GeoDataFrame.explore()`` on the full-resolution regions
   (``load_regions("detailed")``) coloured by the same measure, plus one ``folium.Marker``
-  per located cluster with the same popup (``geo.maps.popup_html``), rendered to HTML.
+  per located cluster with the same popup (``geo.render.maps.popup_html``), rendered to HTML.
 
 Payload = the map's data: the page's bytes without the Leaflet library (ours embeds it as
 ``data:`` URLs, the naive page links it from CDNs, so it is in neither figure). A filter
 change = selecting one status: ours re-renders only the dynamic layer (``view_layer``;
 the base map's script is unchanged, so ``st_folium`` keeps it), naive rebuilds the map.
-The 10,000-cluster registry is synthetic (``geo.synth``).
+The 10,000-cluster registry is synthetic (``geo.data.synth``).
 """
 
 from __future__ import annotations
@@ -38,8 +38,13 @@ sys.path.insert(0, str(ROOT))
 
 import folium  # noqa: E402
 
-from geo import bench, filters, maps, measures  # noqa: E402
-from geo.dataset import load_dataset  # noqa: E402
+from benchmarks import scale as bench
+from geo.analysis import (
+    filters,
+    measures,  # noqa: E402
+)
+from geo.analysis.dataset import load_dataset  # noqa: E402
+from geo.render import maps
 
 DOC = ROOT / "docs" / "BENCHMARKS.md"
 JSON_OUT = Path(__file__).resolve().parent / "map.json"
@@ -161,7 +166,7 @@ def compare(data: Any, repeats: int, naive_repeats: int) -> dict[str, Any]:
 
 def scale(n: int, repeats: int) -> dict[str, Any]:
     """Ours on a synthetic registry of ``n`` clusters (markers grouped in the browser)."""
-    from geo import synth
+    from geo.data import synth
 
     data = synth.synthetic_dataset(n, 1)
     ours = Ours(data)
@@ -206,7 +211,7 @@ def markdown(result: dict[str, Any]) -> str:
     lines = [
         "`python benchmarks/bench_map.py --update-docs`. Default view of the published data "
         f"({d['clusters']} clusters, {d['located_clusters']} drawn). Ours = the map page's "
-        "pipeline (`geo.maps.build_map_html` with the page's caches: region shapes, Leaflet, "
+        "pipeline (`geo.render.maps.build_map_html` with the page's caches: region shapes, Leaflet, "
         "measure table); naive = `GeoDataFrame.explore()` on the full-resolution regions plus "
         "one `folium.Marker` per cluster, in the same run. Payload = the page without the "
         "Leaflet library. Warm = caches and data in memory; medians of repeats; CPU time = "
@@ -236,7 +241,7 @@ def markdown(result: dict[str, Any]) -> str:
         f"{kb(o['region_shapes_bytes'])}; Leaflet itself ({kb(o['leaflet_bytes'])} as "
         "`data:` URLs) is sent once with the base map.",
         "",
-        "Markers at scale (synthetic registries, `geo.synth`; above "
+        "Markers at scale (synthetic registries, `geo.data.synth`; above "
         f"{maps.GROUP_ABOVE} clusters the browser groups markers per "
         f"{maps.GROUP_CELL_PX}-pixel cell into pie symbols):",
         "",

@@ -3,7 +3,7 @@
     python benchmarks/bench_xlsx_writer.py                 # prints the Markdown section
     python benchmarks/bench_xlsx_writer.py --update-docs   # also writes it in docs/BENCHMARKS.md
 
-Both write the same prepared sheets (``geo.exports`` tables of the whole country, made
+Both write the same prepared sheets (``geo.render.exports`` tables of the whole country, made
 safe by ``_xlsx_safe``) of a synthetic registry of 10,000 clusters with about 10 MNE links
 each: ``rustpy_xlsxwriter.write_worksheets`` (what ``export_xlsx`` calls) and openpyxl's
 write-only workbook (the writer ``export_xlsx`` used before; the fastest openpyxl mode).
@@ -25,7 +25,12 @@ sys.path.insert(0, str(ROOT))
 
 import pandas as pd  # noqa: E402
 
-from geo import bench, exports, synth, views  # noqa: E402
+from benchmarks import scale as bench
+from geo.data import synth
+from geo.render import (
+    exports,
+    views,  # noqa: E402
+)
 
 DOC = ROOT / "docs" / "BENCHMARKS.md"
 SECTION = "## XLSX writer (issue 8)"

@@ -13,8 +13,9 @@ from functools import partial
 
 import streamlit as st
 
-from geo import locator, profiles
-from geo.i18n import N_
+from geo.analysis import profiles
+from geo.base.i18n import N_
+from geo.render import locator
 from pages.common import dataset, dataset_key, set_url
 from pages.lang import current_lang, page_text, translator, vocabulary_labels
 

@@ -17,11 +17,12 @@ from functools import partial
 
 import streamlit as st
 
-from geo import i18n, synth
-from geo.dataset import Dataset, load_dataset
-from geo.i18n import N_
-from geo.profiles import md_literal
-from geo.store import Store, dataset_from_store, default_url
+from geo.analysis.dataset import Dataset, load_dataset
+from geo.analysis.profiles import md_literal
+from geo.base import i18n
+from geo.base.i18n import N_
+from geo.data import synth
+from geo.registry.store import Store, dataset_from_store, default_url
 from pages.lang import current_lang, lang_query_params, page_text
 
 CHOICE_KEY = "dataset_choice"

@@ -10,8 +10,9 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from geo import i18n, profiles
-from geo.i18n import N_
+from geo.analysis import profiles
+from geo.base import i18n
+from geo.base.i18n import N_
 from pages.common import dataset, dataset_key, set_url
 from pages.lang import current_lang, page_text, translator, vocabulary_labels
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from geo import i18n
-from geo.dataset import cluster_listing
+from geo.analysis.dataset import cluster_listing
+from geo.base import i18n
 from pages.common import dataset
 from pages.lang import current_lang, translator, vocabulary_labels
 

@@ -1,8 +1,8 @@
 """Register and edit: a cluster's profile (the blocks of the Cluster Map of Russia profile)
 and its MNE links, written to the registry store as new versions.
 
-Only a signed-in editor sees the forms; every write goes through :mod:`geo.store`, which
-checks the :class:`geo.auth.Editor` itself, so a viewer cannot change anything, also not by
+Only a signed-in editor sees the forms; every write goes through :mod:`geo.registry.store`, which
+checks the :class:`geo.registry.auth.Editor` itself, so a viewer cannot change anything, also not by
 crafting a request. An edit sends only the fields the editor changed; the store validates
 the whole record (the import rules) and either writes a new version or changes nothing and
 lists the problems. Text from the data is shown in widgets and tables, or escaped
@@ -17,14 +17,16 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from geo import auth, i18n, importer, profiles
-from geo.i18n import N_
-from geo.store import State, Store, WriteResult, default_url
+from geo.analysis import profiles
+from geo.base import i18n
+from geo.base.i18n import N_
+from geo.registry import auth, importer
+from geo.registry.store import State, Store, WriteResult, default_url
 from pages.common import open_store
 from pages.lang import current_lang, translator, vocabulary_labels
 
 EDITOR_KEY = "clustermap_editor"
-"""Session key of the signed-in :class:`geo.auth.Editor` (shared with the import page)."""
+"""Session key of the signed-in :class:`geo.registry.auth.Editor` (shared with the import page)."""
 NEW = "__new__"
 
 LABELS: dict[str, str] = {
@@ -67,7 +69,7 @@ LABELS: dict[str, str] = {
     ),
 }
 
-#: Form fields per block of the Cluster Map of Russia profile (geo.profiles.BLOCK_TITLES),
+#: Form fields per block of the Cluster Map of Russia profile (geo.analysis.profiles.BLOCK_TITLES),
 #: with the label shown. The internationalisation indicators of the papers follow.
 CLUSTER_BLOCKS: dict[str, dict[str, str]] = {
     N_("General data"): {

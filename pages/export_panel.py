@@ -1,16 +1,16 @@
 """The export panel: one download button per format for a regional view (issue 5).
 
 Not a page of its own: the map page and the region panel call
-:func:`render_export_panel` with the dataset they show and the ``geo.views.View`` of
+:func:`render_export_panel` with the dataset they show and the ``geo.render.views.View`` of
 their state, e.g. on the map page::
 
-    from geo import views
+    from geo.render import views
     from pages.export_panel import render_export_panel
 
     render_export_panel(data, views.view_from_map(flt, view), choose_territory=True)
     # region panel: views.view_from_map(flt, view, territory=code)
 
-The files are made by ``geo.exports.export_view``, the function ``clustermap export``
+The files are made by ``geo.render.exports.export_view``, the function ``clustermap export``
 calls, and only when a button is clicked (Streamlit runs the callable in its own thread),
 so showing the panel costs nothing but resolving the view. A click does not rerun the
 page (``on_click="ignore"``): the map keeps its state.
@@ -24,8 +24,10 @@ from typing import Any
 
 import streamlit as st
 
-from geo import exports, i18n, views
-from geo.i18n import N_
+from geo.base import i18n
+from geo.base.i18n import N_
+from geo.data import regions
+from geo.render import exports, views
 from pages.lang import current_lang, translator
 
 HELP: dict[str, str] = {
@@ -89,7 +91,7 @@ def export_callable(
     data: views.ViewData, view: views.View, fmt: str, now: datetime | None = None
 ) -> Callable[[], bytes]:
     """A no-argument function that makes the file (what ``st.download_button`` calls on
-    a click): ``geo.exports.export_view``, the command line's function."""
+    a click): ``geo.render.exports.export_view``, the command line's function."""
 
     def make() -> bytes:
         return exports.export_view(data, view, fmt, now)[1]
@@ -104,8 +106,8 @@ def territory_label(code: str, names: dict[str, str], lang: str = "en") -> str:
         return i18n.translator(lang)(LABELS["country"])
     if code in names:
         return f"{names[code]} ({code})"
-    if lang == "ru" and code in views.FEDERAL_DISTRICT_NAMES_RU:
-        return views.FEDERAL_DISTRICT_NAMES_RU[code]
+    if lang == "ru" and code in regions.FEDERAL_DISTRICT_NAMES_RU:
+        return regions.FEDERAL_DISTRICT_NAMES_RU[code]
     return i18n.translator(lang)(LABELS["district"]).format(name=code)
 
 

@@ -1,6 +1,6 @@
 """The cluster filters in the sidebar, the same on the map and the registry.
 
-One multiselect per facet of :data:`geo.filters.FACETS` (each option with its count of
+One multiselect per facet of :data:`geo.analysis.filters.FACETS` (each option with its count of
 clusters, shown in the interface language while the filter keeps the English value) and
 the MNE-presence choice. Each page keeps its own widget keys (``prefix``), so the two
 pages' widgets never collide; the filter itself travels between them in the URL and in
@@ -14,12 +14,13 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from geo import filters, i18n, profiles
-from geo.i18n import N_
+from geo.analysis import filters, profiles
+from geo.base import i18n
+from geo.base.i18n import N_
 from pages.lang import page_text
 
 TEXT: dict[str, str] = {"all": N_("All"), "mne": N_("MNE presence")}
-"""The sidebar's own words (the facet labels are :func:`geo.filters.facet_label`)."""
+"""The sidebar's own words (the facet labels are :func:`geo.analysis.filters.facet_label`)."""
 
 VOCABULARY_FACETS = ("industry_group", "org_level", "status")
 """Facets whose values have labels in ``vocabularies.csv``."""

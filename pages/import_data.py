@@ -3,9 +3,9 @@ GeoJSON) with a preview and a validation report; list the registry's versions, s
 each changed, download any version's data and restore it.
 
 Anyone can preview a file and read the history; importing and restoring need an editor
-sign-in (sidebar), and :mod:`geo.store` checks the editor itself on every write. An
+sign-in (sidebar), and :mod:`geo.registry.store` checks the editor itself on every write. An
 import is all-or-nothing: a file with any problem changes nothing. Uploads are limited to
-:data:`geo.importer.MAX_UPLOAD_BYTES` (also ``server.maxUploadSize``). Every cell is shown
+:data:`geo.registry.importer.MAX_UPLOAD_BYTES` (also ``server.maxUploadSize``). Every cell is shown
 as plain text in ``st.dataframe``; data placed in Markdown is escaped.
 """
 
@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo import auth, importer, profiles
-from geo.errors import localised
-from geo.i18n import N_
-from geo.store import Store, default_url, localise_history
+from geo.analysis import profiles
+from geo.base.errors import localised
+from geo.base.i18n import N_
+from geo.registry import auth, importer
+from geo.registry.store import Store, default_url, localise_history
 from pages.edit import open_store, show_result, show_table, sign_in_box
 from pages.lang import current_lang, translator
 

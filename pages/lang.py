@@ -21,7 +21,8 @@ from collections.abc import Callable, Mapping
 
 import streamlit as st
 
-from geo import i18n
+from geo.base import i18n
+from geo.data import records
 
 QUERY_KEY = "lang"
 STATE_KEY = "lang_choice"
@@ -107,7 +108,7 @@ def translator() -> Callable[[str], str]:
 @st.cache_resource(show_spinner=False)
 def vocabulary_labels() -> i18n.VocabularyLabels:
     """The vocabulary labels of ``vocabularies.csv``, read once per server process."""
-    return i18n.vocabulary_labels()
+    return records.vocabulary_labels()
 
 
 def page_text(texts: Mapping[str, str], key: str, **values: object) -> str:

@@ -20,8 +20,10 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import filters, i18n, maps, measures, profiles, views
-from geo.i18n import N_
+from geo.analysis import filters, measures, profiles
+from geo.base import i18n
+from geo.base.i18n import N_
+from geo.render import maps, views
 from pages.common import dataset, dataset_key
 from pages.export_panel import render_export_panel
 from pages.filter_sidebar import FilterWidgets

@@ -7,10 +7,12 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from geo import i18n, indices
-from geo.dataset import index_comparison, scenario_table
-from geo.i18n import N_
-from geo.palette import SCENARIO_COLOURS
+from geo.analysis import indices
+from geo.analysis.dataset import index_comparison
+from geo.analysis.indices import scenario_table
+from geo.base import i18n
+from geo.base.i18n import N_
+from geo.render.palette import SCENARIO_COLOURS
 from pages.common import dataset
 from pages.lang import current_lang, translator, vocabulary_labels
 

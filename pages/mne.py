@@ -15,8 +15,10 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from geo import i18n, mne, profiles, records
-from geo.i18n import N_
+from geo.analysis import mne, profiles
+from geo.base import i18n
+from geo.base.i18n import N_
+from geo.data import records
 from pages.common import dataset, dataset_key
 from pages.lang import current_lang, page_text, translator, vocabulary_labels
 
@@ -193,7 +195,7 @@ def labelled(columns: dict[str, str]) -> dict[str, str]:
 
 
 def shown(frame: pd.DataFrame) -> pd.DataFrame:
-    """A result table of ``geo.mne`` with its cells in the interface language."""
+    """A result table of ``geo.analysis.mne`` with its cells in the interface language."""
     return mne.localise(frame, lang, vocab)
 
 

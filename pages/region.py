@@ -14,8 +14,10 @@ from functools import partial
 
 import streamlit as st
 
-from geo import i18n, locator, profiles
-from geo.i18n import N_
+from geo.analysis import profiles
+from geo.base import i18n
+from geo.base.i18n import N_
+from geo.render import locator
 from pages.common import dataset, dataset_key, set_url
 from pages.lang import current_lang, page_text, translator, vocabulary_labels
 

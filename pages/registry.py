@@ -14,9 +14,10 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from geo import filters, i18n, profiles
-from geo.i18n import N_
-from geo.tables import render_table
+from geo.analysis import filters, profiles
+from geo.base import i18n
+from geo.base.i18n import N_
+from geo.base.tables import render_table
 from pages.common import dataset, dataset_key, set_url
 from pages.filter_sidebar import FilterWidgets
 from pages.lang import current_lang, page_text, translator, vocabulary_labels

@@ -15,7 +15,8 @@ from __future__ import annotations
 import os
 import tempfile
 
-from geo import i18n, store
+from geo.base import i18n
+from geo.registry import store
 
 
 def pytest_configure(config) -> None:  # noqa: ARG001 - pytest's hook signature

@@ -56,7 +56,7 @@ def test_server_config_keeps_the_app_offline_and_the_upload_limit_in_step() -> N
     statistics (offline, closed networks) and the upload limit is the importer's."""
     import tomllib
 
-    from geo import importer
+    from geo.registry import importer
 
     config = tomllib.loads((Path(APP).parent / ".streamlit" / "config.toml").read_text())
     assert config["browser"]["gatherUsageStats"] is False

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo import auth, store
+from geo.registry import auth, store
 
 TIMEOUT = 120
 ROOT = Path(__file__).resolve().parent.parent
@@ -152,8 +152,8 @@ def preview_script() -> None:
     file uploader itself cannot be driven by AppTest), signed in when the test says so."""
     import os
 
-    from geo import auth, importer
-    from geo.store import default_url
+    from geo.registry import auth, importer
+    from geo.registry.store import default_url
     from pages.edit import open_store
     from pages.import_data import preview_and_import
 

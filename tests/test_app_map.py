@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo import filters, maps, measures
+from geo.analysis import filters, measures
+from geo.render import maps
 
 TIMEOUT = 120
 APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
@@ -23,7 +24,7 @@ APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
 
 @pytest.fixture(scope="module")
 def data():
-    from geo.dataset import load_dataset
+    from geo.analysis.dataset import load_dataset
 
     return load_dataset()
 
@@ -231,7 +232,7 @@ def test_the_map_and_its_region_panel_offer_exports() -> None:
 def test_the_map_page_in_russian(data):
     """Sidebar, counts, legend, popups and the region panel follow lang=ru; the URL keeps
     the English filter values."""
-    from geo import i18n
+    from geo.base import i18n
 
     _ = i18n.translator("ru")
     at = run_app({"lang": "ru", "panel": "RU-TA", "district": "Volga"})

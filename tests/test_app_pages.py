@@ -20,8 +20,9 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from geo import filters, store
-from geo.dataset import load_dataset
+from geo.analysis import filters
+from geo.analysis.dataset import load_dataset
+from geo.registry import store
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "streamlit_app.py")

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from geo import auth
+from geo.registry import auth
 
 FAST = 1000  # PBKDF2 iterations for tests (the default is 600,000)
 

@@ -12,7 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from geo import bench, cli_bench, exports, maps, measures, synth
+from benchmarks import cli_bench
+from benchmarks import scale as bench
+from geo.analysis import measures
+from geo.data import synth
+from geo.render import exports, maps
 
 SIZES = (20, 60)
 ROOT = Path(__file__).resolve().parent.parent

@@ -17,7 +17,8 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 
-from geo import filters, measures, serve
+from geo.analysis import filters, measures
+from tests.support import serve
 
 pytestmark = pytest.mark.browser
 
@@ -106,7 +107,7 @@ def page(browser, outside_requests):
 
 @pytest.fixture(scope="module")
 def data():
-    from geo.dataset import load_dataset
+    from geo.analysis.dataset import load_dataset
 
     return load_dataset()
 
@@ -257,7 +258,7 @@ def test_a_marker_popup_gives_key_facts_and_the_profile_link(page, app_url, data
     href = popup.locator("a").get_attribute("href")
     cluster_id = href.split("=", 1)[1]
     assert href == f"/cluster?id={cluster_id}" and cluster_id in set(data.clusters["id"])
-    from geo import maps
+    from geo.render import maps
 
     row = data.clusters.set_index("id").loc[cluster_id].to_dict()
     assert maps.cluster_name({**row, "id": cluster_id}) in text
@@ -275,7 +276,7 @@ def many_clusters(data):
     import numpy as np
     import pandas as pd
 
-    from geo.palette import SCENARIO_COLOURS
+    from geo.render.palette import SCENARIO_COLOURS
 
     rng = np.random.default_rng(7)
     points = data.regions.geometry.sample_points(
@@ -311,7 +312,7 @@ def test_many_clusters_are_grouped_with_scenarios_and_mne_still_shown(
 ):
     from types import SimpleNamespace
 
-    from geo import maps
+    from geo.render import maps
 
     assert GROUPED_N > maps.GROUP_ABOVE
     dataset = SimpleNamespace(

@@ -10,10 +10,10 @@ import sys
 import pandas as pd
 import pytest
 
-from geo import cli
-from geo.cli import REGION_COLUMNS, main
-from geo.dataset import CLUSTER_COLUMNS
-from geo.paths import records_dir
+from geo.analysis.dataset import CLUSTER_COLUMNS
+from geo.base.paths import records_dir
+from geo.cli import commands as cli
+from geo.cli.commands import REGION_COLUMNS, main
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:

@@ -14,9 +14,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from geo import exports, filters, views
+from geo.analysis import filters
+from geo.analysis.dataset import Dataset, load_dataset
 from geo.cli import main
-from geo.dataset import Dataset, load_dataset
+from geo.render import exports, views
 
 NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 STAMP = "2026-01-02T03:04:05Z"
@@ -33,9 +34,9 @@ def loaded_once(monkeypatch, data: Dataset) -> None:
     """The command loads the shipped dataset; here it gets the module's copy (the same
     data, loaded once) so the tests stay quick. ``test_the_installed_command`` runs the
     real thing in a subprocess."""
-    import geo.dataset
+    import geo.analysis.dataset
 
-    monkeypatch.setattr(geo.dataset, "load_dataset", lambda: data)
+    monkeypatch.setattr(geo.analysis.dataset, "load_dataset", lambda: data)
 
 
 def run(capsys, *argv: str) -> tuple[int, str]:

@@ -8,9 +8,10 @@ import re
 
 import pytest
 
-from geo import importer, records
-from geo.errors import Message, ValidationIssue, issue_text, localised
-from geo.importer import References
+from geo.base.errors import Message, ValidationIssue, issue_text, localised
+from geo.data import records
+from geo.registry import importer
+from geo.registry.importer import References
 
 CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
 
@@ -98,9 +99,9 @@ def test_a_nested_message_is_translated_with_its_sentence():
 
 
 def test_a_broken_translation_falls_back_to_english(monkeypatch):
-    import geo.i18n
+    import geo.base.i18n
 
-    monkeypatch.setattr(geo.i18n, "translator", lambda lang: lambda s: "{unknown} сломано")
+    monkeypatch.setattr(geo.base.i18n, "translator", lambda lang: lambda s: "{unknown} сломано")
     issue = ValidationIssue.of("f", None, None, "no record {key}", key="K")
     assert issue.localised("ru") == "no record K"
 

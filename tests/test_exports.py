@@ -31,10 +31,11 @@ import pytest
 import shapely
 from PIL import Image
 
-from geo import dataset as dataset_module
-from geo import exports, filters, maps, measures, views
-from geo.dataset import Dataset, load_dataset
-from geo.palette import SCENARIO_COLOURS
+from geo.analysis import indices as dataset_module
+from geo.analysis import filters, measures
+from geo.analysis.dataset import Dataset, load_dataset
+from geo.render import exports, maps, views
+from geo.render.palette import SCENARIO_COLOURS
 
 NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 VERSION = "sha256:0123456789ab"
@@ -558,8 +559,9 @@ def test_html_export_renders_offline_in_chromium(
 PANEL_SCRIPT = """
 import streamlit as st
 
-from geo import filters, views
-from geo.dataset import load_dataset
+from geo.analysis import filters
+from geo.render import views
+from geo.analysis.dataset import load_dataset
 from pages.export_panel import render_export_panel
 
 territory = st.query_params.get("territory", "RU")

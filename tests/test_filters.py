@@ -1,4 +1,4 @@
-"""geo.filters: the filter value, its URL form, facet values, masks, options and counts."""
+"""geo.analysis.filters: the filter value, its URL form, facet values, masks, options and counts."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import math
 import pandas as pd
 import pytest
 
-from geo import filters
-from geo.filters import NOT_REPORTED, ClusterFilter
+from geo.analysis import filters
+from geo.analysis.filters import NOT_REPORTED, ClusterFilter
 
 
 @pytest.fixture

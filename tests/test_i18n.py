@@ -15,9 +15,11 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 from streamlit.testing.v1 import AppTest
 
-from geo import i18n, indices
-from geo.dataset import index_comparison, load_dataset
-from geo.palette import SCENARIO_COLOURS, SCENARIO_LABELS
+from geo.analysis import indices
+from geo.analysis.dataset import index_comparison, load_dataset
+from geo.base import i18n
+from geo.data import records
+from geo.render.palette import SCENARIO_COLOURS, SCENARIO_LABELS
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "streamlit_app.py")
@@ -250,7 +252,7 @@ def test_region_names_come_from_the_data():
 
 @pytest.fixture(scope="module")
 def vocab() -> i18n.VocabularyLabels:
-    return i18n.vocabulary_labels()
+    return records.vocabulary_labels()
 
 
 def test_vocabulary_terms_and_labels(vocab):
@@ -313,7 +315,7 @@ def test_index_texts_are_translated_and_unknown_text_is_kept():
 @pytest.mark.parametrize("negatives", ["square", "zero"])
 @pytest.mark.parametrize("group", ["industry_group", None])
 def test_every_text_geo_indices_writes_has_a_translation(missing, negatives, group):
-    """If ``geo.indices`` gains a note, this fails until ``INDEX_TEXT`` lists it."""
+    """If ``geo.analysis.indices`` gains a note, this fails until ``INDEX_TEXT`` lists it."""
     data = load_dataset()
     cluster = indices.IndexMethod(
         indices.CLUSTER_INDICATORS, group_column=group, missing=missing, negatives=negatives

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from geo import importer
-from geo.importer import Entry, References
+from geo.registry import importer
+from geo.registry.importer import Entry, References
 
 HEADER_RU = (
     "Идентификатор;Название (англ.);Название;Город;Регион;Статус;Число участников;"

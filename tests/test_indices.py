@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo import indices
-from geo.dataset import cluster_index, region_index, scenario_table
+from geo.analysis import indices
+from geo.analysis.indices import cluster_index, region_index, scenario_table
 
 # Units whose published index the published inputs cannot give (see docs/INDICES.md).
 EXPECTED_CLUSTER_DIFFERENCES = {"PIC-08", "PIC-14"}
@@ -19,7 +19,7 @@ EXPECTED_REGION_DIFFERENCES: set[str] = set()
 
 @pytest.fixture(scope="module")
 def dataset():
-    from geo.dataset import load_dataset
+    from geo.analysis.dataset import load_dataset
 
     return load_dataset()
 

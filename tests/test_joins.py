@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from geo import joins
-from geo.errors import DataValidationError
-from geo.regions import load_regions
+from geo.base.errors import DataValidationError
+from geo.data import joins
+from geo.data.regions import load_regions
 
 # Read off papers 001/002 (Table 4/5) independently of the alias table.
 EXPECTED_REGION = {
@@ -46,7 +46,7 @@ def detailed():
 
 @pytest.fixture(scope="module")
 def dataset():
-    from geo.dataset import load_dataset
+    from geo.analysis.dataset import load_dataset
 
     return load_dataset()
 

@@ -1,4 +1,4 @@
-"""The static locator map (``geo.locator``): projection, highlight, point and errors.
+"""The static locator map (``geo.render.locator``): projection, highlight, point and errors.
 
 The PNG is decoded and its pixels counted, so a highlight or point that is silently not
 drawn fails.
@@ -13,8 +13,8 @@ import pytest
 from matplotlib.image import imread
 from pyproj import CRS
 
-from geo import locator
-from geo.dataset import load_dataset
+from geo.analysis.dataset import load_dataset
+from geo.render import locator
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 

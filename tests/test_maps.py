@@ -1,4 +1,4 @@
-"""geo.maps: projection, encoded shapes, classification, legend, markers, offline HTML."""
+"""geo.render.maps: projection, encoded shapes, classification, legend, markers, offline HTML."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ import pandas as pd
 import pytest
 import shapely
 
-from geo import maps
-from geo.filters import ClusterFilter
-from geo.palette import SCENARIO_COLOURS
+from geo.analysis.filters import ClusterFilter
+from geo.render import maps
+from geo.render.palette import SCENARIO_COLOURS
 
 EVIL = '<script>alert("x")</script>'
 
@@ -35,7 +35,7 @@ def regions() -> gpd.GeoDataFrame:
         geometry=[
             shapely.box(90, 55, 95, 60),
             shapely.box(95, 55, 100, 60),
-            shapely.box(178, 64, 185, 68),  # longitudes shifted +360 as in geo.regions
+            shapely.box(178, 64, 185, 68),  # longitudes shifted +360 as in geo.data.regions
         ],
         crs="EPSG:4326",
     )
@@ -388,13 +388,14 @@ def test_profile_links_can_be_left_out_of_the_popups(clusters, regions):
 
 
 def _ru(message: str) -> str:
-    from geo import i18n
+    from geo.base import i18n
 
     return i18n.translator("ru")(message)
 
 
 def test_legend_in_russian_has_russian_labels_and_a_decimal_comma():
-    from geo import i18n, measures
+    from geo.analysis import measures
+    from geo.base import i18n
 
     values = pd.Series({"a": 0.125, "b": 1.5, "c": 1234.5, "d": math.nan})
     c = maps.classify(values, "equal_interval", 3)
@@ -422,7 +423,7 @@ def test_class_labels_follow_the_language():
 
 
 def test_russian_markers_tooltips_and_popups(clusters, regions):
-    from geo import i18n
+    from geo.base import i18n
 
     vocab = i18n.VocabularyLabels(
         english={("industry_group", "IT and Electronics"): "IT and Electronics"},

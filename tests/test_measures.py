@@ -1,4 +1,4 @@
-"""geo.measures: region measures from the regional table and from the cluster registry."""
+"""geo.analysis.measures: region measures from the regional table and from the cluster registry."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from geo import measures
+from geo.analysis import measures
+from geo.data import records
 
 
 @pytest.fixture
@@ -99,7 +100,7 @@ def test_values_print_with_the_measure_decimals_and_no_data():
 
 
 def test_published_dataset_has_the_fea_index_for_nineteen_regions():
-    from geo.dataset import load_dataset
+    from geo.analysis.dataset import load_dataset
 
     table = measures.measure_table(load_dataset())
     assert table["fea_index"].notna().sum() == 19
@@ -120,7 +121,7 @@ def test_ranks_of_all_regions_agree_with_rank_of():
 
 
 def test_values_in_russian_take_a_decimal_comma_and_thin_space_groups():
-    from geo import i18n
+    from geo.base import i18n
 
     assert measures.format_value(1234.5, "fea_index", "ru") == "1\u202f234,50"
     assert measures.format_value(12.0, "cluster_count", "ru") == "12"
@@ -130,9 +131,9 @@ def test_values_in_russian_take_a_decimal_comma_and_thin_space_groups():
 
 
 def test_labels_ranks_and_sources_follow_the_language():
-    from geo import i18n
+    from geo.base import i18n
 
-    labels = i18n.vocabulary_labels()
+    labels = records.vocabulary_labels()
     assert measures.measure_label("fdi_per_capita", "ru", labels) == "ПИИ на душу населения"
     assert measures.measure_label("fdi_per_capita") == measures.measure("fdi_per_capita").label
     _ = i18n.translator("ru")

@@ -1,8 +1,8 @@
-"""The MNE analysis (``geo.mne``) and the MNE page.
+"""The MNE analysis (``geo.analysis.mne``) and the MNE page.
 
 Two kinds of test: the functions on small hand-made frames whose answers are counted by
 eye, and the page's numbers against counts computed here straight from the CSV files
-with the ``csv`` module (never through ``geo.mne`` or ``geo.records``), so a bug in the
+with the ``csv`` module (never through ``geo.analysis.mne`` or ``geo.data.records``), so a bug in the
 analysis cannot hide behind the same bug in the check.
 """
 
@@ -17,7 +17,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo import mne
+from geo.analysis import mne
+from geo.data import records
 
 ROOT = Path(__file__).resolve().parent.parent
 RECORDS = ROOT / "data" / "records"
@@ -324,9 +325,8 @@ def test_analyse_bundles_the_same_tables(clusters, links):
 
 
 def test_localise_translates_fixed_texts_and_vocabularies(clusters, links):
-    from geo import i18n
 
-    vocab = i18n.vocabulary_labels()
+    vocab = records.vocabulary_labels()
     aggregates = pd.DataFrame(
         {
             "metric": ["innovation_clusters_with_mnes", "innovation_clusters_total"],

@@ -1,4 +1,4 @@
-"""Registry rows, search, cluster and region profiles and comparisons (``geo.profiles``).
+"""Registry rows, search, cluster and region profiles and comparisons (``geo.analysis.profiles``).
 
 Text helpers are tested on hand-made values; the profiles on the shipped dataset, with
 the expected numbers read from the CSV files here (so a wrong join or rank shows up as a
@@ -15,8 +15,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo import i18n, profiles
-from geo.dataset import load_dataset
+from geo.analysis import profiles
+from geo.analysis.dataset import load_dataset
+from geo.data import records
 
 RECORDS = Path(__file__).resolve().parent.parent / "data" / "records"
 FULL_CLUSTER, EMPTY_CLUSTER = "PIC-01", "P003-05"
@@ -289,7 +290,7 @@ def test_profile_components_equal_the_whole_dataset_computation(data):
 
 @pytest.fixture(scope="module")
 def vocab():
-    return i18n.vocabulary_labels()
+    return records.vocabulary_labels()
 
 
 def test_numbers_and_missing_values_in_russian():

@@ -1,4 +1,4 @@
-"""Tests of the transcribed records and their validation (geo.records)."""
+"""Tests of the transcribed records and their validation (geo.data.records)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from geo import records
-from geo.errors import DataValidationError
-from geo.paths import records_dir
+from geo.base.errors import DataValidationError
+from geo.base.paths import records_dir
+from geo.data import records
 
 # --------------------------------------------------------------------------- fixtures
 

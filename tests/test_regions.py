@@ -13,8 +13,8 @@ import pytest
 import shapely
 from shapely.geometry import Point
 
-from geo import regions as R
-from geo.paths import PROJECT_ROOT
+from geo.base.paths import PROJECT_ROOT
+from geo.data import regions as R
 
 REGIONS_DIR = PROJECT_ROOT / "data" / "regions"
 

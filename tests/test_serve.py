@@ -1,4 +1,4 @@
-"""geo.serve: the app served on localhost for browser tests and the cold-start benchmark."""
+"""tests.support.serve: the app served on localhost for browser tests and the cold-start benchmark."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import urllib.request
 
 import pytest
 
-from geo import serve
+from tests.support import serve
 
 
 def test_a_server_that_exits_is_reported_with_its_status() -> None:

@@ -16,10 +16,10 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from geo import auth, importer, store
-from geo.dataset import cluster_listing, load_dataset
-from geo.importer import References
-from geo.tables import render_table
+from geo.analysis.dataset import cluster_listing, load_dataset
+from geo.base.tables import render_table
+from geo.registry import auth, importer, store
+from geo.registry.importer import References
 
 PG_ENV = "CLUSTERMAP_TEST_POSTGRES_URL"
 REQUIRE_PG = os.environ.get("CLUSTERMAP_REQUIRE_POSTGRES") == "1"
@@ -163,10 +163,10 @@ def test_cluster_listing_of_the_command_line_imports_back_unchanged(db, refs):
 
 
 def test_the_maps_csv_export_imports_back_unchanged(db, refs):
-    """The zip of geo.exports (clusters, MNE links, the region table with indicators)."""
+    """The zip of geo.render.exports (clusters, MNE links, the region table with indicators)."""
     import zipfile
 
-    from geo import exports, views
+    from geo.render import exports, views
 
     _, payload, _ = exports.export_view(store.dataset_from_store(db), views.View(), "csv")
     archive = zipfile.ZipFile(io.BytesIO(payload))
@@ -476,7 +476,7 @@ def test_concurrent_imports_are_applied_one_after_the_other(db, url, refs, edito
 
 def test_a_script_name_from_the_store_is_escaped_in_popups_and_html_exports(db, editor):
     """End to end: stored text reaches the map popup and the HTML export escaped."""
-    from geo import exports, maps, views
+    from geo.render import exports, maps, views
 
     payload = "<script>alert(1)</script>"
     result = db.register_cluster(
@@ -507,7 +507,7 @@ def run_cli(*argv: str) -> int:
     """``clustermap`` with only the store's subcommands (geo.cli wires the same ones)."""
     import argparse
 
-    from geo import cli_store
+    from geo.cli import store as cli_store
 
     parser = argparse.ArgumentParser(prog="clustermap")
     cli_store.register(parser.add_subparsers(dest="command", required=True))
@@ -554,7 +554,7 @@ def test_cli_import_history_restore(cli_env, tmp_path, capsys):
 def test_cli_import_problems_in_the_shells_language(cli_env, tmp_path, capsys, monkeypatch):
     """``clustermap`` in a Russian shell explains a refused import in Russian; the
     report's columns and the file, row and column it names stay as they are."""
-    from geo import cli
+    from geo.cli import commands as cli
 
     monkeypatch.setenv("CLUSTERMAP_LANG", "ru")
     bad = tmp_path / "bad.csv"

@@ -15,10 +15,12 @@ import pandas as pd
 import pytest
 import shapely
 
-from geo import cli_synth, indices, synth
-from geo.errors import DataValidationError
-from geo.paths import PROJECT_ROOT, data_dir
-from geo.regions import load_regions
+from geo.analysis import indices
+from geo.base.errors import DataValidationError
+from geo.base.paths import PROJECT_ROOT, data_dir
+from geo.cli import synth as cli_synth
+from geo.data import synth
+from geo.data.regions import load_regions
 
 SEED = 2019  # the seed of the calibration table in docs/SYNTHETIC.md
 N = 118  # the Cluster Map of Russia's published number of initiatives
@@ -256,7 +258,7 @@ def test_every_record_is_marked_synthetic(registry):
 
 
 def test_real_data_is_untouched_and_regional_indicators_stay_real(dataset):
-    from geo.dataset import load_dataset
+    from geo.analysis.dataset import load_dataset
 
     real = load_dataset()
     pd.testing.assert_frame_equal(dataset.indicators, real.indicators)
@@ -319,7 +321,7 @@ def test_indicators_are_in_the_published_ranges(registry, calibration):
 
 
 def test_dataset_is_a_drop_in_for_load_dataset(dataset):
-    from geo.dataset import load_dataset
+    from geo.analysis.dataset import load_dataset
 
     real = load_dataset().clusters
     clusters = dataset.clusters
@@ -585,7 +587,7 @@ def _texts(at) -> str:
 
 def test_selector_defaults_to_published_without_a_banner():
     at = _selector_app()
-    from geo.dataset import load_dataset
+    from geo.analysis.dataset import load_dataset
 
     published = load_dataset().clusters
     assert f"clusters={len(published)} first={published['id'].iloc[0]}" in _texts(at)

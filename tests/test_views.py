@@ -7,8 +7,9 @@ import dataclasses
 import pandas as pd
 import pytest
 
-from geo import filters, maps, measures, views
-from geo.dataset import Dataset, load_dataset
+from geo.analysis import filters, measures
+from geo.analysis.dataset import Dataset, load_dataset
+from geo.render import maps, views
 
 
 @pytest.fixture(scope="module")

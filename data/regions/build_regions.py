@@ -16,7 +16,7 @@ Steps (``data/regions/README.md`` explains each):
 2. set aside the listed slivers (``SLIVERS``);
 3. apply ``corrections.csv`` (a stale or unused correction is an error);
 4. map the source type word to ``REGION_TYPES``;
-5. validate codes, names and types against ISO 3166-2 (``geo.regions``); any issue stops
+5. validate codes, names and types against ISO 3166-2 (``geo.data.regions``); any issue stops
    the build, listing every issue;
 6. geometry: +360 on negative longitudes (Chukotka), round to the source's 5 decimals,
    merge or drop the slivers, check the coverage (no overlaps, matching edges);
@@ -53,8 +53,8 @@ if str(ROOT) not in sys.path:
 
 import geopandas as gpd  # noqa: E402
 
-from geo.errors import DataValidationError, ValidationIssue  # noqa: E402
-from geo.regions import (  # noqa: E402
+from geo.base.errors import DataValidationError, ValidationIssue  # noqa: E402
+from geo.data.regions import (  # noqa: E402
     DISPUTED_CODES,
     REGION_COLUMNS,
     apply_corrections,

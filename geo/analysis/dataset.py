@@ -1,0 +1,159 @@
+"""The published dataset, loaded, validated and joined: the one entry point pages and the
+command line share.
+
+Data flows one way: load (``geo.data.regions``, ``geo.data.records``), validate (on load), join
+(``geo.data.joins``), compute (``geo.analysis.indices``). Callers cache the result at their boundary
+(``st.cache_data`` in pages); nothing here caches.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import geopandas as gpd
+import pandas as pd
+
+from geo.analysis import indices
+from geo.data import joins, records
+from geo.data.regions import load_regions
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Everything the app shows, joined to region codes.
+
+    ``clusters`` is a GeoDataFrame of points (EPSG:4326) with the declared
+    ``region_code``, the ``located_region_code`` its point falls in, the scenario and
+    ``mne_count``. ``regions`` is the geometry to draw, ``detailed`` the full-resolution
+    geometry points were joined against (and exports use). ``indicators`` has one row
+    per region of the regional table, keyed by ``region_code``.
+    """
+
+    regions: gpd.GeoDataFrame
+    detailed: gpd.GeoDataFrame
+    clusters: gpd.GeoDataFrame
+    mne_links: pd.DataFrame
+    indicators: pd.DataFrame
+    resolver: joins.RegionResolver
+
+
+def load_dataset(resolution: str = "web") -> Dataset:
+    """Load, validate and join the shipped records; geometry at ``resolution``.
+
+    Points are joined against the detailed geometry (more exact borders), whatever
+    resolution is returned for drawing.
+    """
+    return build_dataset(
+        records.load_clusters(),
+        records.load_mne_links(),
+        records.load_regional_indicators(),
+        resolution,
+    )
+
+
+def build_dataset(
+    clusters: pd.DataFrame,
+    mne_links: pd.DataFrame,
+    regional_indicators: pd.DataFrame,
+    resolution: str = "web",
+) -> Dataset:
+    """Join record frames to the regions and compute indices and scenarios.
+
+    The frames have the columns and dtypes :func:`geo.data.records.read_table` returns
+    (``clusters``, ``mne_links`` and the long ``regional_indicators`` table), whether they
+    come from the shipped files (:func:`load_dataset`) or from the store
+    (:func:`geo.registry.store.dataset_from_store`). The long table must hold one value per
+    region and indicator. The frames are not modified.
+    """
+    detailed = load_regions("detailed")
+    regions = detailed if resolution == "detailed" else load_regions(resolution)
+    resolver = joins.RegionResolver.from_tables(detailed, records.load_region_aliases())
+
+    clusters = clusters.copy()
+    clusters["region_code"] = resolver.resolve_column(
+        clusters, "region_as_published", "clusters.csv"
+    )
+    located = joins.locate_records(clusters, detailed)
+    return complete_dataset(regions, detailed, located, mne_links, regional_indicators, resolver)
+
+
+def complete_dataset(
+    regions: gpd.GeoDataFrame,
+    detailed: gpd.GeoDataFrame,
+    located: gpd.GeoDataFrame,
+    mne_links: pd.DataFrame,
+    regional_indicators: pd.DataFrame,
+    resolver: joins.RegionResolver,
+) -> Dataset:
+    """The computing half of :func:`build_dataset`, for clusters already located (the
+    shipped records through ``geo.data.joins``, synthetic ones through ``geo.data.synth``): MNE
+    counts, the wide regional indicators, indices and scenarios."""
+    mne_links = mne_links.copy()
+    counts = mne_links.groupby("cluster_id").size()
+    located["mne_count"] = located["id"].map(counts).fillna(0).astype(int)
+
+    long = regional_indicators.copy()
+    long["region_code"] = resolver.resolve_column(
+        long, "region_as_published", "regional_indicators.csv"
+    )
+    indicators = records.regional_indicators_wide(long)
+
+    scenarios = indices.scenario_table(located, indicators)
+    located = located.merge(
+        scenarios[["cluster_id", "cluster_index", "region_index", "scenario"]],
+        left_on="id",
+        right_on="cluster_id",
+        how="left",
+    ).drop(columns="cluster_id")
+    located = gpd.GeoDataFrame(located, geometry="geometry", crs="EPSG:4326")
+    return Dataset(regions, detailed, located, mne_links, indicators, resolver)
+
+
+CLUSTER_COLUMNS = [
+    "id",
+    "name",
+    "city",
+    "region_code",
+    "lat",
+    "lon",
+    "industry_group",
+    "status",
+    "org_level",
+    "participants",
+    "index_published",
+    "mne_count",
+]
+"""Columns of the cluster listing (``clustermap clusters``, the data page)."""
+
+
+def cluster_listing(clusters: pd.DataFrame) -> pd.DataFrame:
+    """One row per cluster with its region, location and key facts; missing text fields
+    read "not reported" so the listing never looks like an empty value was data."""
+    table = pd.DataFrame(clusters.rename(columns={"name_en": "name"})[CLUSTER_COLUMNS])
+    table["lat"] = table["lat"].round(5)
+    table["lon"] = table["lon"].round(5)
+    text = ["name", "city", "region_code", "industry_group", "status", "org_level"]
+    table[text] = table[text].astype(object).where(table[text].notna(), "not reported")
+    return table
+
+
+def index_comparison(
+    data: Dataset, table: Literal["clusters", "regions"], method: indices.IndexMethod
+) -> pd.DataFrame:
+    """Published vs recomputed index for every unit: group, each normalised component,
+    recomputed and published values, difference, flag, reason, missing inputs, notes."""
+    if table == "clusters":
+        result = indices.cluster_index(data.clusters, method)
+        published = data.clusters.set_index("id")["index_published"]
+        tolerance = indices.CLUSTER_PUBLISHED_TOLERANCE
+    else:
+        result = indices.region_index(data.indicators, method)
+        published = data.indicators.set_index("region_code")["fea_index_published"]
+        tolerance = indices.REGION_PUBLISHED_TOLERANCE
+    comparison = indices.compare_with_published(result, published, tolerance)
+    key = result.id_column
+    columns = [key, "group"] + [f"{i.column}_component" for i in method.indicators]
+    merged = result.frame[columns + ["missing", "notes"]].merge(comparison, on=key)
+    ordered = ["recomputed", "published", "difference", "flag", "reason", "missing", "notes"]
+    return merged[columns + ordered]

@@ -1,0 +1,157 @@
+"""``clustermap export``: a regional view to a file, through the same code as the page buttons.
+
+    clustermap export --territory RU-TA --measure fea_index --format png -o tatarstan.png
+    clustermap export --territory Volga --status "pilot innovative" --mne with \\
+        --format xlsx -o exports/
+
+Filters take the map page's URL keys as options (``--industry``, ``--level``,
+``--status``, ``--scenario``, ``--district``, ``--region``, ``--specialisation``; each may
+be repeated) and ``--mne any|with|without``. ``-o`` is a file, or an existing directory in
+which the export is saved under its safe default name. A bad option, territory, measure
+or filter value is an error naming it, and no file is written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from geo.analysis import filters, measures
+from geo.base.i18n import N_
+from geo.render import maps
+
+TEXT: dict[str, str] = {
+    "unknown_filter": N_(
+        "unknown filter value(s): {values} (values as the map page's filters offer them, "
+        "e.g. 'pilot innovative')"
+    ),
+    "bad_time": N_("--exported-at '{text}' is not an ISO 8601 time such as 2025-11-23T09:41:00Z"),
+    "no_folder": N_("folder '{folder}' does not exist (for -o {output})"),
+    "written": N_("{path} ({size} bytes, {format})"),
+    "command": N_("export a regional view (map, geodata or tables) to a file"),
+    "description": N_(
+        "Export a view: a territory (RU, a federal district or a region code), the cluster "
+        "filters and a region measure, as a map, geodata or tables."
+    ),
+    "territory": N_("RU (all of Russia), a federal district (e.g. Volga) or a region code (RU-TA)"),
+    "measure": N_("the region measure that colours the regions"),
+    "output": N_("file, or existing folder"),
+    "k": N_("number of classes"),
+    "lang": N_("language of the export: names, titles, legends, XLSX sheets and headers"),
+    "exported_at": N_(
+        "export time to state in the file (ISO 8601, default now): makes an export "
+        "reproducible byte for byte where the format allows"
+    ),
+    "filters": N_("filters (repeat an option to select several values)"),
+    "facet": N_("{facet} to keep"),
+}
+"""Help texts and messages of ``clustermap export`` (English literals, one place)."""
+
+
+def _text(args: argparse.Namespace, key: str) -> str:
+    """The message ``key`` in the command line's language."""
+    return getattr(args, "translate", str)(TEXT[key])
+
+
+def _view(args: argparse.Namespace, data) -> object:
+    """The view the options describe; filter values are checked against the data."""
+    from geo.render import views
+
+    flt = filters.ClusterFilter(
+        **{facet.field: tuple(getattr(args, facet.field) or ()) for facet in filters.FACETS},
+        mne=args.mne,
+    )
+    options = filters.filter_options(data.clusters, data.regions)
+    _, dropped = filters.sanitise(flt, options)
+    if dropped:
+        raise ValueError(_text(args, "unknown_filter").format(values="; ".join(dropped)))
+    return views.View(
+        territory=args.territory,
+        filters=flt,
+        measure=args.measure,
+        scheme=args.scheme,
+        k=args.k,
+        lang=args.lang,
+    )
+
+
+def _exported_at(text: str | None, message: str = TEXT["bad_time"]) -> datetime | None:
+    """The export time ``--exported-at`` gives (ISO 8601; no zone = UTC), ``None`` = now."""
+    if text is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(message.format(text=text)) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Resolve the view, export it and write the file; prints the path written."""
+    from geo.analysis.dataset import load_dataset
+    from geo.render import exports, views
+
+    exports.check_format(args.format)
+    now = _exported_at(args.exported_at, _text(args, "bad_time"))
+    data = load_dataset()
+    view = _view(args, data)
+    views.resolve_territory(data.regions, view.territory)  # fail before any work
+    target = Path(args.output)
+    if not target.is_dir() and not target.parent.is_dir():
+        message = _text(args, "no_folder")
+        raise ValueError(message.format(folder=target.parent, output=args.output))
+    filename, payload, _ = exports.export_view(data, view, args.format, now)
+    if target.is_dir():
+        target = target / filename
+    partial = target.with_name(target.name + ".part")
+    partial.write_bytes(payload)
+    partial.replace(target)  # never a half-written file under the final name
+    written = _text(args, "written")
+    print(
+        written.format(path=target, size=f"{len(payload):,}", format=args.format), file=sys.stderr
+    )
+    return 0
+
+
+def register(sub: argparse._SubParsersAction, _: Callable[[str], str] = str) -> None:
+    """Add the ``export`` subcommand to ``clustermap``'s subparsers (help translated by ``_``)."""
+    from geo.render.exports import FORMATS
+
+    def h(key: str) -> str:
+        return _(TEXT[key])
+
+    p = sub.add_parser("export", help=h("command"), description=h("description"))
+    p.add_argument("--territory", default="RU", help=h("territory"))
+    p.add_argument(
+        "--measure",
+        default=measures.DEFAULT_MEASURE,
+        choices=[m.key for m in measures.available_measures()],
+        help=h("measure"),
+    )
+    p.add_argument("--format", required=True, choices=FORMATS)
+    p.add_argument("-o", "--output", required=True, metavar="PATH", help=h("output"))
+    p.add_argument("--scheme", default=maps.DEFAULT_SCHEME, choices=list(maps.SCHEMES))
+    p.add_argument(
+        "--k",
+        type=int,
+        default=maps.DEFAULT_CLASSES,
+        choices=range(maps.MIN_CLASSES, maps.MAX_CLASSES + 1),
+        metavar=f"{{{maps.MIN_CLASSES}..{maps.MAX_CLASSES}}}",
+        help=h("k"),
+    )
+    p.add_argument("--lang", default="en", choices=["en", "ru"], help=h("lang"))
+    p.add_argument("--exported-at", metavar="TIME", help=h("exported_at"))
+    group = p.add_argument_group(h("filters"))
+    for facet in filters.FACETS:
+        group.add_argument(
+            f"--{facet.query_key}",
+            dest=facet.field,
+            action="append",
+            metavar="VALUE",
+            help=h("facet").format(facet=_(facet.label)),
+        )
+    group.add_argument("--mne", default="any", choices=filters.MNE_CHOICES)
+    p.set_defaults(func=cmd_export)

@@ -1,0 +1,213 @@
+"""Command-line access to the registry store: import, history, restore, password hashes.
+
+``clustermap import KIND PATH`` imports a file (all-or-nothing; the report names row,
+column and reason), ``clustermap history`` lists versions, ``clustermap history N`` shows
+what version N changed and ``--records KIND`` writes its data, ``clustermap restore N``
+makes a new version equal to N, ``clustermap hash-password`` prints a hash for the editor
+list. Writes need an editor sign-in: the user name from ``--user`` or
+``CLUSTERMAP_USER``, the password from ``CLUSTERMAP_PASSWORD`` or a prompt, checked
+against the editors of ``CLUSTERMAP_EDITORS`` and ``[editors]`` of
+``.streamlit/secrets.toml`` (the same list the app uses).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+import tomllib
+from collections.abc import Callable
+from pathlib import Path
+
+from geo.base.errors import localised
+from geo.base.i18n import N_
+from geo.base.tables import render_table
+from geo.registry import auth, importer
+
+ENV_USER = "CLUSTERMAP_USER"
+ENV_PASSWORD = "CLUSTERMAP_PASSWORD"
+
+#: User-facing wording (one place, for translation).
+MESSAGES: dict[str, str] = {
+    "no_user": N_("a write needs an editor: pass --user or set CLUSTERMAP_USER"),
+    "denied": N_("sign-in failed: unknown user or wrong password"),
+    "password": N_("Password for {user}: "),
+    "new_password": N_("New password: "),
+    "repeat": N_("Repeat: "),
+    "mismatch": N_("the passwords differ"),
+    "invalid": N_("nothing was imported: {count} problem(s)"),
+    "nothing": N_("nothing to change: the store already holds this data (version {head})"),
+    "done": N_("version {version}: {added} added, {changed} changed, {removed} removed"),
+    "dry_run": N_(
+        "valid; importing would add {added}, change {changed}, remove {removed} "
+        "({unchanged} unchanged); nothing written (--dry-run)"
+    ),
+    "note": N_("note: {notice}"),
+    "import": N_("import clusters, MNE links or regional indicators (CSV, XLSX, GeoJSON)"),
+    "import_description": N_(
+        "All-or-nothing: a file with any problem changes nothing and the report names row, "
+        "column and reason (exit status 2). A valid file becomes a new version. Schema: "
+        "data/README-import.md."
+    ),
+    "mode": N_("upsert: add and update (default); replace: also remove records not in the file"),
+    "dry_run_option": N_("check and show the changes only"),
+    "user": N_("editor name (default ${variable})"),
+    "history": N_("versions of the registry; a version's changes or data"),
+    "records": N_("write this kind's data at VERSION (default: the latest) as CSV"),
+    "restore": N_("make a new version equal to an earlier one"),
+    "hash_password": N_("print a password hash for the editor list"),
+    "hash_user": N_("print 'user:hash', ready for CLUSTERMAP_EDITORS"),
+}
+
+
+def _ui_lang(args: argparse.Namespace) -> str:
+    """The command line's language (English when the namespace does not say)."""
+    return getattr(args, "ui_lang", "en")
+
+
+def _message(args: argparse.Namespace, key: str) -> str:
+    """The message ``key`` in the command line's language."""
+    return getattr(args, "translate", str)(MESSAGES[key])
+
+
+def _secrets_editors() -> dict[str, str]:
+    """``[editors]`` of the Streamlit secrets files (project, then user), when present."""
+    editors: dict[str, str] = {}
+    for path in (Path.home() / ".streamlit" / "secrets.toml", Path(".streamlit/secrets.toml")):
+        if path.is_file():
+            with path.open("rb") as fh:
+                editors.update(tomllib.load(fh).get("editors", {}))
+    return editors
+
+
+def _sign_in(args: argparse.Namespace) -> auth.Editor:
+    """The signed-in editor, or ``PermissionError`` (exit status 3)."""
+    user = args.user or os.environ.get(ENV_USER, "")
+    if not user:
+        raise auth.NotAuthorised(_message(args, "no_user"))
+    password = os.environ.get(ENV_PASSWORD)
+    if password is None:
+        password = getpass.getpass(_message(args, "password").format(user=user))
+    editor = auth.authenticate(
+        user, password, auth.editor_credentials(_secrets_editors(), os.environ)
+    )
+    if editor is None:
+        raise auth.NotAuthorised(_message(args, "denied"))
+    return editor
+
+
+def _open_store():
+    from geo.registry.store import Store
+
+    return Store.open()
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Import one file; exit 2 with the report when it is invalid."""
+    store = _open_store()
+    parsed = importer.read_file(args.path, args.kind, store.refs)
+    for notice in parsed.notices:
+        notice_text = localised(notice, _ui_lang(args))
+        print(_message(args, "note").format(notice=notice_text), file=sys.stderr)
+    if args.dry_run:
+        plan = store.preview(parsed, args.mode)
+    else:
+        result = store.import_file(_sign_in(args), parsed, args.mode)
+        plan = result.plan
+    if not plan.ok:
+        print(_message(args, "invalid").format(count=len(plan.issues)), file=sys.stderr)
+        sys.stdout.write(render_table(plan.report(_ui_lang(args)), args.format))
+        return 2
+    counts = plan.counts()
+    if args.dry_run:
+        print(_message(args, "dry_run").format(**counts))
+        sys.stdout.write(render_table(importer.changes_frame(plan.changes), args.format))
+    elif result.version is None:
+        print(_message(args, "nothing").format(head=store.head()))
+    else:
+        print(_message(args, "done").format(version=result.version, **counts))
+    return 0
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    """List versions; with a version, its changes or (``--records``) its data."""
+    store = _open_store()
+    if args.records:
+        sys.stdout.write(store.export(args.records, args.version))
+    elif args.version is None:
+        sys.stdout.write(render_table(store.history(), args.format))
+    else:
+        store.version(args.version)  # KeyError naming the range when it does not exist
+        sys.stdout.write(render_table(store.changes_frame(args.version), args.format))
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """Make a new version equal to VERSION."""
+    store = _open_store()
+    result = store.restore(_sign_in(args), args.version)
+    if result.version is None:
+        print(_message(args, "nothing").format(head=store.head()))
+    else:
+        print(_message(args, "done").format(version=result.version, **result.plan.counts()))
+    return 0
+
+
+def cmd_hash_password(args: argparse.Namespace) -> int:
+    """Print a salted hash for ``CLUSTERMAP_EDITORS`` or ``[editors]`` in secrets."""
+    if sys.stdin.isatty():
+        password = getpass.getpass(_message(args, "new_password"))
+        if getpass.getpass(_message(args, "repeat")) != password:
+            raise ValueError(_message(args, "mismatch"))
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    encoded = auth.hash_password(password)
+    print(f"{args.user}:{encoded}" if args.user else encoded)
+    return 0
+
+
+def _main_with_permissions(func):
+    """Run ``func``; a refused sign-in exits with status 3 and a message."""
+
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return func(args)
+        except auth.NotAuthorised as exc:
+            print(f"clustermap: {exc}", file=sys.stderr)
+            return 3
+
+    return run
+
+
+def register(sub: argparse._SubParsersAction, _: Callable[[str], str] = str) -> None:
+    """Add ``import``, ``history``, ``restore`` and ``hash-password`` to ``clustermap``
+    (help translated by ``_``)."""
+
+    def h(key: str) -> str:
+        return _(MESSAGES[key])
+
+    user_help = h("user").format(variable=ENV_USER)
+    p = sub.add_parser("import", help=h("import"), description=h("import_description"))
+    p.add_argument("kind", choices=importer.IMPORT_KINDS)
+    p.add_argument("path", type=Path)
+    p.add_argument("--mode", choices=("upsert", "replace"), default="upsert", help=h("mode"))
+    p.add_argument("--dry-run", action="store_true", help=h("dry_run_option"))
+    p.add_argument("--user", help=user_help)
+    p.add_argument("--format", choices=("csv", "md", "json"), default="md")
+    p.set_defaults(func=_main_with_permissions(cmd_import))
+
+    p = sub.add_parser("history", help=h("history"))
+    p.add_argument("version", type=int, nargs="?")
+    p.add_argument("--records", choices=importer.IMPORT_KINDS, help=h("records"))
+    p.add_argument("--format", choices=("csv", "md", "json"), default="md")
+    p.set_defaults(func=cmd_history)
+
+    p = sub.add_parser("restore", help=h("restore"))
+    p.add_argument("version", type=int)
+    p.add_argument("--user", help=user_help)
+    p.set_defaults(func=_main_with_permissions(cmd_restore))
+
+    p = sub.add_parser("hash-password", help=h("hash_password"))
+    p.add_argument("--user", help=h("hash_user"))
+    p.set_defaults(func=cmd_hash_password)

@@ -1,1 +1,0 @@
-"""Alembic migrations of the registry store (:mod:`geo.store` runs them programmatically)."""

@@ -1,0 +1,1193 @@
+"""Importing records from the files people actually have: CSV, XLSX and GeoJSON.
+
+Two steps, both free of side effects (the store applies the result, in one transaction):
+
+1. :func:`parse_bytes` / :func:`read_file` read a file of one kind (``clusters``,
+   ``mne_links``, ``regional_indicators``) into :class:`SourceRow` objects keyed by schema
+   column. Real-world files are accepted as they come: UTF-8, UTF-8 with BOM, UTF-16 with
+   BOM or Windows-1251; comma, semicolon or tab separated; decimal commas and digit-group
+   spaces in numbers; ``n/a``, ``н/д``, ``—``, ``-``, ``not reported``, ``нет данных`` and
+   empty cells as missing; English or Russian column headers (:data:`HEADER_NAMES`,
+   documented in ``data/README-import.md``); vocabulary values by value or by their
+   English or Russian label (``vocabularies.csv``); countries by ISO name, code or
+   Russian name; regions by code or any known name (:class:`geo.data.joins.RegionResolver`).
+   Regional indicators may also come wide: one row per region, one column per indicator.
+   Columns the app computes (points, indices, the region names the map's export adds) are
+   ignored, so the app's own listings and exports import back unchanged; a ``region_code``
+   next to ``region_as_published`` is checked against it row by row.
+2. :func:`plan_import` checks every row against the stored records and returns an
+   :class:`ImportPlan`: the records added, changed or removed, and every problem with its
+   row, column (as the file names it) and reason. Validation is the one of
+   :mod:`geo.data.records` (its pydantic models) with two rules widened for a registry that
+   grows: clusters registered here get ids ``CL-NNNN``, and ``source_doc`` may be
+   ``registry`` (entered by an editor; ``source_ref`` says where from).
+
+Problems and notices are English (what the command line prints) and translatable: each is
+a :class:`geo.base.errors.Message` built from a msgid of :data:`MESSAGES` or
+:data:`ERROR_TEMPLATES` (the validators raise pydantic errors of those types), so a page
+shows them in the user's language (:func:`issues_frame` with ``lang``,
+:func:`geo.base.errors.localised`); :func:`changes_frame` and :func:`localise_columns` do the
+same for the change and column tables. The file's own headers, cells and names stay as
+they are.
+
+Missing values keep their marker (``n/a`` vs ``not reported``). An empty cell never
+overwrites a stored marker: it means "nothing to say", not "now unknown".
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import gettext
+import io
+import json
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import pandas as pd
+import pycountry
+from pydantic import AfterValidator, BaseModel, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
+
+from geo.base.errors import DataValidationError, Message, Number, ValidationIssue
+from geo.base.i18n import N_, translator
+from geo.data import records
+from geo.data.regions import load_regions
+from geo.data.joins import RegionResolver, normalise_name, pick_city
+
+__all__ = [
+    "HEADER_NAMES",
+    "IMPORT_KINDS",
+    "MAX_UPLOAD_BYTES",
+    "REGISTRY_SOURCE",
+    "Change",
+    "Entry",
+    "ImportPlan",
+    "ParsedFile",
+    "References",
+    "RegistryCluster",
+    "RegistryMneLink",
+    "RegistryRegionalIndicator",
+    "SourceRow",
+    "form_file",
+    "indicator_key",
+    "parse_bytes",
+    "plan_import",
+    "plan_removal",
+    "read_file",
+]
+
+#: Kinds of records the registry stores and imports.
+IMPORT_KINDS: tuple[str, ...] = ("clusters", "mne_links", "regional_indicators")
+
+#: Largest file accepted (also ``server.maxUploadSize`` in ``.streamlit/config.toml``).
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+#: ``source_doc`` of records entered by an editor (form or import) rather than
+#: transcribed from documents 001-003.
+REGISTRY_SOURCE = "registry"
+
+_REGISTRY_ID = re.compile(r"CL-\d{4,}")
+_PUBLISHED_ID = re.compile(r"(PIC|P003)-\d{2}")
+
+Format = Literal["csv", "xlsx", "geojson"]
+_FORMATS: dict[str, Format] = {
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".txt": "csv",
+    ".xlsx": "xlsx",
+    ".geojson": "geojson",
+    ".json": "geojson",
+}
+
+# --------------------------------------------------------------------------- schemas
+
+
+#: Why a registry value is refused, by pydantic error type (as
+#: :data:`geo.data.records.ERROR_TEMPLATES`, whose types apply too).
+ERROR_TEMPLATES: dict[str, str] = {
+    **records.ERROR_TEMPLATES,
+    "registry_source_doc": N_(
+        "'{value}' is not a ';'-separated list of {allowed} (no spaces); "
+        "use '{registry}' for data you enter and name its source in source_ref"
+    ),
+    "registry_id": N_(
+        "'{value}' is not an id of the form CL-NNNN (registered clusters) "
+        "or PIC-NN / P003-NN (published clusters)"
+    ),
+}
+
+
+def _invalid(kind: str, /, **values: Any) -> PydanticCustomError:
+    """A registry validation error of type ``kind`` (:data:`ERROR_TEMPLATES`)."""
+    return PydanticCustomError(kind, ERROR_TEMPLATES[kind], values)
+
+
+def _registry_source_doc(value: str) -> str:
+    allowed = records.SOURCE_DOCS | {REGISTRY_SOURCE}
+    if any(part not in allowed for part in value.split(";")):
+        raise _invalid(
+            "registry_source_doc",
+            value=value,
+            allowed=str(sorted(allowed)),
+            registry=REGISTRY_SOURCE,
+        )
+    return value
+
+
+RegistrySourceDoc = Annotated[records.RequiredText, AfterValidator(_registry_source_doc)]
+
+
+class RegistryCluster(records.ClusterRecord):
+    """:class:`geo.data.records.ClusterRecord` plus registered clusters (``CL-NNNN``) and
+    ``source_doc = registry``. Every other rule is the published schema's."""
+
+    source_doc: RegistrySourceDoc
+
+    @field_validator("id")
+    @classmethod
+    def _id_pattern(cls, value: str) -> str:
+        if _REGISTRY_ID.fullmatch(value) or _PUBLISHED_ID.fullmatch(value):
+            return value
+        raise _invalid("registry_id", value=value)
+
+
+class RegistryMneLink(records.MneLinkRecord):
+    """:class:`geo.data.records.MneLinkRecord` with ``source_doc = registry`` allowed."""
+
+    source_doc: RegistrySourceDoc
+
+
+class RegistryRegionalIndicator(records.RegionalIndicatorRecord):
+    """:class:`geo.data.records.RegionalIndicatorRecord` with ``source_doc = registry`` allowed
+    (new indicator years come from statistics, named in ``original_source``)."""
+
+    source_doc: RegistrySourceDoc
+
+
+@dataclass(frozen=True)
+class _Kind:
+    """What the importer needs to know about one kind of record."""
+
+    model: type[records.ClusterRecord | records.MneLinkRecord | records.RegionalIndicatorRecord]
+    key: tuple[str, ...]
+    vocabularies: Mapping[str, str]  # column → vocabulary
+    region_column: str | None
+    computed: tuple[str, ...]  # columns of exports derived by the app: ignored on import
+
+    @property
+    def columns(self) -> list[str]:
+        return list(self.model.model_fields)
+
+    @property
+    def numeric(self) -> set[str]:
+        return {
+            name
+            for name, info in self.model.model_fields.items()
+            if info.annotation in (float, float | None)
+        }
+
+
+_KINDS: dict[str, _Kind] = {
+    "clusters": _Kind(
+        RegistryCluster,
+        ("id",),
+        {"industry_group": "industry_group", "status": "status", "org_level": "org_level"},
+        "region_as_published",
+        (
+            "lat",
+            "lon",
+            "mne_count",
+            "location_basis",
+            "geonameid",
+            "located_region_code",
+            "region_mismatch",
+            "cluster_index",
+            "region_index",
+            "scenario",
+            "широта",
+            "долгота",
+            # columns the map's CSV export adds (geo.render.exports.clusters_table)
+            "region_name_en",
+            "region_name_ru",
+            "federal_district",
+        ),
+    ),
+    "mne_links": _Kind(
+        RegistryMneLink,
+        ("link_id",),
+        {"relation": "relation", "presence": "presence", "interplay_type": "interplay_type"},
+        None,
+        ("cluster_name", "region_code"),  # added by the map's CSV export (geo.render.exports)
+    ),
+    "regional_indicators": _Kind(
+        RegistryRegionalIndicator,
+        ("region_as_published", "indicator", "reference_year"),
+        {},
+        "region_as_published",
+        (  # the region table of the map's CSV export (geo.render.exports.regions_table)
+            "name_en",
+            "name_ru",
+            "type",
+            "federal_district",
+            "area_km2",
+            "disputed",
+            "measure",
+            "measure_value",
+            "measure_class",
+            "measure_class_label",
+            "fill_colour",
+            "clusters_in_view",
+            "mne_links_in_view",
+            "fea_index_recomputed",
+        ),
+    ),
+}
+
+_SOURCE_HEADERS: dict[str, tuple[str, ...]] = {
+    "source_doc": ("source_doc", "документ-источник", "источник"),
+    "source_ref": ("source_ref", "ссылка на источник", "место в источнике"),
+    "notes": ("notes", "примечания", "примечание"),
+}
+_REGION_CODE_HEADERS = ("region_code", "код региона", "code")
+#: Status of a region-code column next to ``region_as_published`` (as exports write them).
+REGION_CHECK = N_("region code: checked against region_as_published")
+
+#: How a file's column was understood (the ``status`` of :attr:`ParsedFile.columns`):
+#: English as stored, translated for display by :func:`localise_columns`.
+COLUMN_STATUS: dict[str, str] = {
+    "mapped": N_("mapped"),
+    "no header": N_("no header"),
+    "computed by the app: ignored": N_("computed by the app: ignored"),
+    "unknown": N_("unknown"),
+    "duplicate": N_("duplicate"),
+    REGION_CHECK: REGION_CHECK,
+}
+WIDE_INDICATOR = N_("indicator {indicator} (wide table)")
+"""Status of a column of a wide regional table (one column per indicator)."""
+
+#: The problems and notices of reading and planning an import (English msgids; values
+#: are the file's own names and cells, never translated).
+MESSAGES: dict[str, str] = {
+    "too_large": N_("the file has {size} MB; at most {limit} MB can be imported"),
+    "unknown_type": N_("unknown file type; expected {listed}"),
+    "not_text": N_("the file is neither UTF-8 nor Windows-1251 text"),
+    "not_xlsx": N_("not a readable XLSX workbook ({error})"),
+    "not_geojson": N_("not valid GeoJSON ({error})"),
+    "not_collection": N_("not a GeoJSON FeatureCollection"),
+    "no_header": N_("the file has no header row"),
+    "no_rows": N_("the file has no data rows"),
+    "geometry_ignored": N_(
+        "feature geometry is ignored: cluster points are located from the city (see data/README.md)"
+    ),
+    "empty_rows": N_("{count} empty row(s) skipped"),
+    "unexpected_column": N_("unexpected column (not in the {kind} import schema)"),
+    "same_column": N_("'{first}' and '{heading}' both give '{column}'"),
+    "mixed_wide": N_("mixes indicator columns with 'indicator'/'value' columns"),
+    "fields": N_("has {fields} fields but the header has {header}"),
+    "unnamed_value": N_("a value in column {position}, which has no header"),
+    "region_code": N_("region code '{code}' is not the region of '{region}' (region_as_published)"),
+    "unknown_region": N_("unknown region '{region}' (not a region code, name or known alias)"),
+    "column_needed": N_("{problem}; the file has no '{column}' column, needed for a new record"),
+    "unlocatable_city": N_(
+        "{reason}; give a city the gazetteer knows, or leave it empty to place the cluster "
+        "at its region"
+    ),
+    "duplicate": N_("duplicate record {key}"),
+    "duplicate_at": N_("duplicate record {key} (first at row {first})"),
+    "no_record": N_("no record {key}"),
+    "linked_cluster": N_(
+        "cluster {key} cannot be removed: MNE link(s) {links} refer to it; "
+        "remove or move them first"
+    ),
+}
+
+#: Why :func:`geo.data.joins.pick_city` cannot place a city (its English reasons, matched to
+#: be translated; a reason that does not match stays English).
+CITY_REASONS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(r"city '(?P<name>.*)' is not in the offline gazetteer \(GeoNames\)"),
+        N_("city '{name}' is not in the offline gazetteer (GeoNames)"),
+    ),
+    (
+        re.compile(r"declared region '(?P<region>.*)' has no geometry"),
+        N_("declared region '{region}' has no geometry"),
+    ),
+    (
+        re.compile(
+            r"no city '(?P<name>.*)' in or within (?P<radius>\d+) km of (?P<region>\S+) "
+            r"\(nearest candidate (?P<distance>\d+) km away\)"
+        ),
+        N_(
+            "no city '{name}' in or within {radius} km of {region} "
+            "(nearest candidate {distance} km away)"
+        ),
+    ),
+    (
+        re.compile(r"(?P<count>\d+) cities named '(?P<name>.*)' in (?P<region>\S+): ambiguous"),
+        N_("{count} cities named '{name}' in {region}: ambiguous"),
+    ),
+)
+_REGION_HEADERS = (
+    "region_as_published",
+    "region",
+    "region_code",
+    "регион",
+    "код региона",
+    "субъект рф",
+    "субъект российской федерации",
+)
+
+#: Accepted column headers per kind and schema column: the schema name first, then the
+#: English and Russian names a file may use. Matching folds case, ``ё``, dashes, quotes,
+#: dots and commas (:func:`geo.data.joins.normalise_name`). ``data/README-import.md`` lists them.
+HEADER_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
+    "clusters": {
+        "id": ("id", "идентификатор", "код кластера"),
+        "name_en": ("name_en", "name", "название (англ.)", "название на английском языке"),
+        "name_ru": ("name_ru", "название", "название (рус.)", "название кластера"),
+        "city": ("city", "город"),
+        "region_as_published": _REGION_HEADERS,
+        "industry_group": ("industry_group", "отраслевая группа"),
+        "specialisation": ("specialisation", "specialization", "специализация"),
+        "status": ("status", "статус", "статус кластера"),
+        "org_level": ("org_level", "уровень организационного развития"),
+        "participants": ("participants", "число участников"),
+        "intl_members": ("intl_members", "число иностранных участников"),
+        "export_bln_rub": ("export_bln_rub", "экспорт, млрд руб."),
+        "publications": ("publications", "число публикаций"),
+        "joint_rd_bln_rub": ("joint_rd_bln_rub", "совместные НИОКР, млрд руб."),
+        "index_published": ("index_published", "опубликованный индекс интернационализации"),
+        **_SOURCE_HEADERS,
+    },
+    "mne_links": {
+        "link_id": ("link_id", "идентификатор связи"),
+        "mne_name": ("mne_name", "ТНК", "название ТНК"),
+        "hq_country": ("hq_country", "страна штаб-квартиры"),
+        "industry": ("industry", "отрасль"),
+        "cluster_id": ("cluster_id", "идентификатор кластера", "кластер"),
+        "relation": ("relation", "связь с кластером"),
+        "presence": ("presence", "присутствие"),
+        "interplay_type": ("interplay_type", "тип взаимодействия"),
+        **_SOURCE_HEADERS,
+    },
+    "regional_indicators": {
+        "region_as_published": (*_REGION_HEADERS, "code"),
+        "indicator": ("indicator", "показатель"),
+        "value": ("value", "значение"),
+        "unit": ("unit", "единица измерения", "ед. изм."),
+        "reference_year": ("reference_year", "year", "год"),
+        "source_doc": _SOURCE_HEADERS["source_doc"],
+        "source_ref": _SOURCE_HEADERS["source_ref"],
+        "original_source": ("original_source", "первоисточник"),
+        "notes": _SOURCE_HEADERS["notes"],
+    },
+}
+
+#: Cell texts read as missing, folded, → the marker kept for them.
+_MISSING_TOKENS: dict[str, str] = {
+    "": "",
+    "n/a": "n/a",
+    "н/д": "n/a",
+    "not reported": "not reported",
+    "нет данных": "not reported",
+    "—": "—",
+    "–": "—",
+    "-": "—",
+}
+
+# --------------------------------------------------------------------------- reference data
+
+
+@lru_cache(maxsize=1)
+def _russian_country_names() -> dict[str, str]:
+    """Russian ISO 3166-1 names (pycountry's translations) → the English name."""
+    translation = gettext.translation(
+        "iso3166-1", pycountry.LOCALES_DIR, languages=["ru"], fallback=True
+    )
+    names: dict[str, str] = {}
+    for country in pycountry.countries:
+        for english in {country.name, getattr(country, "official_name", country.name)}:
+            names[normalise_name(translation.gettext(english))] = country.name
+    return names
+
+
+@dataclass(frozen=True)
+class References:
+    """Reference data imports are checked against: the vocabularies (value and labels),
+    the region names and, when given, the region geometry (a cluster's city must be
+    locatable in its region, or the map could not place it)."""
+
+    vocabularies: Mapping[str, frozenset[str]]
+    labels: Mapping[str, Mapping[str, str]]  # vocabulary → folded value/label → value
+    resolver: RegionResolver
+    regions: Any = None  # detailed region GeoDataFrame (geo.data.regions.load_regions)
+
+    @classmethod
+    def from_tables(
+        cls, vocabularies: pd.DataFrame, resolver: RegionResolver, regions: Any = None
+    ) -> References:
+        """Build from ``vocabularies.csv`` (as :func:`geo.data.records.load_vocabularies` reads
+        it), a region resolver and optionally the detailed region geometry."""
+        values: dict[str, set[str]] = {}
+        labels: dict[str, dict[str, str]] = {}
+        for row in vocabularies.itertuples(index=False):
+            values.setdefault(row.vocabulary, set()).add(row.value)
+            folded = labels.setdefault(row.vocabulary, {})
+            for text in (row.label_en, row.label_ru, row.value):  # the value wins a clash
+                if isinstance(text, str):
+                    folded[normalise_name(text)] = row.value
+        return cls({k: frozenset(v) for k, v in values.items()}, labels, resolver, regions)
+
+    @classmethod
+    def load(cls) -> References:
+        """From the shipped tables: vocabularies, regions and region aliases."""
+        detailed = load_regions("detailed")
+        resolver = RegionResolver.from_tables(detailed, records.load_region_aliases())
+        return cls.from_tables(records.load_vocabularies(), resolver, detailed)
+
+    def indicator_headers(self) -> dict[str, str]:
+        """Folded regional-indicator names and labels → indicator (for wide tables)."""
+        folded = {normalise_name(i): i for i in records.REGIONAL_INDICATORS}
+        folded.update(self.labels.get("regional_indicator", {}))
+        return folded
+
+
+# --------------------------------------------------------------------------- parsed files
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    """One row of an imported file, normalised, keyed by schema column.
+
+    ``cells`` holds text (``str``), numbers (``float``) or ``None`` for missing cells;
+    ``markers`` the missing marker of each missing cell; ``where`` the file's header for
+    each column (what messages name). ``row`` is the spreadsheet row (header = 1), the
+    GeoJSON feature number, or None for a form.
+    """
+
+    row: int | None
+    cells: dict[str, Any]
+    markers: dict[str, str]
+    where: dict[str, str]
+
+
+@dataclass(frozen=True)
+class ParsedFile:
+    """A file read for import: its rows, how its columns were understood, and the
+    problems found while reading. ``notices`` are English text that remembers its
+    template (:class:`geo.base.errors.Message`): :func:`geo.base.errors.localised` translates one."""
+
+    name: str
+    kind: str
+    format: str
+    encoding: str | None
+    columns: pd.DataFrame  # header, column, status
+    rows: tuple[SourceRow, ...]
+    issues: tuple[ValidationIssue, ...]
+    notices: tuple[str, ...] = ()
+
+    @property
+    def provided(self) -> frozenset[str]:
+        """Schema columns the file gives."""
+        mapped = self.columns.loc[self.columns["status"] == "mapped", "column"]
+        return frozenset(mapped)
+
+
+def _say(key: str, /, **values: Any) -> Message:
+    """The English sentence :data:`MESSAGES` ``[key]`` with ``values``, translatable."""
+    return Message(MESSAGES[key], **values)
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    """Text and encoding name: UTF-8 (with or without BOM), UTF-16 with BOM, else
+    Windows-1251; raises ``UnicodeDecodeError`` when none fits."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8) :].decode("utf-8"), "UTF-8 with BOM"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16"), "UTF-16"
+    try:
+        return data.decode("utf-8"), "UTF-8"
+    except UnicodeDecodeError:
+        return data.decode("cp1251"), "Windows-1251"
+
+
+def _delimiter(text: str) -> str:
+    """The separator that splits the first lines into the same number (>1) of fields;
+    ties go to the one giving more fields, then to the comma."""
+    sample = text.splitlines()[:50]
+    best, best_fields = ",", 0
+    for delimiter in (",", ";", "\t"):
+        counts = {len(r) for r in csv.reader(sample, delimiter=delimiter) if any(r)}
+        if len(counts) == 1 and (fields := counts.pop()) > max(best_fields, 1):
+            best, best_fields = delimiter, fields
+    return best
+
+
+_Raw = tuple[list[str], list[tuple[int, list[Any]]]]
+
+
+def _raw_csv(name: str, data: bytes, issues: list[ValidationIssue]) -> tuple[_Raw, str] | None:
+    try:
+        text, encoding = _decode(data)
+    except UnicodeDecodeError:
+        issues.append(ValidationIssue(name, None, None, _say("not_text")))
+        return None
+    table = list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))
+    if not table:
+        return ([], []), encoding
+    return (table[0], list(enumerate(table[1:], start=2))), encoding
+
+
+def _raw_xlsx(name: str, data: bytes, kind: str, issues: list[ValidationIssue]) -> _Raw | None:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a file that is not XLSX
+        issues.append(ValidationIssue(name, None, None, _say("not_xlsx", error=str(exc))))
+        return None
+    try:
+        sheet = book[kind] if kind in book.sheetnames else book.worksheets[0]
+        rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    finally:
+        book.close()
+    if not rows:
+        return [], []
+    header = ["" if h is None else str(h) for h in rows[0]]
+    while header and header[-1] == "":
+        header.pop()
+    return header, list(enumerate(rows[1:], start=2))
+
+
+def _raw_geojson(name: str, data: bytes, kind: str, issues: list[ValidationIssue]) -> _Raw | None:
+    try:
+        collection = json.loads(_decode(data)[0])
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        issues.append(ValidationIssue(name, None, None, _say("not_geojson", error=str(exc))))
+        return None
+    if not isinstance(collection, dict) or collection.get("type") != "FeatureCollection":
+        issues.append(ValidationIssue(name, None, None, _say("not_collection")))
+        return None
+    features = collection.get("features") or []
+    header: dict[str, None] = {}
+    properties: list[dict[str, Any]] = []
+    for feature in features:
+        props = (feature or {}).get("properties") or {}
+        properties.append(props)
+        header.update(dict.fromkeys(map(str, props)))
+    columns = list(header)
+    return columns, [(i, [p.get(c) for c in columns]) for i, p in enumerate(properties, 1)]
+
+
+def _fold_header(text: str) -> str:
+    return normalise_name(text.replace("\ufeff", ""))
+
+
+def _map_columns(
+    name: str, kind: str, header: Sequence[str], refs: References, issues: list[ValidationIssue]
+) -> tuple[pd.DataFrame, dict[int, str], dict[int, str]]:
+    """Match headers to schema columns. Returns the column table and two position maps:
+    schema columns and (for a wide regional table) indicator columns."""
+    spec = _KINDS[kind]
+    names = {_fold_header(n): c for c, ns in HEADER_NAMES[kind].items() for n in ns}
+    computed = {_fold_header(c) for c in spec.computed}
+    indicators = refs.indicator_headers() if kind == "regional_indicators" else {}
+    table: list[tuple[str, str | None, str]] = []
+    schema_at: dict[int, str] = {}
+    indicator_at: dict[int, str] = {}
+    first: dict[str, str] = {}
+    folded_header = [_fold_header(h) for h in header]
+    region_checks: set[int] = set()
+    if spec.region_column and _fold_header(spec.region_column) in folded_header:
+        # An export gives both the region as published and its code: the code is checked
+        # against the name row by row rather than read twice.
+        codes = {_fold_header(c) for c in _REGION_CODE_HEADERS}
+        region_checks = {i for i, f in enumerate(folded_header) if f in codes}
+    for position, heading in enumerate(header):
+        folded = folded_header[position]
+        column = names.get(folded) or indicators.get(folded)
+        if position in region_checks:
+            table.append((heading, None, REGION_CHECK))
+        elif not folded:
+            table.append((heading, None, "no header"))  # values under it are reported per row
+        elif column is None and folded in computed:
+            table.append((heading, None, "computed by the app: ignored"))
+        elif column is None:
+            issues.append(ValidationIssue(name, 1, heading, _say("unexpected_column", kind=kind)))
+            table.append((heading, None, "unknown"))
+        elif column in first:
+            problem = _say("same_column", first=first[column], heading=heading, column=column)
+            issues.append(ValidationIssue(name, 1, heading, problem))
+            table.append((heading, column, "duplicate"))
+        else:
+            first[column] = heading
+            if folded in names:
+                schema_at[position] = column
+                table.append((heading, column, "mapped"))
+            else:
+                indicator_at[position] = column
+                table.append((heading, "value", str(Message(WIDE_INDICATOR, indicator=column))))
+    if indicator_at and {"indicator", "value"} & set(schema_at.values()):
+        issues.append(ValidationIssue(name, 1, None, _say("mixed_wide")))
+    return pd.DataFrame(table, columns=["header", "column", "status"]), schema_at, indicator_at
+
+
+def _number_text(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+_GROUPED = re.compile(r"^-?\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?$")
+
+
+def _normalise_cell(kind: str, column: str, value: Any, refs: References) -> tuple[Any, str | None]:
+    """A raw cell → (value, missing marker). Missing cells give ``(None, marker)``."""
+    spec = _KINDS[kind]
+    if isinstance(value, float) and math.isnan(value):
+        value = None
+    if value is None:
+        return (None, "") if column != "notes" else ("", None)
+    if isinstance(value, bool):
+        return str(value), None
+    if isinstance(value, int | float):
+        if column in spec.numeric:
+            return float(value), None
+        return _number_text(value), None
+    text = str(value).replace("\u00a0", " ").strip()
+    if column == "notes":
+        return text, None
+    marker = _MISSING_TOKENS.get(text.casefold())
+    if marker is not None:
+        return None, marker
+    if column in spec.numeric:
+        text = text.replace("\u2212", "-")
+        if _GROUPED.match(text):
+            text = re.sub(r"[ \u00a0\u202f]", "", text)
+        if re.fullmatch(r"-?\d+,\d+", text):
+            text = text.replace(",", ".")
+        return text, None
+    if column in spec.vocabularies:
+        labels = refs.labels.get(spec.vocabularies[column], {})
+        return labels.get(normalise_name(text), text), None
+    if column == "hq_country":
+        return _russian_country_names().get(normalise_name(text), text), None
+    return text, None
+
+
+def _region_code_mismatch(code: Any, region: Any, refs: References) -> Message | None:
+    """Why a region-code cell disagrees with the region-as-published cell, or None."""
+    texts = [str(v).strip() if v is not None else "" for v in (code, region)]
+    if any(t.casefold() in _MISSING_TOKENS for t in texts):
+        return None  # a missing code or region is judged by the region column alone
+    if refs.resolver.resolve(texts[0]) == refs.resolver.resolve(texts[1]):
+        return None
+    return _say("region_code", code=texts[0], region=texts[1])
+
+
+def _source_rows(
+    name: str,
+    kind: str,
+    raw: _Raw,
+    refs: References,
+    issues: list[ValidationIssue],
+    notices: list[str],
+) -> tuple[pd.DataFrame, list[SourceRow]]:
+    header, body = raw
+    columns, schema_at, indicator_at = _map_columns(name, kind, header, refs, issues)
+    unnamed = [i for i, status in enumerate(columns["status"]) if status == "no header"]
+    checks = [i for i, status in enumerate(columns["status"]) if status == REGION_CHECK]
+    region_at = next((p for p, c in schema_at.items() if c == "region_as_published"), None)
+    rows: list[SourceRow] = []
+    skipped = 0
+    for number, cells in body:
+        if all(c is None or str(c).strip() == "" for c in cells):
+            skipped += 1
+            continue
+        if len(cells) > len(header) and any(
+            c is not None and str(c).strip() for c in cells[len(header) :]
+        ):
+            problem = _say("fields", fields=len(cells), header=len(header))
+            issues.append(ValidationIssue(name, number, None, problem))
+            continue
+        cells = list(cells) + [None] * (len(header) - len(cells))
+        for position in unnamed:
+            if cells[position] is not None and str(cells[position]).strip():
+                problem = _say("unnamed_value", position=position + 1)
+                issues.append(ValidationIssue(name, number, None, problem))
+        for position in checks:
+            problem = _region_code_mismatch(cells[position], cells[region_at], refs)
+            if problem:
+                issues.append(ValidationIssue(name, number, header[position], problem))
+        base: dict[str, Any] = {}
+        markers: dict[str, str] = {}
+        where: dict[str, str] = {}
+        for position, column in schema_at.items():
+            value, marker = _normalise_cell(kind, column, cells[position], refs)
+            base[column] = value
+            where[column] = header[position]
+            if marker is not None:
+                markers[column] = marker
+        if not indicator_at:
+            rows.append(SourceRow(number, base, markers, where))
+            continue
+        for position, indicator in indicator_at.items():  # wide regional table → long rows
+            value, marker = _normalise_cell(kind, "value", cells[position], refs)
+            if value is None and marker == "":
+                continue  # an empty cell in a wide table: no value for this indicator
+            long_cells = {**base, "indicator": indicator, "value": value}
+            long_markers = {**markers, **({"value": marker} if marker is not None else {})}
+            long_where = {**where, "indicator": header[position], "value": header[position]}
+            rows.append(SourceRow(number, long_cells, long_markers, long_where))
+    if skipped:
+        notices.append(_say("empty_rows", count=skipped))
+    return columns, rows
+
+
+def parse_bytes(name: str, data: bytes, kind: str, refs: References) -> ParsedFile:
+    """Read an uploaded file of ``kind``; the format comes from the file name's extension.
+
+    Never raises for bad content: every problem is in ``ParsedFile.issues``.
+    """
+    if kind not in IMPORT_KINDS:
+        raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(IMPORT_KINDS)}")
+    issues: list[ValidationIssue] = []
+    notices: list[str] = []
+    empty = pd.DataFrame(columns=["header", "column", "status"])
+    fmt = _FORMATS.get(Path(name).suffix.lower())
+    if len(data) > MAX_UPLOAD_BYTES:
+        size, limit = Number(len(data) / 2**20, 1), Number(MAX_UPLOAD_BYTES / 2**20, 0)
+        issues.append(ValidationIssue(name, None, None, _say("too_large", size=size, limit=limit)))
+        return ParsedFile(name, kind, fmt or "unknown", None, empty, (), tuple(issues))
+    if fmt is None:
+        listed = ", ".join(sorted(_FORMATS))
+        issues.append(ValidationIssue(name, None, None, _say("unknown_type", listed=listed)))
+        return ParsedFile(name, kind, "unknown", None, empty, (), tuple(issues))
+    encoding: str | None = None
+    raw: _Raw | None
+    if fmt == "csv":
+        decoded = _raw_csv(name, data, issues)
+        raw, encoding = decoded if decoded else (None, None)
+    elif fmt == "xlsx":
+        raw = _raw_xlsx(name, data, kind, issues)
+    else:
+        raw = _raw_geojson(name, data, kind, issues)
+    if raw is None:
+        return ParsedFile(name, kind, fmt, encoding, empty, (), tuple(issues))
+    if not raw[0]:
+        issues.append(ValidationIssue(name, 1, None, _say("no_header")))
+        return ParsedFile(name, kind, fmt, encoding, empty, (), tuple(issues))
+    if fmt == "geojson" and kind == "clusters":
+        notices.append(_say("geometry_ignored"))
+    columns, rows = _source_rows(name, kind, raw, refs, issues, notices)
+    if not rows and not issues:
+        issues.append(ValidationIssue(name, None, None, _say("no_rows")))
+    return ParsedFile(
+        name, kind, fmt, encoding, columns, tuple(rows), tuple(issues), tuple(notices)
+    )
+
+
+def read_file(path: Path | str, kind: str, refs: References) -> ParsedFile:
+    """:func:`parse_bytes` for a file on disk (the size is checked before reading)."""
+    path = Path(path)
+    size = path.stat().st_size
+    if size > MAX_UPLOAD_BYTES:
+        return parse_bytes(path.name, b"\0" * (MAX_UPLOAD_BYTES + 1), kind, refs)
+    return parse_bytes(path.name, path.read_bytes(), kind, refs)
+
+
+def form_file(
+    kind: str, values: Mapping[str, Any], refs: References, name: str = "form"
+) -> ParsedFile:
+    """One record typed into a form, as a one-row file (same normalisation and checks).
+
+    ``values`` is keyed by schema column; columns left out keep their stored values.
+    """
+    spec = _KINDS[kind]
+    unknown = [c for c in values if c not in spec.columns]
+    if unknown:
+        raise ValueError(f"not {kind} columns: {', '.join(unknown)}")
+    cells: dict[str, Any] = {}
+    markers: dict[str, str] = {}
+    for column, raw in values.items():
+        value, marker = _normalise_cell(kind, column, raw, refs)
+        cells[column] = value
+        if marker is not None:
+            markers[column] = marker
+    columns = pd.DataFrame(
+        [(c, c, "mapped") for c in values], columns=["header", "column", "status"]
+    )
+    row = SourceRow(None, cells, markers, {c: c for c in values})
+    return ParsedFile(name, kind, "form", None, columns, (row,), ())
+
+
+# --------------------------------------------------------------------------- planning
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One stored record: its key, the validated values (schema column → ``float``,
+    ``str`` or ``None``) and the marker of each missing value."""
+
+    key: str
+    values: dict[str, Any]
+    markers: dict[str, str] = field(default_factory=dict)
+
+    def same_as(self, other: Entry) -> bool:
+        """Equal values and markers (``None`` equals ``None``)."""
+        return self.values == other.values and self.markers == other.markers
+
+
+@dataclass(frozen=True)
+class Change:
+    """One record added, changed or removed."""
+
+    kind: str
+    key: str
+    change: Literal["added", "changed", "removed"]
+    before: Entry | None
+    after: Entry | None
+
+    def cells(self) -> list[tuple[str, Any, Any]]:
+        """``(column, before, after)`` for every column whose value or marker differs."""
+        out = []
+        for column in _KINDS[self.kind].columns:
+            old = _shown(self.before, column) if self.before else None
+            new = _shown(self.after, column) if self.after else None
+            if old != new:
+                out.append((column, old, new))
+        return out
+
+
+def _shown(entry: Entry, column: str) -> Any:
+    value = entry.values.get(column)
+    if value is None and column != "notes":
+        return entry.markers.get(column) or "not reported"
+    return value
+
+
+#: The ``change`` of a record (:class:`Change`), for display.
+CHANGE_NAMES: dict[str, str] = {
+    "added": N_("added"),
+    "changed": N_("changed"),
+    "removed": N_("removed"),
+}
+#: The missing-value markers a changed cell may show, for display (others as they are).
+MARKER_NAMES: dict[str, str] = {"not reported": N_("not reported"), "n/a": N_("n/a")}
+
+
+def changes_frame(changes: Iterable[Change], lang: str | None = None) -> pd.DataFrame:
+    """One row per changed cell: kind, key, change, column, before, after.
+
+    With ``lang`` the ``change`` and the missing-value markers (``not reported``,
+    ``n/a``) read in that language, for a page; without, they are the English names the
+    store and the command line use. Values from the data are never translated.
+    """
+    rows = [
+        (c.kind, c.key, c.change, column, before, after)
+        for c in changes
+        for column, before, after in c.cells()
+    ]
+    frame = pd.DataFrame(rows, columns=["kind", "key", "change", "column", "before", "after"])
+    if lang is None:
+        return frame
+    _ = translator(lang)
+    frame["change"] = frame["change"].map(lambda v: _(CHANGE_NAMES[v]) if v in CHANGE_NAMES else v)
+    for column in ("before", "after"):
+        frame[column] = (
+            frame[column]
+            .map(lambda v: _(MARKER_NAMES[v]) if isinstance(v, str) and v in MARKER_NAMES else v)
+            .astype(object)
+        )
+    return frame
+
+
+def localise_columns(columns: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """:attr:`ParsedFile.columns` for display in ``lang``: the ``status`` of each column
+    translated (headers and schema column names stay as the file and the schema name
+    them)."""
+    _ = translator(lang)
+    wide = re.compile(re.escape(WIDE_INDICATOR).replace(r"\{indicator\}", "(?P<indicator>.+)"))
+
+    def status(value: Any) -> Any:
+        if value in COLUMN_STATUS:
+            return _(COLUMN_STATUS[value])
+        found = wide.fullmatch(value) if isinstance(value, str) else None
+        return Message(WIDE_INDICATOR, **found.groupdict()).localised(lang) if found else value
+
+    out = columns.copy()
+    out["status"] = out["status"].map(status)
+    return out
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    """What an import would do, and why it cannot when ``issues`` is not empty."""
+
+    kind: str
+    source: str
+    changes: tuple[Change, ...]
+    unchanged: int
+    issues: tuple[ValidationIssue, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.issues
+
+    def counts(self) -> dict[str, int]:
+        """Records added, changed, removed and unchanged."""
+        out = {"added": 0, "changed": 0, "removed": 0}
+        for change in self.changes:
+            out[change.change] += 1
+        return {**out, "unchanged": self.unchanged}
+
+    def report(self, lang: str | None = None) -> pd.DataFrame:
+        """The validation report: file, row, column, problem (in ``lang`` when given)."""
+        return issues_frame(self.issues, lang)
+
+    def raise_for_issues(self) -> None:
+        if self.issues:
+            raise DataValidationError(self.issues)
+
+
+def issues_frame(issues: Iterable[ValidationIssue], lang: str | None = None) -> pd.DataFrame:
+    """Issues as a table (file, row, column, problem) for pages and the command line: the
+    problem in ``lang`` (:meth:`ValidationIssue.localised`), English when it is None."""
+    rows = [
+        (i.file, i.row, i.column, i.message if lang is None else i.localised(lang)) for i in issues
+    ]
+    frame = pd.DataFrame(rows, columns=["file", "row", "column", "problem"])
+    frame["row"] = frame["row"].astype("Int64")
+    return frame
+
+
+def indicator_key(region_code: str, indicator: str, year: Any) -> str:
+    """Store key of a regional indicator value: region code, indicator, reference year
+    (empty when not reported). A new year is a new record; the same year replaces."""
+    if isinstance(year, float) and not math.isnan(year) and year.is_integer():
+        year = int(year)
+    elif isinstance(year, str) and re.fullmatch(r"\d+(\.0+)?", year):
+        year = int(float(year))
+    elif year is None or (isinstance(year, float) and math.isnan(year)):
+        year = ""
+    return f"{region_code}|{indicator}|{year}"
+
+
+def _issue(source: str, row: SourceRow, column: str | None, message: str) -> ValidationIssue:
+    header = row.where.get(column, column) if column else None
+    return ValidationIssue(source, row.row, header, message)
+
+
+def _merge(
+    kind: str,
+    row: SourceRow,
+    stored: Entry | None,
+    refs: References,
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """The record a row asks for: the row's cells over the stored record (columns the
+    file does not have keep their stored value; an empty cell keeps a stored marker)."""
+    spec = _KINDS[kind]
+    values: dict[str, Any] = {}
+    markers: dict[str, str] = {}
+    for column in spec.columns:
+        if column in row.cells:
+            value = row.cells[column]
+            marker = row.markers.get(column)
+            if (
+                value is None
+                and marker == ""
+                and stored is not None
+                and stored.values.get(column) is None
+                and column in stored.markers
+            ):
+                marker = stored.markers[column]
+        elif stored is not None:
+            value, marker = stored.values.get(column), stored.markers.get(column)
+        else:
+            value, marker = ("", None) if column == "notes" else (None, "not reported")
+        values[column] = value
+        if value is None and marker is not None:
+            markers[column] = marker
+    region = spec.region_column
+    if (
+        region
+        and stored is not None
+        and region in row.cells
+        and isinstance(values[region], str)
+        and isinstance(stored.values.get(region), str)
+        and refs.resolver.resolve(values[region]) == refs.resolver.resolve(stored.values[region])
+    ):
+        values[region] = stored.values[region]  # same region: keep the published spelling
+    return values, markers
+
+
+def _row_key(kind: str, row: SourceRow, refs: References) -> str | None:
+    """The store key a row addresses; None when a key cell is missing or its region is
+    unknown (both are reported by the caller)."""
+    cells = row.cells
+    if kind != "regional_indicators":
+        value = cells.get(_KINDS[kind].key[0])
+        return None if value is None else str(value)
+    region = cells.get("region_as_published")
+    code = refs.resolver.resolve(str(region)) if region is not None else None
+    if code is None:
+        return None
+    return indicator_key(code, str(cells.get("indicator")), cells.get("reference_year"))
+
+
+def _city_reason(reason: str) -> str:
+    """A reason of :func:`geo.data.joins.pick_city` as a translatable :class:`Message` when it
+    is one of :data:`CITY_REASONS`, else as it is."""
+    for pattern, template in CITY_REASONS:
+        found = pattern.fullmatch(reason)
+        if found:
+            message = Message(template, **found.groupdict())
+            return message if message == reason else reason
+    return reason
+
+
+def _unlocatable_city(values: Mapping[str, Any], before: Entry | None, refs: References) -> str:
+    """Why a cluster's city cannot be placed in its region ('' when it can, when there is
+    no city, or when neither city nor region changed). The map locates every cluster
+    (:func:`geo.data.joins.locate_records`), so a city it cannot find is refused here."""
+    city, region = values.get("city"), values.get("region_as_published")
+    if refs.regions is None or not isinstance(city, str) or not isinstance(region, str):
+        return ""
+    columns = ("city", "region_as_published")
+    if before is not None and all(before.values.get(c) == values.get(c) for c in columns):
+        return ""
+    code = refs.resolver.resolve(region)
+    if code is None:
+        return ""  # the unknown region is reported on its own column
+    found, reason = pick_city(city, code, refs.regions)
+    if found is not None:
+        return ""
+    return _say("unlocatable_city", reason=_city_reason(reason))
+
+
+def plan_import(
+    parsed: ParsedFile,
+    state: Mapping[str, Mapping[str, Entry]],
+    refs: References,
+    *,
+    mode: Literal["upsert", "replace"] = "upsert",
+) -> ImportPlan:
+    """Check every row of ``parsed`` against the stored records ``state`` (kind → key →
+    entry) and work out the change.
+
+    ``upsert`` adds new records and updates existing ones (matched by key), leaving the
+    others; ``replace`` also removes every stored record of the kind that the file does
+    not list. Only columns the file has are changed.
+    """
+    if mode not in ("upsert", "replace"):
+        raise ValueError(f"unknown import mode {mode!r}; expected 'upsert' or 'replace'")
+    kind, source = parsed.kind, parsed.name
+    spec = _KINDS[kind]
+    stored = state.get(kind, {})
+    issues = list(parsed.issues)
+    context: dict[str, Any] = {"vocabularies": refs.vocabularies}
+    if kind == "mne_links":
+        context["cluster_ids"] = set(state.get("clusters", {}))
+    changes: list[Change] = []
+    unchanged = 0
+    seen: dict[str, int | None] = {}
+    for row in parsed.rows:
+        problems: list[ValidationIssue] = []
+        region = row.cells.get(spec.region_column) if spec.region_column else None
+        if region is not None and refs.resolver.resolve(str(region)) is None:
+            problems.append(
+                _issue(
+                    source,
+                    row,
+                    spec.region_column,
+                    _say("unknown_region", region=region),
+                )
+            )
+        key = _row_key(kind, row, refs)
+        before = stored.get(key) if key is not None else None
+        values, markers = _merge(kind, row, before, refs)
+        try:
+            record = spec.model.model_validate(values, context=context)
+        except ValidationError as exc:
+            for error in exc.errors():
+                column = str(error["loc"][0]) if error["loc"] else None
+                message = records.error_message(error, ERROR_TEMPLATES)
+                if column and column not in row.cells and before is None:
+                    message = _say("column_needed", problem=message, column=column)
+                problems.append(_issue(source, row, column, message))
+        if not problems and kind == "clusters":
+            problem = _unlocatable_city(record.model_dump(), before, refs)
+            if problem:
+                problems.append(_issue(source, row, "city", problem))
+        if problems or key is None:
+            issues.extend(problems)
+            continue
+        if key in seen:
+            first = seen[key]
+            problem = (
+                _say("duplicate", key=key)
+                if first is None
+                else _say("duplicate_at", key=key, first=first)
+            )
+            issues.append(_issue(source, row, spec.key[0], problem))
+            continue
+        seen[key] = row.row
+        after = Entry(key, record.model_dump(), markers)
+        if before is None:
+            changes.append(Change(kind, key, "added", None, after))
+        elif before.same_as(after):
+            unchanged += 1
+        else:
+            changes.append(Change(kind, key, "changed", before, after))
+    if mode == "replace" and not issues:
+        removed = [key for key in stored if key not in seen]
+        removal = plan_removal(kind, removed, state, source)
+        issues.extend(removal.issues)
+        changes.extend(removal.changes)
+    return ImportPlan(kind, source, tuple(changes), unchanged, tuple(issues))
+
+
+def plan_removal(
+    kind: str, keys: Sequence[str], state: Mapping[str, Mapping[str, Entry]], source: str
+) -> ImportPlan:
+    """Removing records: refused for a cluster that MNE links still refer to."""
+    stored = state.get(kind, {})
+    issues: list[ValidationIssue] = []
+    changes: list[Change] = []
+    for key in keys:
+        if key not in stored:
+            issues.append(
+                ValidationIssue(source, None, _KINDS[kind].key[0], _say("no_record", key=key))
+            )
+            continue
+        if kind == "clusters":
+            links = [
+                link.key
+                for link in state.get("mne_links", {}).values()
+                if link.values.get("cluster_id") == key
+            ]
+            if links:
+                problem = _say("linked_cluster", key=key, links=", ".join(links))
+                issues.append(ValidationIssue(source, None, "id", problem))
+                continue
+        changes.append(Change(kind, key, "removed", stored[key], None))
+    return ImportPlan(kind, source, tuple(changes), 0, tuple(issues))
+
+
+def kind_columns(kind: str) -> list[str]:
+    """Schema columns of ``kind`` in file order."""
+    return _KINDS[kind].columns
+
+
+def numeric_columns(kind: str) -> set[str]:
+    """Numeric schema columns of ``kind``."""
+    return _KINDS[kind].numeric
+
+
+def registry_model(kind: str) -> type[BaseModel]:
+    """The registry schema (pydantic model) of ``kind``."""
+    return _KINDS[kind].model

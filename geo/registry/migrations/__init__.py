@@ -1,0 +1,1 @@
+"""Alembic migrations of the registry store (:mod:`geo.registry.store` runs them programmatically)."""

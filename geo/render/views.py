@@ -1,0 +1,444 @@
+"""A regional view: a territory, the cluster filters and the chosen measure, resolved to data.
+
+A ``View`` is what a user is looking at, as plain values: the territory (all of Russia
+``"RU"``, a federal district such as ``"Volga"``, or a region code such as ``"RU-TA"``),
+the cluster filters (``geo.analysis.filters.ClusterFilter``), the region measure
+(``geo.analysis.measures``), the classification scheme and number of classes (``geo.render.maps``) and
+the language of names. ``resolve_view`` turns it into the rows the view contains, so
+every export (``geo.render.exports``), the command line and the pages show the same numbers.
+
+What is "in" a view, and why:
+
+* regions: every region of the territory (85 for ``RU``);
+* clusters: the clusters passing the filters (``geo.analysis.filters.apply_filter``, the map
+  page's own function) whose *declared* region is in the territory: the declared region
+  is what the registry, the filters and the measures count by. ``RU`` also keeps a
+  cluster whose region is not reported;
+* MNE links: the links of those clusters;
+* indicators: the regional-table rows (paper 002, Table 6) of the territory's regions;
+* measure values: ``geo.analysis.measures.measure_table`` over all 85 regions, classified over
+  all 85 with ``geo.render.maps.classify``, exactly as the map page does, so a region has the
+  same class and colour in an export of its district as on the country map. Measures do
+  not depend on the filters (the map page colours regions from the whole registry too).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Literal, Protocol, get_args
+
+import geopandas as gpd
+import pandas as pd
+
+from geo.analysis import filters, measures
+from geo.base import i18n
+from geo.base.i18n import N_
+from geo.data import records
+from geo.base.paths import records_dir, regions_dir
+from geo.data.regions import FEDERAL_DISTRICT_NAMES_RU, FEDERAL_DISTRICTS
+from geo.render import maps
+
+COUNTRY = "RU"
+"""The territory code of the whole country."""
+
+Lang = Literal["en", "ru"]
+LANGS: tuple[str, ...] = get_args(Lang)
+
+
+
+MESSAGES: dict[str, str] = {
+    "empty_territory": "territory is empty; give RU, a federal district or a region code",
+    "scheme": "unknown classification scheme '{value}'; known: {known}",
+    "k_type": "number of classes must be a whole number, not {value!r}",
+    "k_range": "number of classes must be {low}–{high}, not {value}",
+    "lang": "language must be one of {known}, not {value!r}",
+    "territory": "unknown territory '{value}': give RU (all of Russia), a federal district "
+    "({known}) or a region code such as RU-TA",
+    "district": "{name} Federal District",
+}
+"""Every message and name this module gives users (English literals in one place)."""
+
+TERRITORY_QUERY_KEY = "territory"
+LANG_QUERY_KEY = "lang"
+
+
+@dataclass(frozen=True)
+class View:
+    """Territory, cluster filters, measure, classification and language of a view.
+
+    Invalid settings raise ``ValueError`` naming the setting and the valid choices; the
+    territory is checked against the regions when the view is resolved.
+    """
+
+    territory: str = COUNTRY
+    filters: filters.ClusterFilter = field(default_factory=filters.ClusterFilter)
+    measure: str = measures.DEFAULT_MEASURE
+    scheme: str = maps.DEFAULT_SCHEME
+    k: int = maps.DEFAULT_CLASSES
+    lang: Lang = "en"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "territory", str(self.territory).strip())
+        if not self.territory:
+            raise ValueError(MESSAGES["empty_territory"])
+        try:
+            measures.measure(self.measure)
+        except KeyError as err:
+            raise ValueError(err.args[0]) from None
+        if self.scheme not in maps.SCHEMES:
+            known = ", ".join(maps.SCHEMES)
+            raise ValueError(MESSAGES["scheme"].format(value=self.scheme, known=known))
+        if isinstance(self.k, bool) or not isinstance(self.k, int):
+            raise ValueError(MESSAGES["k_type"].format(value=self.k))
+        if not maps.MIN_CLASSES <= self.k <= maps.MAX_CLASSES:
+            raise ValueError(
+                MESSAGES["k_range"].format(
+                    low=maps.MIN_CLASSES, high=maps.MAX_CLASSES, value=self.k
+                )
+            )
+        if self.lang not in LANGS:
+            raise ValueError(MESSAGES["lang"].format(known=", ".join(LANGS), value=self.lang))
+
+    @property
+    def map_view(self) -> maps.MapView:
+        """The map settings of the view as the map page holds them (Albers, no tiles)."""
+        return maps.MapView(measure=self.measure, scheme=self.scheme, k=self.k, tiles=False)
+
+    def to_query_params(self) -> dict[str, list[str]]:
+        """The view as URL parameters (the map page's keys plus territory and language)."""
+        params = {
+            **filters.to_query_params(self.filters),
+            **maps.view_to_query_params(self.map_view),
+        }
+        if self.territory != COUNTRY:
+            params[TERRITORY_QUERY_KEY] = [self.territory]
+        if self.lang != "en":
+            params[LANG_QUERY_KEY] = [self.lang]
+        return params
+
+    def key(self) -> str:
+        """A canonical text for the view: equal views give equal keys (for caches)."""
+        return json.dumps(
+            {"territory": self.territory, "lang": self.lang, **self.to_query_params()},
+            sort_keys=True,
+            ensure_ascii=False,
+        )
+
+
+def view_from_map(
+    flt: filters.ClusterFilter,
+    map_view: maps.MapView,
+    territory: str = COUNTRY,
+    lang: Lang = "en",
+) -> View:
+    """The view of the map page's state (its filter and ``MapView``) for a territory."""
+    return View(territory, flt, map_view.measure, map_view.scheme, map_view.k, lang)
+
+
+# --- territories ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Territory:
+    """A resolved territory: what it is, its names and the codes of its regions."""
+
+    code: str
+    kind: Literal["country", "federal district", "region"]
+    name_en: str
+    name_ru: str
+    region_codes: tuple[str, ...]
+
+    def name(self, lang: Lang = "en") -> str:
+        """The territory's name in ``lang`` (English when there is no Russian name)."""
+        return self.name_ru if lang == "ru" and self.name_ru else self.name_en
+
+
+def territory_choices(regions: pd.DataFrame) -> list[str]:
+    """Every valid territory: ``RU``, the federal districts, then the region codes."""
+    return [COUNTRY, *FEDERAL_DISTRICTS, *sorted(regions["code"].astype(str))]
+
+
+def resolve_territory(regions: pd.DataFrame, territory: str) -> Territory:
+    """The territory named by ``territory``: ``RU``, a federal district name or a region code.
+
+    Codes and names are matched without regard to case (``ru-ta`` is ``RU-TA``,
+    ``far eastern`` is ``Far Eastern``). Anything else raises ``ValueError`` listing the
+    federal districts and an example code.
+    """
+    text = str(territory).strip()
+    folded = text.casefold()
+    codes = regions["code"].astype(str)
+    if folded in {COUNTRY.casefold(), "russia"}:
+        return Territory(COUNTRY, "country", "Russia", "Россия", tuple(sorted(codes)))
+    for district in FEDERAL_DISTRICTS:
+        if folded in {district.casefold(), f"{district} federal district".casefold()}:
+            members = regions.loc[regions["federal_district"] == district, "code"].astype(str)
+            return Territory(
+                district,
+                "federal district",
+                MESSAGES["district"].format(name=district),
+                FEDERAL_DISTRICT_NAMES_RU[district],
+                tuple(sorted(members)),
+            )
+    match = regions.loc[codes.str.casefold() == folded]
+    if len(match) == 1:
+        row = match.iloc[0]
+        return Territory(
+            str(row["code"]),
+            "region",
+            str(row["name_en"]),
+            str(row["name_ru"]),
+            (str(row["code"]),),
+        )
+    raise ValueError(MESSAGES["territory"].format(value=text, known=", ".join(FEDERAL_DISTRICTS)))
+
+
+# --- resolved view ---------------------------------------------------------------------------
+
+
+class ViewData(Protocol):
+    """What a view is resolved against (``geo.analysis.dataset.Dataset`` satisfies it)."""
+
+    regions: gpd.GeoDataFrame
+    detailed: gpd.GeoDataFrame
+    clusters: gpd.GeoDataFrame
+    mne_links: pd.DataFrame
+    indicators: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class ResolvedView:
+    """The rows of a view, ready for a map, a table or a file.
+
+    ``regions``/``detailed`` are the territory's regions (web and full-resolution
+    geometry, sorted by code); ``clusters`` the clusters of the view (sorted by id);
+    ``mne_links`` their links; ``indicators`` the regional-table rows of the territory;
+    ``values`` the measure for the territory's regions and ``all_values`` for all 85
+    (what the classes were computed from); ``measure_table`` every measure for the
+    territory's regions (``geo.analysis.measures.measure_table``); ``classification`` the classes of all 85
+    regions, as on the map page, and ``view_classification`` the same classes restricted
+    to the territory (its counts are the territory's); ``total_clusters`` how many
+    clusters the dataset has before filtering; ``synthetic`` whether the dataset is a
+    synthetic registry (``geo.data.synth``: its rows carry ``synthetic=True``), which every
+    export then says in its title and metadata.
+    """
+
+    view: View
+    territory: Territory
+    regions: gpd.GeoDataFrame
+    detailed: gpd.GeoDataFrame
+    clusters: gpd.GeoDataFrame
+    mne_links: pd.DataFrame
+    indicators: pd.DataFrame
+    values: pd.Series
+    all_values: pd.Series
+    measure_table: pd.DataFrame
+    classification: maps.Classification
+    total_clusters: int
+    synthetic: bool = False
+
+    @property
+    def measure(self) -> measures.Measure:
+        """The chosen measure (key, label, description, decimals)."""
+        return measures.measure(self.view.measure)
+
+    @property
+    def view_classification(self) -> maps.Classification:
+        """The country-wide classes restricted to the territory's regions."""
+        codes = list(self.territory.region_codes)
+        return replace(self.classification, classes=self.classification.classes.reindex(codes))
+
+    @property
+    def bounds(self) -> tuple[float, float, float, float]:
+        """``(west, south, east, north)`` of the territory in degrees (detailed geometry)."""
+        west, south, east, north = self.detailed.total_bounds
+        return float(west), float(south), float(east), float(north)
+
+
+def _in_territory(codes: pd.Series, territory: Territory) -> pd.Series:
+    if territory.kind == "country":
+        return pd.Series(True, index=codes.index)
+    return codes.isin(territory.region_codes)
+
+
+def resolve_view(data: ViewData, view: View) -> ResolvedView:
+    """The regions, clusters, MNE links, indicators and measure values of ``view``.
+
+    Clusters are filtered with ``geo.analysis.filters.apply_filter`` (the map page's function),
+    measures computed with ``geo.analysis.measures.measure_table`` and classified with
+    ``geo.render.maps.classify`` over all regions, as the map page does. An unknown territory
+    raises ``ValueError`` (nothing else is touched).
+    """
+    territory = resolve_territory(data.regions, view.territory)
+    keep_regions = _in_territory(data.regions["code"], territory)
+    regions = data.regions.loc[keep_regions].sort_values("code").reset_index(drop=True)
+    keep_detailed = _in_territory(data.detailed["code"], territory)
+    detailed = data.detailed.loc[keep_detailed].sort_values("code").reset_index(drop=True)
+
+    shown = filters.apply_filter(data.clusters, data.regions, view.filters)
+    shown = shown.loc[_in_territory(shown["region_code"], territory)]
+    clusters = shown.sort_values("id", kind="stable").reset_index(drop=True)
+
+    links = data.mne_links.loc[data.mne_links["cluster_id"].isin(clusters["id"])]
+    links = links.sort_values(["cluster_id", "link_id"], kind="stable").reset_index(drop=True)
+
+    indicators = data.indicators.loc[_in_territory(data.indicators["region_code"], territory)]
+    indicators = indicators.sort_values("region_code").reset_index(drop=True)
+
+    table = measures.measure_table(data)
+    all_values = table[view.measure]
+    classification = maps.classify(all_values, view.scheme, view.k)
+    codes = list(territory.region_codes)
+    values = all_values.reindex(codes)
+    return ResolvedView(
+        view=view,
+        territory=territory,
+        regions=regions,
+        detailed=detailed,
+        clusters=clusters,
+        mne_links=links,
+        indicators=indicators,
+        values=values,
+        all_values=all_values,
+        measure_table=table.reindex(codes),
+        classification=classification,
+        total_clusters=len(data.clusters),
+        synthetic=is_synthetic(data.clusters),
+    )
+
+
+def is_synthetic(clusters: pd.DataFrame) -> bool:
+    """True when any cluster row is marked ``synthetic`` (a ``geo.data.synth`` registry)."""
+    if "synthetic" not in clusters.columns:
+        return False
+    return bool(clusters["synthetic"].astype("boolean").fillna(False).any())
+
+
+# --- describing a view --------------------------------------------------------------------------
+
+
+ALL_VALUES = N_("all")
+MNE_PRESENCE = N_("MNE presence")
+"""The words of :func:`filter_summary` besides the facets' own labels (English literals)."""
+VOCABULARY_FACETS: tuple[str, ...] = ("industry_group", "org_level", "status")
+"""Facets whose values are ``vocabularies.csv`` terms (Russian labels from there)."""
+
+
+def filter_value_text(
+    field: str, value: str, lang: str = "en", vocab: i18n.VocabularyLabels | None = None
+) -> str:
+    """One selected filter value as read in ``lang``: vocabulary terms by their label in
+    ``vocab`` (``vocabularies.csv``), scenarios and federal districts by their names, "not
+    reported" translated; specialisations (free text) and region codes as given."""
+    if lang == "en":
+        return value
+    if value == filters.NOT_REPORTED:
+        return filters.not_reported_label(lang)
+    if field in VOCABULARY_FACETS and vocab is not None:
+        return vocab.term(field, value, lang)
+    if field == "scenario":
+        return i18n.scenario_name(value, lang)
+    if field == "federal_district" and lang == "ru":
+        return FEDERAL_DISTRICT_NAMES_RU.get(value, value)
+    return value
+
+
+def filter_summary(
+    flt: filters.ClusterFilter, lang: str = "en", vocab: i18n.VocabularyLabels | None = None
+) -> list[tuple[str, str]]:
+    """Every filter as ``(label, selection)``, "all" where nothing is selected.
+
+    English gives the labels and the values as stored (machine-read metadata relies on
+    them); another language translates labels and "all", and shows the values as
+    :func:`filter_value_text` does (vocabulary labels read from ``vocabularies.csv`` when
+    ``vocab`` is not given).
+    """
+    if lang == "en":
+        rows = [
+            (facet.label, "; ".join(flt.selected(facet.field)) or ALL_VALUES)
+            for facet in filters.FACETS
+        ]
+        rows.append((MNE_PRESENCE, filters.MNE_LABELS[flt.mne]))
+        return rows
+    _ = i18n.translator(lang)
+    if vocab is None:
+        vocab = records.vocabulary_labels()
+    rows = []
+    for facet in filters.FACETS:
+        chosen = [filter_value_text(facet.field, v, lang, vocab) for v in flt.selected(facet.field)]
+        rows.append((filters.facet_label(facet.field, lang), "; ".join(chosen) or _(ALL_VALUES)))
+    rows.append((_(MNE_PRESENCE), filters.mne_label(flt.mne, lang)))
+    return rows
+
+
+DATASET_FILES: tuple[str, ...] = (
+    "records/clusters.csv",
+    "records/mne_links.csv",
+    "records/regional_indicators.csv",
+    "records/region_aliases.csv",
+    "records/vocabularies.csv",
+    "records/index_weights.csv",
+    "regions/regions_web.geojson",
+    "regions/regions_detailed.geojson",
+    "regions/federal_districts.csv",
+)
+"""The shipped files a view's numbers come from (relative to the data directory)."""
+
+
+def dataset_version(files: Sequence[str] = DATASET_FILES) -> str:
+    """A content fingerprint of the shipped data: ``sha256:`` and 12 hex digits.
+
+    The data has no release number; the fingerprint changes whenever any file a view is
+    built from changes, so two exports with the same version were made from the same
+    data. A file that is absent counts as empty (fixtures may ship fewer files).
+    """
+    digest = hashlib.sha256()
+    roots = {"records": records_dir(), "regions": regions_dir()}
+    for name in files:
+        folder, _, filename = name.partition("/")
+        path = roots[folder] / filename
+        digest.update(name.encode("utf-8") + b"\0")
+        if path.exists():
+            digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return "sha256:" + digest.hexdigest()[:12]
+
+
+def is_missing(value: object) -> bool:
+    """True for ``None``, ``NaN``, ``pd.NA`` and ``NaT``."""
+    if value is None:
+        return True
+    if isinstance(value, float):
+        return math.isnan(value)
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def view_from_query_params(params: Mapping[str, str | Sequence[str]]) -> View:
+    """The view a URL describes (the map page's parameters plus territory and language).
+
+    An invalid territory is kept as written (resolving the view reports it); an invalid
+    measure, scheme or class count falls back to its default, as on the map page.
+    """
+    flt = filters.from_query_params(params)
+    map_view = maps.view_from_query_params(params)
+
+    def last(key: str) -> str | None:
+        raw = params.get(key)
+        if raw is None or isinstance(raw, str):
+            return raw
+        return str(raw[-1]) if len(raw) else None
+
+    lang = last(LANG_QUERY_KEY)
+    return view_from_map(
+        flt,
+        map_view,
+        last(TERRITORY_QUERY_KEY) or COUNTRY,
+        lang if lang in LANGS else "en",  # type: ignore[arg-type]
+    )
