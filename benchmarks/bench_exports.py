@@ -33,12 +33,10 @@ sys.path.insert(0, str(ROOT))
 
 import pandas as pd  # noqa: E402
 
-from benchmarks import scale as bench
-from geo.analysis.dataset import load_dataset  # noqa: E402
-from geo.render import (
-    exports,
-    views,  # noqa: E402
-)
+from benchmarks import scale as bench  # noqa: E402
+from geo.registry import sources  # noqa: E402
+from geo.registry.sources import load_dataset  # noqa: E402
+from geo.render import exports, views  # noqa: E402
 
 DOC = ROOT / "docs" / "BENCHMARKS.md"
 DOC_TITLE = "# Benchmarks\n"
@@ -196,9 +194,8 @@ def main(argv: list[str] | None = None) -> int:
     info["resolve"], _ = best_of(lambda: views.resolve_view(data, views.View()), args.repeats)
     sizes: dict[int, list] = {}
     for n in args.sizes:
-        from geo.data import synth
 
-        registry = synth.synthetic_dataset(n, 1)
+        registry = sources.synthetic_dataset(n, 1)
         measured = measure(registry, max(1, args.repeats // 2), with_reference=False)
         sizes[n] = (len(registry.mne_links), measured)
     body = markdown(info, rows, sizes, args.repeats)

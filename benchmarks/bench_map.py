@@ -29,6 +29,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -43,8 +44,9 @@ from geo.analysis import (
     filters,
     measures,  # noqa: E402
 )
-from geo.analysis.dataset import load_dataset  # noqa: E402
-from geo.render import maps
+from geo.registry import sources
+from geo.registry.sources import load_dataset  # noqa: E402
+from geo.render import maps, views
 
 DOC = ROOT / "docs" / "BENCHMARKS.md"
 JSON_OUT = Path(__file__).resolve().parent / "map.json"
@@ -90,18 +92,20 @@ class Ours:
 
     def __init__(self, data: Any) -> None:
         self.data = data
-        self.view = maps.MapView()
+        self.view = views.View()
         self.payload = maps.region_payload(data.regions, self.view.projection)
         self.assets = maps.leaflet_assets()
         self.table = measures.measure_table(data)
         self.library = len(self.assets.js) + len(self.assets.css)
 
     def build(self, flt: filters.ClusterFilter = filters.ClusterFilter()) -> str:  # noqa: B008
-        return maps.build_map_html(self.data, self.view, flt, self.payload, self.assets, self.table)
+        view = replace(self.view, filters=flt)
+        return maps.build_map_html(self.data, view, self.payload, self.assets, self.table)
 
     def dynamic_layer(self, flt: filters.ClusterFilter) -> str:
         """The dynamic layer alone, rendered (what ``st_folium`` swaps on a filter change)."""
-        return layer_script(maps.view_layer(self.data, self.view, flt, self.table))
+        view = replace(self.view, filters=flt)
+        return layer_script(maps.view_layer(self.data, view, self.table))
 
     def payload_bytes(self, page: str) -> int:
         return nbytes(page) - self.library
@@ -166,9 +170,8 @@ def compare(data: Any, repeats: int, naive_repeats: int) -> dict[str, Any]:
 
 def scale(n: int, repeats: int) -> dict[str, Any]:
     """Ours on a synthetic registry of ``n`` clusters (markers grouped in the browser)."""
-    from geo.data import synth
 
-    data = synth.synthetic_dataset(n, 1)
+    data = sources.synthetic_dataset(n, 1)
     ours = Ours(data)
     cold_start = time.perf_counter()
     maps.build_map_html(data)

@@ -28,6 +28,7 @@ import pandas as pd  # noqa: E402
 from benchmarks import scale as bench
 from geo.data import synth
 from geo.render import (
+from geo.registry import sources
     exports,
     views,  # noqa: E402
 )
@@ -80,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--update-docs", action="store_true")
     args = parser.parse_args(argv)
-    data = synth.synthetic_dataset(args.clusters, 1, 10.0)
+    data = sources.synthetic_dataset(args.clusters, 1, 10.0)
     rv = views.resolve_view(data, views.View("RU"))
     sheets = {name: exports._xlsx_safe(frame) for name, frame in exports.tables(rv).items()}
     cells = sum(frame.size for frame in sheets.values())

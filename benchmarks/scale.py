@@ -1,7 +1,7 @@
 """Benchmarks at scale (issue 8): our map, filters and exports against the naive approach.
 
 For each size (clusters, default 100, 1,000 and 10,000) a synthetic registry is generated
-(:func:`geo.data.synth.synthetic_dataset`, about 10 MNE links per cluster) and measured:
+(:func:`geo.data.sources.synthetic_dataset`, about 10 MNE links per cluster) and measured:
 
 * **map build**: the first map of a fresh process, as the map page builds it: region
   measures, projected region payload, classification, region styles, legend, cluster
@@ -39,7 +39,7 @@ import statistics
 import subprocess
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -53,7 +53,8 @@ from geo.analysis import filters, measures
 from geo.analysis.dataset import Dataset
 from geo.base.paths import PROJECT_ROOT
 from geo.data import synth
-from geo.render import exports, maps, views
+from geo.registry import sources
+from geo.render import classify, exports, maps, urlstate, views
 from tests.support import serve
 
 __all__ = [
@@ -222,7 +223,7 @@ class MapCaches:
 def our_map_html(
     data: Dataset,
     flt: filters.ClusterFilter = filters.ClusterFilter(),  # noqa: B008 - frozen
-    view: maps.MapView = maps.MapView(),  # noqa: B008 - frozen
+    view: views.View = views.View(),  # noqa: B008 - frozen
     caches: MapCaches | None = None,
 ) -> str:
     """The map page's map as one HTML page.
@@ -238,7 +239,7 @@ def our_map_html(
             measures.measure_table(data),
         )
     shown = filters.apply_filter(data.clusters, data.regions, flt)
-    layer = maps.view_layer(data, view, flt, caches.table, shown=shown)
+    layer = maps.view_layer(data, replace(view, filters=flt), caches.table, shown=shown)
     return maps.standalone_html(maps.base_map(caches.payload, caches.assets), layer)
 
 
@@ -278,7 +279,7 @@ def naive_map_html(
     m = regions.explore(
         column=measure,
         tooltip=["name_en", measure],
-        missing_kwds={"color": maps.NO_DATA_FILL},
+        missing_kwds={"color": classify.NO_DATA_FILL},
         legend=False,
     )
     shown = filters.apply_filter(data.clusters, data.regions, flt)
@@ -370,7 +371,7 @@ def cold_start(n: int, seed: int, timeout_s: float = COLD_START_TIMEOUT_S) -> di
         return {"skipped": f"Chromium is not installed at {CHROMIUM}"}
     query = "&".join(
         f"{k}={v[0]}"
-        for k, v in synth.DatasetChoice("synthetic", n, seed).to_query_params().items()
+        for k, v in urlstate.DatasetChoice("synthetic", n, seed).to_query_params().items()
     )
     local = f"http://{serve.HOST}:"
     with sync_api.sync_playwright() as pw:
@@ -571,7 +572,7 @@ def run(config: BenchConfig, progress: Callable[[str], None] | None = None) -> d
     for n in config.sizes:
         say(f"n={n}: generating")
         gen_s, data = _timed(
-            lambda n=n: synth.synthetic_dataset(n, config.seed, config.mne_per_cluster), 1
+            lambda n=n: sources.synthetic_dataset(n, config.seed, config.mne_per_cluster), 1
         )
         say(f"n={n}: measuring map, filter change, exports" + (", naive" if config.naive else ""))
         record: dict[str, Any] = {

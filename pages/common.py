@@ -17,12 +17,14 @@ from functools import partial
 
 import streamlit as st
 
-from geo.analysis.dataset import Dataset, load_dataset
+from geo.analysis.dataset import Dataset
 from geo.analysis.profiles import md_literal
 from geo.base import i18n
 from geo.base.i18n import N_
-from geo.data import synth
-from geo.registry.store import Store, dataset_from_store, default_url
+from geo.registry import sources
+from geo.registry.sources import dataset_from_store, load_dataset
+from geo.registry.store import Store, default_url
+from geo.render import urlstate
 from pages.lang import current_lang, lang_query_params, page_text
 
 CHOICE_KEY = "dataset_choice"
@@ -110,20 +112,20 @@ def published_dataset() -> Dataset:
 @st.cache_resource(show_spinner=False, max_entries=CACHED_SYNTHETIC)
 def synthetic_dataset(n: int, seed: int) -> Dataset:
     """A synthetic registry, generated once per ``(n, seed)`` and server process."""
-    return synth.synthetic_dataset(n, seed)
+    return sources.synthetic_dataset(n, seed)
 
 
 def _url_params() -> dict[str, list[str]]:
     """The dataset parameters present in the current URL."""
     out: dict[str, list[str]] = {}
-    for key in synth.DATASET_QUERY_KEYS:
+    for key in urlstate.DATASET_QUERY_KEYS:
         values = st.query_params.get_all(key)
         if values:
             out[key] = list(values)
     return out
 
 
-def current_choice() -> synth.DatasetChoice:
+def current_choice() -> urlstate.DatasetChoice:
     """The dataset the session shows.
 
     A URL opened or edited by hand (dataset parameters present and new to the session)
@@ -133,12 +135,12 @@ def current_choice() -> synth.DatasetChoice:
     """
     params = _url_params()
     if params and params != st.session_state.get(URL_SEEN_KEY):
-        choice, problems = synth.choice_from_query_params(params, current_lang())
+        choice, problems = urlstate.choice_from_query_params(params, current_lang())
         st.session_state[URL_SEEN_KEY] = params
         st.session_state[CHOICE_KEY] = choice
         st.session_state[PROBLEMS_KEY] = problems
         _choice_to_widgets(choice)
-    return st.session_state.get(CHOICE_KEY, synth.DatasetChoice())
+    return st.session_state.get(CHOICE_KEY, urlstate.DatasetChoice())
 
 
 def dataset_key() -> tuple[str, int | None, int | None, int | None]:
@@ -172,7 +174,7 @@ def dataset_query_params() -> dict[str, list[str]]:
     return current_choice().to_query_params()
 
 
-def _choice_to_widgets(choice: synth.DatasetChoice) -> None:
+def _choice_to_widgets(choice: urlstate.DatasetChoice) -> None:
     st.session_state[KIND_WIDGET] = choice.kind
     if choice.synthetic:
         st.session_state[N_WIDGET] = choice.n
@@ -181,24 +183,24 @@ def _choice_to_widgets(choice: synth.DatasetChoice) -> None:
 
 def _widgets_to_choice() -> None:
     """Widget callback: the sidebar's values become the session's choice and the URL's."""
-    kind = st.session_state.get(KIND_WIDGET, synth.PUBLISHED)
-    if kind == synth.SYNTHETIC:
-        choice = synth.DatasetChoice(
-            synth.SYNTHETIC,
-            int(st.session_state.get(N_WIDGET, synth.DEFAULT_APP_CLUSTERS)),
-            int(st.session_state.get(SEED_WIDGET, synth.DEFAULT_APP_SEED)),
+    kind = st.session_state.get(KIND_WIDGET, urlstate.PUBLISHED)
+    if kind == urlstate.SYNTHETIC:
+        choice = urlstate.DatasetChoice(
+            urlstate.SYNTHETIC,
+            int(st.session_state.get(N_WIDGET, urlstate.DEFAULT_APP_CLUSTERS)),
+            int(st.session_state.get(SEED_WIDGET, urlstate.DEFAULT_APP_SEED)),
         )
     else:
-        choice = synth.DatasetChoice()
+        choice = urlstate.DatasetChoice()
     st.session_state[CHOICE_KEY] = choice
     st.session_state[PROBLEMS_KEY] = []
     _sync_url(choice)
 
 
-def _sync_url(choice: synth.DatasetChoice) -> None:
+def _sync_url(choice: urlstate.DatasetChoice) -> None:
     """Put the choice's parameters in the URL (and drop stale ones), leaving others."""
     wanted = choice.to_query_params()
-    for key in synth.DATASET_QUERY_KEYS:
+    for key in urlstate.DATASET_QUERY_KEYS:
         if key in wanted:
             if st.query_params.get_all(key) != wanted[key]:
                 st.query_params[key] = wanted[key]
@@ -216,10 +218,10 @@ def dataset_selector() -> None:
     choice = current_choice()
     if KIND_WIDGET not in st.session_state:
         _choice_to_widgets(choice)
-    st.session_state.setdefault(N_WIDGET, synth.DEFAULT_APP_CLUSTERS)
-    st.session_state.setdefault(SEED_WIDGET, synth.DEFAULT_APP_SEED)
+    st.session_state.setdefault(N_WIDGET, urlstate.DEFAULT_APP_CLUSTERS)
+    st.session_state.setdefault(SEED_WIDGET, urlstate.DEFAULT_APP_SEED)
     box = st.sidebar.expander(t("selector"), expanded=choice.synthetic)
-    kinds = {kind: t(kind) for kind in (synth.PUBLISHED, synth.SYNTHETIC)}  # this run's language
+    kinds = {kind: t(kind) for kind in (urlstate.PUBLISHED, urlstate.SYNTHETIC)}  # this run's language
     box.radio(
         t("selector"),
         list(kinds),
@@ -228,15 +230,15 @@ def dataset_selector() -> None:
         on_change=_widgets_to_choice,
         label_visibility="collapsed",
     )
-    if st.session_state[KIND_WIDGET] == synth.SYNTHETIC:
+    if st.session_state[KIND_WIDGET] == urlstate.SYNTHETIC:
         left, right = box.columns(2)
         left.number_input(
             t("n"),
             min_value=1,
-            max_value=synth.APP_MAX_CLUSTERS,
+            max_value=urlstate.APP_MAX_CLUSTERS,
             step=100,
             key=N_WIDGET,
-            help=t("n_help", max=i18n.format_int(synth.APP_MAX_CLUSTERS, current_lang())),
+            help=t("n_help", max=i18n.format_int(urlstate.APP_MAX_CLUSTERS, current_lang())),
             on_change=_widgets_to_choice,
         )
         right.number_input(

@@ -7,8 +7,8 @@ their state, e.g. on the map page::
     from geo.render import views
     from pages.export_panel import render_export_panel
 
-    render_export_panel(data, views.view_from_map(flt, view), choose_territory=True)
-    # region panel: views.view_from_map(flt, view, territory=code)
+    render_export_panel(data, view.for_territory("RU"), choose_territory=True)
+    # region panel: view.for_territory(code)
 
 The files are made by ``geo.render.exports.export_view``, the function ``clustermap export``
 calls, and only when a button is clicked (Streamlit runs the callable in its own thread),

@@ -23,7 +23,7 @@ from streamlit_folium import st_folium
 from geo.analysis import filters, measures, profiles
 from geo.base import i18n
 from geo.base.i18n import N_
-from geo.render import maps, views
+from geo.render import classify, maps, urlstate, views
 from pages.common import dataset, dataset_key
 from pages.export_panel import render_export_panel
 from pages.filter_sidebar import FilterWidgets
@@ -33,7 +33,7 @@ MAP_HEIGHT = 600
 PANEL_PARAM = "panel"
 FILTERS = FilterWidgets("map_filter_")
 VIEW_KEYS = {"measure": "map_measure", "scheme": "map_scheme", "k": "map_k", "tiles": "map_tiles"}
-URL_KEYS = (*filters.QUERY_KEYS, *maps.VIEW_QUERY_KEYS, PANEL_PARAM)
+URL_KEYS = (*filters.QUERY_KEYS, *urlstate.VIEW_QUERY_KEYS, PANEL_PARAM)
 WIDGET_KEYS = (*FILTERS.keys, *VIEW_KEYS.values())
 SHARED_FILTER_KEY = "cluster_filter"  # the filter last set on a page; the registry shares it
 MAP_URL_KEY = "map_url"  # this page's last canonical URL parameters (the registry reads it)
@@ -149,9 +149,9 @@ def url_params() -> dict[str, list[str]]:
     return out
 
 
-def state_params(flt: filters.ClusterFilter, view: maps.MapView, panel: str | None) -> dict:
-    """The canonical URL parameters of a page state."""
-    params = {**filters.to_query_params(flt), **maps.view_to_query_params(view)}
+def state_params(view: views.View, panel: str | None) -> dict:
+    """The canonical URL parameters of a page state (the language has its own switch)."""
+    params = {k: v for k, v in urlstate.view_to_query_params(view).items() if k in URL_KEYS}
     if panel:
         params[PANEL_PARAM] = [panel]
     return params
@@ -171,19 +171,19 @@ def push_url_to_widgets(
         shared = st.session_state.get(SHARED_FILTER_KEY)
         flt = shared if isinstance(shared, filters.ClusterFilter) else filters.ClusterFilter()
     else:
-        flt = filters.from_query_params(params)
+        flt = urlstate.filter_from_query_params(params)
     flt, dropped = filters.sanitise(flt, filter_options(data_key), lang)
     last_view = st.session_state.get(MAP_URL_KEY) or {}
-    if arriving and not any(k in params for k in maps.VIEW_QUERY_KEYS):
-        view = maps.view_from_query_params(last_view)
+    if arriving and not any(k in params for k in urlstate.VIEW_QUERY_KEYS):
+        view = urlstate.view_from_query_params(last_view)
     else:
-        view = maps.view_from_query_params(params)
+        view = urlstate.view_from_query_params(params)
     FILTERS.push(flt)
     for field, key in VIEW_KEYS.items():
         st.session_state[key] = getattr(view, field)
-    panel = (params.get(PANEL_PARAM) or [None])[-1]
+    panel = urlstate.last(params, PANEL_PARAM)
     st.session_state["map_panel"] = panel if panel in region_codes else None
-    dropped += maps.view_problems(params, lang)
+    dropped += urlstate.view_problems(params, lang)
     if panel is not None and panel not in region_codes:
         dropped.append(filters.unknown_value(t("panel"), panel, lang))
     return dropped
@@ -234,18 +234,20 @@ c1.selectbox(
 )
 c2.selectbox(
     t("scheme"),
-    list(maps.SCHEMES),
-    format_func=lambda k: maps.scheme_label(k, lang),
+    list(classify.SCHEMES),
+    format_func=lambda k: classify.scheme_label(k, lang),
     key=VIEW_KEYS["scheme"],
 )
 c3.select_slider(
-    t("classes"), list(range(maps.MIN_CLASSES, maps.MAX_CLASSES + 1)), key=VIEW_KEYS["k"]
+    t("classes"), list(range(classify.MIN_CLASSES, classify.MAX_CLASSES + 1)), key=VIEW_KEYS["k"]
 )
 
 flt = FILTERS.current()
 if st.session_state.get(SHARED_FILTER_KEY) != flt:
     st.session_state[SHARED_FILTER_KEY] = flt  # the registry shows the same clusters
-view = maps.MapView(
+view = views.View(
+    filters=flt,
+    lang=lang,  # type: ignore[arg-type]
     measure=st.session_state[VIEW_KEYS["measure"]],
     scheme=st.session_state[VIEW_KEYS["scheme"]],
     k=int(st.session_state[VIEW_KEYS["k"]]),
@@ -261,7 +263,7 @@ count_slot.markdown(t("shown", count=count, note=note))
 
 values = table[view.measure]
 base = maps.base_map(region_payload(view.projection, data_key), leaflet_assets(), lang)
-layer = maps.view_layer(data, view, flt, table, shown=shown, lang=lang, labels=vocab)
+layer = maps.view_layer(data, view, table, shown=shown, lang=lang, labels=vocab)
 
 projection_note = t("mercator") if view.tiles else t("albers")
 st.caption(t("caption", count=count, note=note) + projection_note)
@@ -287,7 +289,7 @@ if props and st.session_state.get("map_last_click") != click_id:
 panel = st.session_state.get("map_panel")
 
 # Mirror the state in the URL, so the view can be bookmarked and shared.
-new_params = state_params(flt, view, panel)
+new_params = state_params(view, panel)
 if new_params != current:
     # Only this page's keys: the dataset and language parameters of other modules stay.
     for key in URL_KEYS:
@@ -350,7 +352,7 @@ def render_panel(code: str) -> None:
     with st.expander(t("export_region")):
         render_export_panel(
             data,
-            views.view_from_map(flt, view, territory=code, lang=lang),  # type: ignore[arg-type]
+            view.for_territory(code),
             key="region_export",
         )
 
@@ -395,7 +397,7 @@ if panel:
 with st.expander(t("export_view")):
     render_export_panel(
         data,
-        views.view_from_map(flt, view, lang=lang),  # type: ignore[arg-type]
+        view.for_territory(views.COUNTRY),
         choose_territory=True,
     )
 

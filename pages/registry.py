@@ -18,6 +18,7 @@ from geo.analysis import filters, profiles
 from geo.base import i18n
 from geo.base.i18n import N_
 from geo.base.tables import render_table
+from geo.render import urlstate
 from pages.common import dataset, dataset_key, set_url
 from pages.filter_sidebar import FilterWidgets
 from pages.lang import current_lang, page_text, translator, vocabulary_labels
@@ -131,7 +132,7 @@ def shared_filter() -> filters.ClusterFilter:
     map_params = st.session_state.get(MAP_URL_KEY)
     if map_params is not None and map_params != st.session_state.get(SEEN_MAP_KEY):
         st.session_state[SEEN_MAP_KEY] = map_params
-        st.session_state[SHARED_KEY] = filters.from_query_params(map_params)
+        st.session_state[SHARED_KEY] = urlstate.filter_from_query_params(map_params)
     return st.session_state.get(SHARED_KEY, filters.ClusterFilter())
 
 
@@ -139,7 +140,7 @@ def push_to_widgets(params: dict[str, list[str]]) -> list[str]:
     """Put the URL's state (or the shared filter) into the widgets; returns what the URL
     held that is not an option, so the page can say it ignored it."""
     if any(k in params for k in filters.QUERY_KEYS):
-        flt = filters.from_query_params(params)
+        flt = urlstate.filter_from_query_params(params)
     else:
         flt = shared_filter()
     flt, dropped = filters.sanitise(flt, filter_options(dataset_key()), current_lang())
@@ -207,7 +208,7 @@ table = table.sort_values(
     [SORTS[sort], "ID"], ascending=[not desc, True], na_position="last", kind="stable"
 )
 
-new_params = filters.to_query_params(flt)
+new_params = urlstate.filter_to_query_params(flt)
 if query.strip():
     new_params["q"] = [query]
 if sort != "id":
@@ -262,5 +263,5 @@ st.page_link(
     "pages/map.py",
     label=t("to_map"),
     icon="🗺️",
-    query_params=filters.to_query_params(flt),
+    query_params=urlstate.filter_to_query_params(flt),
 )

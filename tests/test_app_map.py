@@ -16,7 +16,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.analysis import filters, measures
-from geo.render import maps
+from geo.render import classify, maps, urlstate
 
 TIMEOUT = 120
 APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
@@ -24,7 +24,7 @@ APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
 
 @pytest.fixture(scope="module")
 def data():
-    from geo.analysis.dataset import load_dataset
+    from geo.registry.sources import load_dataset
 
     return load_dataset()
 
@@ -39,7 +39,7 @@ def run_app(query: dict[str, str | list[str]] | None = None) -> AppTest:
     return at
 
 
-MAP_KEYS = {*filters.QUERY_KEYS, *maps.VIEW_QUERY_KEYS, "panel"}
+MAP_KEYS = {*filters.QUERY_KEYS, *urlstate.VIEW_QUERY_KEYS, "panel"}
 
 
 def map_params(at: AppTest) -> dict:
@@ -61,7 +61,7 @@ def marker_ids(args: dict) -> list[str]:
 
 
 def expected_ids(data, params: dict[str, list[str]] | None = None) -> list[str]:
-    flt = filters.from_query_params(params or {})
+    flt = urlstate.filter_from_query_params(params or {})
     shown = filters.apply_filter(data.clusters, data.regions, flt)
     located = shown.loc[shown["lat"].notna() & shown["lon"].notna()]
     return sorted(located["id"])
@@ -135,7 +135,7 @@ def test_measure_and_classification_come_from_the_url_and_keep_the_base_map():
 def test_bad_url_values_fall_back_to_defaults():
     at = run_app({"measure": "nope", "k": "99", "status": "bogus", "mne": "maybe"})
     assert at.selectbox(key="map_measure").value == measures.DEFAULT_MEASURE
-    assert at.select_slider(key="map_k").value == maps.DEFAULT_CLASSES
+    assert at.select_slider(key="map_k").value == classify.DEFAULT_CLASSES
     assert at.sidebar.multiselect(key="map_filter_status").value == []
     assert map_params(at) == {}
     toasts = [t.value.replace("\\", "") for t in at.toast]

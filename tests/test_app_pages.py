@@ -21,8 +21,9 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from geo.analysis import filters
-from geo.analysis.dataset import load_dataset
 from geo.registry import store
+from geo.registry.sources import load_dataset
+from geo.render import urlstate
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "streamlit_app.py")
@@ -132,7 +133,7 @@ def test_registry_lists_every_cluster_with_a_profile_link(data):
 
 def test_registry_applies_the_map_filter_from_the_url(data):
     at = open_page("registry", FILTER)
-    expected = filters.apply_filter(data.clusters, data.regions, filters.from_query_params(FILTER))
+    expected = filters.apply_filter(data.clusters, data.regions, urlstate.filter_from_query_params(FILTER))
     assert sorted(registry_ids(at)) == sorted(expected["id"])
     assert metrics(at)["Clusters shown"] == str(len(expected))
     assert at.multiselect[0].value == FILTER["industry"]
@@ -191,7 +192,7 @@ def test_map_filter_holds_on_the_registry_after_navigation(data):
     at.run()  # the map, the default page
     assert not at.exception
     at = open_page("registry", at=at)
-    expected = filters.apply_filter(data.clusters, data.regions, filters.from_query_params(FILTER))
+    expected = filters.apply_filter(data.clusters, data.regions, urlstate.filter_from_query_params(FILTER))
     assert sorted(registry_ids(at)) == sorted(expected["id"])
 
 
@@ -545,7 +546,7 @@ def test_region_profile_in_russian_formats_numbers_for_the_locale():
 
 def test_registry_in_russian_keeps_the_filters(data):
     at = open_in("registry", FILTER, "ru")
-    expected = filters.apply_filter(data.clusters, data.regions, filters.from_query_params(FILTER))
+    expected = filters.apply_filter(data.clusters, data.regions, urlstate.filter_from_query_params(FILTER))
     table = frame_with(at, "ID", "Profile")
     assert sorted(table["ID"]) == sorted(expected["id"])  # the URL's English values still filter
     assert set(table["Industry group"]) == {"ядерные технологии"}

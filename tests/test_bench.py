@@ -15,7 +15,7 @@ import pytest
 from benchmarks import cli_bench
 from benchmarks import scale as bench
 from geo.analysis import measures
-from geo.data import synth
+from geo.registry import sources
 from geo.render import exports, maps
 
 SIZES = (20, 60)
@@ -29,7 +29,7 @@ def result():
 
 @pytest.fixture(scope="module")
 def small():
-    return synth.synthetic_dataset(25, 4, 10.0)
+    return sources.synthetic_dataset(25, 4, 10.0)
 
 
 def test_result_has_one_record_per_size_with_ours_and_naive(result):

@@ -18,6 +18,7 @@ from urllib.parse import urlencode, urlsplit
 import pytest
 
 from geo.analysis import filters, measures
+from geo.render import urlstate, views
 from tests.support import serve
 
 pytestmark = pytest.mark.browser
@@ -107,14 +108,14 @@ def page(browser, outside_requests):
 
 @pytest.fixture(scope="module")
 def data():
-    from geo.analysis.dataset import load_dataset
+    from geo.registry.sources import load_dataset
 
     return load_dataset()
 
 
 def expected_markers(data, params: dict[str, list[str]] | None = None) -> int:
     """How many markers the map must draw for these URL parameters (located clusters)."""
-    flt = filters.from_query_params(params or {})
+    flt = urlstate.filter_from_query_params(params or {})
     shown = filters.apply_filter(data.clusters, data.regions, flt)
     return int((shown["lat"].notna() & shown["lon"].notna()).sum())
 
@@ -323,7 +324,7 @@ def test_many_clusters_are_grouped_with_scenarios_and_mne_still_shown(
     )
     page = guarded_page(browser, outside_requests)
     try:
-        page.set_content(maps.build_map_html(dataset, maps.MapView(measure="cluster_count")))
+        page.set_content(maps.build_map_html(dataset, views.View(measure="cluster_count")))
         page.locator(".cm-group").first.wait_for()
         groups = page.locator(".cm-group svg")
         counts = groups.evaluate_all("s => s.map(x => +x.dataset.count)")

@@ -15,8 +15,9 @@ import openpyxl
 import pytest
 
 from geo.analysis import filters
-from geo.analysis.dataset import Dataset, load_dataset
+from geo.analysis.dataset import Dataset
 from geo.cli import main
+from geo.registry.sources import load_dataset
 from geo.render import exports, views
 
 NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
@@ -36,7 +37,7 @@ def loaded_once(monkeypatch, data: Dataset) -> None:
     real thing in a subprocess."""
     import geo.analysis.dataset
 
-    monkeypatch.setattr(geo.analysis.dataset, "load_dataset", lambda: data)
+    monkeypatch.setattr(geo.registry.sources, "load_dataset", lambda: data)
 
 
 def run(capsys, *argv: str) -> tuple[int, str]:

@@ -31,10 +31,11 @@ import pytest
 import shapely
 from PIL import Image
 
-from geo.analysis import indices as dataset_module
 from geo.analysis import filters, measures
-from geo.analysis.dataset import Dataset, load_dataset
-from geo.render import exports, maps, views
+from geo.analysis import indices as dataset_module
+from geo.analysis.dataset import Dataset
+from geo.registry.sources import load_dataset
+from geo.render import classify, exports, maps, views
 from geo.render.palette import SCENARIO_COLOURS
 
 NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
@@ -85,7 +86,7 @@ def export(rv: views.ResolvedView, fmt: str) -> bytes:
 def legend_texts(rv: views.ResolvedView) -> list[str]:
     """The class entries the legend must show: "<range> (<regions of the view>)"."""
     cls = rv.view_classification
-    labels = maps.class_labels(cls, rv.measure.decimals)
+    labels = classify.class_labels(cls, rv.measure.decimals)
     return [f"{label} ({n})" for label, n in zip(labels, cls.counts(), strict=True)] + [
         f"No data ({cls.no_data})"
     ]
@@ -547,7 +548,7 @@ def test_html_export_renders_offline_in_chromium(
         colour = rv.classification.colour_of(code)
         assert fill == (colour if colour else "url(#cm-hatch)")
     assert markers == rv.clusters[["lat", "lon"]].notna().all(axis=1).sum()
-    for entry in maps.class_labels(rv.view_classification, rv.measure.decimals):
+    for entry in classify.class_labels(rv.view_classification, rv.measure.decimals):
         assert entry in legend
     assert title == exports.make_context(rv, NOW, VERSION).title
     assert "Natural Earth" in footer
@@ -561,7 +562,7 @@ import streamlit as st
 
 from geo.analysis import filters
 from geo.render import views
-from geo.analysis.dataset import load_dataset
+from geo.registry.sources import load_dataset
 from pages.export_panel import render_export_panel
 
 territory = st.query_params.get("territory", "RU")
@@ -739,7 +740,7 @@ def test_russian_metadata_values_follow_the_language_and_english_stays_fixed(
     assert ru["фильтр: Наличие ТНК"] == "Со связями с ТНК"
     assert ru["данные"].startswith("СИНТЕТИЧЕСКИЕ ДАННЫЕ: Кластеры и связи с ТНК в этом экспорте")
     cls = rv.view_classification
-    for i, label in enumerate(maps.class_labels(cls, rv.measure.decimals, "ru")):
+    for i, label in enumerate(classify.class_labels(cls, rv.measure.decimals, "ru")):
         assert "," in label and "." not in label  # a decimal comma
         n = cls.counts()[i]
         assert ru[f"класс {i + 1}"] == f"{label} ({cls.colours[i]}; регионов в представлении: {n})"

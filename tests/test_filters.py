@@ -9,6 +9,7 @@ import pytest
 
 from geo.analysis import filters
 from geo.analysis.filters import NOT_REPORTED, ClusterFilter
+from geo.render import urlstate
 
 
 @pytest.fixture
@@ -64,18 +65,18 @@ def test_url_round_trip_keeps_every_facet_and_leaves_defaults_out():
         region=("RU-TA",),
         mne="with",
     )
-    params = filters.to_query_params(flt)
+    params = urlstate.filter_to_query_params(flt)
     assert params["status"] == ["none", "pilot innovative"]
     assert params["district"] == ["Central", "Volga"]
     assert params["mne"] == ["with"]
-    assert filters.from_query_params(params) == flt
-    assert filters.to_query_params(ClusterFilter()) == {}
+    assert urlstate.filter_from_query_params(params) == flt
+    assert urlstate.filter_to_query_params(ClusterFilter()) == {}
 
 
 def test_url_reader_accepts_single_strings_and_ignores_bad_values():
-    flt = filters.from_query_params({"status": "none", "mne": ["maybe"], "unknown": ["x"]})
+    flt = urlstate.filter_from_query_params({"status": "none", "mne": ["maybe"], "unknown": ["x"]})
     assert flt == ClusterFilter(status=("none",))
-    assert filters.from_query_params({"mne": ["with", "without"]}).mne == "without"
+    assert urlstate.filter_from_query_params({"mne": ["with", "without"]}).mne == "without"
 
 
 def test_facets_spell_missing_values_and_split_specialisations(clusters, regions):

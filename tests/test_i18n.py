@@ -16,9 +16,10 @@ from babel.messages.pofile import read_po
 from streamlit.testing.v1 import AppTest
 
 from geo.analysis import indices
-from geo.analysis.dataset import index_comparison, load_dataset
+from geo.analysis.dataset import index_comparison
 from geo.base import i18n
 from geo.data import records
+from geo.registry.sources import load_dataset
 from geo.render.palette import SCENARIO_COLOURS, SCENARIO_LABELS
 
 ROOT = Path(__file__).resolve().parent.parent

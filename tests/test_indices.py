@@ -19,7 +19,7 @@ EXPECTED_REGION_DIFFERENCES: set[str] = set()
 
 @pytest.fixture(scope="module")
 def dataset():
-    from geo.analysis.dataset import load_dataset
+    from geo.registry.sources import load_dataset
 
     return load_dataset()
 

@@ -46,7 +46,7 @@ def detailed():
 
 @pytest.fixture(scope="module")
 def dataset():
-    from geo.analysis.dataset import load_dataset
+    from geo.registry.sources import load_dataset
 
     return load_dataset()
 

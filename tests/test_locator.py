@@ -13,7 +13,7 @@ import pytest
 from matplotlib.image import imread
 from pyproj import CRS
 
-from geo.analysis.dataset import load_dataset
+from geo.registry.sources import load_dataset
 from geo.render import locator
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"

@@ -15,7 +15,7 @@ import pytest
 import shapely
 
 from geo.analysis.filters import ClusterFilter
-from geo.render import maps
+from geo.render import classify, maps, urlstate, views
 from geo.render.palette import SCENARIO_COLOURS
 
 EVIL = '<script>alert("x")</script>'
@@ -134,10 +134,10 @@ def test_region_payload_keeps_codes_escapes_names_and_shares_borders(regions):
 # --- classification -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("scheme", list(maps.SCHEMES))
+@pytest.mark.parametrize("scheme", list(classify.SCHEMES))
 def test_classes_cover_the_data_and_no_data_stays_apart(scheme):
     values = pd.Series([1.0, 2.0, 3.0, 4.0, 10.0, 20.0, math.nan], index=list("abcdefg"))
-    c = maps.classify(values, scheme, 3)
+    c = classify.classify(values, scheme, 3)
     assert c.k == 3 and len(c.colours) == 3
     assert c.classes["g"] == -1 and c.no_data == 1
     assert c.colour_of("g") is None
@@ -145,35 +145,35 @@ def test_classes_cover_the_data_and_no_data_stays_apart(scheme):
     assert c.classes["a"] == 0 and c.classes["f"] == 2
     assert list(c.classes.drop("g")) == sorted(c.classes.drop("g")), "monotone in the value"
     assert c.bins[-1] == 20.0
-    assert maps.NO_DATA_FILL not in c.colours
+    assert classify.NO_DATA_FILL not in c.colours
 
 
 def test_equal_interval_and_quantiles_split_differently():
     values = pd.Series([1.0, 2.0, 3.0, 4.0, 5.0, 100.0])
-    eq = maps.classify(values, "equal_interval", 3)
-    qu = maps.classify(values, "quantiles", 3)
+    eq = classify.classify(values, "equal_interval", 3)
+    qu = classify.classify(values, "quantiles", 3)
     assert eq.counts() == [5, 0, 1]
     assert qu.counts() == [2, 2, 2]
 
 
 def test_fewer_distinct_values_than_classes_merge_classes():
     values = pd.Series([0.0, 0.0, 0.0, 1.0, 1.0])
-    c = maps.classify(values, "quantiles", 5)
+    c = classify.classify(values, "quantiles", 5)
     assert c.k == 2 and c.k_requested == 5
     assert c.counts() == [3, 2]
-    assert maps.class_labels(c, 0) == ["0", "1"]
+    assert classify.class_labels(c, 0) == ["0", "1"]
 
 
 def test_all_missing_gives_no_classes_and_unknown_scheme_fails():
-    c = maps.classify(pd.Series([math.nan, math.nan], index=["a", "b"]))
+    c = classify.classify(pd.Series([math.nan, math.nan], index=["a", "b"]))
     assert c.k == 0 and c.no_data == 2
     with pytest.raises(ValueError, match="unknown scheme 'jenks'"):
-        maps.classify(pd.Series([1.0]), "jenks")
+        classify.classify(pd.Series([1.0]), "jenks")
 
 
 def test_palette_is_sequential_light_to_dark():
-    for k in range(1, maps.MAX_CLASSES + 1):
-        colours = maps.sequential_colours(k)
+    for k in range(1, classify.MAX_CLASSES + 1):
+        colours = classify.sequential_colours(k)
         assert len(colours) == k
         luminance = [sum(int(c[i : i + 2], 16) for i in (1, 3, 5)) for c in colours]
         assert luminance == sorted(luminance, reverse=True)
@@ -183,23 +183,23 @@ def test_palette_is_sequential_light_to_dark():
 
 
 def test_view_round_trips_through_the_url_and_defaults_stay_out():
-    view = maps.MapView(measure="cluster_count", scheme="natural_breaks", k=4, tiles=True)
-    params = maps.view_to_query_params(view)
+    view = views.View(measure="cluster_count", scheme="natural_breaks", k=4, tiles=True)
+    params = urlstate.view_to_query_params(view)
     assert params == {
         "measure": ["cluster_count"],
         "scheme": ["natural_breaks"],
         "k": ["4"],
         "tiles": ["1"],
     }
-    assert maps.view_from_query_params(params) == view
-    assert maps.view_to_query_params(maps.MapView()) == {}
-    assert view.projection == "mercator" and maps.MapView().projection == "albers"
+    assert urlstate.view_from_query_params(params) == view
+    assert urlstate.view_to_query_params(views.View()) == {}
+    assert view.projection == "mercator" and views.View().projection == "albers"
 
 
 def test_bad_view_values_fall_back_to_defaults():
     bad = {"measure": "nope", "scheme": "x", "k": ["99"], "tiles": "0"}
-    assert maps.view_from_query_params(bad) == maps.MapView()
-    assert maps.view_from_query_params({"k": "-3"}).k == maps.DEFAULT_CLASSES
+    assert urlstate.view_from_query_params(bad) == views.View()
+    assert urlstate.view_from_query_params({"k": "-3"}).k == classify.DEFAULT_CLASSES
 
 
 # --- region styles and legend ---------------------------------------------------------------
@@ -207,7 +207,7 @@ def test_bad_view_values_fall_back_to_defaults():
 
 def test_region_tooltips_escape_names_and_give_value_and_rank(regions):
     values = pd.Series({"RU-A": 2.0, "RU-B": 5.0, "RU-C": math.nan})
-    c = maps.classify(values, "quantiles", 3)
+    c = classify.classify(values, "quantiles", 3)
     styles = maps.region_styles(values, c, regions, "cluster_count")
     assert styles["RU-C"][0] is None, "no data: the hatch, not a class colour"
     assert styles["RU-B"][0] == c.colours[-1]
@@ -219,7 +219,7 @@ def test_region_tooltips_escape_names_and_give_value_and_rank(regions):
 
 def test_legend_names_classes_no_data_scenarios_and_mne_encoding():
     values = pd.Series({"a": 1.0, "b": 2.0, "c": 3.0, "d": math.nan})
-    c = maps.classify(values, "equal_interval", 3)
+    c = classify.classify(values, "equal_interval", 3)
     counts = {"lonely": 2, "potential": 1}
     legend = maps.legend_html("cluster_count", c, counts)
     assert "Equal interval, 3 classes" in legend
@@ -303,7 +303,7 @@ def test_marker_offsets_spread_shared_points_only():
 
 def test_map_html_is_offline_and_escaped(clusters, regions):
     data = dataset(regions, clusters)
-    page = maps.build_map_html(data, maps.MapView(measure="cluster_count"))
+    page = maps.build_map_html(data, views.View(measure="cluster_count"))
     assert maps.external_urls([page]) == []
     assert not re.search(r"https?://(?!localhost|127\.0\.0\.1)", page.split("base64,")[0])
     assert "L.CRS.Simple" in page and "cdn" not in page.lower().replace("cdnjs", "")
@@ -317,7 +317,8 @@ def test_a_filter_changes_only_the_dynamic_layer(clusters, regions):
     payload = maps.region_payload(regions)
     assets = maps.leaflet_assets()
     everything = maps.build_map_html(data, payload=payload, assets=assets)
-    some = maps.build_map_html(data, flt=ClusterFilter(mne="with"), payload=payload, assets=assets)
+    view = views.View(filters=ClusterFilter(mne="with"))
+    some = maps.build_map_html(data, view, payload=payload, assets=assets)
     base = maps.standalone_html(maps.base_map(payload, assets))
 
     def ids(page: str) -> list[str]:
@@ -398,7 +399,7 @@ def test_legend_in_russian_has_russian_labels_and_a_decimal_comma():
     from geo.base import i18n
 
     values = pd.Series({"a": 0.125, "b": 1.5, "c": 1234.5, "d": math.nan})
-    c = maps.classify(values, "equal_interval", 3)
+    c = classify.classify(values, "equal_interval", 3)
     counts = {"lonely": 2, "potential": 1}
     legend = maps.legend_html("fea_index", c, counts, lang="ru")
     for scenario in ("Поддержанный", "Одинокий", "Запоздалый", "Потенциальный", "Не оценён"):
@@ -415,11 +416,11 @@ def test_legend_in_russian_has_russian_labels_and_a_decimal_comma():
 
 
 def test_class_labels_follow_the_language():
-    c = maps.classify(pd.Series([0.5, 1500.25, 3000.0]), "equal_interval", 3)
-    assert maps.class_labels(c, 2)[0] == "0.50 – 1\u202f000.33"
-    assert maps.class_labels(c, 2, "ru")[0] == "0,50 – 1\u202f000,33"
-    counts = maps.classify(pd.Series([0.0, 2000.0, 4000.0]), "equal_interval", 2)
-    assert maps.class_labels(counts, 0, "ru")[-1] == "2\u202f001 – 4\u202f000"
+    c = classify.classify(pd.Series([0.5, 1500.25, 3000.0]), "equal_interval", 3)
+    assert classify.class_labels(c, 2)[0] == "0.50 – 1\u202f000.33"
+    assert classify.class_labels(c, 2, "ru")[0] == "0,50 – 1\u202f000,33"
+    counts = classify.classify(pd.Series([0.0, 2000.0, 4000.0]), "equal_interval", 2)
+    assert classify.class_labels(counts, 0, "ru")[-1] == "2\u202f001 – 4\u202f000"
 
 
 def test_russian_markers_tooltips_and_popups(clusters, regions):
@@ -445,7 +446,7 @@ def test_russian_markers_tooltips_and_popups(clusters, regions):
     assert f"<th>{_ru('Industry group')}</th><td>нет данных</td>" in other
 
     values = pd.Series({"RU-A": 2.0, "RU-B": 5.0, "RU-C": math.nan})
-    c = maps.classify(values, "quantiles", 3)
+    c = classify.classify(values, "quantiles", 3)
     styles = maps.region_styles(values, c, regions, "cluster_count", lang="ru")
     assert styles["RU-C"][1].startswith("<b>Дальний край</b><br>Far Krai")
     assert "<b>Bee Oblast</b>" in styles["RU-B"][1], "no Russian name: the English one"
@@ -463,11 +464,11 @@ def test_russian_markers_tooltips_and_popups(clusters, regions):
 
 
 def test_view_problems_name_what_the_url_view_could_not_use() -> None:
-    assert maps.view_problems({"measure": "cluster_count", "scheme": "quantiles", "k": "4"}) == []
-    assert maps.view_problems({}) == []
-    assert maps.view_problems({"measure": ["nope"], "scheme": "x<y", "k": "99"}) == [
+    assert urlstate.view_problems({"measure": "cluster_count", "scheme": "quantiles", "k": "4"}) == []
+    assert urlstate.view_problems({}) == []
+    assert urlstate.view_problems({"measure": ["nope"], "scheme": "x<y", "k": "99"}) == [
         "Measure: 'nope'",
         "Classification: 'x<y'",
         "Classes: '99'",
     ]
-    assert maps.view_problems({"k": "two"}, "ru") == ["Классы: «two»"]
+    assert urlstate.view_problems({"k": "two"}, "ru") == ["Классы: «two»"]

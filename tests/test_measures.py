@@ -100,7 +100,7 @@ def test_values_print_with_the_measure_decimals_and_no_data():
 
 
 def test_published_dataset_has_the_fea_index_for_nineteen_regions():
-    from geo.analysis.dataset import load_dataset
+    from geo.registry.sources import load_dataset
 
     table = measures.measure_table(load_dataset())
     assert table["fea_index"].notna().sum() == 19

@@ -16,8 +16,8 @@ import pandas as pd
 import pytest
 
 from geo.analysis import profiles
-from geo.analysis.dataset import load_dataset
 from geo.data import records
+from geo.registry.sources import load_dataset
 
 RECORDS = Path(__file__).resolve().parent.parent / "data" / "records"
 FULL_CLUSTER, EMPTY_CLUSTER = "PIC-01", "P003-05"

@@ -16,10 +16,11 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from geo.analysis.dataset import cluster_listing, load_dataset
+from geo.analysis.dataset import cluster_listing
 from geo.base.tables import render_table
-from geo.registry import auth, importer, store
+from geo.registry import auth, importer, sources, store
 from geo.registry.importer import References
+from geo.registry.sources import load_dataset
 
 PG_ENV = "CLUSTERMAP_TEST_POSTGRES_URL"
 REQUIRE_PG = os.environ.get("CLUSTERMAP_REQUIRE_POSTGRES") == "1"
@@ -100,7 +101,7 @@ def test_seed_is_version_1_and_gives_the_published_dataset(db):
     assert db.head() == 1
     info = db.version(1)
     assert (info.author, info.action) == (store.SEED_AUTHOR, "seed")
-    from_store = store.dataset_from_store(db)
+    from_store = sources.dataset_from_store(db)
     shipped = load_dataset()
     pd.testing.assert_frame_equal(pd.DataFrame(from_store.clusters), pd.DataFrame(shipped.clusters))
     pd.testing.assert_frame_equal(from_store.mne_links, shipped.mne_links)
@@ -156,7 +157,7 @@ def test_export_imports_back_unchanged(db, refs, kind):
 
 
 def test_cluster_listing_of_the_command_line_imports_back_unchanged(db, refs):
-    listing = render_table(cluster_listing(store.dataset_from_store(db).clusters), "csv")
+    listing = render_table(cluster_listing(sources.dataset_from_store(db).clusters), "csv")
     plan = db.preview(parsed("clusters.csv", listing, "clusters", refs))
     assert plan.ok, plan.issues
     assert plan.changes == () and plan.unchanged == 30
@@ -168,7 +169,7 @@ def test_the_maps_csv_export_imports_back_unchanged(db, refs):
 
     from geo.render import exports, views
 
-    _, payload, _ = exports.export_view(store.dataset_from_store(db), views.View(), "csv")
+    _, payload, _ = exports.export_view(sources.dataset_from_store(db), views.View(), "csv")
     archive = zipfile.ZipFile(io.BytesIO(payload))
     for kind in importer.IMPORT_KINDS:
         plan = db.preview(
@@ -202,7 +203,7 @@ def test_good_import_adds_one_version_with_who_and_what(db, refs, editor):
     assert cluster.values["name_ru"] == "Тестовый кластер"
     assert cluster.values["participants"] == 12.0
     assert cluster.markers["intl_members"] == "n/a"
-    located = store.dataset_from_store(db).clusters.set_index("id").loc["CL-0100"]
+    located = sources.dataset_from_store(db).clusters.set_index("id").loc["CL-0100"]
     assert located["region_code"] == "RU-TA" and located["location_basis"]
     history = db.history()
     assert list(history["version"]) == [2, 1]
@@ -278,10 +279,10 @@ def test_a_new_indicator_year_is_a_new_record_and_the_dataset_uses_the_latest(db
     assert result.ok, result.plan.issues
     assert [c.change for c in db.changes(2)] == ["added"]
     assert len(db.state()["regional_indicators"]) == 96
-    wide = store.dataset_from_store(db).indicators.set_index("region_code")
+    wide = sources.dataset_from_store(db).indicators.set_index("region_code")
     assert wide.loc["RU-TA", "fdi_per_capita"] == 1234.5
     assert (
-        store.dataset_from_store(db, version=1)
+        sources.dataset_from_store(db, version=1)
         .indicators.set_index("region_code")
         .loc["RU-TA", "fdi_per_capita"]
         != 1234.5
@@ -376,7 +377,7 @@ def test_a_new_mne_link_gets_the_next_id_under_the_lock(db, editor):
     link = db.state()["mne_links"]["MNE-09"]
     assert link.values["hq_country"] == "Germany" and link.values["cluster_id"] == "PIC-01"
     assert db.version(2).summary.startswith("registration of mne_links MNE-09")
-    assert store.dataset_from_store(db).clusters.set_index("id").at["PIC-01", "mne_count"] == 1
+    assert sources.dataset_from_store(db).clusters.set_index("id").at["PIC-01", "mne_count"] == 1
 
 
 def _links_to(db, cluster_id: str) -> bool:
@@ -398,7 +399,7 @@ def test_an_invalid_form_changes_nothing(db, editor):
         },
     )
     assert lost.version is None and lost.plan.issues[0].column == "city"
-    assert db.head() == 1 and len(store.dataset_from_store(db).clusters) == 30
+    assert db.head() == 1 and len(sources.dataset_from_store(db).clusters) == 30
 
 
 # --------------------------------------------------------------------------- who may write
@@ -490,7 +491,7 @@ def test_a_script_name_from_the_store_is_escaped_in_popups_and_html_exports(db, 
         },
     )
     assert result.ok, result.plan.issues
-    data = store.dataset_from_store(db)
+    data = sources.dataset_from_store(db)
     row = data.clusters.set_index("id").loc["CL-0001"].to_dict() | {"id": "CL-0001"}
     names = dict(zip(data.regions["code"], data.regions["name_en"], strict=True))
     popup = maps.popup_html(row, names)

@@ -21,6 +21,8 @@ from geo.base.paths import PROJECT_ROOT, data_dir
 from geo.cli import synth as cli_synth
 from geo.data import synth
 from geo.data.regions import load_regions
+from geo.registry import sources
+from geo.render import urlstate
 
 SEED = 2019  # the seed of the calibration table in docs/SYNTHETIC.md
 N = 118  # the Cluster Map of Russia's published number of initiatives
@@ -50,7 +52,7 @@ def registry(geometry, calibration):
 
 @pytest.fixture(scope="module")
 def dataset():
-    return synth.synthetic_dataset(N, SEED)
+    return sources.synthetic_dataset(N, SEED)
 
 
 # --------------------------------------------------------------------------- apportionment
@@ -258,7 +260,7 @@ def test_every_record_is_marked_synthetic(registry):
 
 
 def test_real_data_is_untouched_and_regional_indicators_stay_real(dataset):
-    from geo.analysis.dataset import load_dataset
+    from geo.registry.sources import load_dataset
 
     real = load_dataset()
     pd.testing.assert_frame_equal(dataset.indicators, real.indicators)
@@ -321,7 +323,7 @@ def test_indicators_are_in_the_published_ranges(registry, calibration):
 
 
 def test_dataset_is_a_drop_in_for_load_dataset(dataset):
-    from geo.analysis.dataset import load_dataset
+    from geo.registry.sources import load_dataset
 
     real = load_dataset().clusters
     clusters = dataset.clusters
@@ -360,7 +362,7 @@ def test_scenarios_are_computed_only_where_both_indices_exist(dataset):
 
 
 def test_it_scales_to_ten_thousand_clusters(geometry, calibration):
-    data = synth.synthetic_dataset(10_000, 7)
+    data = sources.synthetic_dataset(10_000, 7)
     assert len(data.clusters) == 10_000
     assert data.clusters["id"].is_unique and data.clusters["id"].iloc[-1] == "SYN-010000"
     dense = _generate(10_000, 7, geometry, calibration, mne_per_cluster=10)
@@ -470,18 +472,18 @@ def test_export_text_marks_missing_as_not_reported(registry):
 @pytest.mark.parametrize(
     ("params", "expected"),
     [
-        ({}, synth.DatasetChoice()),
-        ({"data": ["published"]}, synth.DatasetChoice()),
-        ({"data": ["synthetic"]}, synth.DatasetChoice("synthetic", 1000, 1)),
-        ({"data": "synthetic", "n": "250", "seed": "7"}, synth.DatasetChoice("synthetic", 250, 7)),
-        ({"data": ["synthetic"], "n": ["5", "20000"]}, synth.DatasetChoice("synthetic", 20000, 1)),
+        ({}, urlstate.DatasetChoice()),
+        ({"data": ["published"]}, urlstate.DatasetChoice()),
+        ({"data": ["synthetic"]}, urlstate.DatasetChoice("synthetic", 1000, 1)),
+        ({"data": "synthetic", "n": "250", "seed": "7"}, urlstate.DatasetChoice("synthetic", 250, 7)),
+        ({"data": ["synthetic"], "n": ["5", "20000"]}, urlstate.DatasetChoice("synthetic", 20000, 1)),
     ],
 )
 def test_choice_from_good_query_params(params, expected):
-    choice, problems = synth.choice_from_query_params(params)
+    choice, problems = urlstate.choice_from_query_params(params)
     assert problems == []
     assert choice == expected
-    assert synth.choice_from_query_params(choice.to_query_params())[0] == choice
+    assert urlstate.choice_from_query_params(choice.to_query_params())[0] == choice
 
 
 @pytest.mark.parametrize(
@@ -496,8 +498,8 @@ def test_choice_from_good_query_params(params, expected):
     ],
 )
 def test_bad_query_params_fall_back_to_published_and_say_why(params, named):
-    choice, problems = synth.choice_from_query_params(params)
-    assert choice == synth.DatasetChoice() and not choice.synthetic
+    choice, problems = urlstate.choice_from_query_params(params)
+    assert choice == urlstate.DatasetChoice() and not choice.synthetic
     assert any(named in p for p in problems), problems
 
 
@@ -527,23 +529,23 @@ def test_bad_query_params_fall_back_to_published_and_say_why(params, named):
     ],
 )
 def test_query_param_problems_in_russian_and_english(params, english, russian):
-    assert synth.choice_from_query_params(params) == (synth.DatasetChoice(), [english])
-    assert synth.choice_from_query_params(params, "ru") == (synth.DatasetChoice(), [russian])
+    assert urlstate.choice_from_query_params(params) == (urlstate.DatasetChoice(), [english])
+    assert urlstate.choice_from_query_params(params, "ru") == (urlstate.DatasetChoice(), [russian])
 
 
 def test_dataset_choice_errors_stay_english():
     with pytest.raises(ValueError, match=r"^n must be a whole number from 1 to 20,000, not '0'$"):
-        synth.DatasetChoice("synthetic", 0, 1)
+        urlstate.DatasetChoice("synthetic", 0, 1)
 
 
 def test_dataset_choice_refuses_bad_values():
     for bad in [("synthetic", 0, 1), ("synthetic", 10, -1), ("other", None, None)]:
         with pytest.raises(ValueError):
-            synth.DatasetChoice(*bad)
+            urlstate.DatasetChoice(*bad)
     with pytest.raises(ValueError):
-        synth.DatasetChoice("published", 10, 1)
-    assert synth.DatasetChoice().to_query_params() == {}
-    assert synth.DatasetChoice("synthetic", 10, 2).key() == ("synthetic", 10, 2)
+        urlstate.DatasetChoice("published", 10, 1)
+    assert urlstate.DatasetChoice().to_query_params() == {}
+    assert urlstate.DatasetChoice("synthetic", 10, 2).key() == ("synthetic", 10, 2)
 
 
 # --------------------------------------------------------------------------- the dataset selector
@@ -587,7 +589,7 @@ def _texts(at) -> str:
 
 def test_selector_defaults_to_published_without_a_banner():
     at = _selector_app()
-    from geo.analysis.dataset import load_dataset
+    from geo.registry.sources import load_dataset
 
     published = load_dataset().clusters
     assert f"clusters={len(published)} first={published['id'].iloc[0]}" in _texts(at)

@@ -8,8 +8,9 @@ import pandas as pd
 import pytest
 
 from geo.analysis import filters, measures
-from geo.analysis.dataset import Dataset, load_dataset
-from geo.render import maps, views
+from geo.analysis.dataset import Dataset
+from geo.registry.sources import load_dataset
+from geo.render import classify, urlstate, views
 
 
 @pytest.fixture(scope="module")
@@ -92,7 +93,7 @@ def test_measure_values_and_classes_match_the_map_page(data: Dataset) -> None:
     rv = views.resolve_view(data, view)
     expected = measures.measure_table(data)["cluster_count"]
     pd.testing.assert_series_equal(rv.all_values, expected)
-    reference = maps.classify(expected, "equal_interval", 3)
+    reference = classify.classify(expected, "equal_interval", 3)
     assert rv.classification.bins == reference.bins
     assert rv.classification.colours == reference.colours
     pd.testing.assert_series_equal(rv.classification.classes, reference.classes)
@@ -129,20 +130,20 @@ def test_query_params_round_trip() -> None:
         k=4,
         lang="ru",
     )
-    params = view.to_query_params()
+    params = urlstate.view_to_query_params(view)
     assert params["territory"] == ["Volga"] and params["lang"] == ["ru"]
-    assert views.view_from_query_params(params) == view
-    assert views.View().to_query_params().get("territory") is None
-    assert views.View("RU-TA").key() != views.View("Volga").key()
-    assert views.View("Volga").key() == views.View("Volga").key()
+    assert urlstate.view_from_query_params(params) == view
+    assert urlstate.view_to_query_params(views.View()).get("territory") is None
+    assert urlstate.view_key(views.View("RU-TA")) != urlstate.view_key(views.View("Volga"))
+    assert urlstate.view_key(views.View("Volga")) == urlstate.view_key(views.View("Volga"))
 
 
 def test_view_from_map_state() -> None:
     flt = filters.ClusterFilter(mne="without")
-    mv = maps.MapView(measure="mne_links", scheme="quantiles", k=3, tiles=True)
-    view = views.view_from_map(flt, mv, "RU-TA")
+    mv = views.View(filters=flt, measure="mne_links", scheme="quantiles", k=3, tiles=True)
+    view = mv.for_territory("RU-TA")
     assert (view.territory, view.filters, view.measure, view.k) == ("RU-TA", flt, "mne_links", 3)
-    assert view.map_view.tiles is False  # exports are always drawn offline
+    assert view.tiles is False  # exports are always drawn offline
 
 
 def test_territory_choices(data: Dataset) -> None:

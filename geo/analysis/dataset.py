@@ -38,20 +38,6 @@ class Dataset:
     resolver: joins.RegionResolver
 
 
-def load_dataset(resolution: str = "web") -> Dataset:
-    """Load, validate and join the shipped records; geometry at ``resolution``.
-
-    Points are joined against the detailed geometry (more exact borders), whatever
-    resolution is returned for drawing.
-    """
-    return build_dataset(
-        records.load_clusters(),
-        records.load_mne_links(),
-        records.load_regional_indicators(),
-        resolution,
-    )
-
-
 def build_dataset(
     clusters: pd.DataFrame,
     mne_links: pd.DataFrame,
@@ -63,7 +49,7 @@ def build_dataset(
     The frames have the columns and dtypes :func:`geo.data.records.read_table` returns
     (``clusters``, ``mne_links`` and the long ``regional_indicators`` table), whether they
     come from the shipped files (:func:`load_dataset`) or from the store
-    (:func:`geo.registry.store.dataset_from_store`). The long table must hold one value per
+    (:func:`geo.registry.sources.dataset_from_store`). The long table must hold one value per
     region and indicator. The frames are not modified.
     """
     detailed = load_regions("detailed")

@@ -292,37 +292,6 @@ def not_reported_label(lang: str = "en") -> str:
 # --- URLs -----------------------------------------------------------------------------------
 
 
-def to_query_params(flt: ClusterFilter) -> dict[str, list[str]]:
-    """URL parameters for the filter: one repeated key per facet, defaults left out."""
-    params: dict[str, list[str]] = {}
-    for facet in FACETS:
-        values = flt.selected(facet.field)
-        if values:
-            params[facet.query_key] = list(values)
-    if flt.mne != "any":
-        params[MNE_QUERY_KEY] = [flt.mne]
-    return params
-
-
-def _values(params: Mapping[str, str | Sequence[str]], key: str) -> list[str]:
-    raw = params.get(key, [])
-    if isinstance(raw, str):
-        return [raw]
-    return [str(v) for v in raw]
-
-
-def from_query_params(params: Mapping[str, str | Sequence[str]]) -> ClusterFilter:
-    """The filter a URL describes; unknown keys are ignored, an unknown MNE value is "any".
-
-    ``params`` maps a key to its value or its list of values (repeated keys), e.g.
-    ``{k: st.query_params.get_all(k) for k in QUERY_KEYS}``.
-    """
-    values = {facet.field: tuple(_values(params, facet.query_key)) for facet in FACETS}
-    mne = _values(params, MNE_QUERY_KEY)
-    mne_value = mne[-1] if mne and mne[-1] in MNE_CHOICES else "any"
-    return ClusterFilter(**values, mne=mne_value)  # type: ignore[arg-type]
-
-
 def filter_fields() -> tuple[str, ...]:
     """Names of every field of ``ClusterFilter`` (facets and ``mne``)."""
     return tuple(f.name for f in fields(ClusterFilter))

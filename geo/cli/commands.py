@@ -90,7 +90,8 @@ def cmd_regions(args: argparse.Namespace) -> int:
 
 
 def cmd_clusters(args: argparse.Namespace) -> int:
-    from geo.analysis.dataset import cluster_listing, load_dataset
+    from geo.analysis.dataset import cluster_listing
+    from geo.registry.sources import load_dataset
 
     return _emit(cluster_listing(load_dataset().clusters), args.format)
 
@@ -113,8 +114,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_joins(args: argparse.Namespace) -> int:
-    from geo.analysis.dataset import load_dataset
     from geo.data.joins import mismatch_report
+    from geo.registry.sources import load_dataset
 
     data = load_dataset()
     return _emit(mismatch_report(data.clusters, data.detailed), args.format)
@@ -135,15 +136,16 @@ def _method(args: argparse.Namespace, base: indices.IndexMethod) -> indices.Inde
 
 
 def cmd_indices(args: argparse.Namespace) -> int:
-    from geo.analysis.dataset import index_comparison, load_dataset
+    from geo.analysis.dataset import index_comparison
+    from geo.registry.sources import load_dataset
 
     base = indices.CLUSTER_METHOD if args.table == "clusters" else indices.REGION_METHOD
     return _emit(index_comparison(load_dataset(), args.table, _method(args, base)), args.format)
 
 
 def cmd_scenarios(args: argparse.Namespace) -> int:
-    from geo.analysis.dataset import load_dataset
     from geo.analysis.indices import scenario_table
+    from geo.registry.sources import load_dataset
 
     data = load_dataset()
     table = scenario_table(

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from geo.analysis import filters, measures
 from geo.base.i18n import N_
-from geo.render import maps
+from geo.render import classify
 
 TEXT: dict[str, str] = {
     "unknown_filter": N_(
@@ -91,7 +91,7 @@ def _exported_at(text: str | None, message: str = TEXT["bad_time"]) -> datetime 
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Resolve the view, export it and write the file; prints the path written."""
-    from geo.analysis.dataset import load_dataset
+    from geo.registry.sources import load_dataset
     from geo.render import exports, views
 
     exports.check_format(args.format)
@@ -133,13 +133,13 @@ def register(sub: argparse._SubParsersAction, _: Callable[[str], str] = str) -> 
     )
     p.add_argument("--format", required=True, choices=FORMATS)
     p.add_argument("-o", "--output", required=True, metavar="PATH", help=h("output"))
-    p.add_argument("--scheme", default=maps.DEFAULT_SCHEME, choices=list(maps.SCHEMES))
+    p.add_argument("--scheme", default=classify.DEFAULT_SCHEME, choices=list(classify.SCHEMES))
     p.add_argument(
         "--k",
         type=int,
-        default=maps.DEFAULT_CLASSES,
-        choices=range(maps.MIN_CLASSES, maps.MAX_CLASSES + 1),
-        metavar=f"{{{maps.MIN_CLASSES}..{maps.MAX_CLASSES}}}",
+        default=classify.DEFAULT_CLASSES,
+        choices=range(classify.MIN_CLASSES, classify.MAX_CLASSES + 1),
+        metavar=f"{{{classify.MIN_CLASSES}..{classify.MAX_CLASSES}}}",
         help=h("k"),
     )
     p.add_argument("--lang", default="en", choices=["en", "ru"], help=h("lang"))

@@ -38,10 +38,7 @@ import pandas as pd
 import shapely
 from pydantic import AfterValidator, ValidationError, field_validator
 
-from geo.analysis.dataset import Dataset, complete_dataset
-from geo.base import i18n
 from geo.base.errors import DataValidationError, ValidationIssue
-from geo.base.i18n import N_
 from geo.data import joins, records
 from geo.data.regions import load_regions
 
@@ -56,17 +53,11 @@ __all__ = [
     "apportion",
     "load_calibration",
     "generate",
-    "synthetic_dataset",
     "export_frame",
     "validate_registry",
     "check_registry",
     "calibration_table",
     "command_for",
-    "DatasetChoice",
-    "choice_from_query_params",
-    "choice_message",
-    "DATASET_QUERY_KEYS",
-    "APP_MAX_CLUSTERS",
 ]
 
 SYNTHETIC_SOURCE_DOC = "synthetic"
@@ -744,48 +735,6 @@ def _draw_links(
 # --------------------------------------------------------------------------- the dataset
 
 
-def synthetic_dataset(
-    n: int, seed: int, mne_per_cluster: float | None = None, resolution: str = "web"
-) -> Dataset:
-    """A synthetic drop-in for :func:`geo.analysis.dataset.load_dataset` (same ``Dataset`` frames).
-
-    Clusters and MNE links are synthetic (marked ``synthetic=True``); regions, the
-    regional indicators (002 Table 6) and the resolver are the real ones. Indices and
-    scenarios are computed with :func:`geo.analysis.indices.scenario_table`, exactly as for the
-    published data; clusters outside the 19 regions of Table 6, or without an industry
-    group, are "not assessed".
-    """
-    detailed = load_regions("detailed")
-    regions = detailed if resolution == "detailed" else load_regions(resolution)  # type: ignore[arg-type]
-    resolver = joins.RegionResolver.from_tables(detailed, records.load_region_aliases())
-    registry = generate(n, seed, mne_per_cluster, detailed=detailed, web=regions)
-
-    clusters = registry.clusters.copy()
-    clusters["region_code"] = resolver.resolve_column(
-        clusters, "region_as_published", "synthetic clusters"
-    )
-    points = registry.points
-    located = gpd.GeoDataFrame(
-        clusters,
-        geometry=gpd.points_from_xy(points["lon"], points["lat"]),
-        crs="EPSG:4326",
-    )
-    located["lat"] = points["lat"].to_numpy()
-    located["lon"] = points["lon"].to_numpy()
-    located["location_basis"] = points["location_basis"].astype("str").to_numpy()
-    located["geonameid"] = pd.array([None] * len(located), dtype="Int64")
-    joined = gpd.sjoin(
-        located[["id", "geometry"]], detailed[["code", "geometry"]], how="left", predicate="within"
-    )
-    joined = joined[~joined.index.duplicated(keep="first")]
-    located["located_region_code"] = joined["code"].reindex(located.index).astype("str")
-    located["region_mismatch"] = located["located_region_code"] != located["region_code"]
-
-    return complete_dataset(
-        regions, detailed, located, registry.mne_links, records.load_regional_indicators(), resolver
-    )
-
-
 # --------------------------------------------------------------------------- validation
 
 
@@ -1074,123 +1023,4 @@ def calibration_table(
 
 # --------------------------------------------------------------------------- the app's choice
 
-APP_MAX_CLUSTERS = 20_000
-"""The largest synthetic registry the app offers (generation stays within a few seconds)."""
 
-DATA_QUERY_KEY = "data"
-N_QUERY_KEY = "n"
-SEED_QUERY_KEY = "seed"
-DATASET_QUERY_KEYS: tuple[str, ...] = (DATA_QUERY_KEY, N_QUERY_KEY, SEED_QUERY_KEY)
-PUBLISHED = "published"
-SYNTHETIC = "synthetic"
-DEFAULT_APP_CLUSTERS = 1_000
-DEFAULT_APP_SEED = 1
-
-CHOICE_MESSAGES: dict[str, str] = {
-    "kind": N_("data must be 'published' or 'synthetic', not '{value}'"),
-    "n": N_("n must be a whole number from 1 to {max}, not '{value}'"),
-    "seed": N_("seed must be a whole number ≥ 0, not '{value}'"),
-    "orphan": N_("n and seed apply only with data=synthetic"),
-}
-"""Messages for bad dataset parameters in a URL (English literals, one place, translated
-by :func:`choice_message`)."""
-
-
-def choice_message(key: str, lang: str = "en", value: object = "") -> str:
-    """The message ``key`` of :data:`CHOICE_MESSAGES` in ``lang``, naming ``value`` (the
-    URL's text, as given) and the largest registry the app offers (locale digits)."""
-    template = i18n.translator(lang)(CHOICE_MESSAGES[key])
-    largest = f"{APP_MAX_CLUSTERS:,}" if lang == "en" else i18n.format_int(APP_MAX_CLUSTERS, lang)
-    return template.format(value=value, max=largest)
-
-
-@dataclass(frozen=True)
-class DatasetChoice:
-    """Which dataset the app shows: the published one, or a synthetic registry ``(n, seed)``.
-
-    Hashable, so it can key caches; :meth:`key` is the same as a plain tuple.
-    """
-
-    kind: str = PUBLISHED
-    n: int | None = None
-    seed: int | None = None
-
-    def __post_init__(self) -> None:
-        if self.kind == PUBLISHED:
-            if self.n is not None or self.seed is not None:
-                raise ValueError(choice_message("orphan"))
-            return
-        if self.kind != SYNTHETIC:
-            raise ValueError(choice_message("kind", value=self.kind))
-        if not _whole_in(self.n, 1, APP_MAX_CLUSTERS):
-            raise ValueError(choice_message("n", value=self.n))
-        if not _whole_in(self.seed, 0, None):
-            raise ValueError(choice_message("seed", value=self.seed))
-
-    @property
-    def synthetic(self) -> bool:
-        """True for a synthetic registry (the app then marks every page)."""
-        return self.kind == SYNTHETIC
-
-    def key(self) -> tuple[str, int | None, int | None]:
-        """A plain tuple for cache keys: equal choices give equal keys."""
-        return (self.kind, self.n, self.seed)
-
-    def to_query_params(self) -> dict[str, list[str]]:
-        """URL parameters of the choice; the published data (the default) has none."""
-        if not self.synthetic:
-            return {}
-        return {
-            DATA_QUERY_KEY: [SYNTHETIC],
-            N_QUERY_KEY: [str(self.n)],
-            SEED_QUERY_KEY: [str(self.seed)],
-        }
-
-
-def _whole_in(value: object, low: int, high: int | None) -> bool:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer):
-        return False
-    return value >= low and (high is None or value <= high)
-
-
-def _last(params: Mapping[str, str | Sequence[str]], key: str) -> str | None:
-    value = params.get(key)
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return value.strip()
-    return str(value[-1]).strip() if len(value) else None
-
-
-def _whole_number(text: str) -> int | None:
-    return int(text) if re.fullmatch(r"\d{1,9}", text) else None
-
-
-def choice_from_query_params(
-    params: Mapping[str, str | Sequence[str]], lang: str = "en"
-) -> tuple[DatasetChoice, list[str]]:
-    """The dataset a URL asks for, and what in it had to be ignored (as messages in ``lang``).
-
-    No ``data`` parameter means the published data. ``data=synthetic`` takes ``n``
-    (default 1,000) and ``seed`` (default 1). Anything invalid falls back to the published
-    data (never to a guess) with a message naming the parameter and its value (the URL's
-    text: a page rendering Markdown escapes it).
-    """
-    kind = _last(params, DATA_QUERY_KEY)
-    n_text = _last(params, N_QUERY_KEY)
-    seed_text = _last(params, SEED_QUERY_KEY)
-    if kind is None or kind == PUBLISHED:
-        problems = [choice_message("orphan", lang)] if (n_text or seed_text) else []
-        return DatasetChoice(), problems
-    if kind != SYNTHETIC:
-        return DatasetChoice(), [choice_message("kind", lang, kind)]
-    problems: list[str] = []
-    n = DEFAULT_APP_CLUSTERS if n_text is None else _whole_number(n_text)
-    if n is None or not 1 <= n <= APP_MAX_CLUSTERS:
-        problems.append(choice_message("n", lang, n_text))
-    seed = DEFAULT_APP_SEED if seed_text is None else _whole_number(seed_text)
-    if seed is None:
-        problems.append(choice_message("seed", lang, seed_text))
-    if problems:
-        return DatasetChoice(), problems
-    return DatasetChoice(SYNTHETIC, n, seed), []

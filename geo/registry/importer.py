@@ -57,8 +57,8 @@ from pydantic_core import PydanticCustomError
 from geo.base.errors import DataValidationError, Message, Number, ValidationIssue
 from geo.base.i18n import N_, translator
 from geo.data import records
-from geo.data.regions import load_regions
 from geo.data.joins import RegionResolver, normalise_name, pick_city
+from geo.data.regions import load_regions
 
 __all__ = [
     "HEADER_NAMES",

@@ -49,7 +49,6 @@ from sqlalchemy.engine import Connection, Engine
 
 from geo.base.i18n import N_, SOURCE_LANG, translator
 from geo.base.paths import records_dir
-from geo.analysis.dataset import Dataset, build_dataset
 from geo.registry import importer
 from geo.registry.auth import Editor, require_editor
 from geo.registry.importer import Change, Entry, ImportPlan, ParsedFile, References
@@ -61,7 +60,6 @@ __all__ = [
     "Store",
     "VersionInfo",
     "WriteResult",
-    "dataset_from_store",
     "default_url",
     "state_dir",
 ]
@@ -873,11 +871,3 @@ def current_indicators(long: pd.DataFrame, store_refs: References) -> pd.DataFra
     return out
 
 
-def dataset_from_store(store: Store, version: int | None = None, resolution: str = "web") -> Dataset:
-    """The :class:`geo.analysis.dataset.Dataset` of the stored records at ``version`` (default: the
-    latest), joined and computed exactly as :func:`geo.analysis.dataset.load_dataset` does for the
-    shipped files. Regional indicators stored for several years contribute their latest
-    year (:func:`current_indicators`)."""
-    frames = store.frames(version)
-    long = current_indicators(frames["regional_indicators"], store.refs)
-    return build_dataset(frames["clusters"], frames["mne_links"], long, resolution)

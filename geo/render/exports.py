@@ -73,7 +73,7 @@ from geo.analysis import indices, measures
 from geo.analysis.filters import NOT_REPORTED
 from geo.base import i18n
 from geo.base.i18n import N_
-from geo.render import maps, views
+from geo.render import classify, maps, views
 from geo.render.palette import SCENARIO_COLOURS
 
 ExportFormat = Literal["html", "png", "svg", "pdf", "geojson", "gpkg", "csv", "xlsx"]
@@ -253,7 +253,7 @@ class ExportContext:
         return self.text("subtitle").format(
             clusters=self.cluster_count_text,
             filters=filters_text(rv, self.lang),
-            scheme=maps.scheme_label(cls.scheme, self.lang),
+            scheme=classify.scheme_label(cls.scheme, self.lang),
             k=cls.k,
             regions=len(rv.all_values),
             time=self.timestamp,
@@ -393,7 +393,7 @@ def metadata_rows(ctx: ExportContext, lang: str = "en") -> list[tuple[str, str]]
     rv = ctx.rv
     m = rv.measure
     cls = rv.view_classification
-    labels = maps.class_labels(cls, m.decimals, lang)
+    labels = classify.class_labels(cls, m.decimals, lang)
     _ = i18n.translator(lang)
     territory = rv.territory
     if lang == "en":
@@ -432,7 +432,7 @@ def metadata_rows(ctx: ExportContext, lang: str = "en") -> list[tuple[str, str]]
     summary = views.filter_summary(rv.view.filters, lang)
     rows += [(filter_field(label, lang), value) for label, value in summary]
     classification = metadata_text_of("classification", lang).format(
-        scheme=maps.scheme_label(cls.scheme, lang),
+        scheme=classify.scheme_label(cls.scheme, lang),
         k=_count(cls.k, lang),
         requested=_count(rv.view.k, lang),
         n=_count(len(rv.all_values), lang),
@@ -671,7 +671,7 @@ def regions_table(rv: views.ResolvedView) -> pd.DataFrame:
     frame = pd.DataFrame(rv.regions.drop(columns="geometry"))
     codes = frame["code"]
     cls = rv.classification
-    labels = maps.class_labels(cls, rv.measure.decimals)
+    labels = classify.class_labels(cls, rv.measure.decimals)
     klass = [int(cls.classes.get(code, -1)) for code in codes]
     frame["measure"] = rv.measure.key
     frame["measure_value"] = codes.map(rv.all_values)
@@ -873,9 +873,9 @@ def _region_path(geom: shapely.Geometry) -> MplPath | None:
 
 def _no_data_patch(**kwargs: object) -> Patch:
     return Patch(
-        facecolor=maps.NO_DATA_FILL,
+        facecolor=classify.NO_DATA_FILL,
         hatch=NO_DATA_HATCH_PATTERN,
-        hatchcolor=maps.NO_DATA_HATCH,
+        hatchcolor=classify.NO_DATA_HATCH,
         edgecolor=BORDER_COLOUR,
         **kwargs,
     )
@@ -897,7 +897,7 @@ def _metres_per_point(xlim: tuple[float, float]) -> float:
     return (xlim[1] - xlim[0]) / (FIGSIZE[0] * MAP_RECT[2] * 72)
 
 
-def _draw_regions(ax, projected: gpd.GeoDataFrame, cls: maps.Classification) -> int:
+def _draw_regions(ax, projected: gpd.GeoDataFrame, cls: classify.Classification) -> int:
     """Every region as one patch (SVG group ``region-<code>``) in its class colour, "no
     data" hatched; outlines simplified to ``PRINT_TOLERANCE_PT`` at the map's scale.
     Returns how many regions were drawn."""
@@ -916,9 +916,9 @@ def _draw_regions(ax, projected: gpd.GeoDataFrame, cls: maps.Classification) -> 
         style: dict[str, object] = {"edgecolor": BORDER_COLOUR, "linewidth": 0.35}
         if colour is None:
             style |= {
-                "facecolor": maps.NO_DATA_FILL,
+                "facecolor": classify.NO_DATA_FILL,
                 "hatch": NO_DATA_HATCH_PATTERN,
-                "hatchcolor": maps.NO_DATA_HATCH,
+                "hatchcolor": classify.NO_DATA_HATCH,
             }
         else:
             style["facecolor"] = colour
@@ -968,7 +968,7 @@ def _draw_clusters(ax, rv: views.ResolvedView) -> int:
 def _legends(legend_ax, ctx: ExportContext) -> None:
     rv = ctx.rv
     cls = rv.view_classification
-    labels = maps.class_labels(cls, rv.measure.decimals, ctx.lang)
+    labels = classify.class_labels(cls, rv.measure.decimals, ctx.lang)
     handles: list[object] = [
         Patch(facecolor=c, edgecolor=BORDER_COLOUR, linewidth=0.5) for c in cls.colours
     ]

@@ -32,16 +32,14 @@ import html
 import json
 import math
 import re
-import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any, Literal, get_args
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 import folium
 import geopandas as gpd
-import mapclassify
 import numpy as np
 import pandas as pd
 import shapely
@@ -51,8 +49,6 @@ from pyproj import Transformer
 
 from geo.analysis import filters
 from geo.analysis.measures import (
-    DEFAULT_MEASURE,
-    MEASURES,
     RegionData,
     compute_measure,
     format_value,
@@ -63,7 +59,16 @@ from geo.analysis.measures import (
 )
 from geo.base import i18n
 from geo.base.i18n import N_
+from geo.render.classify import (
+    NO_DATA_FILL,
+    NO_DATA_HATCH,
+    SCHEMES,
+    Classification,
+    class_labels,
+    classify,
+)
 from geo.render.palette import SCENARIO_COLOURS, SCENARIO_LABELS
+from geo.render.views import Projection, View
 
 # --- projection -----------------------------------------------------------------------------
 
@@ -73,7 +78,6 @@ ALBERS = "+proj=aea +lat_1=52 +lat_2=64 +lon_0=100 +datum=WGS84 +units=m +no_def
 MAP_SCALE = 1e5
 """Projected metres are divided by this: Russia spans about -46…37 × 47…92 map units."""
 
-Projection = Literal["albers", "mercator"]
 """``albers``: the conic map on Leaflet's ``CRS.Simple`` (no tiles, offline); ``mercator``:
 Leaflet's Web Mercator with OpenStreetMap tiles (needs the network)."""
 
@@ -275,235 +279,8 @@ def _region_label_html(name_en: Any, name_ru: Any, lang: str = "en") -> str:
 
 # --- classification ---------------------------------------------------------------------------
 
-Scheme = Literal["quantiles", "natural_breaks", "equal_interval"]
-SCHEMES: dict[str, str] = {
-    "quantiles": N_("Quantiles"),
-    "natural_breaks": N_("Natural breaks (Fisher–Jenks)"),
-    "equal_interval": N_("Equal interval"),
-}
-"""Classification schemes offered, with labels. Natural breaks use Fisher–Jenks, the
-optimal and deterministic form of Jenks' method (mapclassify's ``NaturalBreaks`` is
-randomised)."""
-
-MIN_CLASSES, MAX_CLASSES = 3, 7
-DEFAULT_SCHEME: Scheme = "quantiles"
-DEFAULT_CLASSES = 5
-
-SEQUENTIAL: dict[int, tuple[str, ...]] = {
-    3: ("#edf8b1", "#7fcdbb", "#2c7fb8"),
-    4: ("#ffffcc", "#a1dab4", "#41b6c4", "#225ea8"),
-    5: ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494"),
-    6: ("#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#2c7fb8", "#253494"),
-    7: ("#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#0c2c84"),
-}
-"""ColorBrewer YlGnBu (Cynthia Brewer, colorbrewer2.org), a sequential scheme marked
-colour-blind safe: light = low, dark = high, for 3–7 classes."""
-
-NO_DATA_FILL = "#f2f2f2"
-NO_DATA_HATCH = "#a6a6a6"
-"""No data is hatched light grey: neither a colour of the sequential scheme nor white."""
-
-
-def sequential_colours(k: int) -> tuple[str, ...]:
-    """``k`` colours of the sequential scheme, light to dark (1 ≤ k ≤ 7)."""
-    if k <= 0:
-        return ()
-    if k == 1:
-        return (SEQUENTIAL[3][1],)
-    if k == 2:
-        return (SEQUENTIAL[4][1], SEQUENTIAL[4][3])
-    return SEQUENTIAL[min(k, MAX_CLASSES)]
-
-
-@dataclass(frozen=True)
-class Classification:
-    """Classes of a measure: upper bounds, the class of each region (-1 = no data), colours.
-
-    Class ``i`` holds the values in ``(bins[i-1], bins[i]]`` (the first starts at
-    ``minimum``). ``k`` can be smaller than requested when the data has fewer distinct
-    values than classes.
-    """
-
-    scheme: str
-    k_requested: int
-    bins: tuple[float, ...]
-    minimum: float
-    classes: pd.Series
-    colours: tuple[str, ...]
-
-    @property
-    def k(self) -> int:
-        return len(self.bins)
-
-    def colour_of(self, code: str) -> str | None:
-        """The fill colour of a region, ``None`` for no data."""
-        c = int(self.classes.get(code, -1))
-        return self.colours[c] if c >= 0 else None
-
-    def counts(self) -> list[int]:
-        """How many regions fall in each class."""
-        vc = self.classes.value_counts()
-        return [int(vc.get(i, 0)) for i in range(self.k)]
-
-    @property
-    def no_data(self) -> int:
-        return int((self.classes < 0).sum())
-
-
-def classify(
-    values: pd.Series, scheme: str = DEFAULT_SCHEME, k: int = DEFAULT_CLASSES
-) -> Classification:
-    """Classify a measure (Series keyed by region code) with mapclassify.
-
-    NaN values get class -1 (no data). When the data has fewer distinct values than ``k``
-    (counts with many zeros, say), the classes are merged rather than left empty.
-    """
-    if scheme not in SCHEMES:
-        raise ValueError(f"unknown scheme '{scheme}'; known: {', '.join(SCHEMES)}")
-    data = values.dropna().astype("float64")
-    if data.empty:
-        classes = pd.Series(-1, index=values.index, dtype="int64")
-        return Classification(scheme, k, (), float("nan"), classes, ())
-    k_eff = max(1, min(int(k), int(data.nunique()), MAX_CLASSES))
-    if k_eff == 1:
-        bins = np.array([data.max()])
-    else:
-        classifier = {
-            "quantiles": mapclassify.Quantiles,
-            "natural_breaks": mapclassify.FisherJenks,
-            "equal_interval": mapclassify.EqualInterval,
-        }[scheme]
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            bins = np.unique(np.asarray(classifier(data.to_numpy(), k=k_eff).bins, dtype="float64"))
-    bins[-1] = max(bins[-1], data.max())
-    idx = np.searchsorted(bins, data.to_numpy(), side="left").clip(0, len(bins) - 1)
-    classes = pd.Series(-1, index=values.index, dtype="int64")
-    classes.loc[data.index] = idx
-    return Classification(
-        scheme,
-        int(k),
-        tuple(float(b) for b in bins),
-        float(data.min()),
-        classes,
-        sequential_colours(len(bins)),
-    )
-
-
-def scheme_label(scheme: str, lang: str = "en") -> str:
-    """The name of a classification scheme in ``lang``."""
-    return i18n.translator(lang)(SCHEMES[scheme])
-
-
-def _bound(value: float, decimals: int, lang: str) -> str:
-    """A class bound: English with narrow no-break spaces between thousands (as before),
-    other languages as their locale writes numbers (decimal comma in Russian)."""
-    if lang == "en":
-        return f"{value:,.{decimals}f}".replace(",", "\u202f")
-    return i18n.format_number(value, lang, decimals)
-
-
-def class_labels(classification: Classification, decimals: int, lang: str = "en") -> list[str]:
-    """Readable class ranges, e.g. ``"0.06 – 0.20"`` (``"0,06 – 0,20"`` in Russian);
-    integer measures as ``"1 – 4"``."""
-    labels = []
-    for i, upper in enumerate(classification.bins):
-        if decimals == 0:
-            lo = classification.minimum if i == 0 else math.floor(classification.bins[i - 1]) + 1
-            lo_i, hi_i = int(math.ceil(lo)), int(math.floor(upper))
-            lo_t, hi_t = _bound(lo_i, 0, lang), _bound(hi_i, 0, lang)
-            labels.append(lo_t if lo_i >= hi_i else f"{lo_t} – {hi_t}")
-        else:
-            lo = classification.minimum if i == 0 else classification.bins[i - 1]
-            labels.append(f"{_bound(lo, decimals, lang)} – {_bound(upper, decimals, lang)}")
-    return labels
-
 
 # --- view settings in the URL -----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class MapView:
-    """What the map shows apart from the filters: measure, classification, basemap."""
-
-    measure: str = DEFAULT_MEASURE
-    scheme: str = DEFAULT_SCHEME
-    k: int = DEFAULT_CLASSES
-    tiles: bool = False
-
-    @property
-    def projection(self) -> Projection:
-        return "mercator" if self.tiles else "albers"
-
-
-VIEW_QUERY_KEYS: tuple[str, ...] = ("measure", "scheme", "k", "tiles")
-
-
-def view_to_query_params(view: MapView) -> dict[str, list[str]]:
-    """URL parameters of a view; defaults are left out so plain URLs stay plain."""
-    default = MapView()
-    params: dict[str, list[str]] = {}
-    if view.measure != default.measure:
-        params["measure"] = [view.measure]
-    if view.scheme != default.scheme:
-        params["scheme"] = [view.scheme]
-    if view.k != default.k:
-        params["k"] = [str(view.k)]
-    if view.tiles:
-        params["tiles"] = ["1"]
-    return params
-
-
-def _last(params: Mapping[str, str | Sequence[str]], key: str) -> str | None:
-    """The URL's value of ``key`` (the last one when repeated), or None."""
-    raw = params.get(key)
-    if raw is None or isinstance(raw, str):
-        return raw
-    return str(raw[-1]) if len(raw) else None
-
-
-def view_from_query_params(params: Mapping[str, str | Sequence[str]]) -> MapView:
-    """The view a URL describes; a missing or invalid value falls back to its default."""
-
-    def last(key: str) -> str | None:
-        return _last(params, key)
-
-    default = MapView()
-    m = last("measure")
-    s = last("scheme")
-    k_raw = last("k")
-    k = int(k_raw) if k_raw is not None and k_raw.isdigit() else default.k
-    return MapView(
-        measure=m if m in {x.key for x in MEASURES} else default.measure,
-        scheme=s if s in SCHEMES else default.scheme,
-        k=k if MIN_CLASSES <= k <= MAX_CLASSES else default.k,
-        tiles=last("tiles") in {"1", "true", "yes"},
-    )
-
-
-VIEW_PARAM_LABELS: dict[str, str] = {
-    "measure": N_("Measure"),
-    "scheme": N_("Classification"),
-    "k": N_("Classes"),
-}
-"""What the map calls each view parameter of the URL (for :func:`view_problems`)."""
-
-
-def view_problems(params: Mapping[str, str | Sequence[str]], lang: str = "en") -> list[str]:
-    """The URL's view values :func:`view_from_query_params` could not use (it fell back to
-    the default for them), each as ``label: 'value'`` in ``lang``, so a page can say so.
-
-    >>> view_problems({"measure": "nope", "scheme": "quantiles", "k": "99"})
-    ["Measure: 'nope'", "Classes: '99'"]
-    """
-    understood = view_from_query_params(params)
-    _ = i18n.translator(lang)
-    problems = []
-    for key, label in VIEW_PARAM_LABELS.items():
-        value = _last(params, key)
-        if value is not None and value != str(getattr(understood, key)):
-            problems.append(filters.unknown_value(_(label), value, lang))
-    return problems
 
 
 # --- region colours and tooltips --------------------------------------------------------------
@@ -1648,8 +1425,7 @@ def scenario_counts(clusters: pd.DataFrame) -> dict[str, int]:
 
 def view_layer(
     data: RegionData,
-    view: MapView = MapView(),  # noqa: B008 - frozen dataclass, safe as a default
-    flt: filters.ClusterFilter = filters.ClusterFilter(),  # noqa: B008 - frozen
+    view: View = View(),  # noqa: B008 - frozen dataclass, safe as a default
     table: pd.DataFrame | None = None,
     shown: pd.DataFrame | None = None,
     lang: str = "en",
@@ -1665,7 +1441,7 @@ def view_layer(
     (``labels``: the vocabularies, for Russian indicator, industry and status labels).
     """
     if shown is None:
-        shown = filters.apply_filter(data.clusters, data.regions, flt)
+        shown = filters.apply_filter(data.clusters, data.regions, view.filters)
     values = table[view.measure] if table is not None else compute_measure(view.measure, data)
     classification = classify(values, view.scheme, view.k)
     styles = region_styles(values, classification, data.regions, view.measure, lang, labels)
@@ -1679,8 +1455,7 @@ def view_layer(
 
 def build_map_html(
     data: RegionData,
-    view: MapView = MapView(),  # noqa: B008 - frozen dataclass, safe as a default
-    flt: filters.ClusterFilter = filters.ClusterFilter(),  # noqa: B008 - frozen
+    view: View = View(),  # noqa: B008 - frozen dataclass, safe as a default
     payload: RegionPayload | None = None,
     assets: LeafletAssets | None = None,
     table: pd.DataFrame | None = None,
@@ -1695,8 +1470,6 @@ def build_map_html(
     if payload is None:
         payload = region_payload(data.regions, view.projection)
     base = base_map(payload, assets if assets is not None else leaflet_assets())
-    return standalone_html(base, view_layer(data, view, flt, table))
+    return standalone_html(base, view_layer(data, view, table))
 
 
-SCHEME_CHOICES: tuple[str, ...] = tuple(SCHEMES)
-PROJECTIONS: tuple[str, ...] = get_args(Projection)

@@ -17,7 +17,7 @@ What is "in" a view, and why:
 * MNE links: the links of those clusters;
 * indicators: the regional-table rows (paper 002, Table 6) of the territory's regions;
 * measure values: ``geo.analysis.measures.measure_table`` over all 85 regions, classified over
-  all 85 with ``geo.render.maps.classify``, exactly as the map page does, so a region has the
+  all 85 with ``geo.render.classify.classify``, exactly as the map page does, so a region has the
   same class and colour in an export of its district as on the country map. Measures do
   not depend on the filters (the map page colours regions from the whole registry too).
 """
@@ -25,11 +25,13 @@ What is "in" a view, and why:
 from __future__ import annotations
 
 import hashlib
-import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal, Protocol, get_args
+
+Projection = Literal["albers", "mercator"]
+"""How the interactive map is drawn: Albers conic offline, or Web Mercator with tiles."""
 
 import geopandas as gpd
 import pandas as pd
@@ -37,17 +39,16 @@ import pandas as pd
 from geo.analysis import filters, measures
 from geo.base import i18n
 from geo.base.i18n import N_
-from geo.data import records
 from geo.base.paths import records_dir, regions_dir
+from geo.data import records
 from geo.data.regions import FEDERAL_DISTRICT_NAMES_RU, FEDERAL_DISTRICTS
-from geo.render import maps
+from geo.render import classify
 
 COUNTRY = "RU"
 """The territory code of the whole country."""
 
 Lang = Literal["en", "ru"]
 LANGS: tuple[str, ...] = get_args(Lang)
-
 
 
 MESSAGES: dict[str, str] = {
@@ -68,7 +69,9 @@ LANG_QUERY_KEY = "lang"
 
 @dataclass(frozen=True)
 class View:
-    """Territory, cluster filters, measure, classification and language of a view.
+    """Territory, cluster filters, measure, classification, language and basemap of a view:
+    the one description of what a user looks at, shared by the map page, the exports, the
+    command line and the URL (``geo.render.urlstate``).
 
     Invalid settings raise ``ValueError`` naming the setting and the valid choices; the
     territory is checked against the regions when the view is resolved.
@@ -77,9 +80,10 @@ class View:
     territory: str = COUNTRY
     filters: filters.ClusterFilter = field(default_factory=filters.ClusterFilter)
     measure: str = measures.DEFAULT_MEASURE
-    scheme: str = maps.DEFAULT_SCHEME
-    k: int = maps.DEFAULT_CLASSES
+    scheme: str = classify.DEFAULT_SCHEME
+    k: int = classify.DEFAULT_CLASSES
     lang: Lang = "en"
+    tiles: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "territory", str(self.territory).strip())
@@ -89,54 +93,29 @@ class View:
             measures.measure(self.measure)
         except KeyError as err:
             raise ValueError(err.args[0]) from None
-        if self.scheme not in maps.SCHEMES:
-            known = ", ".join(maps.SCHEMES)
+        if self.scheme not in classify.SCHEMES:
+            known = ", ".join(classify.SCHEMES)
             raise ValueError(MESSAGES["scheme"].format(value=self.scheme, known=known))
         if isinstance(self.k, bool) or not isinstance(self.k, int):
             raise ValueError(MESSAGES["k_type"].format(value=self.k))
-        if not maps.MIN_CLASSES <= self.k <= maps.MAX_CLASSES:
+        if not classify.MIN_CLASSES <= self.k <= classify.MAX_CLASSES:
             raise ValueError(
                 MESSAGES["k_range"].format(
-                    low=maps.MIN_CLASSES, high=maps.MAX_CLASSES, value=self.k
+                    low=classify.MIN_CLASSES, high=classify.MAX_CLASSES, value=self.k
                 )
             )
         if self.lang not in LANGS:
             raise ValueError(MESSAGES["lang"].format(known=", ".join(LANGS), value=self.lang))
 
     @property
-    def map_view(self) -> maps.MapView:
-        """The map settings of the view as the map page holds them (Albers, no tiles)."""
-        return maps.MapView(measure=self.measure, scheme=self.scheme, k=self.k, tiles=False)
+    def projection(self) -> Projection:
+        """How the interactive map draws it: Albers offline, or Web Mercator with tiles."""
+        return "mercator" if self.tiles else "albers"
 
-    def to_query_params(self) -> dict[str, list[str]]:
-        """The view as URL parameters (the map page's keys plus territory and language)."""
-        params = {
-            **filters.to_query_params(self.filters),
-            **maps.view_to_query_params(self.map_view),
-        }
-        if self.territory != COUNTRY:
-            params[TERRITORY_QUERY_KEY] = [self.territory]
-        if self.lang != "en":
-            params[LANG_QUERY_KEY] = [self.lang]
-        return params
-
-    def key(self) -> str:
-        """A canonical text for the view: equal views give equal keys (for caches)."""
-        return json.dumps(
-            {"territory": self.territory, "lang": self.lang, **self.to_query_params()},
-            sort_keys=True,
-            ensure_ascii=False,
-        )
-
-
-def view_from_map(
-    flt: filters.ClusterFilter,
-    map_view: maps.MapView,
-    territory: str = COUNTRY,
-    lang: Lang = "en",
-) -> View:
-    """The view of the map page's state (its filter and ``MapView``) for a territory."""
-    return View(territory, flt, map_view.measure, map_view.scheme, map_view.k, lang)
+    def for_territory(self, territory: str, lang: Lang | None = None) -> View:
+        """The same view of ``territory`` (in ``lang``), as an export draws it: always
+        offline, so without basemap tiles."""
+        return replace(self, territory=territory, lang=lang or self.lang, tiles=False)
 
 
 # --- territories ------------------------------------------------------------------------------
@@ -237,7 +216,7 @@ class ResolvedView:
     values: pd.Series
     all_values: pd.Series
     measure_table: pd.DataFrame
-    classification: maps.Classification
+    classification: classify.Classification
     total_clusters: int
     synthetic: bool = False
 
@@ -247,7 +226,7 @@ class ResolvedView:
         return measures.measure(self.view.measure)
 
     @property
-    def view_classification(self) -> maps.Classification:
+    def view_classification(self) -> classify.Classification:
         """The country-wide classes restricted to the territory's regions."""
         codes = list(self.territory.region_codes)
         return replace(self.classification, classes=self.classification.classes.reindex(codes))
@@ -270,7 +249,7 @@ def resolve_view(data: ViewData, view: View) -> ResolvedView:
 
     Clusters are filtered with ``geo.analysis.filters.apply_filter`` (the map page's function),
     measures computed with ``geo.analysis.measures.measure_table`` and classified with
-    ``geo.render.maps.classify`` over all regions, as the map page does. An unknown territory
+    ``geo.render.classify.classify`` over all regions, as the map page does. An unknown territory
     raises ``ValueError`` (nothing else is touched).
     """
     territory = resolve_territory(data.regions, view.territory)
@@ -291,7 +270,7 @@ def resolve_view(data: ViewData, view: View) -> ResolvedView:
 
     table = measures.measure_table(data)
     all_values = table[view.measure]
-    classification = maps.classify(all_values, view.scheme, view.k)
+    classification = classify.classify(all_values, view.scheme, view.k)
     codes = list(territory.region_codes)
     values = all_values.reindex(codes)
     return ResolvedView(
@@ -420,25 +399,3 @@ def is_missing(value: object) -> bool:
         return False
 
 
-def view_from_query_params(params: Mapping[str, str | Sequence[str]]) -> View:
-    """The view a URL describes (the map page's parameters plus territory and language).
-
-    An invalid territory is kept as written (resolving the view reports it); an invalid
-    measure, scheme or class count falls back to its default, as on the map page.
-    """
-    flt = filters.from_query_params(params)
-    map_view = maps.view_from_query_params(params)
-
-    def last(key: str) -> str | None:
-        raw = params.get(key)
-        if raw is None or isinstance(raw, str):
-            return raw
-        return str(raw[-1]) if len(raw) else None
-
-    lang = last(LANG_QUERY_KEY)
-    return view_from_map(
-        flt,
-        map_view,
-        last(TERRITORY_QUERY_KEY) or COUNTRY,
-        lang if lang in LANGS else "en",  # type: ignore[arg-type]
-    )
