@@ -12,7 +12,7 @@ What is compared, in the same run on the same machine (times are medians of repe
   with those caches, i.e. filter, classify, region colours, legend, markers, render;
 * **naive**: ``GeoDataFrame.explore()`` on the full-resolution regions
   (``load_regions("detailed")``) coloured by the same measure, plus one ``folium.Marker``
-  per located cluster with the same popup (``geo.render.maps.popup_html``), rendered to HTML.
+  per located cluster with the same popup (``geo.render.markers.popup_html``), rendered to HTML.
 
 Payload = the map's data: the page's bytes without the Leaflet library (ours embeds it as
 ``data:`` URLs, the naive page links it from CDNs, so it is in neither figure). A filter
@@ -39,14 +39,11 @@ sys.path.insert(0, str(ROOT))
 
 import folium  # noqa: E402
 
-from benchmarks import scale as bench
-from geo.analysis import (
-    filters,
-    measures,  # noqa: E402
-)
-from geo.registry import sources
+from benchmarks import scale as bench  # noqa: E402
+from geo.analysis import filters, measures  # noqa: E402
+from geo.registry import sources  # noqa: E402
 from geo.registry.sources import load_dataset  # noqa: E402
-from geo.render import maps, views
+from geo.render import maps, views  # noqa: E402
 
 DOC = ROOT / "docs" / "BENCHMARKS.md"
 JSON_OUT = Path(__file__).resolve().parent / "map.json"
@@ -105,7 +102,8 @@ class Ours:
     def dynamic_layer(self, flt: filters.ClusterFilter) -> str:
         """The dynamic layer alone, rendered (what ``st_folium`` swaps on a filter change)."""
         view = replace(self.view, filters=flt)
-        return layer_script(maps.view_layer(self.data, view, self.table))
+        content = maps.MapContent.of_view(self.data, view, self.table)
+        return layer_script(maps.content_layer(content))
 
     def payload_bytes(self, page: str) -> int:
         return nbytes(page) - self.library
@@ -214,7 +212,8 @@ def markdown(result: dict[str, Any]) -> str:
     lines = [
         "`python benchmarks/bench_map.py --update-docs`. Default view of the published data "
         f"({d['clusters']} clusters, {d['located_clusters']} drawn). Ours = the map page's "
-        "pipeline (`geo.render.maps.build_map_html` with the page's caches: region shapes, Leaflet, "
+        "pipeline (`geo.render.maps.build_map_html` with the page's caches: region shapes, "
+        "Leaflet, "
         "measure table); naive = `GeoDataFrame.explore()` on the full-resolution regions plus "
         "one `folium.Marker` per cluster, in the same run. Payload = the page without the "
         "Leaflet library. Warm = caches and data in memory; medians of repeats; CPU time = "

@@ -54,7 +54,7 @@ from geo.analysis.dataset import Dataset
 from geo.base.paths import PROJECT_ROOT
 from geo.data import synth
 from geo.registry import sources
-from geo.render import classify, exports, maps, urlstate, views
+from geo.render import classify, exports, maps, markers, urlstate, views
 from tests.support import serve
 
 __all__ = [
@@ -229,8 +229,8 @@ def our_map_html(
     """The map page's map as one HTML page.
 
     Mirrors ``pages/map.py``: without ``caches`` everything is computed (first map of a
-    process); with them, only what a rerun recomputes (filter, ``geo.render.maps.view_layer``,
-    base map from the cached payload, and the render ``st_folium`` does every rerun).
+    process); with them, only what a rerun recomputes (filter, ``geo.render.maps.map_layers``
+    with the cached payload, and the render ``st_folium`` does every rerun).
     """
     if caches is None:
         caches = MapCaches(
@@ -239,8 +239,8 @@ def our_map_html(
             measures.measure_table(data),
         )
     shown = filters.apply_filter(data.clusters, data.regions, flt)
-    layer = maps.view_layer(data, replace(view, filters=flt), caches.table, shown=shown)
-    return maps.standalone_html(maps.base_map(caches.payload, caches.assets), layer)
+    content = maps.MapContent.of_view(data, replace(view, filters=flt), caches.table, shown)
+    return maps.map_layers(content, caches.payload, caches.assets).html()
 
 
 def base_map_html(caches: MapCaches) -> str:
@@ -288,8 +288,8 @@ def naive_map_html(
     for rec in shown.to_dict("records"):
         folium.Marker(
             [rec["lat"], rec["lon"]],
-            tooltip=html.escape(maps.cluster_name(rec)),
-            popup=folium.Popup(maps.popup_html(rec, names), max_width=340),
+            tooltip=html.escape(markers.cluster_name(rec)),
+            popup=folium.Popup(markers.popup_html(rec, names), max_width=340),
         ).add_to(m)
     return m.get_root().render()
 

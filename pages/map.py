@@ -262,17 +262,17 @@ note = t("unlocated", n=i18n.format_int(unlocated, lang)) if unlocated else ""
 count_slot.markdown(t("shown", count=count, note=note))
 
 values = table[view.measure]
-base = maps.base_map(region_payload(view.projection, data_key), leaflet_assets(), lang)
-layer = maps.view_layer(data, view, table, shown=shown, lang=lang, labels=vocab)
+content = maps.MapContent.of_view(data, view, table, shown=shown, labels=vocab)
+layers = maps.map_layers(content, region_payload(view.projection, data_key), leaflet_assets())
 
 projection_note = t("mercator") if view.tiles else t("albers")
 st.caption(t("caption", count=count, note=note) + projection_note)
 returned = st_folium(
-    base,
+    layers.base,
     key="cluster_map",
     height=MAP_HEIGHT,
     use_container_width=True,
-    feature_group_to_add=layer,
+    feature_group_to_add=layers.layer,
     returned_objects=["last_active_drawing"],
 )
 

@@ -16,7 +16,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.analysis import filters, measures
-from geo.render import classify, maps, urlstate
+from geo.render import classify, urlstate
+from geo.render.leaflet import offline
 
 TIMEOUT = 120
 APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
@@ -74,7 +75,7 @@ def test_default_view_runs_and_loads_nothing_from_outside(data):
     assert args["js_links"] and all(u.startswith("data:text/javascript") for u in args["js_links"])
     assert args["css_links"] and all(u.startswith("data:text/css") for u in args["css_links"])
     texts = [args["script"], args["header"], args["html"], args["feature_group"]]
-    assert maps.external_urls(texts + args["js_links"] + args["css_links"]) == []
+    assert offline.external_urls(texts + args["js_links"] + args["css_links"]) == []
     assert "L.CRS.Simple" in args["script"]
     assert len(args["js_links"]) == 1, "Leaflet only: no jQuery, Bootstrap or d3"
     assert marker_ids(args) == expected_ids(data)
@@ -182,7 +183,7 @@ def test_basemap_tiles_are_opt_in():
     assert at.sidebar.checkbox(key="map_tiles").value is True
     assert "tile.openstreetmap.org" in args["script"]
     # Only the tiles the user asked for are remote; Leaflet itself stays local.
-    assert maps.external_urls(args["js_links"] + args["css_links"]) == []
+    assert offline.external_urls(args["js_links"] + args["css_links"]) == []
 
 
 def test_filter_and_view_hold_when_coming_back_from_another_page(data):

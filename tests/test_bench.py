@@ -17,6 +17,7 @@ from benchmarks import scale as bench
 from geo.analysis import measures
 from geo.registry import sources
 from geo.render import exports, maps
+from geo.render.leaflet import offline
 
 SIZES = (20, 60)
 ROOT = Path(__file__).resolve().parent.parent
@@ -110,7 +111,7 @@ def test_budget_checks_compare_the_ten_thousand_record():
 
 def test_our_map_is_offline_and_draws_every_cluster(small):
     page = bench.our_map_html(small)
-    assert maps.external_urls([page]) == []
+    assert offline.external_urls([page]) == []
     caches = bench.MapCaches(
         maps.region_payload(small.regions, "albers"),
         maps.leaflet_assets(),

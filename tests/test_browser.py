@@ -313,6 +313,7 @@ def test_many_clusters_are_grouped_with_scenarios_and_mne_still_shown(
 ):
     from types import SimpleNamespace
 
+    from geo.render import legend as map_legend
     from geo.render import maps
 
     assert GROUPED_N > maps.GROUP_ABOVE
@@ -337,7 +338,7 @@ def test_many_clusters_are_grouped_with_scenarios_and_mne_still_shown(
         assert sum(mne) + singles_mne == with_mne, "the MNE arc counts the clusters with links"
         assert page.locator(".cm-group .cm-group-mne").count() > 0
         legend = page.locator(".cm-legend").inner_text()
-        assert maps.LEGEND_TEXT["group"] in legend
+        assert map_legend.LEGEND_TEXT["group"] in legend
         # Clicking the biggest group zooms in: the map splits it into smaller symbols.
         zoom_before = page.evaluate("() => window.cmMap.getZoom()")
         biggest = max(range(len(counts)), key=counts.__getitem__)

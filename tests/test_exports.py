@@ -35,7 +35,8 @@ from geo.analysis import filters, measures
 from geo.analysis import indices as dataset_module
 from geo.analysis.dataset import Dataset
 from geo.registry.sources import load_dataset
-from geo.render import classify, exports, maps, views
+from geo.render import classify, exports, markers, projection, views
+from geo.render.leaflet import offline
 from geo.render.palette import SCENARIO_COLOURS
 
 NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
@@ -188,7 +189,7 @@ def test_export_view_returns_name_bytes_and_mime(data: Dataset) -> None:
 
 def test_html_is_standalone_with_title_legend_date_and_sources(volga: views.ResolvedView) -> None:
     text = export(volga, "html").decode("utf-8")
-    assert maps.external_urls([text]) == []
+    assert offline.external_urls([text]) == []
     # The only http(s) text is the SVG namespace, which no browser fetches.
     assert set(re.findall(r"https?://[^\s\"'<>)]+", text)) <= {"http://www.w3.org/2000/svg"}
     assert "<title>Cluster initiatives in the registry — Volga Federal District</title>" in text
@@ -245,7 +246,7 @@ def test_svg_legend_regions_and_clusters_match_the_view(volga: views.ResolvedVie
     texts = ["".join(t.itertext()) for t in root.iter(f"{SVG_NS}text")]
     for entry in legend_texts(volga):
         assert entry in texts, f"legend entry {entry!r} missing"
-    counts = maps.scenario_counts(volga.clusters)
+    counts = markers.scenario_counts(volga.clusters)
     assert f"Lonely ({counts['lonely']})" in texts
     assert any(
         t.startswith("Cluster initiatives in the registry — Volga Federal District") for t in texts
@@ -287,7 +288,7 @@ def test_static_map_is_fit_to_the_territory(data: Dataset, territory: str) -> No
     rv = views.resolve_view(data, views.View(territory))
     fig = exports.static_map_figure(exports.make_context(rv, NOW, VERSION))
     ax = next(a for a in fig.axes if a.get_gid() == "map")
-    west, south, east, north = rv.detailed.to_crs(maps.ALBERS).total_bounds
+    west, south, east, north = rv.detailed.to_crs(projection.ALBERS).total_bounds
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
     assert x0 < west and east < x1 and y0 < south and north < y1
     # The territory, padded by 3 % of its larger side, fills the axes in one direction.
@@ -626,7 +627,8 @@ def test_export_panel_button_makes_the_cli_s_file(data: Dataset) -> None:
 def test_cluster_names_are_the_map_s(country: views.ResolvedView) -> None:
     clusters = country.clusters.copy()
     clusters.loc[clusters["id"] == "PIC-01", ["name_en", "name_ru"]] = ["  ", None]
-    expected = [maps.cluster_name(r) for r in clusters.drop(columns="geometry").to_dict("records")]
+    rows = clusters.drop(columns="geometry").to_dict("records")
+    expected = [markers.cluster_name(r) for r in rows]
     assert exports._cluster_names(clusters).tolist() == expected
     assert "PIC-01" in expected and "Уральский машиностроительный кластер" in expected
 
@@ -636,7 +638,7 @@ def test_static_outlines_are_simplified_to_print_resolution(country: views.Resol
     ax = next(a for a in fig.axes if a.get_gid() == "map")
     patches = {p.get_gid(): p for p in ax.patches if (p.get_gid() or "").startswith("region-")}
     assert len(patches) == 85
-    projected = country.detailed.to_crs(maps.ALBERS).set_index("code")
+    projected = country.detailed.to_crs(projection.ALBERS).set_index("code")
     drawn = sum(len(p.get_path().vertices) for p in patches.values())
     original = int(shapely.get_num_coordinates(projected.geometry.to_numpy()).sum())
     assert drawn < original / 3
@@ -702,7 +704,7 @@ def test_svg_and_html_in_russian_have_russian_title_and_legend(
     texts = ["".join(t.itertext()) for t in root.iter(f"{SVG_NS}text")]
     assert "Кластерные инициативы в реестре" in texts  # the legend's title
     assert "Кластеры: цвет = сценарий" in texts
-    counts = maps.scenario_counts(volga_ru.clusters)
+    counts = markers.scenario_counts(volga_ru.clusters)
     assert f"Одинокий ({counts['lonely']})" in texts
     assert f"Нет данных ({volga_ru.view_classification.no_data})" in texts
     assert any(t.startswith("Кластерные инициативы в реестре — Приволжский") for t in texts)
@@ -711,7 +713,7 @@ def test_svg_and_html_in_russian_have_russian_title_and_legend(
     assert '<html lang="ru">' in page
     assert "<title>Кластерные инициативы в реестре — Приволжский федеральный округ</title>" in page
     assert f"Набор данных {VERSION}" in page
-    assert maps.external_urls([page]) == []
+    assert offline.external_urls([page]) == []
 
 
 def test_russian_metadata_values_follow_the_language_and_english_stays_fixed(

@@ -477,7 +477,7 @@ def test_concurrent_imports_are_applied_one_after_the_other(db, url, refs, edito
 
 def test_a_script_name_from_the_store_is_escaped_in_popups_and_html_exports(db, editor):
     """End to end: stored text reaches the map popup and the HTML export escaped."""
-    from geo.render import exports, maps, views
+    from geo.render import exports, markers, views
 
     payload = "<script>alert(1)</script>"
     result = db.register_cluster(
@@ -494,7 +494,7 @@ def test_a_script_name_from_the_store_is_escaped_in_popups_and_html_exports(db, 
     data = sources.dataset_from_store(db)
     row = data.clusters.set_index("id").loc["CL-0001"].to_dict() | {"id": "CL-0001"}
     names = dict(zip(data.regions["code"], data.regions["name_en"], strict=True))
-    popup = maps.popup_html(row, names)
+    popup = markers.popup_html(row, names)
     assert "&lt;script&gt;" in popup and "<script>alert" not in popup
     _, html, _ = exports.export_view(data, views.View("RU-TA"), "html")
     text = html.decode("utf-8")

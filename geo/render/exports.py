@@ -73,7 +73,9 @@ from geo.analysis import indices, measures
 from geo.analysis.filters import NOT_REPORTED
 from geo.base import i18n
 from geo.base.i18n import N_
-from geo.render import classify, maps, views
+from geo.render import choropleth, classify, maps, markers, projection, shapes, views
+from geo.render import legend as map_legend
+from geo.render.leaflet import offline
 from geo.render.palette import SCENARIO_COLOURS
 
 ExportFormat = Literal["html", "png", "svg", "pdf", "geojson", "gpkg", "csv", "xlsx"]
@@ -645,7 +647,7 @@ def clusters_table(rv: views.ResolvedView) -> pd.DataFrame:
 
 
 def _cluster_names(clusters: pd.DataFrame) -> pd.Series:
-    """Each cluster's name as ``geo.render.maps.cluster_name`` gives it (English, else Russian,
+    """Each cluster's name as ``geo.render.markers.cluster_name`` gives it (English, else Russian,
     else the id), computed column-wise so a large registry costs no row loop."""
     names = pd.Series(None, index=clusters.index, dtype="object")
     for key in ("name_en", "name_ru", "id"):
@@ -807,14 +809,14 @@ def export_html(
     """The view as one standalone interactive map page (UTF-8), opening with no network."""
     ctx = make_context(rv, now, version)
     key = rv.measure.key
-    payload = maps.region_payload(rv.regions, "albers")
-    styles = maps.region_styles(rv.all_values, rv.classification, rv.regions, key)
+    payload = shapes.region_payload(rv.regions, "albers")
+    styles = choropleth.region_styles(rv.all_values, rv.classification, rv.regions, key)
     lang = ctx.lang
-    legend = maps.legend_html(
-        key, rv.view_classification, maps.scenario_counts(rv.clusters), lang=lang
+    legend = map_legend.legend_html(
+        key, rv.view_classification, markers.scenario_counts(rv.clusters), lang=lang
     )
-    points = maps.cluster_points(rv.clusters, rv.regions, "albers", lang=lang)
-    base = maps.base_map(payload, maps.leaflet_assets())
+    points = markers.cluster_points(rv.clusters, rv.regions, "albers", lang=lang)
+    base = maps.base_map(payload, offline.leaflet_assets())
     root = base.get_root()
     description = ctx.text("description").format(
         title=ctx.title, clusters=ctx.cluster_count_text, time=ctx.timestamp
@@ -883,7 +885,7 @@ def _no_data_patch(**kwargs: object) -> Patch:
 
 def _marker_size(kind: str) -> tuple[float, str, float]:
     """Diameter (points), edge colour and edge width of a marker, scaled from the screen."""
-    style = maps.MARKER_STYLE[kind]
+    style = markers.MARKER_STYLE[kind]
     return 2 * style["radius"] * STATIC_SCALE, style["color"], style["weight"] * STATIC_SCALE
 
 
@@ -931,7 +933,8 @@ def _draw_regions(ax, projected: gpd.GeoDataFrame, cls: classify.Classification)
 
 def _draw_clusters(ax, rv: views.ResolvedView) -> int:
     """Every located cluster as a marker, as on the screen: fill = scenario, dark ring =
-    MNE links, markers sharing a point spread on a small ring (``geo.render.maps.marker_offsets``).
+    MNE links, markers sharing a point spread on a small ring
+    (``geo.render.markers.marker_offsets``).
 
     Two scatter calls (plain markers, then ringed ones on top: SVG groups
     ``clusters-plain`` and ``clusters-mne``), not one per cluster, so 10,000 clusters draw
@@ -942,14 +945,20 @@ def _draw_clusters(ax, rv: views.ResolvedView) -> int:
     located = located.sort_values("id", kind="stable")
     if located.empty:
         return 0
-    x, y = maps.to_map_coordinates(located["lon"].to_numpy(), located["lat"].to_numpy(), "albers")
-    keys = list(
-        zip(np.round(x, maps.POINT_DECIMALS), np.round(y, maps.POINT_DECIMALS), strict=True)
+    x, y = projection.to_map_coordinates(
+        located["lon"].to_numpy(), located["lat"].to_numpy(), "albers"
     )
-    offsets = np.asarray(maps.marker_offsets(keys), dtype="float64").reshape(-1, 2)
+    keys = list(
+        zip(
+            np.round(x, projection.POINT_DECIMALS),
+            np.round(y, projection.POINT_DECIMALS),
+            strict=True,
+        )
+    )
+    offsets = np.asarray(markers.marker_offsets(keys), dtype="float64").reshape(-1, 2)
     shift = offsets * STATIC_SCALE * _metres_per_point(ax.get_xlim())
-    px = np.asarray(x) * maps.MAP_SCALE + shift[:, 0]
-    py = np.asarray(y) * maps.MAP_SCALE - shift[:, 1]  # screen y grows downwards
+    px = np.asarray(x) * projection.MAP_SCALE + shift[:, 0]
+    py = np.asarray(y) * projection.MAP_SCALE - shift[:, 1]  # screen y grows downwards
     grey = SCENARIO_COLOURS["not assessed"]
     fills = np.array([SCENARIO_COLOURS.get(s, grey) if isinstance(s, str) else grey
                       for s in located["scenario"]])  # fmt: skip
@@ -985,7 +994,7 @@ def _legends(legend_ax, ctx: ExportContext) -> None:
     )  # fmt: skip
     legend_ax.add_artist(first)
 
-    counts = maps.scenario_counts(rv.clusters)
+    counts = markers.scenario_counts(rv.clusters)
     plain, _, _ = _marker_size("plain")
     mne_size, mne_edge, mne_width = _marker_size("mne")
     marker_handles: list[object] = []
@@ -1050,7 +1059,7 @@ def static_map_figure(ctx: ExportContext) -> Figure:
     FigureCanvasAgg(fig)
     ax = fig.add_axes(MAP_RECT, gid="map")
     ax.set_axis_off()
-    projected = rv.detailed.to_crs(maps.ALBERS)
+    projected = rv.detailed.to_crs(projection.ALBERS)
     west, south, east, north = (float(v) for v in projected.total_bounds)
     xlim, ylim = _fit(west, east, south, north)
     ax.set_xlim(*xlim)

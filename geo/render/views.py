@@ -3,9 +3,10 @@
 A ``View`` is what a user is looking at, as plain values: the territory (all of Russia
 ``"RU"``, a federal district such as ``"Volga"``, or a region code such as ``"RU-TA"``),
 the cluster filters (``geo.analysis.filters.ClusterFilter``), the region measure
-(``geo.analysis.measures``), the classification scheme and number of classes (``geo.render.maps``) and
-the language of names. ``resolve_view`` turns it into the rows the view contains, so
-every export (``geo.render.exports``), the command line and the pages show the same numbers.
+(``geo.analysis.measures``), the classification scheme and number of classes
+(``geo.render.classify``) and the language of names. ``resolve_view`` turns it into the
+rows the view contains, so every export (``geo.render.exports``), the command line and the
+pages show the same numbers.
 
 What is "in" a view, and why:
 
@@ -30,9 +31,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal, Protocol, get_args
 
-Projection = Literal["albers", "mercator"]
-"""How the interactive map is drawn: Albers conic offline, or Web Mercator with tiles."""
-
 import geopandas as gpd
 import pandas as pd
 
@@ -43,6 +41,9 @@ from geo.base.paths import records_dir, regions_dir
 from geo.data import records
 from geo.data.regions import FEDERAL_DISTRICT_NAMES_RU, FEDERAL_DISTRICTS
 from geo.render import classify
+
+Projection = Literal["albers", "mercator"]
+"""How the interactive map is drawn: Albers conic offline, or Web Mercator with tiles."""
 
 COUNTRY = "RU"
 """The territory code of the whole country."""
@@ -198,10 +199,10 @@ class ResolvedView:
     ``mne_links`` their links; ``indicators`` the regional-table rows of the territory;
     ``values`` the measure for the territory's regions and ``all_values`` for all 85
     (what the classes were computed from); ``measure_table`` every measure for the
-    territory's regions (``geo.analysis.measures.measure_table``); ``classification`` the classes of all 85
-    regions, as on the map page, and ``view_classification`` the same classes restricted
-    to the territory (its counts are the territory's); ``total_clusters`` how many
-    clusters the dataset has before filtering; ``synthetic`` whether the dataset is a
+    territory's regions (``geo.analysis.measures.measure_table``); ``classification`` the
+    classes of all 85 regions, as on the map page, and ``view_classification`` the same
+    classes restricted to the territory (its counts are the territory's); ``total_clusters``
+    how many clusters the dataset has before filtering; ``synthetic`` whether the dataset is a
     synthetic registry (``geo.data.synth``: its rows carry ``synthetic=True``), which every
     export then says in its title and metadata.
     """

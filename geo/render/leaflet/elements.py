@@ -1,0 +1,168 @@
+"""The folium elements of the map: the base map's region layer, and the dynamic layer's
+region style and cluster markers. Their scripts are this package's ``.js`` files.
+
+Each script is valid JavaScript in which a value the Python side fills in is written
+``/*@name*/null``: ``parent`` is the variable of the map or feature group the element is
+added to, any other name an attribute of the element (already JSON, see
+``geo.render.shapes.compact_json``). Loading a script turns the placeholders into a folium
+(Jinja) macro, so folium and ``st_folium`` (which calls ``_template.module.script``)
+render the elements as they render their own.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Mapping, Sequence
+from string import Template as TextTemplate
+from typing import Any
+
+from branca.element import Element, MacroElement
+from jinja2 import Template
+
+from geo.render import markers
+from geo.render.classify import NO_DATA_FILL, NO_DATA_HATCH
+from geo.render.leaflet.offline import package_text
+from geo.render.markers import MARKER_STYLE, PROFILE_URL, popup_text, scenario_word
+from geo.render.palette import SCENARIO_COLOURS
+from geo.render.shapes import RegionPayload, compact_json
+
+_PLACEHOLDER = re.compile(r"/\*@(\w+)\*/null")
+
+
+def _jinja_value(match: re.Match[str]) -> str:
+    """The Jinja expression of one ``/*@name*/null`` placeholder."""
+    name = match.group(1)
+    expression = "this._parent.get_name()" if name == "parent" else f"this.{name}"
+    return "{{ " + expression + " }}"
+
+
+def script_template(name: str) -> Template:
+    """The folium macro ``script(this, kwargs)`` of this package's script ``name``.
+
+    The script must hold no Jinja syntax of its own (``{{``, ``{%``, ``{#``), so that its
+    text reaches the page exactly as written, placeholders aside.
+    """
+    text = package_text(name)
+    if re.search(r"\{[{%#]", text):
+        raise ValueError(f"{name} holds Jinja syntax; write values as /*@name*/null")
+    body = _PLACEHOLDER.sub(_jinja_value, text)
+    return Template("{% macro script(this, kwargs) %}\n" + body + "{% endmacro %}")
+
+
+def map_css() -> str:
+    """The map's own stylesheet (``map.css``) with the "no data" colours filled in."""
+    css = TextTemplate(package_text("map.css"))
+    return "\n" + css.substitute(no_data_hatch=NO_DATA_HATCH, no_data_fill=NO_DATA_FILL)
+
+
+_REGION_STYLE = {"color": "#7a7a7a", "weight": 0.6, "fillColor": "url(#cm-hatch)", "fillOpacity": 1}
+_REGION_HOVER = {"color": "#1a1a1a", "weight": 2}
+
+_HATCH_PATTERN = (
+    '<defs><pattern id="cm-hatch" width="5" height="5" patternUnits="userSpaceOnUse" '
+    'patternTransform="rotate(45)">'
+    f'<rect width="5" height="5" fill="{NO_DATA_FILL}"/>'
+    f'<line x1="0" y1="0" x2="0" y2="5" stroke="{NO_DATA_HATCH}" stroke-width="1.6"/>'
+    "</pattern></defs>"
+)
+
+
+class _RawScript(Element):
+    """Rendered JavaScript, inserted as is.
+
+    Branca wraps a macro's output in a new ``Element``, which compiles it as a Jinja
+    template: for a megabyte of marker data that costs more than building the data.
+    """
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._text = text
+
+    def render(self, **kwargs: Any) -> str:
+        return self._text
+
+
+class _ScriptElement(MacroElement):
+    """A macro element whose script goes into the page without a second template pass."""
+
+    def render(self, **kwargs: Any) -> None:
+        figure = self.get_root()
+        script = self._template.module.__dict__["script"]
+        figure.script.add_child(_RawScript(str(script(self, kwargs))), name=self.get_name())
+        for element in self._children.values():
+            element.render(**kwargs)
+
+
+class RegionLayer(_ScriptElement):
+    """The base layer (``regions.js``): decodes the region payload, draws neutral shapes
+    (class ``cm-region``), and sets up what the dynamic layer fills in (legend control, the
+    cluster pane, the offset marker class and the hatch pattern for "no data")."""
+
+    _template = script_template("regions.js")
+
+    def __init__(
+        self,
+        payload: RegionPayload,
+        attribution: str = "Regions: Natural Earth",
+        legend_position: str = "bottomleft",
+    ) -> None:
+        super().__init__()
+        self._name = "RegionLayer"
+        self.payload = payload.json
+        self.css = compact_json(map_css())
+        self.pattern = compact_json(_HATCH_PATTERN)
+        self.region_style = compact_json(_REGION_STYLE)
+        self.hover_style = compact_json(_REGION_HOVER)
+        self.attribution = compact_json(html.escape(attribution))
+        self.legend_position = compact_json(legend_position)
+        self.bounds = compact_json([list(payload.bounds[0]), list(payload.bounds[1])])
+
+
+class RegionStyle(_ScriptElement):
+    """Colours the base map's regions and fills the legend (``style.js``; part of the
+    dynamic layer)."""
+
+    _template = script_template("style.js")
+
+    def __init__(self, styles: Mapping[str, Sequence[str | None]], legend: str) -> None:
+        super().__init__()
+        self._name = "RegionStyle"
+        self.styles = compact_json(styles)
+        self.legend = compact_json(legend)
+
+
+class ClusterLayer(_ScriptElement):
+    """Cluster markers from a ``cluster_points`` payload (``clusters.js``), on their own
+    pane above the regions.
+
+    Up to ``GROUP_ABOVE`` clusters: one marker each (class ``cm-cluster``, plus ``cm-mne``
+    with MNE links), spread around shared points by pixel offsets. Above: markers in the
+    same ``GROUP_CELL_PX`` screen cell are drawn as one group symbol (class ``cm-group``)
+    whose pie shows the scenarios, whose dark arc shows the share with MNE links and whose
+    number counts the clusters; only cells in view are drawn, so the map stays light at any
+    size. Tooltips and popups are built in the browser from the payload.
+    """
+
+    _template = script_template("clusters.js")
+
+    def __init__(
+        self, points: Mapping[str, Any], profile_links: bool = True, lang: str = "en"
+    ) -> None:
+        super().__init__()
+        self._name = "ClusterLayer"
+        self.points = compact_json(dict(points))
+        self.config = compact_json(
+            {
+                "colours": list(SCENARIO_COLOURS.values()),
+                "scenarios": [html.escape(scenario_word(s, lang)) for s in SCENARIO_COLOURS],
+                "mne": MARKER_STYLE["mne"],
+                "plain": MARKER_STYLE["plain"],
+                "text": {k: html.escape(v) for k, v in popup_text(lang).items()},
+                "decimal": "," if lang == "ru" else ".",
+                "profile": PROFILE_URL.split("{id}")[0] if profile_links else None,
+                "groupAbove": markers.GROUP_ABOVE,  # read at call time: tests lower it
+                "cellPx": markers.GROUP_CELL_PX,
+                "listMax": markers.GROUP_LIST_MAX,
+            }
+        )
