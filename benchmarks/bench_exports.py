@@ -36,7 +36,8 @@ import pandas as pd  # noqa: E402
 from benchmarks import scale as bench  # noqa: E402
 from geo.registry import sources  # noqa: E402
 from geo.registry.sources import load_dataset  # noqa: E402
-from geo.render import exports, views  # noqa: E402
+from geo.render import views  # noqa: E402
+from geo.render.exports import formats, static  # noqa: E402
 
 DOC = ROOT / "docs" / "BENCHMARKS.md"
 DOC_TITLE = "# Benchmarks\n"
@@ -78,7 +79,7 @@ def reference(data: Any, fmt: str) -> Callable[[], bytes]:
 
     def static_ref(kind: str) -> Callable[[], bytes]:
         def draw() -> bytes:
-            fig = Figure(figsize=exports.FIGSIZE, dpi=exports.PNG_DPI)
+            fig = Figure(figsize=static.FIGSIZE, dpi=static.PNG_DPI)
             ax = fig.add_subplot()
             regions.plot(ax=ax)
             buffer = io.BytesIO()
@@ -129,9 +130,9 @@ def measure(data: Any, repeats: int, with_reference: bool = True) -> list[dict[s
     """Best time and size of every format for the whole country (and the reference's)."""
     view = views.View()
     rows = []
-    for fmt in exports.FORMATS:
+    for fmt in formats.FORMATS:
         seconds, (_, payload, _) = best_of(
-            lambda f=fmt: exports.export_view(data, view, f), repeats
+            lambda f=fmt: formats.export_view(data, view, f), repeats
         )
         row: dict[str, Any] = {"format": fmt, "s": seconds, "bytes": len(payload)}
         if with_reference:
@@ -172,8 +173,8 @@ def markdown(
             "Synthetic registries (`geo.data.synth`; not part of the issue's budget, shown for "
             f"scale), whole country, best of {max(1, repeats // 2)} runs, seconds:",
             "",
-            "| clusters | MNE links | " + " | ".join(exports.FORMATS) + " |",
-            "|---:|---:|" + "---:|" * len(exports.FORMATS),
+            "| clusters | MNE links | " + " | ".join(formats.FORMATS) + " |",
+            "|---:|---:|" + "---:|" * len(formats.FORMATS),
         ]
         for n, (links, measured) in sizes.items():
             cells = " | ".join(f"{r['s']:.2f}" for r in measured)

@@ -25,13 +25,10 @@ sys.path.insert(0, str(ROOT))
 
 import pandas as pd  # noqa: E402
 
-from benchmarks import scale as bench
-from geo.data import synth
-from geo.render import (
-from geo.registry import sources
-    exports,
-    views,  # noqa: E402
-)
+from benchmarks import scale as bench  # noqa: E402
+from geo.registry import sources  # noqa: E402
+from geo.render import views  # noqa: E402
+from geo.render.exports import tables  # noqa: E402
 
 DOC = ROOT / "docs" / "BENCHMARKS.md"
 SECTION = "## XLSX writer (issue 8)"
@@ -83,13 +80,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     data = sources.synthetic_dataset(args.clusters, 1, 10.0)
     rv = views.resolve_view(data, views.View("RU"))
-    sheets = {name: exports._xlsx_safe(frame) for name, frame in exports.tables(rv).items()}
+    sheets = {name: tables._xlsx_safe(frame) for name, frame in tables.tables(rv).items()}
     cells = sum(frame.size for frame in sheets.values())
     written = rust_write(sheets)
     xml = sum(i.file_size for i in zipfile.ZipFile(io.BytesIO(written)).infolist())
     ours = best(lambda: rust_write(sheets), args.repeats)
     ref = best(lambda: openpyxl_write(sheets), args.repeats)
-    full = best(lambda: exports.export_xlsx(rv), args.repeats)
+    full = best(lambda: tables.export_xlsx(rv), args.repeats)
     body = "\n".join(
         [
             f"Whole country, synthetic registry of {args.clusters:,} clusters and "

@@ -54,7 +54,8 @@ from geo.analysis.dataset import Dataset
 from geo.base.paths import PROJECT_ROOT
 from geo.data import synth
 from geo.registry import sources
-from geo.render import classify, exports, maps, markers, urlstate, views
+from geo.render import classify, maps, markers, urlstate, views
+from geo.render.exports import formats
 from tests.support import serve
 
 __all__ = [
@@ -151,7 +152,7 @@ class BenchConfig:
     mne_per_cluster: float = MNE_PER_CLUSTER
     repeats: int = 3
     naive_repeats: int = 1
-    formats: tuple[str, ...] = exports.FORMATS
+    formats: tuple[str, ...] = tuple(formats.FORMATS)
     cold_start: bool = True
     naive: bool = True
 
@@ -164,7 +165,7 @@ class BenchConfig:
         if self.repeats < 1 or self.naive_repeats < 1:
             raise ValueError("repeats must be at least 1")
         for fmt in self.formats:
-            exports.check_format(fmt)
+            formats.check_format(fmt)
 
     @classmethod
     def quick(cls, **changes: Any) -> BenchConfig:
@@ -327,7 +328,7 @@ def measure_size(data: Dataset, config: BenchConfig) -> dict[str, Any]:
     view = views.View()
     for fmt in config.formats:
         seconds, cpu_s, (_, payload, _) = _timed_cpu(
-            lambda f=fmt: exports.export_view(data, view, f), repeats
+            lambda f=fmt: formats.export_view(data, view, f), repeats
         )
         ours["exports"][fmt] = {"s": seconds, "cpu_s": cpu_s, "bytes": len(payload)}
 

@@ -10,10 +10,11 @@ their state, e.g. on the map page::
     render_export_panel(data, view.for_territory("RU"), choose_territory=True)
     # region panel: view.for_territory(code)
 
-The files are made by ``geo.render.exports.export_view``, the function ``clustermap export``
-calls, and only when a button is clicked (Streamlit runs the callable in its own thread),
-so showing the panel costs nothing but resolving the view. A click does not rerun the
-page (``on_click="ignore"``): the map keeps its state.
+The buttons are those of the export table (``geo.render.exports.formats``, which the command
+line reads too), by group; the files are made by ``formats.export_view``, the function
+``clustermap export`` calls, and only when a button is clicked (Streamlit runs the callable
+in its own thread), so showing the panel costs nothing but resolving the view. A click does
+not rerun the page (``on_click="ignore"``): the map keeps its state.
 """
 
 from __future__ import annotations
@@ -27,33 +28,9 @@ import streamlit as st
 from geo.base import i18n
 from geo.base.i18n import N_
 from geo.data import regions
-from geo.render import exports, views
+from geo.render import views
+from geo.render.exports import context, formats
 from pages.lang import current_lang, translator
-
-HELP: dict[str, str] = {
-    "html": N_("Interactive map in one file: opens from disk with no network."),
-    "png": N_("Static map for slides and print (1650 × 1050 px)."),
-    "svg": N_("Static map as vector graphics; text stays editable."),
-    "pdf": N_("Static map as a one-page PDF."),
-    "geojson": N_("Regions (measure and indicators) and cluster points in one file."),
-    "gpkg": N_("GeoPackage with two layers: regions and clusters."),
-    "csv": N_("Clusters, MNE links and regional indicators as CSV files in a zip."),
-    "xlsx": N_("Excel workbook: metadata, clusters, MNE links and regional indicators."),
-}
-"""The help of each format's button."""
-
-BUTTONS: dict[str, str] = {
-    "html": N_("HTML map"),
-    "png": "PNG",
-    "svg": "SVG",
-    "pdf": "PDF",
-    "geojson": "GeoJSON",
-    "gpkg": "GeoPackage",
-    "csv": N_("CSV (zip)"),
-    "xlsx": "Excel",
-}
-"""Each format's button (format names are not translated)."""
-
 
 LABELS: dict[str, Any] = {
     "territory": N_("Territory"),
@@ -64,16 +41,13 @@ LABELS: dict[str, Any] = {
     "country": N_("Russia (all regions)"),
     "district": N_("{name} Federal District"),
     "summary": "{title} · {clusters} · {filters}",
-    "maps": N_("Maps"),
-    "data": N_("Data"),
     "note": N_(
         "Files state their filters, measure, classes, dataset version, export time and "
         "sources. HTML opens offline in any browser; CSV comes as a zip of three tables."
     ),
-    "button": BUTTONS,
-    "help": HELP,
 }
-"""Every text of the panel (English msgids in one place, translated by :func:`t`)."""
+"""Every text of the panel (English msgids in one place, translated by :func:`t`); the
+formats' own texts (button, help, group heading) are in ``geo.render.exports.formats``."""
 
 
 def t(key: str, table: dict[str, Any] = LABELS, **values: object) -> str:
@@ -83,18 +57,14 @@ def t(key: str, table: dict[str, Any] = LABELS, **values: object) -> str:
     return message.format(**values) if values else message
 
 
-MAP_FORMATS: tuple[str, ...] = ("html", "png", "svg", "pdf")
-DATA_FORMATS: tuple[str, ...] = ("geojson", "gpkg", "csv", "xlsx")
-
-
 def export_callable(
     data: views.ViewData, view: views.View, fmt: str, now: datetime | None = None
 ) -> Callable[[], bytes]:
     """A no-argument function that makes the file (what ``st.download_button`` calls on
-    a click): ``geo.render.exports.export_view``, the command line's function."""
+    a click): ``geo.render.exports.formats.export_view``, the command line's function."""
 
     def make() -> bytes:
-        return exports.export_view(data, view, fmt, now)[1]
+        return formats.export_view(data, view, fmt, now)[1]
 
     return make
 
@@ -157,25 +127,26 @@ def render_export_panel(
     except ValueError as err:
         st.error(str(err))
         return
-    ctx = exports.make_context(rv)
+    ctx = context.make_context(rv)
     st.caption(
         LABELS["summary"].format(
             title=ctx.title,
             clusters=ctx.cluster_count_text,
-            filters=exports.filters_text(rv, rv.view.lang),
+            filters=context.filters_text(rv, rv.view.lang),
         )
     )
-    for heading, formats in ((t("maps"), MAP_FORMATS), (t("data"), DATA_FORMATS)):
-        st.markdown(f"**{heading}**")
-        columns = st.columns(len(formats))
-        for column, fmt in zip(columns, formats, strict=True):
+    _ = translator()
+    for group, entries in formats.by_group():
+        st.markdown(f"**{_(formats.GROUPS[group])}**")
+        columns = st.columns(len(entries))
+        for column, entry in zip(columns, entries, strict=True):
             column.download_button(
-                t(fmt, BUTTONS),
-                data=export_callable(data, view, fmt),
-                file_name=exports.export_filename(ctx, fmt),
-                mime=exports.FORMAT_INFO[fmt].mime,
-                key=f"{key}_{fmt}",
-                help=t(fmt, HELP),
+                _(entry.label),
+                data=export_callable(data, view, entry.key),
+                file_name=formats.export_filename(ctx, entry.key),
+                mime=entry.mime,
+                key=f"{key}_{entry.key}",
+                help=_(entry.help),
                 on_click="ignore",
                 icon=":material/download:",
                 use_container_width=True,

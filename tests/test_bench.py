@@ -16,7 +16,8 @@ from benchmarks import cli_bench
 from benchmarks import scale as bench
 from geo.analysis import measures
 from geo.registry import sources
-from geo.render import exports, maps
+from geo.render import maps
+from geo.render.exports import formats
 from geo.render.leaflet import offline
 
 SIZES = (20, 60)
@@ -46,7 +47,7 @@ def test_result_has_one_record_per_size_with_ours_and_naive(result):
             for key in ("map_payload_bytes", "filtered_payload_bytes"):
                 assert isinstance(side[key], int) and side[key] > 0
         assert 0 < ours["dynamic_layer_bytes"] < ours["map_payload_bytes"]
-        assert set(ours["exports"]) == set(exports.FORMATS)
+        assert set(ours["exports"]) == set(formats.FORMATS)
         for export in ours["exports"].values():
             assert export["s"] > 0 and export["cpu_s"] > 0 and export["bytes"] > 0
         assert 0 < record["filtered_clusters"] < n

@@ -18,7 +18,8 @@ from geo.analysis import filters
 from geo.analysis.dataset import Dataset
 from geo.cli import main
 from geo.registry.sources import load_dataset
-from geo.render import exports, views
+from geo.render import views
+from geo.render.exports import formats
 
 NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 STAMP = "2026-01-02T03:04:05Z"
@@ -47,7 +48,7 @@ def run(capsys, *argv: str) -> tuple[int, str]:
 
 def button(data: Dataset, view: views.View, fmt: str) -> tuple[str, bytes]:
     """What the export panel's button for ``fmt`` offers (file name and bytes)."""
-    name, payload, _ = exports.export_view(data, view, fmt, NOW)
+    name, payload, _ = formats.export_view(data, view, fmt, NOW)
     return name, payload
 
 

@@ -10,7 +10,9 @@ here, and a real headless Chromium with the network off renders its shapes
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
+import html
 import inspect
 import io
 import json
@@ -34,8 +36,10 @@ from PIL import Image
 from geo.analysis import filters, measures
 from geo.analysis import indices as dataset_module
 from geo.analysis.dataset import Dataset
+from geo.registry import sources
 from geo.registry.sources import load_dataset
-from geo.render import classify, exports, markers, projection, views
+from geo.render import classify, markers, projection, views
+from geo.render.exports import context, formats, formulas, metadata, static, tables
 from geo.render.leaflet import offline
 from geo.render.palette import SCENARIO_COLOURS
 
@@ -81,7 +85,7 @@ def evil(data: Dataset) -> views.ResolvedView:
 
 
 def export(rv: views.ResolvedView, fmt: str) -> bytes:
-    return exports.EXPORTERS[fmt](rv, now=NOW, version=VERSION)
+    return formats.REGISTRY[fmt].render(rv, now=NOW, version=VERSION)
 
 
 def legend_texts(rv: views.ResolvedView) -> list[str]:
@@ -97,7 +101,7 @@ def legend_texts(rv: views.ResolvedView) -> list[str]:
 
 
 def test_metadata_states_settings_version_time_and_sources(volga: views.ResolvedView) -> None:
-    rows = dict(exports.metadata_rows(exports.make_context(volga, NOW, VERSION)))
+    rows = dict(metadata.metadata_rows(context.make_context(volga, NOW, VERSION)))
     assert rows["exported at"] == "2026-01-02T03:04:05+00:00"
     assert rows["dataset version"].startswith(VERSION)
     assert rows["territory"] == "Volga: Volga Federal District (federal district)"
@@ -111,7 +115,7 @@ def test_metadata_states_settings_version_time_and_sources(volga: views.Resolved
         rows["scenario threshold, cluster index"] == f"{threshold['cluster_threshold'].default:g}"
     )
     assert rows["scenario threshold, region index"] == f"{threshold['region_threshold'].default:g}"
-    assert [rows[f"source {i + 1}"] for i in range(len(exports.SOURCES))] == list(exports.SOURCES)
+    assert [rows[f"source {i + 1}"] for i in range(len(context.SOURCES))] == list(context.SOURCES)
     assert rows["data"] == "published"
     counts = volga.view_classification.counts()
     for i, n in enumerate(counts):
@@ -121,7 +125,7 @@ def test_metadata_states_settings_version_time_and_sources(volga: views.Resolved
 def test_sources_are_the_data_readme_s() -> None:
     readme = (Path(__file__).resolve().parent.parent / "data" / "README.md").read_text("utf-8")
     plain = re.sub(r"[*`]", "", readme)
-    for source in exports.SOURCES:
+    for source in context.SOURCES:
         # Each source is data/README.md's wording, after its own "<what>: " prefix.
         wording = source.split(": ", 1)[1]
         assert wording in plain, wording
@@ -130,25 +134,25 @@ def test_sources_are_the_data_readme_s() -> None:
 def test_filtered_view_metadata_and_file_name(data: Dataset) -> None:
     flt = filters.ClusterFilter(status=("pilot innovative",), mne="with")
     rv = views.resolve_view(data, views.View("RU-TA", filters=flt))
-    ctx = exports.make_context(rv, NOW, VERSION)
-    rows = dict(exports.metadata_rows(ctx))
+    ctx = context.make_context(rv, NOW, VERSION)
+    rows = dict(metadata.metadata_rows(ctx))
     assert rows["filter: Status"] == "pilot innovative"
     assert rows["filter: MNE presence"] == filters.MNE_LABELS["with"]
-    assert "Status: pilot innovative" in exports.filters_text(rv)
+    assert "Status: pilot innovative" in context.filters_text(rv)
     assert (
-        exports.export_filename(ctx, "csv")
+        formats.export_filename(ctx, "csv")
         == "clustermap_ru-ta_fea-index_filtered_20260102.csv.zip"
     )
-    assert exports.export_filename(ctx, "png").endswith("_20260102.png")
+    assert formats.export_filename(ctx, "png").endswith("_20260102.png")
 
 
 def test_synthetic_data_is_marked(data: Dataset) -> None:
     clusters = data.clusters.copy()
     clusters["synthetic"] = True
     rv = views.resolve_view(dataclasses.replace(data, clusters=clusters), views.View())
-    ctx = exports.make_context(rv, NOW, VERSION)
+    ctx = context.make_context(rv, NOW, VERSION)
     assert ctx.title.startswith("SYNTHETIC DATA — ")
-    assert dict(exports.metadata_rows(ctx))["data"].startswith("SYNTHETIC DATA: ")
+    assert dict(metadata.metadata_rows(ctx))["data"].startswith("SYNTHETIC DATA: ")
 
 
 @pytest.mark.parametrize(
@@ -157,8 +161,8 @@ def test_synthetic_data_is_marked(data: Dataset) -> None:
      ("Приволжский", "view"), ("a\\b:c*d?.e", "a-b-c-d-e"), ("", "view")],
 )  # fmt: skip
 def test_slugify_gives_safe_file_name_parts(text: str, slug: str) -> None:
-    assert exports.slugify(text) == slug
-    assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", exports.slugify(text))
+    assert context.slugify(text) == slug
+    assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", context.slugify(text))
 
 
 @pytest.mark.parametrize(
@@ -167,18 +171,18 @@ def test_slugify_gives_safe_file_name_parts(text: str, slug: str) -> None:
      ("\tx", "'\tx"), ("\rx", "'\rx"), ("Kazan", "Kazan"), (-5.0, -5.0), (3, 3), (None, None)],
 )  # fmt: skip
 def test_neutralise(value: object, expected: object) -> None:
-    assert exports.neutralise(value) == expected
+    assert formulas.neutralise(value) == expected
 
 
 def test_bad_format_and_territory_raise_before_anything(data: Dataset) -> None:
     with pytest.raises(ValueError, match="unknown export format 'docx'; known: html, png"):
-        exports.export_view(data, views.View(), "docx")
+        formats.export_view(data, views.View(), "docx")
     with pytest.raises(ValueError, match="unknown territory 'Mars'"):
-        exports.export_view(data, views.View("Mars"), "csv")
+        formats.export_view(data, views.View("Mars"), "csv")
 
 
 def test_export_view_returns_name_bytes_and_mime(data: Dataset) -> None:
-    name, payload, mime = exports.export_view(data, views.View("RU-TA"), "geojson", NOW)
+    name, payload, mime = formats.export_view(data, views.View("RU-TA"), "geojson", NOW)
     assert name == "clustermap_ru-ta_fea-index_20260102.geojson"
     assert mime == "application/geo+json"
     assert json.loads(payload)["type"] == "FeatureCollection"
@@ -195,8 +199,8 @@ def test_html_is_standalone_with_title_legend_date_and_sources(volga: views.Reso
     assert "<title>Cluster initiatives in the registry — Volga Federal District</title>" in text
     assert "Exported 2026-01-02 03:04 UTC" in text
     assert f"Dataset {VERSION}" in text
-    for source in exports.SOURCES:
-        assert exports.html.escape(source) in text
+    for source in context.SOURCES:
+        assert html.escape(source) in text
     # Popups carry no link to the app's cluster profile (a file has no app behind it).
     assert "/cluster?id=PIC" not in text
     # Every region of the territory, and only those, is in the map's data.
@@ -214,7 +218,7 @@ def test_html_escapes_text_from_the_data(evil: views.ResolvedView) -> None:
     text = export(evil, "html").decode("utf-8")
     assert "<img src=x" not in text
     assert 'onerror="alert' not in text
-    assert exports.html.escape(EVIL_NAME) in text.replace("\\u0026", "&").replace("\\u003c", "<")
+    assert html.escape(EVIL_NAME) in text.replace("\\u0026", "&").replace("\\u003c", "<")
 
 
 # --- static maps --------------------------------------------------------------------------------
@@ -226,8 +230,8 @@ def test_png_has_the_print_size_the_classes_colours_and_metadata(
     image = Image.open(io.BytesIO(export(country, "png")))
     assert image.format == "PNG"
     assert image.size == (
-        round(exports.FIGSIZE[0] * exports.PNG_DPI),
-        round(exports.FIGSIZE[1] * exports.PNG_DPI),
+        round(static.FIGSIZE[0] * static.PNG_DPI),
+        round(static.FIGSIZE[1] * static.PNG_DPI),
     )
     assert image.info["Title"] == "Regional foreign-economic-activity index (recomputed) — Russia"
     assert VERSION in image.info["Description"]
@@ -286,13 +290,13 @@ def test_svg_fills_regions_with_their_class_colour(volga: views.ResolvedView) ->
 @pytest.mark.parametrize("territory", ["RU", "Volga", "RU-TA", "Far Eastern"])
 def test_static_map_is_fit_to_the_territory(data: Dataset, territory: str) -> None:
     rv = views.resolve_view(data, views.View(territory))
-    fig = exports.static_map_figure(exports.make_context(rv, NOW, VERSION))
+    fig = static.static_map_figure(context.make_context(rv, NOW, VERSION))
     ax = next(a for a in fig.axes if a.get_gid() == "map")
     west, south, east, north = rv.detailed.to_crs(projection.ALBERS).total_bounds
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
     assert x0 < west and east < x1 and y0 < south and north < y1
     # The territory, padded by 3 % of its larger side, fills the axes in one direction.
-    pad = exports.MAP_PADDING * max(east - west, north - south)
+    pad = static.MAP_PADDING * max(east - west, north - south)
     fills_x = (x1 - x0) == pytest.approx(east - west + 2 * pad, rel=1e-9)
     fills_y = (y1 - y0) == pytest.approx(north - south + 2 * pad, rel=1e-9)
     assert fills_x or fills_y
@@ -423,7 +427,7 @@ def test_xlsx_holds_what_a_cell_cannot(data: Dataset, tmp_path: Path) -> None:
     sheet = openpyxl.load_workbook(path)["clusters"]
     rows = list(sheet.iter_rows(values_only=True))
     row = dict(zip(rows[0], next(r for r in rows if r[0] == "PIC-20"), strict=True))
-    assert len(row["notes"]) == exports.XLSX_MAX_TEXT
+    assert len(row["notes"]) == tables.XLSX_MAX_TEXT
     assert row["notes"].startswith("x" * 30_000)
     assert row["notes"].endswith("the CSV export has the whole text]")
     assert row["city"] == "Nizhnekamsk\ufffd\ufffd"
@@ -439,7 +443,7 @@ def test_xlsx_header_is_bold_frozen_and_columns_fit(volga: views.ResolvedView, t
         assert sheet.freeze_panes == "A2", sheet.title
         assert all(c.font.b for c in sheet[1]), sheet.title
     clusters = book["clusters"]
-    low, high = exports.XLSX_WIDTH
+    low, high = tables.XLSX_WIDTH
     widths = {c.value: clusters.column_dimensions[c.column_letter].width for c in clusters[1]}
     assert widths["id"] < widths["name_en"] <= high + 1  # Excel adds its padding
     assert all(w >= low for w in widths.values())
@@ -451,7 +455,7 @@ def test_xlsx_sheets_and_metadata(volga: views.ResolvedView, tmp_path: Path) -> 
     book = openpyxl.load_workbook(path)
     assert book.sheetnames == ["metadata", "clusters", "mne_links", "regional_indicators"]
     meta = {r[0]: r[1] for r in book["metadata"].iter_rows(min_row=2, values_only=True)}
-    expected = dict(exports.metadata_rows(exports.make_context(volga, NOW, VERSION)))
+    expected = dict(metadata.metadata_rows(context.make_context(volga, NOW, VERSION)))
     assert meta == expected
     for key in ("filter: Status", "measure", "cluster index weights", "region index weights",
                 "scenario threshold, cluster index", "dataset version", "exported at",
@@ -479,7 +483,7 @@ def test_table_exports_agree_with_each_other(volga: views.ResolvedView, tmp_path
     path.write_bytes(export(volga, "xlsx"))
     xlsx = pd.read_excel(path, sheet_name="clusters")
     assert list(csv["id"]) == list(xlsx["id"])
-    assert list(csv.columns) == list(exports.CLUSTER_COLUMNS) == list(xlsx.columns)
+    assert list(csv.columns) == list(tables.CLUSTER_COLUMNS) == list(xlsx.columns)
 
 
 # --- the HTML in a real browser, network off ----------------------------------------------------
@@ -551,7 +555,7 @@ def test_html_export_renders_offline_in_chromium(
     assert markers == rv.clusters[["lat", "lon"]].notna().all(axis=1).sum()
     for entry in classify.class_labels(rv.view_classification, rv.measure.decimals):
         assert entry in legend
-    assert title == exports.make_context(rv, NOW, VERSION).title
+    assert title == context.make_context(rv, NOW, VERSION).title
     assert "Natural Earth" in footer
 
 
@@ -590,17 +594,52 @@ def _panel(**query: str):
 
 
 def test_export_panel_offers_every_format_for_the_view() -> None:
-    from pages import export_panel
 
     at = _panel(territory="RU-TA", mne="with")
     buttons = at.get("download_button")
-    assert len(buttons) == len(exports.FORMATS)
+    assert len(buttons) == len(formats.FORMATS)
     labels = [b.proto.label for b in buttons]
-    formats = (*export_panel.MAP_FORMATS, *export_panel.DATA_FORMATS)
-    assert labels == [export_panel.LABELS["button"][f] for f in formats]
+    offered = [entry for _, entries in formats.by_group() for entry in entries]
+    assert labels == [entry.label for entry in offered]
     assert at.selectbox(key="p_territory").value == "RU-TA"
     caption = at.caption[0].value
     assert "Tatarstan" in caption and "MNE presence" in caption
+
+
+def test_panel_and_command_line_offer_what_the_format_table_holds(
+    monkeypatch, capsys, tmp_path, data: Dataset
+) -> None:
+    """Adding a format is one table entry plus its function: the panel draws its button in
+    its group and the command line accepts it and writes its file."""
+    from geo.cli import main
+    from geo.cli.commands import build_parser
+
+    def export_dummy(rv: views.ResolvedView, *, now=None, version=None) -> bytes:
+        return f"{len(rv.clusters)} clusters of {rv.territory.code}\n".encode()
+
+    dummy = formats.ExportFormat(
+        "dummy", "Dummy", "A format registered by a test.", "text/plain", "txt", "data",
+        export_dummy,
+    )  # fmt: skip
+    monkeypatch.setitem(formats.REGISTRY, "dummy", dummy)
+    monkeypatch.setattr(sources, "load_dataset", lambda: data)
+
+    export = next(
+        a._name_parser_map["export"]
+        for a in build_parser()._actions
+        if isinstance(a, argparse._SubParsersAction)
+    )
+    choices = next(a.choices for a in export._actions if a.dest == "format")
+    assert list(choices) == [*(entry.key for entry in formats.ENTRIES), "dummy"]
+    assert main(["export", "--territory", "RU-TA", "--format", "dummy", "-o", str(tmp_path)]) == 0
+    written = next(tmp_path.glob("*.txt"))
+    assert written.read_text().endswith("clusters of RU-TA\n"), capsys.readouterr().err
+
+    at = _panel(territory="RU-TA")
+    buttons = at.get("download_button")
+    assert [b.proto.label for b in buttons][-1] == "Dummy"
+    assert len(buttons) == len(formats.ENTRIES) + 1
+    assert "A format registered by a test." in [b.proto.help for b in buttons]
 
 
 def test_export_panel_reports_a_bad_territory() -> None:
@@ -608,7 +647,7 @@ def test_export_panel_reports_a_bad_territory() -> None:
 
     at = _panel(territory="RU-XX")  # the selector falls back to Russia
     assert at.selectbox(key="p_territory").value == "RU"
-    assert len(at.get("download_button")) == len(exports.FORMATS)
+    assert len(at.get("download_button")) == len(formats.FORMATS)
     # Without the selector, an unknown territory is an error and no button is drawn.
     bad = _panel(territory="RU-XX", choose="no")
     assert "unknown territory 'RU-XX'" in bad.error[0].value
@@ -621,7 +660,7 @@ def test_export_panel_button_makes_the_cli_s_file(data: Dataset) -> None:
 
     view = views.View("Volga", measure="mne_links")
     make = export_callable(data, view, "geojson", NOW)
-    assert make() == exports.export_view(data, view, "geojson", NOW)[1]
+    assert make() == formats.export_view(data, view, "geojson", NOW)[1]
 
 
 def test_cluster_names_are_the_map_s(country: views.ResolvedView) -> None:
@@ -629,12 +668,12 @@ def test_cluster_names_are_the_map_s(country: views.ResolvedView) -> None:
     clusters.loc[clusters["id"] == "PIC-01", ["name_en", "name_ru"]] = ["  ", None]
     rows = clusters.drop(columns="geometry").to_dict("records")
     expected = [markers.cluster_name(r) for r in rows]
-    assert exports._cluster_names(clusters).tolist() == expected
+    assert tables._cluster_names(clusters).tolist() == expected
     assert "PIC-01" in expected and "Уральский машиностроительный кластер" in expected
 
 
 def test_static_outlines_are_simplified_to_print_resolution(country: views.ResolvedView) -> None:
-    fig = exports.static_map_figure(exports.make_context(country, NOW, VERSION))
+    fig = static.static_map_figure(context.make_context(country, NOW, VERSION))
     ax = next(a for a in fig.axes if a.get_gid() == "map")
     patches = {p.get_gid(): p for p in ax.patches if (p.get_gid() or "").startswith("region-")}
     assert len(patches) == 85
@@ -643,7 +682,7 @@ def test_static_outlines_are_simplified_to_print_resolution(country: views.Resol
     original = int(shapely.get_num_coordinates(projected.geometry.to_numpy()).sum())
     assert drawn < original / 3
     # Outlines move by at most a quarter point: the bounds are kept to that tolerance.
-    tolerance = exports.PRINT_TOLERANCE_PT * exports._metres_per_point(ax.get_xlim())
+    tolerance = static.PRINT_TOLERANCE_PT * static._metres_per_point(ax.get_xlim())
     path = patches["region-RU-TA"].get_path()
     west, south, east, north = projected.geometry["RU-TA"].bounds
     (x0, y0), (x1, y1) = path.vertices.min(axis=0), path.vertices.max(axis=0)
@@ -669,11 +708,11 @@ def test_xlsx_in_russian_has_russian_sheets_headers_and_fields(
     header = [c.value for c in next(book["Кластеры"].iter_rows(max_row=1))]
     assert header[:3] == ["Код", "Название (английское)", "Название (русское)"]
     assert "Статус" in header and "status" not in header
-    assert len(header) == len(exports.CLUSTER_COLUMNS)
+    assert len(header) == len(tables.CLUSTER_COLUMNS)
     assert [c.value for c in next(book["Метаданные"].iter_rows(max_row=1))] == ["Поле", "Значение"]
     meta = {r[0]: r[1] for r in book["Метаданные"].iter_rows(min_row=2, values_only=True)}
     assert meta["заголовок"] == "Кластерные инициативы в реестре — Приволжский федеральный округ"
-    assert meta["источник 1"] == exports.SOURCES[0]  # a reference stays as published
+    assert meta["источник 1"] == context.SOURCES[0]  # a reference stays as published
     assert meta["фильтр: Статус"] == "все" and meta["фильтр: Наличие ТНК"] == "Любые"
     # The values' fixed notes are Russian too.
     assert meta["версия набора данных"] == f"{VERSION} (хеш-отпечаток поставляемых файлов данных)"
@@ -731,8 +770,8 @@ def test_russian_metadata_values_follow_the_language_and_english_stays_fixed(
     clusters["synthetic"] = True
     synthetic = dataclasses.replace(data, clusters=clusters)
     rv = views.resolve_view(synthetic, views.View("RU-TA", filters=flt, lang="ru"))
-    ctx = exports.make_context(rv, NOW, VERSION)
-    ru = dict(exports.metadata_rows(ctx, "ru"))
+    ctx = context.make_context(rv, NOW, VERSION)
+    ru = dict(metadata.metadata_rows(ctx, "ru"))
     assert ru["территория"] == "RU-TA: Республика Татарстан (субъект РФ)"
     assert ru["фильтр: Статус"] == "пилотный инновационный кластер"
     assert ru["фильтр: Сценарий"] == "Одинокий"
@@ -746,15 +785,15 @@ def test_russian_metadata_values_follow_the_language_and_english_stays_fixed(
         assert "," in label and "." not in label  # a decimal comma
         n = cls.counts()[i]
         assert ru[f"класс {i + 1}"] == f"{label} ({cls.colours[i]}; регионов в представлении: {n})"
-    assert "Статус: пилотный инновационный кластер" in exports.filters_text(rv, "ru")
+    assert "Статус: пилотный инновационный кластер" in context.filters_text(rv, "ru")
     assert "region(s)" not in " ".join(ru.values()) and "requested" not in ru["классификация"]
     # English (GeoJSON, GPKG, CSV metadata.txt): fields and values as machines read them.
-    en = dict(exports.metadata_rows(ctx))
+    en = dict(metadata.metadata_rows(ctx))
     assert en["territory"] == "RU-TA: Republic of Tatarstan (region)"
     assert en["filter: Status"] == "pilot innovative" and en["filter: Region"] == "RU-TA"
     assert en["filter: MNE presence"] == "With MNE links"
     assert en["data"].startswith("SYNTHETIC DATA: The clusters and MNE links of this export")
-    assert en["coordinates"] == exports.LONGITUDE_NOTE
-    assert en["spreadsheet safety"] == exports.FORMULA_NOTE
+    assert en["coordinates"] == context.LONGITUDE_NOTE
+    assert en["spreadsheet safety"] == formulas.FORMULA_NOTE
     assert en["classification"].endswith("computed over all 85 regions, as on the map")
-    assert exports.metadata_text(ctx) == "".join(f"{k}: {v}\n" for k, v in en.items())
+    assert metadata.metadata_text(ctx) == "".join(f"{k}: {v}\n" for k, v in en.items())

@@ -167,9 +167,10 @@ def test_the_maps_csv_export_imports_back_unchanged(db, refs):
     """The zip of geo.render.exports (clusters, MNE links, the region table with indicators)."""
     import zipfile
 
-    from geo.render import exports, views
+    from geo.render import views
+    from geo.render.exports import formats
 
-    _, payload, _ = exports.export_view(sources.dataset_from_store(db), views.View(), "csv")
+    _, payload, _ = formats.export_view(sources.dataset_from_store(db), views.View(), "csv")
     archive = zipfile.ZipFile(io.BytesIO(payload))
     for kind in importer.IMPORT_KINDS:
         plan = db.preview(
@@ -477,7 +478,8 @@ def test_concurrent_imports_are_applied_one_after_the_other(db, url, refs, edito
 
 def test_a_script_name_from_the_store_is_escaped_in_popups_and_html_exports(db, editor):
     """End to end: stored text reaches the map popup and the HTML export escaped."""
-    from geo.render import exports, markers, views
+    from geo.render import markers, views
+    from geo.render.exports import formats
 
     payload = "<script>alert(1)</script>"
     result = db.register_cluster(
@@ -496,7 +498,7 @@ def test_a_script_name_from_the_store_is_escaped_in_popups_and_html_exports(db, 
     names = dict(zip(data.regions["code"], data.regions["name_en"], strict=True))
     popup = markers.popup_html(row, names)
     assert "&lt;script&gt;" in popup and "<script>alert" not in popup
-    _, html, _ = exports.export_view(data, views.View("RU-TA"), "html")
+    _, html, _ = formats.export_view(data, views.View("RU-TA"), "html")
     text = html.decode("utf-8")
     assert "alert(1)" in text and "<script>alert(1)" not in text
 

@@ -20,8 +20,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from geo.analysis import filters, measures
+from geo.analysis.dataset import Dataset
 from geo.base.i18n import N_
-from geo.render import classify
+from geo.registry import sources
+from geo.render import classify, views
+from geo.render.exports import formats
 
 TEXT: dict[str, str] = {
     "unknown_filter": N_(
@@ -56,10 +59,8 @@ def _text(args: argparse.Namespace, key: str) -> str:
     return getattr(args, "translate", str)(TEXT[key])
 
 
-def _view(args: argparse.Namespace, data) -> object:
+def _view(args: argparse.Namespace, data: Dataset) -> views.View:
     """The view the options describe; filter values are checked against the data."""
-    from geo.render import views
-
     flt = filters.ClusterFilter(
         **{facet.field: tuple(getattr(args, facet.field) or ()) for facet in filters.FACETS},
         mne=args.mne,
@@ -91,19 +92,16 @@ def _exported_at(text: str | None, message: str = TEXT["bad_time"]) -> datetime 
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Resolve the view, export it and write the file; prints the path written."""
-    from geo.registry.sources import load_dataset
-    from geo.render import exports, views
-
-    exports.check_format(args.format)
+    formats.check_format(args.format)
     now = _exported_at(args.exported_at, _text(args, "bad_time"))
-    data = load_dataset()
+    data = sources.load_dataset()  # looked up at call time (tests hand in a loaded copy)
     view = _view(args, data)
     views.resolve_territory(data.regions, view.territory)  # fail before any work
     target = Path(args.output)
     if not target.is_dir() and not target.parent.is_dir():
         message = _text(args, "no_folder")
         raise ValueError(message.format(folder=target.parent, output=args.output))
-    filename, payload, _ = exports.export_view(data, view, args.format, now)
+    filename, payload, _ = formats.export_view(data, view, args.format, now)
     if target.is_dir():
         target = target / filename
     partial = target.with_name(target.name + ".part")
@@ -117,9 +115,10 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction, _: Callable[[str], str] = str) -> None:
-    """Add the ``export`` subcommand to ``clustermap``'s subparsers (help translated by ``_``)."""
-    from geo.render.exports import FORMATS
+    """Add the ``export`` subcommand to ``clustermap``'s subparsers (help translated by ``_``).
 
+    The formats are those of the export table (``geo.render.exports.formats``) when the
+    parser is built, as the page's export panel offers them."""
     def h(key: str) -> str:
         return _(TEXT[key])
 
@@ -131,7 +130,7 @@ def register(sub: argparse._SubParsersAction, _: Callable[[str], str] = str) -> 
         choices=[m.key for m in measures.available_measures()],
         help=h("measure"),
     )
-    p.add_argument("--format", required=True, choices=FORMATS)
+    p.add_argument("--format", required=True, choices=list(formats.FORMATS))
     p.add_argument("-o", "--output", required=True, metavar="PATH", help=h("output"))
     p.add_argument("--scheme", default=classify.DEFAULT_SCHEME, choices=list(classify.SCHEMES))
     p.add_argument(

@@ -1,0 +1,99 @@
+"""The interactive export: the map page's own map (``geo.render.maps.map_layers``) as one
+standalone HTML file that opens with no network, with a header (title, filters, export
+time) and a footer (sources). The popups' links to cluster profiles are left out: they
+cannot work from a file."""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime
+
+import folium
+
+import geo
+from geo.render import choropleth, maps, markers, shapes, views
+from geo.render import legend as map_legend
+from geo.render.exports.context import (
+    MISSING_NOTE,
+    PROJECTION_NOTE,
+    SOURCES,
+    ExportContext,
+    make_context,
+    translated,
+)
+from geo.render.leaflet import offline
+
+_PAGE_CSS = """
+html, body { display: flex; flex-direction: column; }
+body { font: 13px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #222; }
+.cm-export-head { order: 0; padding: 6px 12px 4px; border-bottom: 1px solid #ddd; }
+.cm-export-head h1 { font-size: 17px; margin: 0 0 2px; }
+.cm-export-head p { margin: 0; color: #555; }
+.folium-map { order: 1; flex: 1 1 auto; height: auto !important; min-height: 320px; }
+.cm-export-foot { order: 2; padding: 4px 12px 6px; border-top: 1px solid #ddd; color: #555;
+  font-size: 11px; max-height: 30vh; overflow: auto; }
+.cm-export-foot ul { margin: 2px 0; padding-left: 18px; }
+"""
+
+
+def _html_header(ctx: ExportContext) -> str:
+    """The page's header: title, subtitle (clusters, filters, classes, time) and dataset."""
+    e = html.escape
+    dataset = ctx.text("dataset").format(version=ctx.dataset_version)
+    return (
+        '<header class="cm-export-head">'
+        f"<h1>{e(ctx.title)}</h1>"
+        f"<p>{e(ctx.subtitle)} · {e(dataset)}</p>"
+        "</header>"
+    )
+
+
+def _html_footer(ctx: ExportContext) -> str:
+    """The page's footer: the sources, projection, missing-value note and app version."""
+    e = html.escape
+    items = "".join(f"<li>{e(text)}</li>" for text in SOURCES)
+    footer = ctx.text("footer").format(
+        projection=translated(PROJECTION_NOTE, ctx.lang),
+        missing=translated(MISSING_NOTE, ctx.lang),
+        version=geo.__version__,
+    )
+    return (
+        f'<footer class="cm-export-foot"><b>{e(ctx.text("sources"))}</b>'
+        f"<ul>{items}</ul><p>{e(footer)}</p></footer>"
+    )
+
+
+def _page_head(ctx: ExportContext) -> str:
+    """The page's ``<title>``, description and styles (header and footer around the map)."""
+    description = ctx.text("description").format(
+        title=ctx.title, clusters=ctx.cluster_count_text, time=ctx.timestamp
+    )
+    return (
+        f"<title>{html.escape(ctx.title)}</title>"
+        f'<meta name="description" content="{html.escape(description)}">'
+        f"<style>{_PAGE_CSS}</style>"
+    )
+
+
+def export_html(
+    rv: views.ResolvedView, *, now: datetime | None = None, version: str | None = None
+) -> bytes:
+    """The view as one standalone interactive map page (UTF-8), opening with no network."""
+    ctx = make_context(rv, now, version)
+    key = rv.measure.key
+    payload = shapes.region_payload(rv.regions, "albers")
+    styles = choropleth.region_styles(rv.all_values, rv.classification, rv.regions, key)
+    lang = ctx.lang
+    legend = map_legend.legend_html(
+        key, rv.view_classification, markers.scenario_counts(rv.clusters), lang=lang
+    )
+    points = markers.cluster_points(rv.clusters, rv.regions, "albers", lang=lang)
+    base = maps.base_map(payload, offline.leaflet_assets())
+    root = base.get_root()
+    root.header.add_child(folium.Element(_page_head(ctx)))
+    root.html.add_child(folium.Element(_html_header(ctx) + _html_footer(ctx)))
+    text = maps.standalone_html(
+        base, maps.dynamic_layer(styles, legend, points, profile_links=False, lang=lang)
+    )
+    text = text.replace("<html>", f'<html lang="{html.escape(rv.view.lang)}">', 1)
+    return text.encode("utf-8")
