@@ -20,9 +20,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from pyproj import Transformer
 
-ALBERS = "+proj=aea +lat_1=52 +lat_2=64 +lon_0=100 +datum=WGS84 +units=m +no_defs"
-"""Albers equal-area conic for Russia (standard parallels 52° and 64°, central meridian
-100° E): the whole country, Chukotka included, in one piece."""
+from geo.render.projection import ALBERS  # the interactive and static maps' projection
 
 SIMPLIFY_M = 4000.0
 """Outline simplification in metres: invisible at locator size, keeps drawing fast."""
