@@ -4,8 +4,8 @@
     python benchmarks/bench_exports.py --update-docs    # also rewrites it in docs/BENCHMARKS.md
     python benchmarks/bench_exports.py --sizes 1000 10000   # adds synthetic registries
 
-What is measured: ``geo.render.exports.export_view(data, View("RU"), fmt)``, the function behind
-the page buttons and ``clustermap export``, with the dataset already loaded (a page has
+What is measured: ``geo.render.exports.formats.export_view(data, View("RU"), fmt)``, the function
+behind the page buttons and ``clustermap export``, with the dataset already loaded (a page has
 it cached; the command line adds the load). Each format is run once untimed (imports,
 font cache, Leaflet read), then ``--repeats`` times; the best time is reported, since
 other work on the machine can only make a run slower. Budget: under 2 s per format.
@@ -147,14 +147,16 @@ def markdown(
     """The section's body: method, machine, the table, and synthetic sizes if measured."""
     lines = [
         'Whole-country export (`View("RU")`: 85 regions, all clusters, MNE links and '
-        "indicators) by `geo.render.exports.export_view`, the function behind the page buttons and "
+        "indicators) by `geo.render.exports.formats.export_view`, the function behind the page "
+        "buttons and "
         "`clustermap export`; dataset loaded once (as the page caches it), each format warmed "
         f"up once, then the best of {repeats} runs. Reference = the bare library call for the "
         "same format in the same run (`explore()`, `plot()`+`savefig`, `to_file`, `to_csv`, "
         "`to_excel`), without legend, metadata, escaping or neutralisation. Measured by "
         "`python benchmarks/bench_exports.py --update-docs`.",
         "",
-        f"Machine: {info['line']}. Resolving the view (`geo.render.views.resolve_view`: filter, measures, "
+        f"Machine: {info['line']}. Resolving the view (`geo.render.views.resolve_view`: filter, "
+        "measures, "
         f"classes), which every format includes, takes {info['resolve']:.3f} s of each.",
         "",
         f"| format | ours (s) | budget {BUDGET_S:g} s | size | reference (s) | ours / reference |",

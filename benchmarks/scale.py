@@ -12,7 +12,7 @@ For each size (clusters, default 100, 1,000 and 10,000) a synthetic registry is 
   page's caches warm (region payload, measures, Leaflet): filter, re-style, new cluster
   payload and a full render (``st_folium`` renders the map on every rerun).
 * **exports**: every format of :mod:`geo.render.exports` for the whole country
-  (:func:`geo.render.exports.export_view`, the function behind the page buttons and
+  (:func:`geo.render.exports.formats.export_view`, the function behind the page buttons and
   ``clustermap export``).
 * **cold start**: ``streamlit run`` in a subprocess, then headless Chromium (Playwright)
   opens ``/?data=synthetic&n=N&seed=S`` and waits until the map frame has drawn its

@@ -11,8 +11,8 @@ from datetime import datetime
 import folium
 
 import geo
-from geo.render import choropleth, maps, markers, shapes, views
-from geo.render import legend as map_legend
+from geo.data import records
+from geo.render import maps, views
 from geo.render.exports.context import (
     MISSING_NOTE,
     PROJECTION_NOTE,
@@ -21,7 +21,6 @@ from geo.render.exports.context import (
     make_context,
     translated,
 )
-from geo.render.leaflet import offline
 
 _PAGE_CSS = """
 html, body { display: flex; flex-direction: column; }
@@ -78,22 +77,17 @@ def _page_head(ctx: ExportContext) -> str:
 def export_html(
     rv: views.ResolvedView, *, now: datetime | None = None, version: str | None = None
 ) -> bytes:
-    """The view as one standalone interactive map page (UTF-8), opening with no network."""
+    """The view as one standalone interactive map page (UTF-8), opening with no network.
+
+    The map is the map page's (``geo.render.maps.map_layers``, with the same vocabulary
+    labels), without profile links; Leaflet is inlined as ``data:`` URLs.
+    """
     ctx = make_context(rv, now, version)
-    key = rv.measure.key
-    payload = shapes.region_payload(rv.regions, "albers")
-    styles = choropleth.region_styles(rv.all_values, rv.classification, rv.regions, key)
-    lang = ctx.lang
-    legend = map_legend.legend_html(
-        key, rv.view_classification, markers.scenario_counts(rv.clusters), lang=lang
-    )
-    points = markers.cluster_points(rv.clusters, rv.regions, "albers", lang=lang)
-    base = maps.base_map(payload, offline.leaflet_assets())
-    root = base.get_root()
+    content = maps.MapContent.of_resolved(rv, records.vocabulary_labels())
+    layers = maps.map_layers(content, profile_links=False)
+    root = layers.base.get_root()
     root.header.add_child(folium.Element(_page_head(ctx)))
     root.html.add_child(folium.Element(_html_header(ctx) + _html_footer(ctx)))
-    text = maps.standalone_html(
-        base, maps.dynamic_layer(styles, legend, points, profile_links=False, lang=lang)
-    )
+    text = layers.html()
     text = text.replace("<html>", f'<html lang="{html.escape(rv.view.lang)}">', 1)
     return text.encode("utf-8")
