@@ -36,6 +36,7 @@ from PIL import Image
 from geo.analysis import filters, measures
 from geo.analysis import indices as dataset_module
 from geo.analysis.dataset import Dataset
+from geo.base import i18n
 from geo.registry import sources
 from geo.registry.sources import load_dataset
 from geo.render import classify, markers, projection, views
@@ -208,6 +209,30 @@ def test_html_is_standalone_with_title_legend_date_and_sources(volga: views.Reso
         assert f'"{code}"' in text
     outside = sorted(set(volga.all_values.index) - set(volga.regions["code"]))
     assert not any(f'"{code}"' in text for code in outside)
+
+
+def test_html_map_is_the_map_page_s_pipeline(data: Dataset, monkeypatch) -> None:
+    """The export draws the page's map (``maps.map_layers``): in Russian, the page's Russian
+    tooltips, attribution and vocabulary labels; with grouped markers, the group symbol in
+    the legend; and the page's layer, profile links aside."""
+    from geo.data import records
+    from geo.render import legend as map_legend
+    from geo.render import maps
+
+    ru = views.resolve_view(data, views.View(lang="ru"))
+    text = export(ru, "html").decode("utf-8")
+    _ = i18n.translator("ru")
+    assert json.dumps(_(maps.ATTRIBUTION["albers"]), ensure_ascii=False) in text
+    labels = records.vocabulary_labels()
+    assert labels.term("status", "pilot innovative", "ru") in text
+    assert "<b>Республика Татарстан" in text, "Russian name first in the tooltips"
+    content = maps.MapContent.of_resolved(ru, labels)
+    page_styles = maps.content_layer(content)._children
+    style = next(e for e in page_styles.values() if e._name == "RegionStyle")
+    assert style.styles in text and style.legend in text
+    monkeypatch.setattr(markers, "GROUP_ABOVE", 2)
+    grouped = export(views.resolve_view(data, views.View()), "html").decode("utf-8")
+    assert map_legend.LEGEND_TEXT["group"] in grouped
 
 
 def data_codes(rv: views.ResolvedView) -> list[str]:
