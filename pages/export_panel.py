@@ -82,6 +82,7 @@ def territory_label(code: str, names: dict[str, str], lang: str = "en") -> str:
 
 
 def _choose_territory(data: views.ViewData, view: views.View, key: str) -> views.View:
+    """The territory selector: ``view`` for the territory chosen (its own if valid)."""
     lang = current_lang()
     choices = views.territory_choices(data.regions)
     names = dict(

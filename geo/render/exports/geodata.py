@@ -32,6 +32,7 @@ def _json_value(value: object) -> object:
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, object]]:
+    """The rows of ``frame`` as JSON-ready property dicts."""
     return [{k: _json_value(v) for k, v in row.items()} for row in frame.to_dict("records")]
 
 

@@ -17,6 +17,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -75,6 +76,7 @@ def _region_path(geom: shapely.Geometry) -> MplPath | None:
 
 
 def _no_data_patch(**kwargs: object) -> Patch:
+    """A legend swatch of the "no data" class: light fill, hatched, as on the map."""
     return Patch(
         facecolor=classify.NO_DATA_FILL,
         hatch=NO_DATA_HATCH_PATTERN,
@@ -100,7 +102,7 @@ def _metres_per_point(xlim: tuple[float, float]) -> float:
     return (xlim[1] - xlim[0]) / (FIGSIZE[0] * MAP_RECT[2] * 72)
 
 
-def _draw_regions(ax, projected: gpd.GeoDataFrame, cls: classify.Classification) -> int:
+def _draw_regions(ax: Axes, projected: gpd.GeoDataFrame, cls: classify.Classification) -> int:
     """Every region as one patch (SVG group ``region-<code>``) in its class colour, "no
     data" hatched; outlines simplified to ``PRINT_TOLERANCE_PT`` at the map's scale.
     Returns how many regions were drawn."""
@@ -132,7 +134,7 @@ def _draw_regions(ax, projected: gpd.GeoDataFrame, cls: classify.Classification)
     return drawn
 
 
-def _draw_clusters(ax, rv: views.ResolvedView) -> int:
+def _draw_clusters(ax: Axes, rv: views.ResolvedView) -> int:
     """Every located cluster as a marker, as on the screen: fill = scenario, dark ring =
     MNE links, markers sharing a point spread on a small ring
     (``geo.render.markers.marker_offsets``).
@@ -175,7 +177,9 @@ def _draw_clusters(ax, rv: views.ResolvedView) -> int:
     return len(located)
 
 
-def _legends(legend_ax, ctx: ExportContext) -> None:
+def _legends(legend_ax: Axes, ctx: ExportContext) -> None:
+    """The two legends: the classes (with region counts and "no data") at the top, the
+    marker encoding (scenario colours with cluster counts, MNE ring) at the bottom."""
     rv = ctx.rv
     cls = rv.view_classification
     labels = classify.class_labels(cls, rv.measure.decimals, ctx.lang)
@@ -292,6 +296,8 @@ def static_map_figure(ctx: ExportContext) -> Figure:
 
 
 def _static_metadata(ctx: ExportContext, fmt: str) -> dict[str, object]:
+    """The file's own metadata (title, description, sources, software, time) under the
+    keys matplotlib's writer of ``fmt`` takes."""
     rv = ctx.rv
     west, south, east, north = rv.bounds
     description = (
@@ -317,6 +323,7 @@ def _static_metadata(ctx: ExportContext, fmt: str) -> dict[str, object]:
 
 
 def _static(rv: views.ResolvedView, fmt: str, now: datetime | None, version: str | None) -> bytes:
+    """The static map of ``rv`` written as ``fmt`` (png, svg or pdf)."""
     import matplotlib
 
     ctx = make_context(rv, now, version)

@@ -246,6 +246,7 @@ def tables(rv: views.ResolvedView) -> dict[str, pd.DataFrame]:
 
 
 def _csv_bytes(frame: pd.DataFrame) -> bytes:
+    """One CSV file: neutralised, CRLF lines, UTF-8 with a byte-order mark."""
     text = neutralise_frame(frame).to_csv(index=False, lineterminator="\r\n")
     return text.encode("utf-8-sig")
 

@@ -80,6 +80,7 @@ class _RawScript(Element):
         self._text = text
 
     def render(self, **kwargs: Any) -> str:
+        """The script text itself."""
         return self._text
 
 
@@ -87,6 +88,7 @@ class _ScriptElement(MacroElement):
     """A macro element whose script goes into the page without a second template pass."""
 
     def render(self, **kwargs: Any) -> None:
+        """Add the rendered script to the page, then render the children."""
         figure = self.get_root()
         script = self._template.module.__dict__["script"]
         figure.script.add_child(_RawScript(str(script(self, kwargs))), name=self.get_name())
