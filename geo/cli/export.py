@@ -118,7 +118,9 @@ def register(sub: argparse._SubParsersAction, _: Callable[[str], str] = str) -> 
     """Add the ``export`` subcommand to ``clustermap``'s subparsers (help translated by ``_``).
 
     The formats are those of the export table (``geo.render.exports.formats``) when the
-    parser is built, as the page's export panel offers them."""
+    parser is built, as the page's export panel offers them.
+    """
+
     def h(key: str) -> str:
         return _(TEXT[key])
 
