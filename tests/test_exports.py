@@ -554,9 +554,9 @@ def test_html_export_renders_offline_in_chromium(
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         try:
-            context = browser.new_context(offline=True, viewport={"width": 1200, "height": 800})
-            context.route("**/*", route)
-            page = context.new_page()
+            session = browser.new_context(offline=True, viewport={"width": 1200, "height": 800})
+            session.route("**/*", route)
+            page = session.new_page()
             page.on("pageerror", lambda e: errors.append(str(e)))
             page.goto(path.as_uri())
             page.wait_for_selector("path.cm-region", state="attached")
