@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages.common import dataset_selector, synthetic_banner
-from pages.lang import language_switch, translator
+from ui.dataset import dataset_selector, synthetic_banner
+from ui.lang import language_switch, translator
 
 _ = translator()  # the language of this run: URL ?lang=, session, browser, else Russian
 st.set_page_config(page_title=_("Cluster Map of Russia"), page_icon="🗺️", layout="wide")

@@ -16,8 +16,9 @@ import streamlit as st
 from geo.analysis import profiles
 from geo.base.i18n import N_
 from geo.render import locator
-from pages.common import dataset, dataset_key, set_url
-from pages.lang import current_lang, page_text, translator, vocabulary_labels
+from ui.dataset import dataset, dataset_key
+from ui.lang import current_lang, page_text, translator, vocabulary_labels
+from ui.url import set_url
 
 PICK_KEY = "cluster_pick"
 SEEN_KEY = "cluster_seen_id"

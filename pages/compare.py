@@ -13,8 +13,9 @@ import streamlit as st
 from geo.analysis import profiles
 from geo.base import i18n
 from geo.base.i18n import N_
-from pages.common import dataset, dataset_key, set_url
-from pages.lang import current_lang, page_text, translator, vocabulary_labels
+from ui.dataset import dataset, dataset_key
+from ui.lang import current_lang, page_text, translator, vocabulary_labels
+from ui.url import set_url
 
 # Every user-facing text of the page (English literals in one place, for translation).
 KINDS = {"regions": N_("Regions"), "clusters": N_("Clusters")}

@@ -17,16 +17,15 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from geo.analysis import profiles
 from geo.base import i18n
 from geo.base.i18n import N_
 from geo.registry import auth, importer
-from geo.registry.store import State, Store, WriteResult, default_url
-from pages.common import open_store
-from pages.lang import current_lang, translator, vocabulary_labels
+from geo.registry.store import State, Store, default_url
+from ui.dataset import open_store
+from ui.lang import current_lang, translator, vocabulary_labels
+from ui.signin import sign_in_box
+from ui.store_tables import show_result
 
-EDITOR_KEY = "clustermap_editor"
-"""Session key of the signed-in :class:`geo.registry.auth.Editor` (shared with the import page)."""
 NEW = "__new__"
 
 LABELS: dict[str, str] = {
@@ -35,25 +34,11 @@ LABELS: dict[str, str] = {
         "Changes are saved as new versions of the registry; the history on the "
         "Import and history page shows who changed what, and can restore any version."
     ),
-    "sign_in": N_("Editor sign-in"),
-    "user": N_("User name"),
-    "password": N_("Password"),
-    "sign_in_button": N_("Sign in"),
-    "sign_out": N_("Sign out"),
-    "signed_in_as": N_("Signed in as {name}"),
-    "denied": N_("Unknown user or wrong password."),
-    "no_editors": N_(
-        "No editors are configured: set CLUSTERMAP_EDITORS or [editors] in "
-        ".streamlit/secrets.toml (see the README)."
-    ),
     "viewer": N_("Viewing only: sign in as an editor (sidebar) to register or edit clusters."),
     "pick": N_("Cluster"),
     "new": N_("Register a new cluster"),
     "save_new": N_("Register the cluster"),
     "save": N_("Save changes"),
-    "saved": N_("Saved as version {version}."),
-    "unchanged": N_("Nothing changed."),
-    "invalid": N_("Nothing was saved: {count} problem(s)."),
     "links": N_("MNE links of this cluster"),
     "no_links": N_("No MNE links are recorded for this cluster."),
     "add_link": N_("Add an MNE link"),
@@ -121,32 +106,6 @@ VOCABULARY_OF: dict[str, str] = {
     "presence": "presence",
     "interplay_type": "interplay_type",
 }
-TABLE_HEADERS: dict[str, str] = {
-    "file": N_("File"),
-    "row": N_("Row"),
-    "column": N_("Column"),
-    "problem": N_("Problem"),
-    "header": N_("Header in the file"),
-    "status": N_("Status"),
-    "kind": N_("Kind of records"),
-    "key": N_("Record"),
-    "change": N_("Change"),
-    "before": N_("Before"),
-    "after": N_("After"),
-    "version": N_("Version"),
-    "created_at": N_("Created at"),
-    "author": N_("Author"),
-    "action": N_("Action"),
-    "summary": N_("Summary"),
-    "source": N_("Source"),
-    "added": N_("Added"),
-    "changed": N_("Changed"),
-    "removed": N_("Removed"),
-    "restored_from": N_("Restored from"),
-}
-"""Headers of the tables the edit and import pages show (validation report, changes,
-history, column mapping). The frames keep their English column names (tests and code find
-them by name); :func:`show_table` shows the headers translated."""
 NEW_DEFAULTS: dict[str, str] = {"source_doc": importer.REGISTRY_SOURCE}
 """Prefilled values of a new record: what an editor enters is registry data."""
 
@@ -154,76 +113,6 @@ NEW_DEFAULTS: dict[str, str] = {"source_doc": importer.REGISTRY_SOURCE}
 def text(key: str) -> str:
     """The interface text ``key`` of :data:`LABELS` in the current language."""
     return translator()(LABELS[key])
-
-
-def _secrets_editors() -> dict[str, str]:
-    try:
-        return dict(st.secrets.get("editors", {}))
-    except FileNotFoundError:  # no secrets file (Streamlit's error is a FileNotFoundError)
-        return {}
-
-
-def current_editor() -> auth.Editor | None:
-    """The signed-in editor of this session, dropping an expired sign-in."""
-    editor = st.session_state.get(EDITOR_KEY)
-    if editor is not None and not auth.is_valid(editor):
-        del st.session_state[EDITOR_KEY]
-        return None
-    return editor
-
-
-def sign_in_box() -> auth.Editor | None:
-    """Sign-in (or sign-out) in the sidebar; returns the signed-in editor."""
-    editor = current_editor()
-    with st.sidebar:
-        st.subheader(text("sign_in"))
-        if editor is not None:
-            st.caption(text("signed_in_as").format(name=profiles.md_literal(editor.name)))
-            if st.button(text("sign_out"), key="sign_out"):
-                del st.session_state[EDITOR_KEY]
-                st.rerun()
-            return editor
-        with st.form("sign_in"):
-            user = st.text_input(text("user"), key="sign_in_user")
-            password = st.text_input(text("password"), type="password", key="sign_in_password")
-            submitted = st.form_submit_button(text("sign_in_button"))
-        if submitted:
-            try:
-                credentials = auth.editor_credentials(_secrets_editors())
-            except ValueError as exc:  # a malformed CLUSTERMAP_EDITORS entry
-                st.error(str(exc))
-                return None
-            if not credentials:
-                st.error(text("no_editors"))
-                return None
-            editor = auth.authenticate(user, password, credentials)
-            if editor is None:
-                st.error(text("denied"))
-                return None
-            st.session_state[EDITOR_KEY] = editor
-            st.rerun()
-    return None
-
-
-def show_table(frame: pd.DataFrame) -> None:
-    """``frame`` as a table whose known column headers are in the interface language."""
-    _ = translator()
-    config = {c: _(TABLE_HEADERS[c]) for c in frame.columns if c in TABLE_HEADERS}
-    st.dataframe(frame, hide_index=True, column_config=config)
-
-
-def show_result(result: WriteResult) -> None:
-    """Success with the new version, or the problems as a table (nothing was written);
-    problems, changes and missing markers in the interface language."""
-    lang = current_lang()
-    if not result.ok:
-        st.error(text("invalid").format(count=len(result.plan.issues)))
-        show_table(result.plan.report(lang))
-    elif result.version is None:
-        st.info(text("unchanged"))
-    else:
-        st.success(text("saved").format(version=result.version))
-        show_table(importer.changes_frame(result.plan.changes, lang))
 
 
 def _shown(value: Any) -> str:
@@ -364,6 +253,4 @@ def main() -> None:
         remove_section(store, editor, cluster_id)
 
 
-# Page scripts run as ``__main__``; the import page imports the sign-in from here.
-if __name__ == "__main__":
-    main()
+main()

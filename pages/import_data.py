@@ -18,8 +18,10 @@ from geo.base.errors import localised
 from geo.base.i18n import N_
 from geo.registry import auth, importer
 from geo.registry.store import Store, default_url, localise_history
-from pages.edit import open_store, show_result, show_table, sign_in_box
-from pages.lang import current_lang, translator
+from ui.dataset import open_store
+from ui.lang import current_lang, translator
+from ui.signin import sign_in_box
+from ui.store_tables import show_result, show_table
 
 LABELS: dict[str, str] = {
     "title": N_("Import and history"),

@@ -24,10 +24,10 @@ from geo.analysis import filters, measures, profiles
 from geo.base import i18n
 from geo.base.i18n import N_
 from geo.render import classify, maps, urlstate, views
-from pages.common import dataset, dataset_key
-from pages.export_panel import render_export_panel
-from pages.filter_sidebar import FilterWidgets
-from pages.lang import current_lang, page_text, vocabulary_labels
+from ui.dataset import dataset, dataset_key
+from ui.export_panel import render_export_panel
+from ui.filter_sidebar import FilterWidgets
+from ui.lang import current_lang, page_text, vocabulary_labels
 
 MAP_HEIGHT = 600
 PANEL_PARAM = "panel"

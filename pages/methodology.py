@@ -13,8 +13,8 @@ from geo.analysis.indices import scenario_table
 from geo.base import i18n
 from geo.base.i18n import N_
 from geo.render.palette import SCENARIO_COLOURS
-from pages.common import dataset
-from pages.lang import current_lang, translator, vocabulary_labels
+from ui.dataset import dataset
+from ui.lang import current_lang, translator, vocabulary_labels
 
 data = dataset()
 lang = current_lang()

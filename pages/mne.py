@@ -19,8 +19,8 @@ from geo.analysis import mne, profiles
 from geo.base import i18n
 from geo.base.i18n import N_
 from geo.data import records
-from pages.common import dataset, dataset_key
-from pages.lang import current_lang, page_text, translator, vocabulary_labels
+from ui.dataset import dataset, dataset_key
+from ui.lang import current_lang, page_text, translator, vocabulary_labels
 
 GREY = "#9E9E9E"
 BLUE = "#0072B2"

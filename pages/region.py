@@ -18,8 +18,9 @@ from geo.analysis import profiles
 from geo.base import i18n
 from geo.base.i18n import N_
 from geo.render import locator
-from pages.common import dataset, dataset_key, set_url
-from pages.lang import current_lang, page_text, translator, vocabulary_labels
+from ui.dataset import dataset, dataset_key
+from ui.lang import current_lang, page_text, translator, vocabulary_labels
+from ui.url import set_url
 
 PICK_KEY = "region_pick"
 SEEN_KEY = "region_seen_code"

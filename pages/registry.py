@@ -19,9 +19,10 @@ from geo.base import i18n
 from geo.base.i18n import N_
 from geo.base.tables import render_table
 from geo.render import urlstate
-from pages.common import dataset, dataset_key, set_url
-from pages.filter_sidebar import FilterWidgets
-from pages.lang import current_lang, page_text, translator, vocabulary_labels
+from ui.dataset import dataset, dataset_key
+from ui.filter_sidebar import FilterWidgets
+from ui.lang import current_lang, page_text, translator, vocabulary_labels
+from ui.url import set_url
 
 # Page modules hold no bare strings: Streamlit's "magic" would render them on the page.
 SHARED_KEY = "cluster_filter"  # session key of the filter last set on a page (ClusterFilter)

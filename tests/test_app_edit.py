@@ -154,8 +154,8 @@ def preview_script() -> None:
 
     from geo.registry import auth, importer
     from geo.registry.store import default_url
-    from pages.edit import open_store
     from pages.import_data import preview_and_import
+    from ui.dataset import open_store
 
     store = open_store(default_url())
     editor = None

@@ -133,7 +133,9 @@ def test_registry_lists_every_cluster_with_a_profile_link(data):
 
 def test_registry_applies_the_map_filter_from_the_url(data):
     at = open_page("registry", FILTER)
-    expected = filters.apply_filter(data.clusters, data.regions, urlstate.filter_from_query_params(FILTER))
+    expected = filters.apply_filter(
+        data.clusters, data.regions, urlstate.filter_from_query_params(FILTER)
+    )
     assert sorted(registry_ids(at)) == sorted(expected["id"])
     assert metrics(at)["Clusters shown"] == str(len(expected))
     assert at.multiselect[0].value == FILTER["industry"]
@@ -192,7 +194,9 @@ def test_map_filter_holds_on_the_registry_after_navigation(data):
     at.run()  # the map, the default page
     assert not at.exception
     at = open_page("registry", at=at)
-    expected = filters.apply_filter(data.clusters, data.regions, urlstate.filter_from_query_params(FILTER))
+    expected = filters.apply_filter(
+        data.clusters, data.regions, urlstate.filter_from_query_params(FILTER)
+    )
     assert sorted(registry_ids(at)) == sorted(expected["id"])
 
 
@@ -378,7 +382,7 @@ def hostile_data(tmp_path, monkeypatch):
         writer.writeheader()
         writer.writerows(rows)
     monkeypatch.setenv("CLUSTERMAP_DATA_DIR", str(root))
-    # the pages read the registry store (pages/common.py), seeded from the data directory
+    # the pages read the registry store (ui/dataset.py), seeded from the data directory
     # when it is first opened: a fresh store here, so it holds the hostile copy
     monkeypatch.setenv(store.ENV_STATE_DIR, str(tmp_path / "state"))
     st.cache_data.clear()
@@ -546,7 +550,9 @@ def test_region_profile_in_russian_formats_numbers_for_the_locale():
 
 def test_registry_in_russian_keeps_the_filters(data):
     at = open_in("registry", FILTER, "ru")
-    expected = filters.apply_filter(data.clusters, data.regions, urlstate.filter_from_query_params(FILTER))
+    expected = filters.apply_filter(
+        data.clusters, data.regions, urlstate.filter_from_query_params(FILTER)
+    )
     table = frame_with(at, "ID", "Profile")
     assert sorted(table["ID"]) == sorted(expected["id"])  # the URL's English values still filter
     assert set(table["Industry group"]) == {"ядерные технологии"}

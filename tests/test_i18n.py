@@ -450,7 +450,7 @@ SWITCH_APP = f"""
 import sys
 sys.path.insert(0, {str(ROOT)!r})
 import streamlit as st
-from pages import lang
+from ui import lang
 
 lang.language_switch()
 st.metric(lang.translator()("Regions"), 85)

@@ -17,7 +17,7 @@ import streamlit as st
 from geo.analysis import filters, profiles
 from geo.base import i18n
 from geo.base.i18n import N_
-from pages.lang import page_text
+from ui.lang import page_text
 
 TEXT: dict[str, str] = {"all": N_("All"), "mne": N_("MNE presence")}
 """The sidebar's own words (the facet labels are :func:`geo.analysis.filters.facet_label`)."""

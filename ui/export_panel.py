@@ -5,7 +5,7 @@ Not a page of its own: the map page and the region panel call
 their state, e.g. on the map page::
 
     from geo.render import views
-    from pages.export_panel import render_export_panel
+    from ui.export_panel import render_export_panel
 
     render_export_panel(data, view.for_territory("RU"), choose_territory=True)
     # region panel: view.for_territory(code)
@@ -28,7 +28,7 @@ from geo.base import i18n
 from geo.base.i18n import N_
 from geo.data import regions
 from geo.render import exports, views
-from pages.lang import current_lang, translator
+from ui.lang import current_lang, translator
 
 HELP: dict[str, str] = {
     "html": N_("Interactive map in one file: opens from disk with no network."),
