@@ -16,6 +16,7 @@ import streamlit as st
 from geo.analysis import profiles
 from geo.base.i18n import N_
 from geo.render import locator
+from ui import navigation
 from ui.dataset import dataset, dataset_key
 from ui.lang import current_lang, page_text, translator, vocabulary_labels
 from ui.url import set_url
@@ -150,7 +151,7 @@ st.session_state[SEEN_KEY] = requested
 if not requested:
     st.title(t("title"))
     st.info(t("none_chosen"))
-    st.page_link("pages/registry.py", label=t("back"), icon="📇")
+    st.page_link(navigation.file("registry"), label=t("back"), icon="📇")
     st.stop()
 
 try:
@@ -158,7 +159,7 @@ try:
 except profiles.UnknownUnitError as error:
     st.title(t("title"))
     st.error(t("unknown", error=profiles.md_literal(str(error))))
-    st.page_link("pages/registry.py", label=t("back"), icon="📇")
+    st.page_link(navigation.file("registry"), label=t("back"), icon="📇")
     st.stop()
 
 # The other language's name under the title (as the data has it).
@@ -188,7 +189,7 @@ with right:
     st.caption(profiles.md_literal(p.location))
     if p.region_code:
         st.page_link(
-            "pages/region.py",
+            navigation.file("region"),
             label=t("region_link"),
             icon="📍",
             query_params={"code": p.region_code},
@@ -233,4 +234,4 @@ if p.notes:
     st.header(t("notes"))
     st.caption(profiles.md_literal(p.notes))
 
-st.page_link("pages/registry.py", label=t("back"), icon="📇")
+st.page_link(navigation.file("registry"), label=t("back"), icon="📇")

@@ -13,6 +13,7 @@ import streamlit as st
 from geo.analysis import profiles
 from geo.base import i18n
 from geo.base.i18n import N_
+from ui import navigation
 from ui.dataset import dataset, dataset_key
 from ui.lang import current_lang, page_text, translator, vocabulary_labels
 from ui.url import set_url
@@ -187,7 +188,7 @@ st.dataframe(
     },
 )
 
-page = "pages/cluster.py" if kind == "clusters" else "pages/region.py"
+page = navigation.file("cluster") if kind == "clusters" else navigation.file("region")
 key = "id" if kind == "clusters" else "code"
 cols = st.columns(len(units))
 for col, unit in zip(cols, units, strict=True):

@@ -18,6 +18,7 @@ from geo.analysis import profiles
 from geo.base import i18n
 from geo.base.i18n import N_
 from geo.render import locator
+from ui import navigation
 from ui.dataset import dataset, dataset_key
 from ui.lang import current_lang, page_text, translator, vocabulary_labels
 from ui.url import set_url
@@ -134,7 +135,7 @@ st.session_state[SEEN_KEY] = raw
 if not raw:
     st.title(t("title"))
     st.info(t("none_chosen"))
-    st.page_link("pages/registry.py", label=t("back"), icon="📇")
+    st.page_link(navigation.file("registry"), label=t("back"), icon="📇")
     st.stop()
 
 try:
@@ -142,7 +143,7 @@ try:
 except profiles.UnknownUnitError as error:
     st.title(t("title"))
     st.error(t("unknown", error=profiles.md_literal(str(error))))
-    st.page_link("pages/registry.py", label=t("back"), icon="📇")
+    st.page_link(navigation.file("registry"), label=t("back"), icon="📇")
     st.stop()
 
 # Both names, as the data has them: the interface language's first.
@@ -210,4 +211,4 @@ else:
         p.mne_links, hide_index=True, width="stretch", column_config=headers(p.mne_links.columns)
     )
 
-st.page_link("pages/registry.py", label=t("back"), icon="📇")
+st.page_link(navigation.file("registry"), label=t("back"), icon="📇")

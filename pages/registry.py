@@ -19,6 +19,7 @@ from geo.base import i18n
 from geo.base.i18n import N_
 from geo.base.tables import render_table
 from geo.render import urlstate
+from ui import navigation
 from ui.dataset import dataset, dataset_key
 from ui.filter_sidebar import FilterWidgets
 from ui.lang import current_lang, page_text, translator, vocabulary_labels
@@ -261,7 +262,7 @@ else:
     )
 
 st.page_link(
-    "pages/map.py",
+    navigation.file("map"),
     label=t("to_map"),
     icon="🗺️",
     query_params=urlstate.filter_to_query_params(flt),

@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from ui import navigation
+
 TIMEOUT = 60
 APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
 
@@ -19,7 +21,7 @@ def app() -> AppTest:
 
 
 def test_data_page_shows_what_loaded(app):
-    app.switch_page("pages/data.py").run()
+    app.switch_page(navigation.file("data")).run()
     assert not app.exception
     metrics = {m.label: m.value for m in app.metric}
     assert metrics["Regions"] == "85"
@@ -31,7 +33,7 @@ def test_data_page_shows_what_loaded(app):
 
 
 def test_methodology_page_reproduces_the_published_counts(app):
-    app.switch_page("pages/methodology.py").run()
+    app.switch_page(navigation.file("methodology")).run()
     assert not app.exception
     counts = {m.label: m.value for m in app.metric}
     assert counts == {
@@ -44,7 +46,7 @@ def test_methodology_page_reproduces_the_published_counts(app):
 
 
 def test_methodology_page_recomputes_live(app):
-    app.switch_page("pages/methodology.py").run()
+    app.switch_page(navigation.file("methodology")).run()
     app.slider[1].set_value(0.9).run()  # region threshold below Saint Petersburg's 0.93
     assert not app.exception
     counts = {m.label: m.value for m in app.metric}
@@ -62,3 +64,15 @@ def test_server_config_keeps_the_app_offline_and_the_upload_limit_in_step() -> N
     assert config["browser"]["gatherUsageStats"] is False
     assert config["client"]["toolbarMode"] == "viewer"
     assert config["server"]["maxUploadSize"] * 2**20 == importer.MAX_UPLOAD_BYTES
+
+
+def test_the_page_registry_is_the_pages_directory() -> None:
+    """``ui.navigation.PAGES`` lists every script of the pages directory and nothing else
+    (shared widgets live in ``ui/``), with one landing page and distinct URL paths."""
+    root = Path(APP).parent
+    scripts = {p.relative_to(root).as_posix() for p in (root / navigation.PAGE_DIR).glob("*.py")}
+    assert {p.file for p in navigation.PAGES} == scripts
+    assert [p.name for p in navigation.PAGES if p.default] == ["map"]
+    paths = [p.url_path for p in navigation.PAGES]
+    assert len(set(paths)) == len(paths)
+    assert navigation.file("cluster") == f"{navigation.PAGE_DIR}/cluster.py"

@@ -24,6 +24,7 @@ from geo.analysis import filters
 from geo.registry import store
 from geo.registry.sources import load_dataset
 from geo.render import urlstate
+from ui import navigation
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "streamlit_app.py")
@@ -46,10 +47,10 @@ def data():
 
 
 def open_page(page: str, query: dict | None = None, at: AppTest | None = None) -> AppTest:
-    """Open ``pages/<page>.py`` with ``query`` as the only URL parameters (as navigating
-    does in a browser) and run it; fails on any exception."""
+    """Open the page ``page`` of :data:`ui.navigation.PAGES` with ``query`` as the only URL
+    parameters (as navigating does in a browser) and run it; fails on any exception."""
     at = at or AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.switch_page(f"pages/{page}.py")
+    at.switch_page(navigation.file(page))
     for key in list(at.query_params):
         del at.query_params[key]
     for key, value in {**ENGLISH, **(query or {})}.items():
@@ -211,7 +212,7 @@ def test_registry_filter_survives_a_visit_to_another_page():
 
 def test_registry_filter_holds_on_the_map_after_navigation():
     at = open_page("registry", {"status": ["not reported"]})
-    at.switch_page("pages/map.py")
+    at.switch_page(navigation.file("map"))
     for key in list(at.query_params):
         del at.query_params[key]
     at.run()
@@ -496,7 +497,7 @@ BILINGUAL = [
 def open_in(page: str, query: dict, lang: str) -> AppTest:
     """:func:`open_page` with the interface language ``lang`` in the URL."""
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.switch_page(f"pages/{page}.py")
+    at.switch_page(navigation.file(page))
     for key in list(at.query_params):
         del at.query_params[key]
     for key, value in {**query, "lang": lang}.items():
