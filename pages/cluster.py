@@ -15,7 +15,7 @@ import streamlit as st
 
 from geo.analysis import profiles
 from geo.base.i18n import N_
-from geo.render import locator
+from geo.render import locator, urlstate
 from ui import navigation
 from ui.dataset import dataset, dataset_key
 from ui.lang import current_lang, page_text, translator, vocabulary_labels
@@ -129,7 +129,7 @@ def show_block(block: profiles.Block) -> None:
 lang = current_lang()
 _ = translator()
 choices = cluster_choices(dataset_key(), lang)
-requested = st.query_params.get("id")
+requested = urlstate.last(urlstate.read(st.query_params, ("id",)), "id")
 
 # The picker mirrors the URL: a new URL (or a first visit) sets it, a pick sets the URL.
 if st.session_state.get(SEEN_KEY) != requested or PICK_KEY not in st.session_state:

@@ -13,6 +13,7 @@ import streamlit as st
 from geo.analysis import profiles
 from geo.base import i18n
 from geo.base.i18n import N_
+from geo.render import urlstate
 from ui import navigation
 from ui.dataset import dataset, dataset_key
 from ui.lang import current_lang, page_text, translator, vocabulary_labels
@@ -49,11 +50,6 @@ KIND_KEY = "compare_kind"
 UNIT_KEYS = {kind: f"compare_units_{kind}" for kind in KINDS}
 URL_KEY = "compare_url"
 URL_KEYS = ("kind", "unit")
-
-
-def url_params() -> dict[str, list[str]]:
-    """This page's parameters in the current URL."""
-    return {k: list(v) for k in URL_KEYS if (v := st.query_params.get_all(k))}
 
 
 t = partial(page_text, TEXT)  # the page's text in the interface language
@@ -94,12 +90,13 @@ options = {
     "regions": {code: f"{name} ({code})" for code, name in region_names.sort_values().items()},
 }
 
-current = url_params()
+current = urlstate.read(st.query_params, URL_KEYS)
 fresh = KIND_KEY not in st.session_state or any(
     k not in st.session_state for k in UNIT_KEYS.values()
 )
 if fresh or st.session_state.get(URL_KEY) != current:
-    kind = (current.get("kind") or ["regions"])[-1]
+    kind = urlstate.last(current, "kind")
+    kind = "regions" if kind is None else kind
     problems = []
     if kind not in KINDS:
         problems.append(t("bad_kind", kind=kind))

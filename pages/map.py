@@ -139,16 +139,6 @@ def filter_options(key: tuple) -> dict[str, dict[str, int]]:
 # --- URL <-> widgets -----------------------------------------------------------------------------
 
 
-def url_params() -> dict[str, list[str]]:
-    """The page's parameters in the current URL (repeated keys as lists)."""
-    out = {}
-    for key in URL_KEYS:
-        values = st.query_params.get_all(key)
-        if values:
-            out[key] = list(values)
-    return out
-
-
 def state_params(view: views.View, panel: str | None) -> dict:
     """The canonical URL parameters of a page state (the language has its own switch)."""
     params = {k: v for k, v in urlstate.view_to_query_params(view).items() if k in URL_KEYS}
@@ -205,7 +195,7 @@ data_key = dataset_key()
 options = filter_options(data_key)
 table = measure_table(data_key)
 
-current = url_params()
+current = urlstate.read(st.query_params, URL_KEYS)
 arriving = any(key not in st.session_state for key in WIDGET_KEYS)  # from another page
 if arriving or st.session_state.get(MAP_URL_KEY) != current:  # or a URL opened by hand
     ignored = push_url_to_widgets(current, set(region_names), arriving)

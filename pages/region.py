@@ -17,7 +17,7 @@ import streamlit as st
 from geo.analysis import profiles
 from geo.base import i18n
 from geo.base.i18n import N_
-from geo.render import locator
+from geo.render import locator, urlstate
 from ui import navigation
 from ui.dataset import dataset, dataset_key
 from ui.lang import current_lang, page_text, translator, vocabulary_labels
@@ -113,7 +113,7 @@ _ = translator()
 data = dataset()
 names = i18n.localised_names(data.regions.set_index("code"), lang).to_dict()
 codes = sorted(names, key=lambda c: names[c])
-raw = st.query_params.get("code")
+raw = urlstate.last(urlstate.read(st.query_params, ("code",)), "code")
 requested = profiles.find_region_code(data.regions, raw) if raw else None
 
 if st.session_state.get(SEEN_KEY) != raw or PICK_KEY not in st.session_state:

@@ -123,11 +123,6 @@ def table_columns() -> dict[str, st.column_config.Column]:
     return config
 
 
-def url_params() -> dict[str, list[str]]:
-    """This page's parameters in the current URL (repeated keys as lists)."""
-    return {k: list(v) for k in URL_KEYS if (v := st.query_params.get_all(k))}
-
-
 def shared_filter() -> filters.ClusterFilter:
     """The filter last set in this session: the map's, if it changed since this page last
     looked, else the one stored under :data:`SHARED_KEY`."""
@@ -147,13 +142,14 @@ def push_to_widgets(params: dict[str, list[str]]) -> list[str]:
         flt = shared_filter()
     flt, dropped = filters.sanitise(flt, filter_options(dataset_key()), current_lang())
     FILTERS.push(flt)
-    st.session_state[SEARCH_KEY] = (params.get("q") or [""])[-1]
-    sort = (params.get("sort") or ["id"])[-1]
+    st.session_state[SEARCH_KEY] = urlstate.last(params, "q") or ""
+    sort = urlstate.last(params, "sort")
+    sort = "id" if sort is None else sort
     if sort not in SORTS:
         dropped.append(filters.unknown_value(t("sort"), sort, current_lang()))
         sort = "id"
     st.session_state[SORT_KEY] = sort
-    st.session_state[DESC_KEY] = (params.get("desc") or ["0"])[-1] == "1"
+    st.session_state[DESC_KEY] = urlstate.last(params, "desc") == "1"
     return dropped
 
 
@@ -170,7 +166,7 @@ data = dataset()
 region_names = i18n.localised_names(data.regions.set_index("code"), lang).to_dict()
 options = filter_options(dataset_key())
 
-current = url_params()
+current = urlstate.read(st.query_params, URL_KEYS)
 fresh = any(k not in st.session_state for k in WIDGET_KEYS)  # first run since arriving
 if fresh or st.session_state.get(URL_KEY) != current:
     ignored = push_to_widgets(current)
