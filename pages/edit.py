@@ -106,8 +106,8 @@ VOCABULARY_OF: dict[str, str] = {
     "presence": "presence",
     "interplay_type": "interplay_type",
 }
+# Prefilled values of a new record: what an editor enters is registry data.
 NEW_DEFAULTS: dict[str, str] = {"source_doc": importer.REGISTRY_SOURCE}
-"""Prefilled values of a new record: what an editor enters is registry data."""
 
 
 def text(key: str) -> str:

@@ -499,13 +499,7 @@ def test_a_bad_lang_in_the_url_is_named_and_ignored():
     assert not at.warning  # said once
 
 
-@pytest.mark.parametrize("lang", i18n.SUPPORTED)
-@pytest.mark.parametrize("page", navigation.PAGES, ids=lambda p: p.name)
-def test_every_page_runs_in_both_languages_and_keeps_lang_in_the_url(page, lang):
-    """Every page of the registry runs in both languages, and keeps the language in the
-    URL even when it rewrites its own parameters."""
-    at = _app(page.file, lang=lang)
-    assert _lang_param(at) == lang
+# Every page of ui.navigation.PAGES in both languages: tests/test_app.py.
 
 
 @pytest.mark.parametrize(
