@@ -17,6 +17,7 @@ import streamlit as st
 from geo.analysis import filters, profiles
 from geo.base import i18n
 from geo.base.i18n import N_
+from ui.dataset import dataset
 from ui.lang import page_text
 
 TEXT: dict[str, str] = {"all": N_("All"), "mne": N_("MNE presence")}
@@ -45,6 +46,14 @@ def option_text(
     if field == "federal_district":
         return words.district(value)
     return value
+
+
+@st.cache_data(show_spinner=False)
+def filter_options(key: tuple) -> dict[str, dict[str, int]]:
+    """Selectable values of every facet with their cluster counts, for the dataset ``key``
+    (:func:`ui.dataset.dataset_key`, so the caches of two datasets never mix)."""
+    data = dataset()
+    return filters.filter_options(data.clusters, data.regions)
 
 
 @dataclass(frozen=True)
