@@ -10,7 +10,8 @@ One module per widget family, each at the boundary between Streamlit and :mod:`g
 - :mod:`ui.filter_sidebar`: the cluster filters of the map and the registry;
 - :mod:`ui.signin`: the editor sign-in box of the edit and import pages;
 - :mod:`ui.store_tables`: the registry store's reports, changes and write results;
-- :mod:`ui.export_panel`: the download buttons of a map view.
+- :mod:`ui.export_panel`: the download buttons of a map view;
+- :mod:`ui.profile_widgets`: the unit picker, stop and table headers of the profile pages.
 
 The pages themselves are scripts in ``pages/``, run by ``streamlit_app.py``.
 """
