@@ -18,7 +18,7 @@ from geo.base import i18n
 from geo.render import classify, maps, urlstate, views
 from ui.dataset import dataset, dataset_key
 from ui.export_panel import render_export_panel
-from ui.filter_sidebar import FilterWidgets, filter_options
+from ui.filter_sidebar import MAP_URL_KEY, FilterWidgets, filter_options, share, shared_filter
 from ui.lang import current_lang, page_text, vocabulary_labels
 from ui.url import update_url
 
@@ -28,8 +28,6 @@ FILTERS = FilterWidgets("map_filter_")
 VIEW_KEYS = {"measure": "map_measure", "scheme": "map_scheme", "k": "map_k", "tiles": "map_tiles"}
 URL_KEYS = (*filters.QUERY_KEYS, *urlstate.VIEW_QUERY_KEYS, PANEL_PARAM)
 WIDGET_KEYS = (*FILTERS.keys, *VIEW_KEYS.values())
-SHARED_FILTER_KEY = "cluster_filter"  # the filter last set on a page; the registry shares it
-MAP_URL_KEY = "map_url"  # this page's last canonical URL parameters (the registry reads it)
 
 t = partial(page_text, panels.TEXT)  # the page's text in the interface language
 
@@ -56,12 +54,9 @@ def push_url_to_widgets(params: dict[str, list[str]], arriving: bool) -> list[st
     """Put the URL's state into the widgets; returns what it had to ignore. ``arriving``
     from another page (navigation clears the URL), no filter parameters take the filter last
     set in the session (the registry shares it), no view parameters the map's last view."""
-    shared = st.session_state.get(SHARED_FILTER_KEY)
-    if not arriving or any(k in params for k in filters.QUERY_KEYS):
-        shared = urlstate.filter_from_query_params(params)
-    elif not isinstance(shared, filters.ClusterFilter):
-        shared = filters.ClusterFilter()
-    flt, dropped = filters.sanitise(shared, filter_options(data_key), lang)
+    own = not arriving or any(k in params for k in filters.QUERY_KEYS)
+    flt = urlstate.filter_from_query_params(params) if own else shared_filter()
+    flt, dropped = filters.sanitise(flt, filter_options(data_key), lang)
     own_view = not arriving or any(k in params for k in urlstate.VIEW_QUERY_KEYS)
     last_view = st.session_state.get(MAP_URL_KEY) or {}
     view = urlstate.view_from_query_params(params if own_view else last_view)
@@ -122,8 +117,7 @@ c3.select_slider(
 )
 
 flt = FILTERS.current()
-if st.session_state.get(SHARED_FILTER_KEY) != flt:
-    st.session_state[SHARED_FILTER_KEY] = flt  # the registry shows the same clusters
+share(flt)  # the registry shows the same clusters
 view = views.View(
     filters=flt,
     lang=lang,  # type: ignore[arg-type]

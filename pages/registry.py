@@ -20,12 +20,10 @@ from geo.base.tables import render_table
 from geo.render import urlstate
 from ui import navigation
 from ui.dataset import dataset, dataset_key
-from ui.filter_sidebar import FilterWidgets, filter_options
+from ui.filter_sidebar import MAP_URL_KEY, SHARED_KEY, FilterWidgets, filter_options, share
 from ui.lang import current_lang, page_text, vocabulary_labels
 from ui.url import set_url
 
-SHARED_KEY = "cluster_filter"  # session key of the filter last set on a page (ClusterFilter)
-MAP_URL_KEY = "map_url"  # the map page's last canonical URL parameters (read only)
 SEEN_MAP_KEY = "registry_seen_map_url"
 URL_KEY = "registry_url"
 FILTERS = FilterWidgets("registry_filter_")
@@ -43,13 +41,13 @@ def registry(key: tuple, lang: str) -> pd.DataFrame:
     return profiles.registry_table(data.clusters, data.regions, lang, vocabulary_labels())
 
 
-def shared_filter() -> filters.ClusterFilter:
-    """The filter last set in this session: the map's, if it changed since this page last
-    looked, else the one stored under :data:`SHARED_KEY`."""
+def last_filter() -> filters.ClusterFilter:
+    """The filter last set in this session: the map's, if its URL changed since this page
+    last looked, else the shared one."""
     map_params = st.session_state.get(MAP_URL_KEY)
     if map_params is not None and map_params != st.session_state.get(SEEN_MAP_KEY):
         st.session_state[SEEN_MAP_KEY] = map_params
-        st.session_state[SHARED_KEY] = urlstate.filter_from_query_params(map_params)
+        share(urlstate.filter_from_query_params(map_params))
     return st.session_state.get(SHARED_KEY, filters.ClusterFilter())
 
 
@@ -57,7 +55,7 @@ def push_to_widgets(params: dict[str, list[str]]) -> list[str]:
     """Put the URL's state (or the shared filter) into the widgets; returns what the URL
     held that is not an option, so the page can say it ignored it."""
     own = any(k in params for k in filters.QUERY_KEYS)
-    flt = urlstate.filter_from_query_params(params) if own else shared_filter()
+    flt = urlstate.filter_from_query_params(params) if own else last_filter()
     flt, dropped = filters.sanitise(flt, filter_options(dataset_key()), lang)
     sort, problems = listing.sort_key(urlstate.last(params, "sort"), lang)
     FILTERS.push(flt)
@@ -102,8 +100,7 @@ c3.checkbox(t("descending"), key=DESC_KEY)
 flt = FILTERS.current()
 query = st.session_state[SEARCH_KEY]
 sort, desc = st.session_state[SORT_KEY], bool(st.session_state[DESC_KEY])
-if st.session_state.get(SHARED_KEY) != flt:
-    st.session_state[SHARED_KEY] = flt
+share(flt)
 table = listing.shown_rows(
     registry(dataset_key(), lang), data.clusters, data.regions, flt, query, sort, desc
 )
