@@ -7,8 +7,8 @@ import streamlit as st
 
 from geo.analysis.dataset import cluster_listing
 from geo.base import i18n
-from pages.common import dataset
-from pages.lang import current_lang, translator, vocabulary_labels
+from ui.dataset import dataset
+from ui.lang import current_lang, translator, vocabulary_labels
 
 data = dataset()
 lang = current_lang()

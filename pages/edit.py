@@ -1,251 +1,37 @@
 """Register and edit: a cluster's profile (the blocks of the Cluster Map of Russia profile)
 and its MNE links, written to the registry store as new versions.
 
-Only a signed-in editor sees the forms; every write goes through :mod:`geo.registry.store`, which
-checks the :class:`geo.registry.auth.Editor` itself, so a viewer cannot change anything, also not by
-crafting a request. An edit sends only the fields the editor changed; the store validates
-the whole record (the import rules) and either writes a new version or changes nothing and
-lists the problems. Text from the data is shown in widgets and tables, or escaped
-(``profiles.md_literal``) where it goes into Markdown.
+Only a signed-in editor sees the forms; every write goes through ``geo.registry.store``,
+which checks the editor itself, so a viewer cannot change anything, also not by crafting a
+request. An edit sends only the fields the editor changed; the store validates the whole
+record (the import rules) and either writes a new version or changes nothing and lists the
+problems. The fields, labels and values come from ``geo.registry.forms``.
 """
 
 from __future__ import annotations
 
-import math
-from typing import Any
+from functools import partial
 
-import pandas as pd
 import streamlit as st
 
-from geo.analysis import profiles
 from geo.base import i18n
-from geo.base.i18n import N_
-from geo.registry import auth, importer
-from geo.registry.store import State, Store, WriteResult, default_url
-from pages.common import open_store
-from pages.lang import current_lang, translator, vocabulary_labels
+from geo.registry import auth, forms
+from geo.registry.store import State, Store, default_url
+from ui.dataset import open_store
+from ui.lang import current_lang, page_text, translator, vocabulary_labels
+from ui.signin import sign_in_box
+from ui.store_tables import show_result
 
-EDITOR_KEY = "clustermap_editor"
-"""Session key of the signed-in :class:`geo.registry.auth.Editor` (shared with the import page)."""
-NEW = "__new__"
-
-LABELS: dict[str, str] = {
-    "title": N_("Register and edit clusters"),
-    "intro": N_(
-        "Changes are saved as new versions of the registry; the history on the "
-        "Import and history page shows who changed what, and can restore any version."
-    ),
-    "sign_in": N_("Editor sign-in"),
-    "user": N_("User name"),
-    "password": N_("Password"),
-    "sign_in_button": N_("Sign in"),
-    "sign_out": N_("Sign out"),
-    "signed_in_as": N_("Signed in as {name}"),
-    "denied": N_("Unknown user or wrong password."),
-    "no_editors": N_(
-        "No editors are configured: set CLUSTERMAP_EDITORS or [editors] in "
-        ".streamlit/secrets.toml (see the README)."
-    ),
-    "viewer": N_("Viewing only: sign in as an editor (sidebar) to register or edit clusters."),
-    "pick": N_("Cluster"),
-    "new": N_("Register a new cluster"),
-    "save_new": N_("Register the cluster"),
-    "save": N_("Save changes"),
-    "saved": N_("Saved as version {version}."),
-    "unchanged": N_("Nothing changed."),
-    "invalid": N_("Nothing was saved: {count} problem(s)."),
-    "links": N_("MNE links of this cluster"),
-    "no_links": N_("No MNE links are recorded for this cluster."),
-    "add_link": N_("Add an MNE link"),
-    "save_link": N_("Add the link"),
-    "remove_link": N_("Remove an MNE link"),
-    "remove_link_button": N_("Remove the link"),
-    "remove_cluster": N_("Remove this cluster"),
-    "remove_cluster_button": N_("Remove the cluster"),
-    "remove_confirm": N_("I want to remove {key}"),
-    "link_id": N_("Link"),
-    "missing_hint": N_(
-        "Leave empty, or write n/a or not reported, when the source does not give it."
-    ),
-}
-
-#: Form fields per block of the Cluster Map of Russia profile (geo.analysis.profiles.BLOCK_TITLES),
-#: with the label shown. The internationalisation indicators of the papers follow.
-CLUSTER_BLOCKS: dict[str, dict[str, str]] = {
-    N_("General data"): {
-        "name_en": N_("Name (English)"),
-        "name_ru": N_("Name (Russian)"),
-        "city": N_("City"),
-        "region_as_published": N_("Region (code or any known name)"),
-        "status": N_("Status"),
-    },
-    N_("Cluster priorities"): {
-        "industry_group": N_("Industry group (comparison group of the index)"),
-        "specialisation": N_("Specialisation"),
-    },
-    N_("Management"): {"org_level": N_("Organisation development level")},
-    N_("Members"): {
-        "participants": N_("Participants"),
-        "intl_members": N_("International members"),
-    },
-    N_("Partners and projects"): {"joint_rd_bln_rub": N_("Joint international R&D, bln rub.")},
-    N_("Internationalisation indicators"): {
-        "export_bln_rub": N_("Export, bln rub."),
-        "publications": N_("Publications"),
-        "index_published": N_("Published index"),
-    },
-    N_("Sources"): {
-        "source_doc": N_("Source document(s): 001, 002, 003 or registry"),
-        "source_ref": N_("Where in the source"),
-        "notes": N_("Notes"),
-    },
-}
-
-LINK_FIELDS: dict[str, str] = {
-    "mne_name": N_("MNE"),
-    "hq_country": N_("Headquarters country (ISO name or code, English or Russian)"),
-    "industry": N_("Industry"),
-    "relation": N_("Relation to the cluster"),
-    "presence": N_("Presence"),
-    "interplay_type": N_("Type of interplay"),
-    "source_doc": N_("Source document(s): 001, 002, 003 or registry"),
-    "source_ref": N_("Where in the source"),
-    "notes": N_("Notes"),
-}
-
-VOCABULARY_OF: dict[str, str] = {
-    "status": "status",
-    "industry_group": "industry_group",
-    "org_level": "org_level",
-    "relation": "relation",
-    "presence": "presence",
-    "interplay_type": "interplay_type",
-}
-TABLE_HEADERS: dict[str, str] = {
-    "file": N_("File"),
-    "row": N_("Row"),
-    "column": N_("Column"),
-    "problem": N_("Problem"),
-    "header": N_("Header in the file"),
-    "status": N_("Status"),
-    "kind": N_("Kind of records"),
-    "key": N_("Record"),
-    "change": N_("Change"),
-    "before": N_("Before"),
-    "after": N_("After"),
-    "version": N_("Version"),
-    "created_at": N_("Created at"),
-    "author": N_("Author"),
-    "action": N_("Action"),
-    "summary": N_("Summary"),
-    "source": N_("Source"),
-    "added": N_("Added"),
-    "changed": N_("Changed"),
-    "removed": N_("Removed"),
-    "restored_from": N_("Restored from"),
-}
-"""Headers of the tables the edit and import pages show (validation report, changes,
-history, column mapping). The frames keep their English column names (tests and code find
-them by name); :func:`show_table` shows the headers translated."""
-NEW_DEFAULTS: dict[str, str] = {"source_doc": importer.REGISTRY_SOURCE}
-"""Prefilled values of a new record: what an editor enters is registry data."""
+t = partial(page_text, forms.EDIT_TEXT)  # the page's text in the interface language
 
 
-def text(key: str) -> str:
-    """The interface text ``key`` of :data:`LABELS` in the current language."""
-    return translator()(LABELS[key])
-
-
-def _secrets_editors() -> dict[str, str]:
-    try:
-        return dict(st.secrets.get("editors", {}))
-    except FileNotFoundError:  # no secrets file (Streamlit's error is a FileNotFoundError)
-        return {}
-
-
-def current_editor() -> auth.Editor | None:
-    """The signed-in editor of this session, dropping an expired sign-in."""
-    editor = st.session_state.get(EDITOR_KEY)
-    if editor is not None and not auth.is_valid(editor):
-        del st.session_state[EDITOR_KEY]
-        return None
-    return editor
-
-
-def sign_in_box() -> auth.Editor | None:
-    """Sign-in (or sign-out) in the sidebar; returns the signed-in editor."""
-    editor = current_editor()
-    with st.sidebar:
-        st.subheader(text("sign_in"))
-        if editor is not None:
-            st.caption(text("signed_in_as").format(name=profiles.md_literal(editor.name)))
-            if st.button(text("sign_out"), key="sign_out"):
-                del st.session_state[EDITOR_KEY]
-                st.rerun()
-            return editor
-        with st.form("sign_in"):
-            user = st.text_input(text("user"), key="sign_in_user")
-            password = st.text_input(text("password"), type="password", key="sign_in_password")
-            submitted = st.form_submit_button(text("sign_in_button"))
-        if submitted:
-            try:
-                credentials = auth.editor_credentials(_secrets_editors())
-            except ValueError as exc:  # a malformed CLUSTERMAP_EDITORS entry
-                st.error(str(exc))
-                return None
-            if not credentials:
-                st.error(text("no_editors"))
-                return None
-            editor = auth.authenticate(user, password, credentials)
-            if editor is None:
-                st.error(text("denied"))
-                return None
-            st.session_state[EDITOR_KEY] = editor
-            st.rerun()
-    return None
-
-
-def show_table(frame: pd.DataFrame) -> None:
-    """``frame`` as a table whose known column headers are in the interface language."""
-    _ = translator()
-    config = {c: _(TABLE_HEADERS[c]) for c in frame.columns if c in TABLE_HEADERS}
-    st.dataframe(frame, hide_index=True, column_config=config)
-
-
-def show_result(result: WriteResult) -> None:
-    """Success with the new version, or the problems as a table (nothing was written);
-    problems, changes and missing markers in the interface language."""
-    lang = current_lang()
-    if not result.ok:
-        st.error(text("invalid").format(count=len(result.plan.issues)))
-        show_table(result.plan.report(lang))
-    elif result.version is None:
-        st.info(text("unchanged"))
-    else:
-        st.success(text("saved").format(version=result.version))
-        show_table(importer.changes_frame(result.plan.changes, lang))
-
-
-def _shown(value: Any) -> str:
-    """A stored value as the form shows it ('' when missing)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    return str(value)
-
-
-def _field(column: str, label: str, current: str, store: Store, key: str) -> str:
+def field(column: str, label: str, current: str, store: Store, key: str) -> str:
     """One input: a choice for a vocabulary column, a text box otherwise."""
-    lang = current_lang()
-    label = translator()(label)
-    vocabulary = VOCABULARY_OF.get(column)
-    if vocabulary:
-        terms = vocabulary_labels()
-        missing = i18n.not_reported(lang)
-        options = ["", *sorted(store.refs.vocabularies.get(vocabulary, ()))]
-        if current not in options:
-            options.append(current)
+    lang, label = current_lang(), translator()(label)
+    options = forms.choices(column, current, store.refs)
+    if options is not None:
+        terms, missing = vocabulary_labels(), i18n.not_reported(lang)
+        vocabulary = forms.VOCABULARY_OF[column]
         return st.selectbox(
             label,
             options,
@@ -255,115 +41,84 @@ def _field(column: str, label: str, current: str, store: Store, key: str) -> str
         )
     if column == "notes":
         return st.text_area(label, value=current, key=key)
-    return st.text_input(label, value=current, key=key, help=text("missing_hint"))
+    return st.text_input(label, value=current, key=key, help=t("missing_hint"))
 
 
 def cluster_form(store: Store, state: State, editor: auth.Editor, cluster_id: str | None) -> None:
     """The profile form of one cluster (or of a new one)."""
-    stored = state["clusters"].get(cluster_id) if cluster_id else None
-    initial = {
-        column: _shown(stored.values.get(column)) if stored else NEW_DEFAULTS.get(column, "")
-        for fields in CLUSTER_BLOCKS.values()
-        for column in fields
-    }
-    prefix = f"cluster_{cluster_id or NEW}"
+    stored = cluster_id in state["clusters"]
+    initial = forms.initial_cluster(state, cluster_id)
+    prefix = f"cluster_{cluster_id or forms.NEW}"
     with st.form(prefix):
         entered: dict[str, str] = {}
-        for block, fields in CLUSTER_BLOCKS.items():
+        for block, fields in forms.CLUSTER_BLOCKS.items():
             st.subheader(translator()(block))
             for column, label in fields.items():
-                entered[column] = _field(
-                    column, label, initial[column], store, f"{prefix}_{column}"
-                )
-        submitted = st.form_submit_button(text("save") if stored else text("save_new"))
-    if not submitted:
-        return
-    if stored is None:
-        values = {c: v for c, v in entered.items() if v != ""}
-        show_result(store.register_cluster(editor, values))
-    else:
-        changed = {c: v for c, v in entered.items() if v != initial[c]}
+                entered[column] = field(column, label, initial[column], store, f"{prefix}_{column}")
+        submitted = st.form_submit_button(t("save") if stored else t("save_new"))
+    if submitted and not stored:
+        show_result(store.register_cluster(editor, forms.filled(entered)))
+    elif submitted:
+        changed = forms.changed(entered, initial)
         show_result(store.save_record(editor, "clusters", {"id": cluster_id, **changed}))
 
 
 def links_section(store: Store, state: State, editor: auth.Editor, cluster_id: str) -> None:
     """The cluster's MNE links: listed, added, removed."""
-    st.header(text("links"))
-    links = [e for e in state["mne_links"].values() if e.values["cluster_id"] == cluster_id]
-    names = {e.key: f"{e.key}: {e.values['mne_name']}" for e in links}
+    st.header(t("links"))
+    links = forms.links_of(state, cluster_id)
     if links:
-        _ = translator()
-        frame = pd.DataFrame([e.values for e in links])[["link_id", *LINK_FIELDS]]
-        headers = {"link_id": text("link_id")} | {c: _(t) for c, t in LINK_FIELDS.items()}
-        frame = frame.astype(object).where(frame.notna(), i18n.not_reported(current_lang()))
-        st.dataframe(frame.rename(columns=headers), hide_index=True)
+        st.dataframe(forms.link_table(state, cluster_id, current_lang()), hide_index=True)
     else:
-        st.caption(text("no_links"))
-    with st.expander(text("add_link")):
+        st.caption(t("no_links"))
+    with st.expander(t("add_link")):
         with st.form(f"link_{cluster_id}"):
             entered = {
-                column: _field(
+                column: field(
                     column,
                     label,
-                    NEW_DEFAULTS.get(column, ""),
+                    forms.NEW_DEFAULTS.get(column, ""),
                     store,
                     f"link_{cluster_id}_{column}",
                 )
-                for column, label in LINK_FIELDS.items()
+                for column, label in forms.LINK_FIELDS.items()
             }
-            submitted = st.form_submit_button(text("save_link"))
+            submitted = st.form_submit_button(t("save_link"))
         if submitted:
-            values = {c: v for c, v in entered.items() if v != ""}
-            show_result(store.register_mne_link(editor, {**values, "cluster_id": cluster_id}))
+            values = {**forms.filled(entered), "cluster_id": cluster_id}
+            show_result(store.register_mne_link(editor, values))
     if links:
-        with st.expander(text("remove_link")):
+        with st.expander(t("remove_link")):
             choice = st.selectbox(
-                text("remove_link"),
-                [e.key for e in links],
-                format_func=names.get,
+                t("remove_link"),
+                list(links),
+                format_func=links.get,
                 key=f"remove_link_{cluster_id}",
             )
-            if st.button(text("remove_link_button"), key=f"remove_link_button_{cluster_id}"):
+            if st.button(t("remove_link_button"), key=f"remove_link_button_{cluster_id}"):
                 show_result(store.remove(editor, "mne_links", [choice]))
 
 
 def remove_section(store: Store, editor: auth.Editor, cluster_id: str) -> None:
     """Remove the cluster (refused while MNE links refer to it), behind a confirmation."""
-    with st.expander(text("remove_cluster")):
-        sure = st.checkbox(text("remove_confirm").format(key=cluster_id), key=f"sure_{cluster_id}")
-        if st.button(text("remove_cluster_button"), disabled=not sure, key=f"rm_{cluster_id}"):
+    with st.expander(t("remove_cluster")):
+        sure = st.checkbox(t("remove_confirm").format(key=cluster_id), key=f"sure_{cluster_id}")
+        if st.button(t("remove_cluster_button"), disabled=not sure, key=f"rm_{cluster_id}"):
             show_result(store.remove(editor, "clusters", [cluster_id]))
 
 
-def cluster_labels(state: State) -> dict[str, str]:
-    """``id: name`` of every cluster for the picker (plain text: options are not Markdown)."""
-    labels = {NEW: text("new")}
-    lang = current_lang()
-    for key, entry in state["clusters"].items():
-        name = i18n.localised_name(entry.values, lang)
-        labels[key] = f"{key}: {name}"
-    return labels
-
-
-def main() -> None:
-    """The page."""
-    st.title(text("title"))
-    st.caption(text("intro"))
-    store = open_store(default_url())
-    editor = sign_in_box()
-    if editor is None:
-        st.info(text("viewer"))
-        return
-    state = store.state()
-    labels = cluster_labels(state)
-    choice = st.selectbox(text("pick"), list(labels), format_func=labels.get, key="edit_pick")
-    cluster_id = None if choice == NEW else choice
-    cluster_form(store, state, editor, cluster_id)
-    if cluster_id is not None:
-        links_section(store, state, editor, cluster_id)
-        remove_section(store, editor, cluster_id)
-
-
-# Page scripts run as ``__main__``; the import page imports the sign-in from here.
-if __name__ == "__main__":
-    main()
+st.title(t("title"))
+st.caption(t("intro"))
+store = open_store(default_url())
+editor = sign_in_box()
+if editor is None:
+    st.info(t("viewer"))
+    st.stop()
+state = store.state()
+labels = forms.cluster_labels(state, current_lang())
+choice = st.selectbox(t("pick"), list(labels), format_func=labels.get, key="edit_pick")
+cluster_id = None if choice == forms.NEW else choice
+cluster_form(store, state, editor, cluster_id)
+if cluster_id is not None:
+    links_section(store, state, editor, cluster_id)
+    remove_section(store, editor, cluster_id)

@@ -1,8 +1,8 @@
 """The registration/editing page and the import/history page under AppTest.
 
 Each test gets its own SQLite store (``CLUSTERMAP_DATABASE_URL``) and one editor in
-``CLUSTERMAP_EDITORS``. The pages are run through the app's navigation when
-``streamlit_app.py`` lists them, else as scripts of their own.
+``CLUSTERMAP_EDITORS``. The pages are run through the app's navigation
+(:data:`ui.navigation.PAGES`).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.registry import auth, store
+from ui import navigation
 
 TIMEOUT = 120
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,15 +33,12 @@ def db_url(tmp_path, monkeypatch) -> str:
 
 
 def open_page(page: str, lang: str = "en") -> AppTest:
-    """The page in ``lang``, through the app's navigation when it is registered there."""
-    if f"pages/{page}" in APP.read_text(encoding="utf-8"):
-        at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
-        at.query_params["lang"] = lang
-        at.run()
-        at.switch_page(f"pages/{page}")
-    else:
-        at = AppTest.from_file(str(ROOT / "pages" / page), default_timeout=TIMEOUT)
-        at.query_params["lang"] = lang
+    """The page ``page`` (a name of :data:`ui.navigation.PAGES`) in ``lang``, through the
+    app's navigation."""
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.query_params["lang"] = lang
+    at.run()
+    at.switch_page(navigation.file(page))
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     return at
@@ -65,7 +63,7 @@ def texts(at: AppTest) -> str:
 
 
 def test_a_viewer_sees_no_form_and_cannot_save(db_url):
-    at = open_page("edit.py")
+    at = open_page("edit")
     assert "Viewing only" in texts(at)
     labels = {b.label for b in at.button}
     assert not labels & {"Save changes", "Register the cluster", "Add the link"}
@@ -73,13 +71,13 @@ def test_a_viewer_sees_no_form_and_cannot_save(db_url):
 
 
 def test_a_wrong_password_does_not_sign_in(db_url):
-    at = sign_in(open_page("edit.py"), password="wrong")
+    at = sign_in(open_page("edit"), password="wrong")
     assert "Unknown user or wrong password." in texts(at)
     assert "Viewing only" in texts(at)
 
 
 def test_an_editor_edits_a_cluster_and_a_new_version_records_who(db_url):
-    at = sign_in(open_page("edit.py"))
+    at = sign_in(open_page("edit"))
     assert "Signed in as alice" in texts(at)
     at.selectbox(key="edit_pick").select("PIC-01")
     at.run()
@@ -95,7 +93,7 @@ def test_an_editor_edits_a_cluster_and_a_new_version_records_who(db_url):
 
 
 def test_a_registered_script_name_is_shown_as_text_never_as_markup(db_url):
-    at = sign_in(open_page("edit.py"))
+    at = sign_in(open_page("edit"))
     at.text_input(key="cluster___new___name_en").input("<script>alert(1)</script>")
     at.text_input(key="cluster___new___region_as_published").input("Республика Татарстан")
     assert at.text_input(key="cluster___new___source_doc").value == "registry"  # prefilled
@@ -113,7 +111,7 @@ def test_a_registered_script_name_is_shown_as_text_never_as_markup(db_url):
 
 
 def test_an_invalid_edit_changes_nothing_and_says_why(db_url):
-    at = sign_in(open_page("edit.py"))
+    at = sign_in(open_page("edit"))
     at.selectbox(key="edit_pick").select("PIC-01")
     at.run()
     at.text_input(key="cluster_PIC-01_participants").input("many")
@@ -126,7 +124,7 @@ def test_an_invalid_edit_changes_nothing_and_says_why(db_url):
 
 
 def test_history_is_public_but_restore_needs_an_editor(db_url):
-    at = open_page("import_data.py")
+    at = open_page("import_data")
     history = at.dataframe[0].value
     assert list(history["version"]) == [1]
     editor = auth.authenticate("alice", PASSWORD, auth.editor_credentials())
@@ -154,8 +152,8 @@ def preview_script() -> None:
 
     from geo.registry import auth, importer
     from geo.registry.store import default_url
-    from pages.edit import open_store
     from pages.import_data import preview_and_import
+    from ui.dataset import open_store
 
     store = open_store(default_url())
     editor = None
@@ -210,7 +208,7 @@ def test_upload_preview_for_a_viewer_and_import_for_an_editor(db_url, monkeypatc
 
 
 def test_an_editor_adds_and_removes_an_mne_link(db_url):
-    at = sign_in(open_page("edit.py"))
+    at = sign_in(open_page("edit"))
     at.selectbox(key="edit_pick").select("PIC-01")
     at.run()
     at.text_input(key="link_PIC-01_mne_name").input("Siemens")
@@ -236,7 +234,7 @@ def test_an_edit_in_the_store_shows_on_every_page(db_url) -> None:
     the data page and the map at once, with nothing restarted."""
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
     at.query_params["lang"] = "en"
-    at.switch_page("pages/data.py").run()
+    at.switch_page(navigation.file("data")).run()
     assert not at.exception, [e.message for e in at.exception]
     before = {m.label: m.value for m in at.metric}["Clusters"]
 
@@ -266,7 +264,7 @@ def test_an_edit_in_the_store_shows_on_every_page(db_url) -> None:
 
 
 def test_the_edit_page_in_russian_for_a_viewer(db_url):
-    at = open_page("edit.py", lang="ru")
+    at = open_page("edit", lang="ru")
     assert at.title[0].value == "Регистрация и редактирование кластеров"
     assert "Только просмотр" in texts(at)
     assert "Viewing only" not in texts(at)
@@ -275,7 +273,7 @@ def test_the_edit_page_in_russian_for_a_viewer(db_url):
 
 
 def test_an_editor_edits_in_russian(db_url):
-    at = sign_in(open_page("edit.py", lang="ru"), button="Войти")
+    at = sign_in(open_page("edit", lang="ru"), button="Войти")
     assert "Вы вошли как alice" in texts(at)
     at.selectbox(key="edit_pick").select("PIC-01")
     at.run()
@@ -298,7 +296,7 @@ def test_an_editor_edits_in_russian(db_url):
 
 
 def test_the_import_page_in_russian(db_url):
-    at = open_page("import_data.py", lang="ru")
+    at = open_page("import_data", lang="ru")
     assert at.title[0].value == "Импорт и история"
     assert [t.label for t in at.tabs] == ["Импорт", "История"]
     assert at.selectbox[0].label == "Вид записей"

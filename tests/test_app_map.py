@@ -18,6 +18,7 @@ from streamlit.testing.v1 import AppTest
 from geo.analysis import filters, measures
 from geo.render import classify, urlstate
 from geo.render.leaflet import offline
+from ui import navigation
 
 TIMEOUT = 120
 APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
@@ -188,10 +189,10 @@ def test_basemap_tiles_are_opt_in():
 
 def test_filter_and_view_hold_when_coming_back_from_another_page(data):
     at = run_app({"status": filters.NOT_REPORTED, "measure": "cluster_count"})
-    at.switch_page("pages/data.py").run()
+    at.switch_page(navigation.file("data")).run()
     for key in list(at.query_params):  # navigation clears the URL
         del at.query_params[key]
-    at.switch_page("pages/map.py").run()
+    at.switch_page(navigation.file("map")).run()
     assert not at.exception
     params = {"status": [filters.NOT_REPORTED]}
     assert marker_ids(map_args(at)) == expected_ids(data, params)
@@ -201,12 +202,12 @@ def test_filter_and_view_hold_when_coming_back_from_another_page(data):
 
 def test_a_filter_set_on_the_registry_holds_on_the_map(data):
     at = run_app()
-    at.switch_page("pages/registry.py").run()
+    at.switch_page(navigation.file("registry")).run()
     at.sidebar.radio(key="registry_filter_mne").set_value("with").run()
     assert not at.exception
     for key in list(at.query_params):
         del at.query_params[key]
-    at.switch_page("pages/map.py").run()
+    at.switch_page(navigation.file("map")).run()
     assert not at.exception
     assert marker_ids(map_args(at)) == expected_ids(data, {"mne": ["with"]})
     assert at.sidebar.radio(key="map_filter_mne").value == "with"

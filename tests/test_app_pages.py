@@ -24,6 +24,7 @@ from geo.analysis import filters
 from geo.registry import store
 from geo.registry.sources import load_dataset
 from geo.render import urlstate
+from ui import navigation
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "streamlit_app.py")
@@ -46,10 +47,10 @@ def data():
 
 
 def open_page(page: str, query: dict | None = None, at: AppTest | None = None) -> AppTest:
-    """Open ``pages/<page>.py`` with ``query`` as the only URL parameters (as navigating
-    does in a browser) and run it; fails on any exception."""
+    """Open the page ``page`` of :data:`ui.navigation.PAGES` with ``query`` as the only URL
+    parameters (as navigating does in a browser) and run it; fails on any exception."""
     at = at or AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.switch_page(f"pages/{page}.py")
+    at.switch_page(navigation.file(page))
     for key in list(at.query_params):
         del at.query_params[key]
     for key, value in {**ENGLISH, **(query or {})}.items():
@@ -133,7 +134,9 @@ def test_registry_lists_every_cluster_with_a_profile_link(data):
 
 def test_registry_applies_the_map_filter_from_the_url(data):
     at = open_page("registry", FILTER)
-    expected = filters.apply_filter(data.clusters, data.regions, urlstate.filter_from_query_params(FILTER))
+    expected = filters.apply_filter(
+        data.clusters, data.regions, urlstate.filter_from_query_params(FILTER)
+    )
     assert sorted(registry_ids(at)) == sorted(expected["id"])
     assert metrics(at)["Clusters shown"] == str(len(expected))
     assert at.multiselect[0].value == FILTER["industry"]
@@ -192,7 +195,9 @@ def test_map_filter_holds_on_the_registry_after_navigation(data):
     at.run()  # the map, the default page
     assert not at.exception
     at = open_page("registry", at=at)
-    expected = filters.apply_filter(data.clusters, data.regions, urlstate.filter_from_query_params(FILTER))
+    expected = filters.apply_filter(
+        data.clusters, data.regions, urlstate.filter_from_query_params(FILTER)
+    )
     assert sorted(registry_ids(at)) == sorted(expected["id"])
 
 
@@ -207,7 +212,7 @@ def test_registry_filter_survives_a_visit_to_another_page():
 
 def test_registry_filter_holds_on_the_map_after_navigation():
     at = open_page("registry", {"status": ["not reported"]})
-    at.switch_page("pages/map.py")
+    at.switch_page(navigation.file("map"))
     for key in list(at.query_params):
         del at.query_params[key]
     at.run()
@@ -378,7 +383,7 @@ def hostile_data(tmp_path, monkeypatch):
         writer.writeheader()
         writer.writerows(rows)
     monkeypatch.setenv("CLUSTERMAP_DATA_DIR", str(root))
-    # the pages read the registry store (pages/common.py), seeded from the data directory
+    # the pages read the registry store (ui/dataset.py), seeded from the data directory
     # when it is first opened: a fresh store here, so it holds the hostile copy
     monkeypatch.setenv(store.ENV_STATE_DIR, str(tmp_path / "state"))
     st.cache_data.clear()
@@ -446,18 +451,21 @@ def test_url_values_in_messages_are_shown_literally(page, query):
 # --- page modules -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", navigation.PAGES, ids=lambda p: p.name)
 def test_page_module_has_no_bare_strings(page):
-    """Streamlit's "magic" renders a bare string statement of a page on the page: only the
-    module's and functions' docstrings may be bare."""
-    tree = ast.parse((ROOT / "pages" / f"{page}.py").read_text(encoding="utf-8"))
+    """Streamlit's "magic" (off in .streamlit/config.toml, and kept harmless here) renders a
+    bare string statement of a page on the page: only the module's and functions'
+    docstrings may be bare (a class docstring would be shown)."""
+    tree = ast.parse((ROOT / page.file).read_text(encoding="utf-8"))
     bare = []
     for node in ast.walk(tree):
         body = getattr(node, "body", None)
         if not isinstance(body, list):
             continue
         for i, statement in enumerate(body):
-            docstring = i == 0 and isinstance(node, ast.Module | ast.FunctionDef | ast.ClassDef)
+            docstring = i == 0 and isinstance(
+                node, ast.Module | ast.FunctionDef | ast.AsyncFunctionDef
+            )
             if (
                 isinstance(statement, ast.Expr)
                 and isinstance(statement.value, ast.Constant)
@@ -465,7 +473,7 @@ def test_page_module_has_no_bare_strings(page):
                 and not docstring
             ):
                 bare.append(statement.lineno)
-    assert not bare, f"pages/{page}.py: bare strings on lines {bare}"
+    assert not bare, f"{page.file}: bare strings on lines {bare}"
 
 
 # --- both languages (issue 9) -------------------------------------------------------------------
@@ -492,7 +500,7 @@ BILINGUAL = [
 def open_in(page: str, query: dict, lang: str) -> AppTest:
     """:func:`open_page` with the interface language ``lang`` in the URL."""
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.switch_page(f"pages/{page}.py")
+    at.switch_page(navigation.file(page))
     for key in list(at.query_params):
         del at.query_params[key]
     for key, value in {**query, "lang": lang}.items():
@@ -546,7 +554,9 @@ def test_region_profile_in_russian_formats_numbers_for_the_locale():
 
 def test_registry_in_russian_keeps_the_filters(data):
     at = open_in("registry", FILTER, "ru")
-    expected = filters.apply_filter(data.clusters, data.regions, urlstate.filter_from_query_params(FILTER))
+    expected = filters.apply_filter(
+        data.clusters, data.regions, urlstate.filter_from_query_params(FILTER)
+    )
     table = frame_with(at, "ID", "Profile")
     assert sorted(table["ID"]) == sorted(expected["id"])  # the URL's English values still filter
     assert set(table["Industry group"]) == {"ядерные технологии"}

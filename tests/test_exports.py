@@ -593,7 +593,7 @@ import streamlit as st
 from geo.analysis import filters
 from geo.render import views
 from geo.registry.sources import load_dataset
-from pages.export_panel import render_export_panel
+from ui.export_panel import render_export_panel
 
 territory = st.query_params.get("territory", "RU")
 flt = filters.ClusterFilter(mne=st.query_params.get("mne", "any"))
@@ -668,7 +668,7 @@ def test_panel_and_command_line_offer_what_the_format_table_holds(
 
 
 def test_export_panel_reports_a_bad_territory() -> None:
-    from pages import export_panel
+    from ui import export_panel
 
     at = _panel(territory="RU-XX")  # the selector falls back to Russia
     assert at.selectbox(key="p_territory").value == "RU"
@@ -681,7 +681,7 @@ def test_export_panel_reports_a_bad_territory() -> None:
 
 
 def test_export_panel_button_makes_the_cli_s_file(data: Dataset) -> None:
-    from pages.export_panel import export_callable
+    from ui.export_panel import export_callable
 
     view = views.View("Volga", measure="mne_links")
     make = export_callable(data, view, "geojson", NOW)

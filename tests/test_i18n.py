@@ -21,6 +21,7 @@ from geo.base import i18n
 from geo.data import records
 from geo.registry.sources import load_dataset
 from geo.render.palette import SCENARIO_COLOURS, SCENARIO_LABELS
+from ui import navigation
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "streamlit_app.py")
@@ -67,7 +68,7 @@ def code_messages() -> dict[str, str]:
 def test_the_code_marks_strings_for_translation(code_messages):
     # A sanity check of the extraction itself, so the tests below cannot pass vacuously.
     assert "Cluster Map of Russia: the data" in code_messages  # pages/data.py
-    assert "Methodology" in code_messages  # streamlit_app.py
+    assert "Methodology" in code_messages  # ui/navigation.py (N_)
     assert "not reported" in code_messages  # geo/i18n.py (N_)
 
 
@@ -363,7 +364,7 @@ def _texts(at: AppTest) -> str:
 
 
 def test_data_page_in_russian():
-    at = _app("pages/data.py", lang="ru")
+    at = _app(navigation.file("data"), lang="ru")
     assert "Кластерная карта России: данные" in _texts(at)
     metrics = {m.label: m.value for m in at.metric}
     assert metrics == {
@@ -382,7 +383,7 @@ def test_data_page_in_russian():
 
 
 def test_data_page_in_english():
-    at = _app("pages/data.py", lang="en")
+    at = _app(navigation.file("data"), lang="en")
     assert "Cluster Map of Russia: the data" in _texts(at)
     labels = {m.label for m in at.metric}
     assert labels == {"Regions", "Clusters", "MNE links", "Regions with indicators"}
@@ -394,7 +395,7 @@ def test_data_page_in_english():
 
 
 def test_methodology_page_in_russian():
-    at = _app("pages/methodology.py", lang="ru")
+    at = _app(navigation.file("methodology"), lang="ru")
     assert "Методология: индексы интернационализации и сценарии" in _texts(at)
     counts = {m.label: m.value for m in at.metric}
     assert counts == {
@@ -411,7 +412,7 @@ def test_methodology_page_in_russian():
 
 
 def test_methodology_page_in_english_and_recomputes_live():
-    at = _app("pages/methodology.py", lang="en")
+    at = _app(navigation.file("methodology"), lang="en")
     labels = {m.label for m in at.metric}
     assert labels == {"Potential", "Lonely", "Supported", "Late", "Not assessed"}
     at.slider(key="method_region_threshold").set_value(0.9).run()
@@ -419,7 +420,7 @@ def test_methodology_page_in_english_and_recomputes_live():
 
 
 def test_parameters_survive_a_language_change():
-    at = _app("pages/methodology.py", lang="en")
+    at = _app(navigation.file("methodology"), lang="en")
     at.slider(key="method_region_threshold").set_value(0.9).run()
     at.query_params["lang"] = "ru"
     at.run()
@@ -427,21 +428,21 @@ def test_parameters_survive_a_language_change():
 
 
 def test_without_url_or_browser_language_the_app_is_russian():
-    at = _app("pages/data.py")
+    at = _app(navigation.file("data"))
     assert at.metric[0].label == "Регионы"
     assert _lang_param(at) == "ru"
 
 
 def test_the_browser_language_is_the_default():
-    at = _app("pages/data.py", locale="en-US")
+    at = _app(navigation.file("data"), locale="en-US")
     assert at.metric[0].label == "Regions"
     assert _lang_param(at) == "en"
-    assert _app("pages/data.py", locale="de-DE").metric[0].label == "Регионы"
+    assert _app(navigation.file("data"), locale="de-DE").metric[0].label == "Регионы"
 
 
 def test_the_url_beats_the_browser():
-    assert _app("pages/data.py", lang="ru", locale="en-US").metric[0].label == "Регионы"
-    assert _app("pages/data.py", lang="en", locale="ru-RU").metric[0].label == "Regions"
+    assert _app(navigation.file("data"), lang="ru", locale="en-US").metric[0].label == "Регионы"
+    assert _app(navigation.file("data"), lang="en", locale="ru-RU").metric[0].label == "Regions"
 
 
 # The switch as the entry point uses it, in a minimal app (AppTest shows the entry point's
@@ -450,7 +451,7 @@ SWITCH_APP = f"""
 import sys
 sys.path.insert(0, {str(ROOT)!r})
 import streamlit as st
-from pages import lang
+from ui import lang
 
 lang.language_switch()
 st.metric(lang.translator()("Regions"), 85)
@@ -498,25 +499,7 @@ def test_a_bad_lang_in_the_url_is_named_and_ignored():
     assert not at.warning  # said once
 
 
-NAV_PAGES = (
-    "pages/map.py",
-    "pages/registry.py",
-    "pages/cluster.py",
-    "pages/region.py",
-    "pages/mne.py",
-    "pages/compare.py",
-    "pages/data.py",
-    "pages/methodology.py",
-)
-
-
-@pytest.mark.parametrize("lang", i18n.SUPPORTED)
-@pytest.mark.parametrize("page", NAV_PAGES)
-def test_every_page_runs_in_both_languages_and_keeps_lang_in_the_url(page, lang):
-    """Pages not translated yet (phase 2) must still run, and keep the language in the URL
-    even when they rewrite their own parameters."""
-    at = _app(page, lang=lang)
-    assert _lang_param(at) == lang
+# Every page of ui.navigation.PAGES in both languages: tests/test_app.py.
 
 
 @pytest.mark.parametrize(

@@ -555,7 +555,7 @@ SELECTOR_APP = f"""
 import sys
 sys.path.insert(0, {str(PROJECT_ROOT)!r})
 import streamlit as st
-from pages import common
+from ui import dataset as common
 
 common.dataset_selector()
 common.synthetic_banner()

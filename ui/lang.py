@@ -10,9 +10,9 @@ The language is ``lang=ru`` or ``lang=en`` in the URL. Which one a run uses, fir
 
 The entry point calls :func:`language_switch` once per run, before the page, so the switch
 is on every page and the URL always carries the language; pages call :func:`translator`
-(or :func:`current_lang`) and never read the URL themselves. A page that replaces its URL
-with ``st.query_params.from_dict`` merges :func:`lang_query_params` so the link keeps the
-language. Caching of catalogues and labels lives here, at the Streamlit boundary.
+(or :func:`current_lang`) and never read ``lang`` themselves. A page that replaces its URL
+does so with :func:`ui.url.set_url`, which merges :func:`lang_query_params` so the link keeps
+the language. Caching of catalogues and labels lives here, at the Streamlit boundary.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import streamlit as st
 
 from geo.base import i18n
 from geo.data import records
+from geo.render import urlstate
 
 QUERY_KEY = "lang"
 STATE_KEY = "lang_choice"
@@ -45,13 +46,13 @@ def browser_lang() -> str | None:
 
 def _url_lang() -> str | None:
     """The URL's ``lang`` if valid; an invalid one is remembered for the warning."""
-    values = st.query_params.get_all(QUERY_KEY)
-    if not values:
+    given = urlstate.last(urlstate.read(st.query_params, (QUERY_KEY,)), QUERY_KEY)
+    if given is None:
         return None
-    value = values[-1].strip().lower()
+    value = given.strip().lower()
     if value in i18n.SUPPORTED:
         return value
-    st.session_state[PROBLEM_KEY] = values[-1]
+    st.session_state[PROBLEM_KEY] = given
     return None
 
 
@@ -69,7 +70,7 @@ def lang_query_params() -> dict[str, str]:
 
 def _sync_url(lang: str) -> None:
     """Put ``lang`` in the URL unless it is already there (other parameters untouched)."""
-    if st.query_params.get_all(QUERY_KEY) != [lang]:
+    if urlstate.read(st.query_params, (QUERY_KEY,)).get(QUERY_KEY) != [lang]:
         st.query_params[QUERY_KEY] = lang
 
 

@@ -1,4 +1,4 @@
-"""What every page shares: the chosen dataset (published or synthetic), its cache and mark.
+"""The dataset every page shows (published or synthetic): its cache, its choice and mark.
 
 Caching lives here, at the boundary between Streamlit and ``geo``; ``geo`` never caches.
 
@@ -25,7 +25,7 @@ from geo.registry import sources
 from geo.registry.sources import dataset_from_store, load_dataset
 from geo.registry.store import Store, default_url
 from geo.render import urlstate
-from pages.lang import current_lang, lang_query_params, page_text
+from ui.lang import current_lang, page_text
 
 CHOICE_KEY = "dataset_choice"
 URL_SEEN_KEY = "dataset_url_seen"
@@ -115,16 +115,6 @@ def synthetic_dataset(n: int, seed: int) -> Dataset:
     return sources.synthetic_dataset(n, seed)
 
 
-def _url_params() -> dict[str, list[str]]:
-    """The dataset parameters present in the current URL."""
-    out: dict[str, list[str]] = {}
-    for key in urlstate.DATASET_QUERY_KEYS:
-        values = st.query_params.get_all(key)
-        if values:
-            out[key] = list(values)
-    return out
-
-
 def current_choice() -> urlstate.DatasetChoice:
     """The dataset the session shows.
 
@@ -133,7 +123,7 @@ def current_choice() -> urlstate.DatasetChoice:
     a new session without parameters shows the published data. A bad URL falls back to
     the published data and the problems are kept for :func:`synthetic_banner` to show.
     """
-    params = _url_params()
+    params = urlstate.read(st.query_params, urlstate.DATASET_QUERY_KEYS)
     if params and params != st.session_state.get(URL_SEEN_KEY):
         choice, problems = urlstate.choice_from_query_params(params, current_lang())
         st.session_state[URL_SEEN_KEY] = params
@@ -169,8 +159,8 @@ def is_synthetic() -> bool:
 
 
 def dataset_query_params() -> dict[str, list[str]]:
-    """The URL parameters of the chosen dataset; merge them into a page's own parameters
-    when the page rewrites the URL (``st.query_params.from_dict``), so the link keeps them."""
+    """The URL parameters of the chosen dataset, which :func:`ui.url.set_url` merges into a
+    page's own parameters when the page rewrites its URL, so the link keeps them."""
     return current_choice().to_query_params()
 
 
@@ -200,11 +190,12 @@ def _widgets_to_choice() -> None:
 def _sync_url(choice: urlstate.DatasetChoice) -> None:
     """Put the choice's parameters in the URL (and drop stale ones), leaving others."""
     wanted = choice.to_query_params()
+    present = urlstate.read(st.query_params, urlstate.DATASET_QUERY_KEYS)
     for key in urlstate.DATASET_QUERY_KEYS:
         if key in wanted:
-            if st.query_params.get_all(key) != wanted[key]:
+            if present.get(key) != wanted[key]:
                 st.query_params[key] = wanted[key]
-        elif key in st.query_params:
+        elif key in present:
             del st.query_params[key]
     st.session_state[URL_SEEN_KEY] = wanted or None
 
@@ -221,7 +212,8 @@ def dataset_selector() -> None:
     st.session_state.setdefault(N_WIDGET, urlstate.DEFAULT_APP_CLUSTERS)
     st.session_state.setdefault(SEED_WIDGET, urlstate.DEFAULT_APP_SEED)
     box = st.sidebar.expander(t("selector"), expanded=choice.synthetic)
-    kinds = {kind: t(kind) for kind in (urlstate.PUBLISHED, urlstate.SYNTHETIC)}  # this run's language
+    # the labels in this run's language
+    kinds = {kind: t(kind) for kind in (urlstate.PUBLISHED, urlstate.SYNTHETIC)}
     box.radio(
         t("selector"),
         list(kinds),
@@ -263,9 +255,3 @@ def synthetic_banner() -> None:
         lang = current_lang()
         n = i18n.format_int(choice.n, lang) if lang != "en" else f"{choice.n:,}"
         st.error(t("banner", n=n, seed=choice.seed), icon="🧪")
-
-
-def set_url(params: dict[str, list[str]]) -> None:
-    """Replace the URL's parameters with a page's own ``params``, keeping the dataset and
-    language parameters, so a link to the page reopens the same view."""
-    st.query_params.from_dict({**params, **dataset_query_params(), **lang_query_params()})

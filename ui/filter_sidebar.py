@@ -4,7 +4,7 @@ One multiselect per facet of :data:`geo.analysis.filters.FACETS` (each option wi
 clusters, shown in the interface language while the filter keeps the English value) and
 the MNE-presence choice. Each page keeps its own widget keys (``prefix``), so the two
 pages' widgets never collide; the filter itself travels between them in the URL and in
-session state.
+session state (:func:`shared_filter`, :func:`share`: navigation clears the URL).
 """
 
 from __future__ import annotations
@@ -17,7 +17,11 @@ import streamlit as st
 from geo.analysis import filters, profiles
 from geo.base import i18n
 from geo.base.i18n import N_
-from pages.lang import page_text
+from ui.dataset import dataset
+from ui.lang import page_text
+
+SHARED_KEY = "cluster_filter"  # session key of the filter last set on the map or the registry
+MAP_URL_KEY = "map_url"  # session key of the map's last URL parameters (the registry reads it)
 
 TEXT: dict[str, str] = {"all": N_("All"), "mne": N_("MNE presence")}
 """The sidebar's own words (the facet labels are :func:`geo.analysis.filters.facet_label`)."""
@@ -45,6 +49,26 @@ def option_text(
     if field == "federal_district":
         return words.district(value)
     return value
+
+
+@st.cache_data(show_spinner=False)
+def filter_options(key: tuple) -> dict[str, dict[str, int]]:
+    """Selectable values of every facet with their cluster counts, for the dataset ``key``
+    (:func:`ui.dataset.dataset_key`, so the caches of two datasets never mix)."""
+    data = dataset()
+    return filters.filter_options(data.clusters, data.regions)
+
+
+def shared_filter() -> filters.ClusterFilter:
+    """The filter last set on the map or the registry (none yet: no filter)."""
+    shared = st.session_state.get(SHARED_KEY)
+    return shared if isinstance(shared, filters.ClusterFilter) else filters.ClusterFilter()
+
+
+def share(flt: filters.ClusterFilter) -> None:
+    """Keep ``flt`` as the filter last set, so the other page shows the same clusters."""
+    if st.session_state.get(SHARED_KEY) != flt:
+        st.session_state[SHARED_KEY] = flt
 
 
 @dataclass(frozen=True)

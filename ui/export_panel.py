@@ -5,7 +5,7 @@ Not a page of its own: the map page and the region panel call
 their state, e.g. on the map page::
 
     from geo.render import views
-    from pages.export_panel import render_export_panel
+    from ui.export_panel import render_export_panel
 
     render_export_panel(data, view.for_territory("RU"), choose_territory=True)
     # region panel: view.for_territory(code)
@@ -30,7 +30,7 @@ from geo.base.i18n import N_
 from geo.data import regions
 from geo.render import views
 from geo.render.exports import context, formats
-from pages.lang import current_lang, translator
+from ui.lang import current_lang, translator
 
 LABELS: dict[str, Any] = {
     "territory": N_("Territory"),
@@ -116,7 +116,7 @@ def render_export_panel(
 ) -> None:
     """Draw the export buttons (one ``st.download_button`` per format) for ``view``.
 
-    ``data`` is the dataset the page shows (``pages.common.dataset()``); ``key`` prefixes
+    ``data`` is the dataset the page shows (``ui.dataset.dataset()``); ``key`` prefixes
     the widget keys (give each panel on a page its own); ``choose_territory`` adds a
     territory selector starting at ``view.territory``. A territory that does not exist is
     reported with ``st.error`` and no button is drawn.

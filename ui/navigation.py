@@ -1,0 +1,74 @@
+"""The page registry: every page of the app, once.
+
+``streamlit_app.py`` builds its ``st.navigation`` from :data:`PAGES`, pages link to each
+other through :func:`file`, and the tests run every page of :data:`PAGES` (both languages)
+instead of keeping lists of their own. Titles are English msgids, translated when the
+navigation is drawn.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import streamlit as st
+
+from geo.base.i18n import N_
+
+PAGE_DIR = "pages"
+"""Where the page scripts are, relative to the entry point."""
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One page: its script, title (an English msgid), icon, URL path, and whether it is
+    the landing page (served at ``/``)."""
+
+    name: str
+    title: str
+    icon: str
+    url_path: str
+    default: bool = False
+
+    @property
+    def file(self) -> str:
+        """The script's path relative to the entry point (``st.Page``, ``st.page_link`` and
+        ``AppTest.switch_page`` take it)."""
+        return f"{PAGE_DIR}/{self.name}.py"
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("map", N_("Map"), "🗺️", "map", default=True),
+    PageSpec("registry", N_("Registry"), "📇", "registry"),
+    PageSpec("cluster", N_("Cluster profile"), "🏭", "cluster"),
+    PageSpec("region", N_("Region profile"), "📍", "region"),
+    PageSpec("mne", N_("MNEs in clusters"), "🌐", "mne"),
+    PageSpec("compare", N_("Compare"), "⚖️", "compare"),
+    PageSpec("import_data", N_("Import and history"), "📥", "import"),
+    PageSpec("edit", N_("Register and edit"), "✏️", "edit"),
+    PageSpec("data", N_("Data"), "📋", "data"),
+    PageSpec("methodology", N_("Methodology"), "📐", "methodology"),
+)
+
+
+def page(name: str) -> PageSpec:
+    """The page whose script is ``pages/<name>.py``."""
+    for spec in PAGES:
+        if spec.name == name:
+            return spec
+    raise KeyError(name)
+
+
+def file(name: str) -> str:
+    """The script of the page ``name``, for ``st.page_link``."""
+    return page(name).file
+
+
+def streamlit_pages(translate: Callable[[str], str]) -> list[st.Page]:
+    """The pages for ``st.navigation``, their titles translated by ``translate``."""
+    return [
+        st.Page(
+            p.file, title=translate(p.title), icon=p.icon, url_path=p.url_path, default=p.default
+        )
+        for p in PAGES
+    ]
