@@ -67,7 +67,7 @@ def code_messages() -> dict[str, str]:
 
 def test_the_code_marks_strings_for_translation(code_messages):
     # A sanity check of the extraction itself, so the tests below cannot pass vacuously.
-    assert "Cluster Map of Russia: the data" in code_messages  # pages/data.py
+    assert "Cluster Map of Russia: the data" in code_messages  # app_pages/data.py
     assert "Methodology" in code_messages  # ui/navigation.py (N_)
     assert "not reported" in code_messages  # geo/i18n.py (N_)
 
