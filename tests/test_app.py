@@ -71,8 +71,12 @@ def test_server_config_keeps_the_app_offline_and_the_upload_limit_in_step() -> N
 
 def test_the_page_registry_is_the_pages_directory() -> None:
     """``ui.navigation.PAGES`` lists every script of the pages directory and nothing else
-    (shared widgets live in ``ui/``), with one landing page and distinct URL paths."""
+    (shared widgets live in ``ui/``), with one landing page and distinct URL paths. No
+    ``pages/`` directory sits next to the entry point: Streamlit would run its scripts on
+    their own for the first request of a fresh server (a deep link without navigation or
+    switches; see ``ui/navigation.py``)."""
     root = Path(APP).parent
+    assert not (root / "pages").exists(), "a pages/ directory next to streamlit_app.py"
     scripts = {p.relative_to(root).as_posix() for p in (root / navigation.PAGE_DIR).glob("*.py")}
     assert {p.file for p in navigation.PAGES} == scripts
     assert [p.name for p in navigation.PAGES if p.default] == ["map"]

@@ -150,9 +150,9 @@ def preview_script() -> None:
     file uploader itself cannot be driven by AppTest), signed in when the test says so."""
     import os
 
+    from app_pages.import_data import preview_and_import
     from geo.registry import auth, importer
     from geo.registry.store import default_url
-    from pages.import_data import preview_and_import
     from ui.dataset import open_store
 
     store = open_store(default_url())

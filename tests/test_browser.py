@@ -350,3 +350,63 @@ def test_many_clusters_are_grouped_with_scenarios_and_mne_still_shown(
     finally:
         page.context.close()
     assert outside_requests == []
+
+
+# --- a shared deep link as the first request of a fresh server --------------------------------
+
+HELPER_NAMES = ("common", "lang", "filter sidebar", "export panel", "streamlit app", "ui")
+"""Names Streamlit's pages-directory discovery would give helper modules in the navigation."""
+
+
+def test_a_deep_link_as_the_first_request_shows_its_page_with_navigation_and_switches(
+    browser, outside_requests, data
+):
+    """A shared ``/cluster?id=PIC-20`` opened as the very first request of a freshly started
+    server runs through the entry point: the cluster profile, the app's own navigation
+    (registered pages, translated titles, no helper module) and the language and dataset
+    switches. (Before the fix, Streamlit's discovery of a ``pages/`` directory next to the
+    entry point ran ``pages/cluster.py`` alone, with every module of that directory listed
+    in the navigation and no switch.)"""
+    from geo.base import i18n
+    from ui import navigation
+
+    with serve.served_app(timeout_s=60) as app:  # a fresh server: no session has run yet
+        page = guarded_page(browser, outside_requests)
+        try:
+            page.goto(app.url + "/cluster?id=PIC-20")
+            page.wait_for_selector(APP_IDLE)
+            name = data.clusters.set_index("id").at["PIC-20", "name_en"]
+            main = page.locator("[data-testid='stMain']")
+            main.get_by_role("heading", name=name).wait_for()
+            main.get_by_text("Internationalisation index (recomputed)").first.wait_for()
+
+            sidebar = page.locator("[data-testid='stSidebar']")
+            switch = sidebar.get_by_role("radiogroup", name="Язык / Language")
+            assert switch.get_by_text("Русский").is_visible()
+            assert switch.get_by_text("English").is_visible()
+            assert sidebar.get_by_text("Published data (001–003)").count() == 1  # the dataset
+
+            def entries() -> list[str]:
+                nav = sidebar.locator("[data-testid='stSidebarNav']")
+                more = nav.locator("[data-testid='stSidebarNavViewButton']")
+                if more.count() and "more" in more.inner_text().lower():
+                    more.click()
+                links = nav.locator("[data-testid='stSidebarNavLink']")
+                return [t.strip().splitlines()[-1].strip() for t in links.all_inner_texts()]
+
+            english = entries()
+            assert english == [p.title for p in navigation.PAGES]
+            for helper in HELPER_NAMES:
+                assert helper not in [e.lower() for e in english], english
+
+            switch.get_by_text("Русский").click()  # the titles follow the language
+            page.wait_for_selector(APP_IDLE)
+            _ = i18n.translator("ru")
+            russian = [_(p.title) for p in navigation.PAGES]
+            assert russian != english
+            page.get_by_text(russian[0], exact=True).first.wait_for()
+            assert entries() == russian
+            assert "/cluster" in page.url and "id=PIC-20" in page.url
+        finally:
+            page.context.close()
+    assert outside_requests == []

@@ -67,7 +67,7 @@ def code_messages() -> dict[str, str]:
 
 def test_the_code_marks_strings_for_translation(code_messages):
     # A sanity check of the extraction itself, so the tests below cannot pass vacuously.
-    assert "Cluster Map of Russia: the data" in code_messages  # pages/data.py
+    assert "Cluster Map of Russia: the data" in code_messages  # app_pages/data.py
     assert "Methodology" in code_messages  # ui/navigation.py (N_)
     assert "not reported" in code_messages  # geo/i18n.py (N_)
 
@@ -445,8 +445,8 @@ def test_the_url_beats_the_browser():
     assert _app(navigation.file("data"), lang="en", locale="ru-RU").metric[0].label == "Regions"
 
 
-# The switch as the entry point uses it, in a minimal app (AppTest shows the entry point's
-# own elements only on the default page, and the map page is slow to run).
+# The switch as the entry point uses it, in a minimal app (the map page, the app's default,
+# is slow to run).
 SWITCH_APP = f"""
 import sys
 sys.path.insert(0, {str(ROOT)!r})

@@ -202,7 +202,7 @@ def expected() -> dict:
 def page() -> AppTest:
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.query_params["lang"] = "en"  # the tests read English labels
-    at.switch_page("pages/mne.py").run()
+    at.switch_page("app_pages/mne.py").run()
     assert not at.exception, [e.message for e in at.exception]
     return at
 

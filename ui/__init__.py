@@ -13,5 +13,5 @@ One module per widget family, each at the boundary between Streamlit and :mod:`g
 - :mod:`ui.export_panel`: the download buttons of a map view;
 - :mod:`ui.profile_widgets`: the unit picker, stop and table headers of the profile pages.
 
-The pages themselves are scripts in ``pages/``, run by ``streamlit_app.py``.
+The pages themselves are scripts in ``app_pages/``, run by ``streamlit_app.py``.
 """

@@ -37,7 +37,7 @@ SEED_WIDGET = "dataset_seed"
 CACHED_SYNTHETIC = 3
 
 # User-facing text of the selector and the banner (English msgids, one place, translated by
-# ``t``; no bare strings in pages/: Streamlit's magic would render them).
+# ``t``; no bare strings in app_pages/: Streamlit's magic would render them).
 LABELS: dict[str, str] = {
     "selector": N_("Dataset"),
     "published": N_("Published data (001–003)"),

@@ -4,6 +4,12 @@
 other through :func:`file`, and the tests run every page of :data:`PAGES` (both languages)
 instead of keeping lists of their own. Titles are English msgids, translated when the
 navigation is drawn.
+
+The page scripts are in ``app_pages/``, deliberately not ``pages/``: Streamlit treats a
+``pages/`` directory next to the entry point as a legacy multipage app until a session has
+called ``st.navigation``, so on a fresh server the first request, say a shared link to
+``/cluster?id=PIC-20``, ran ``pages/cluster.py`` on its own, without the entry point (no
+language or dataset switch) and with every file of the directory in the navigation.
 """
 
 from __future__ import annotations
@@ -15,8 +21,8 @@ import streamlit as st
 
 from geo.base.i18n import N_
 
-PAGE_DIR = "pages"
-"""Where the page scripts are, relative to the entry point."""
+PAGE_DIR = "app_pages"
+"""Where the page scripts are, relative to the entry point (never ``pages``: see above)."""
 
 
 @dataclass(frozen=True)
@@ -52,7 +58,7 @@ PAGES: tuple[PageSpec, ...] = (
 
 
 def page(name: str) -> PageSpec:
-    """The page whose script is ``pages/<name>.py``."""
+    """The page whose script is ``app_pages/<name>.py``."""
     for spec in PAGES:
         if spec.name == name:
             return spec

@@ -2,7 +2,7 @@
 it had to ignore), the choices of the pickers, the side-by-side table and each unit's
 recomputed and published index.
 
-The page (``pages/compare.py``) reads its URL (``kind``, repeated ``unit``) with
+The page (``app_pages/compare.py``) reads its URL (``kind``, repeated ``unit``) with
 ``geo.render.urlstate`` and draws what this module returns. :data:`TEXT` holds its words.
 """
 

@@ -3,7 +3,7 @@ order, how many, and the page's own URL parameters (search ``q``, ``sort``, ``de
 page reads them with :mod:`geo.render.urlstate`).
 
 The table itself is :func:`geo.analysis.profiles.registry_table`; the page
-(``pages/registry.py``) only draws what this module returns. :data:`TEXT` holds the page's
+(``app_pages/registry.py``) only draws what this module returns. :data:`TEXT` holds the page's
 words (English msgids, translated with :func:`text`).
 """
 

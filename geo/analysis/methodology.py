@@ -2,7 +2,7 @@
 the scenario of every cluster under them, the points of the scenario chart, and the tables
 of published against recomputed indices, with their texts in the interface language.
 
-The page (``pages/methodology.py``) draws the parameters, the chart and the tables.
+The page (``app_pages/methodology.py``) draws the parameters, the chart and the tables.
 :data:`TEXT` and the ``*_LABELS`` dictionaries hold its words (English msgids).
 """
 

@@ -2,7 +2,7 @@
 the page shows it, its cells and headers in the interface language (shares as percent text,
 "not reported" where a value is missing), and the texts around them.
 
-The page (``pages/mne.py``) draws the charts and these tables. :data:`TEXT` holds its words
+The page (``app_pages/mne.py``) draws the charts and these tables. :data:`TEXT` holds its words
 and the ``*_COLUMNS`` dictionaries the headers (English msgids, translated here).
 """
 

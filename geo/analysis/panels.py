@@ -3,7 +3,7 @@ the chosen measure's value and rank, every measure's value and rank, the cluster
 in the region), the count of clusters shown, the region a click on the map opens, and the
 "how to read this map" notes.
 
-The page (``pages/map.py``) only draws these; every text is in the interface language.
+The page (``app_pages/map.py``) only draws these; every text is in the interface language.
 :data:`TEXT` holds the page's words (English msgids, translated with :func:`text`).
 """
 

@@ -2,7 +2,7 @@
 subtitle, the metrics and the captions a profile of :mod:`geo.analysis.profiles` is shown
 with, in the interface language.
 
-The pages (``pages/cluster.py``, ``pages/region.py``) draw them with the profile's blocks
+The pages (``app_pages/cluster.py``, ``app_pages/region.py``) draw them with the profile's blocks
 and tables. :data:`CLUSTER_TEXT` and :data:`REGION_TEXT` hold their words (English msgids).
 Text from the data that goes into Markdown is escaped here (``profiles.md_literal``).
 """

@@ -3,7 +3,7 @@ Cluster Map of Russia profile) and of an MNE link with their labels, the values 
 from, what an editor changed, the choices of a vocabulary field, the names of the kinds of
 records and import modes, and the pages' texts.
 
-The pages (``pages/edit.py``, ``pages/import_data.py``) draw the widgets; every write goes
+The pages (``app_pages/edit.py``, ``app_pages/import_data.py``) draw the widgets; every write goes
 through :mod:`geo.registry.store`, which checks the editor itself. :data:`EDIT_TEXT` and
 :data:`IMPORT_TEXT` hold the pages' words (English msgids, translated with :func:`text`).
 """
