@@ -357,6 +357,7 @@ def test_scenarios_are_computed_only_where_both_indices_exist(dataset):
     assert assessed["cluster_index"].notna().all() and assessed["region_index"].notna().all()
 
 
+@pytest.mark.slow
 def test_it_scales_to_ten_thousand_clusters(geometry, calibration):
     data = sources.synthetic_dataset(10_000, 7)
     assert len(data.clusters) == 10_000
