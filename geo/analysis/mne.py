@@ -350,11 +350,6 @@ def departed(links: pd.DataFrame) -> pd.DataFrame:
     return links.loc[links["presence"] == LEFT].reset_index(drop=True)
 
 
-def presence_counts(links: pd.DataFrame) -> pd.DataFrame:
-    """Distinct MNEs and links per presence ("present", "left", "not reported")."""
-    return mnes_by(links, "presence")
-
-
 @dataclass(frozen=True)
 class Summary:
     """Headline counts of the records."""

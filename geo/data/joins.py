@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, cast
@@ -319,8 +318,3 @@ def mismatch_report(located: gpd.GeoDataFrame, regions: gpd.GeoDataFrame) -> pd.
         if c in rows.columns
     ]
     return pd.DataFrame(rows[columns]).reset_index(drop=True)
-
-
-def unknown_names(names: Iterable[str], resolver: RegionResolver) -> list[str]:
-    """The names the resolver does not know (for reports and the validate command)."""
-    return sorted({n for n in names if resolver.resolve(n) is None})

@@ -51,7 +51,7 @@ from typing import Annotated, Any, Literal
 
 import pandas as pd
 import pycountry
-from pydantic import AfterValidator, BaseModel, ValidationError, field_validator
+from pydantic import AfterValidator, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
 
 from geo.base.errors import DataValidationError, Message, Number, ValidationIssue
@@ -1248,8 +1248,3 @@ def kind_columns(kind: str) -> list[str]:
 def numeric_columns(kind: str) -> set[str]:
     """Numeric schema columns of ``kind``."""
     return _KINDS[kind].numeric
-
-
-def registry_model(kind: str) -> type[BaseModel]:
-    """The registry schema (pydantic model) of ``kind``."""
-    return _KINDS[kind].model
