@@ -34,6 +34,7 @@ def small():
     return sources.synthetic_dataset(25, 4, 10.0)
 
 
+@pytest.mark.slow
 def test_result_has_one_record_per_size_with_ours_and_naive(result):
     assert result["meta"]["synthetic"] is True
     assert [r["n"] for r in result["records"]] == list(SIZES)
@@ -57,6 +58,7 @@ def test_result_has_one_record_per_size_with_ours_and_naive(result):
         assert record["cold_start"] is None  # quick mode skips it
 
 
+@pytest.mark.slow
 def test_result_is_plain_json_with_machine_info(result):
     text = json.dumps(result, allow_nan=False)
     again = json.loads(text)
@@ -66,6 +68,7 @@ def test_result_is_plain_json_with_machine_info(result):
     assert again["meta"]["config"]["sizes"] == list(SIZES)
 
 
+@pytest.mark.slow
 def test_growth_and_budget_in_the_result(result):
     growth = result["growth"]
     for name in ("ours.map_build_s", "naive.map_build_s", "ours.filter_change_s"):
@@ -110,6 +113,7 @@ def test_budget_checks_compare_the_ten_thousand_record():
     }
 
 
+@pytest.mark.slow
 def test_our_map_is_offline_and_draws_every_cluster(small):
     page = bench.our_map_html(small)
     assert offline.external_urls([page]) == []
@@ -125,6 +129,7 @@ def test_our_map_is_offline_and_draws_every_cluster(small):
         assert cluster_id in page
 
 
+@pytest.mark.slow
 def test_naive_map_has_one_marker_per_located_cluster(small):
     page = bench.naive_map_html(small)
     located = int((small.clusters["lat"].notna() & small.clusters["lon"].notna()).sum())
@@ -133,6 +138,7 @@ def test_naive_map_has_one_marker_per_located_cluster(small):
     assert filtered.count("L.marker(") < located
 
 
+@pytest.mark.slow
 def test_markdown_has_every_size_and_the_machine(result):
     text = bench.render_markdown(result)
     for n in SIZES:
@@ -172,6 +178,7 @@ def _cli(*argv: str) -> int:
     return args.func(args)
 
 
+@pytest.mark.slow
 def test_cli_writes_json_and_refuses_to_overwrite(tmp_path):
     target = tmp_path / "bench.json"
     argv = ("--quick", "--sizes", "15", "--no-naive", "-o", str(target))
@@ -216,6 +223,7 @@ def test_docs_updater_replaces_only_its_section():
 
 
 @pytest.mark.browser
+@pytest.mark.slow
 def test_cold_start_reaches_the_first_map():
     """The cold start in a real browser on a tiny registry (skipped without Chromium,
     unless CLUSTERMAP_REQUIRE_BROWSER=1)."""

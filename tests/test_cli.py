@@ -77,6 +77,7 @@ def test_bad_weights_are_a_clear_error(capsys):
     assert "unknown indicator 'nonsense'" in err
 
 
+@pytest.mark.slow  # a cold start of the command line in a new interpreter
 @pytest.mark.parametrize("argv", [["-m", "geo", "regions"]])
 def test_python_dash_m_geo(argv):
     done = subprocess.run(

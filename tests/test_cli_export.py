@@ -26,11 +26,6 @@ STAMP = "2026-01-02T03:04:05Z"
 FOLIUM_ID = re.compile(rb"\b([a-z_]+)_[0-9a-f]{32}\b")
 
 
-@pytest.fixture(scope="module")
-def data() -> Dataset:
-    return load_dataset()
-
-
 @pytest.fixture(autouse=True)
 def loaded_once(monkeypatch, data: Dataset) -> None:
     """The command loads the shipped dataset; here it gets the module's copy (the same

@@ -57,11 +57,6 @@ EVIL_NOTE = "-2+3"
 
 
 @pytest.fixture(scope="module")
-def data() -> Dataset:
-    return load_dataset()
-
-
-@pytest.fixture(scope="module")
 def country(data: Dataset) -> views.ResolvedView:
     return views.resolve_view(data, views.View())
 

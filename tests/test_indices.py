@@ -17,57 +17,50 @@ EXPECTED_CLUSTER_DIFFERENCES = {"PIC-08", "PIC-14"}
 EXPECTED_REGION_DIFFERENCES: set[str] = set()
 
 
-@pytest.fixture(scope="module")
-def dataset():
-    from geo.registry.sources import load_dataset
-
-    return load_dataset()
-
-
-def _comparison(dataset, table: str, method=None) -> pd.DataFrame:
+def _comparison(data, table: str, method=None) -> pd.DataFrame:
     if table == "clusters":
-        result = cluster_index(dataset.clusters, method or indices.CLUSTER_METHOD)
-        published = dataset.clusters.set_index("id")["index_published"]
+        result = cluster_index(data.clusters, method or indices.CLUSTER_METHOD)
+        published = data.clusters.set_index("id")["index_published"]
         tol = indices.CLUSTER_PUBLISHED_TOLERANCE
     else:
-        result = region_index(dataset.indicators, method or indices.REGION_METHOD)
-        published = dataset.indicators.set_index("region_code")["fea_index_published"]
+        result = region_index(data.indicators, method or indices.REGION_METHOD)
+        published = data.indicators.set_index("region_code")["fea_index_published"]
         tol = indices.REGION_PUBLISHED_TOLERANCE
     return indices.compare_with_published(result, published, tol)
 
 
-def test_cluster_index_agrees_with_table_5_except_the_documented_units(dataset):
-    table = _comparison(dataset, "clusters")
+def test_cluster_index_agrees_with_table_5_except_the_documented_units(data):
+    table = _comparison(data, "clusters")
     assert len(table) == 25
     agreeing = table.loc[~table["flag"]]
     assert (agreeing["difference"].abs() <= 0.05 + 1e-9).all()
     assert set(table.loc[table["flag"], "id"]) == EXPECTED_CLUSTER_DIFFERENCES
 
 
-def test_the_differing_clusters_are_far_from_their_published_value(dataset):
-    table = _comparison(dataset, "clusters").set_index("id")
+def test_the_differing_clusters_are_far_from_their_published_value(data):
+    table = _comparison(data, "clusters").set_index("id")
     # PIC-08: members 2 of a group maximum 3 -> 1.26, published 1.5.
     assert table.loc["PIC-08", "recomputed"] == pytest.approx(1.262, abs=1e-3)
     # PIC-14: top of its group in publications and R&D -> 1.49, published 1.1.
     assert table.loc["PIC-14", "recomputed"] == pytest.approx(1.487, abs=1e-3)
 
 
-def test_region_index_agrees_with_table_6(dataset):
-    table = _comparison(dataset, "regions")
+def test_region_index_agrees_with_table_6(data):
+    table = _comparison(data, "regions")
     assert len(table) == 19
     assert set(table.loc[table["flag"], "region_code"]) == EXPECTED_REGION_DIFFERENCES
     moscow = table.set_index("region_code").loc["RU-MOW"]
     assert moscow["recomputed"] == pytest.approx(2.0)  # the maximum of all four indicators
 
 
-def test_grouping_by_industry_is_what_reproduces_the_table(dataset):
+def test_grouping_by_industry_is_what_reproduces_the_table(data):
     ungrouped = indices.IndexMethod(indices.CLUSTER_INDICATORS, group_column=None)
-    table = _comparison(dataset, "clusters", ungrouped)
+    table = _comparison(data, "clusters", ungrouped)
     assert table["flag"].sum() > 20  # one national comparison group reproduces almost nothing
 
 
-def test_published_scenario_counts(dataset):
-    table = scenario_table(dataset.clusters, dataset.indicators)
+def test_published_scenario_counts(data):
+    table = scenario_table(data.clusters, data.indicators)
     pilots = table.loc[table["cluster_id"].str.startswith("PIC-")]
     counts = indices.scenario_counts(pilots)
     assert counts == {
@@ -81,17 +74,17 @@ def test_published_scenario_counts(dataset):
     assert supported == {"PIC-10", "PIC-15", "PIC-22"}  # Kaluga and two in Moscow
 
 
-def test_clusters_without_indicators_are_not_assessed(dataset):
-    table = scenario_table(dataset.clusters, dataset.indicators)
+def test_clusters_without_indicators_are_not_assessed(data):
+    table = scenario_table(data.clusters, data.indicators)
     others = table.loc[~table["cluster_id"].str.startswith("PIC-")]
     assert len(others) > 0
     assert (others["scenario"] == "not assessed").all()
     assert others["cluster_index"].isna().all()
 
 
-def test_thresholds_are_parameters(dataset):
+def test_thresholds_are_parameters(data):
     high_bar = scenario_table(
-        dataset.clusters, dataset.indicators, cluster_threshold=1.45, region_threshold=0.9
+        data.clusters, data.indicators, cluster_threshold=1.45, region_threshold=0.9
     )
     counts = indices.scenario_counts(high_bar.loc[high_bar["cluster_id"].str.startswith("PIC-")])
     assert counts != {"potential": 8, "lonely": 14, "supported": 3, "late": 0, "not assessed": 0}
@@ -129,17 +122,17 @@ def test_weights_matter_when_placed_outside_the_ratio():
     assert method.attainable_maximum == pytest.approx(math.hypot(0.7, 0.3))
 
 
-def test_changed_weights_on_the_published_clusters_only_matter_outside(dataset):
+def test_changed_weights_on_the_published_clusters_only_matter_outside(data):
     heavy_export = {"export_bln_rub": 0.9, "intl_members": 0.01}
-    inside = _comparison(dataset, "clusters", indices.CLUSTER_METHOD.with_weights(heavy_export))
-    base = _comparison(dataset, "clusters")
+    inside = _comparison(data, "clusters", indices.CLUSTER_METHOD.with_weights(heavy_export))
+    base = _comparison(data, "clusters")
     np.testing.assert_allclose(inside["recomputed"], base["recomputed"])
     outside = indices.IndexMethod(
         indices.CLUSTER_METHOD.with_weights(heavy_export).indicators,
         group_column="industry_group",
         weight_placement="outside",
     )
-    changed = _comparison(dataset, "clusters", outside)
+    changed = _comparison(data, "clusters", outside)
     assert not np.allclose(changed["recomputed"], base["recomputed"])
 
 
@@ -187,12 +180,12 @@ def test_negative_values_can_count_as_zero():
     assert result.loc["u0", "x"] == -8.0  # the input is shown as given
 
 
-def test_kaluga_index_comes_from_its_trade_deficit(dataset):
-    result = region_index(dataset.indicators).frame.set_index("region_code")
+def test_kaluga_index_comes_from_its_trade_deficit(data):
+    result = region_index(data.indicators).frame.set_index("region_code")
     kaluga = result.loc["RU-KLU"]
     assert kaluga["trade_surplus_per_capita_component"] < -1
     clipped = region_index(
-        dataset.indicators, indices.IndexMethod(indices.REGION_INDICATORS, negatives="zero")
+        data.indicators, indices.IndexMethod(indices.REGION_INDICATORS, negatives="zero")
     ).frame.set_index("region_code")
     assert clipped.loc["RU-KLU", "index"] < 0.6 < kaluga["index"]
 

@@ -44,43 +44,36 @@ def detailed():
     return load_regions("detailed")
 
 
-@pytest.fixture(scope="module")
-def dataset():
-    from geo.registry.sources import load_dataset
-
-    return load_dataset()
-
-
-def test_every_pilot_cluster_is_in_its_region(dataset):
-    got = dataset.clusters.set_index("id")["region_code"]
+def test_every_pilot_cluster_is_in_its_region(data):
+    got = data.clusters.set_index("id")["region_code"]
     assert {k: got[k] for k in EXPECTED_REGION} == EXPECTED_REGION
 
 
-def test_every_regional_table_row_resolves(dataset):
-    codes = set(dataset.indicators["region_code"])
+def test_every_regional_table_row_resolves(data):
+    codes = set(data.indicators["region_code"])
     assert len(codes) == 19
     assert {"RU-MOW", "RU-MOS", "RU-ALT", "RU-KHA", "RU-SPE"} <= codes
     assert "RU-AL" not in codes
 
 
-def test_moscow_and_moscow_region_are_distinct(dataset):
-    resolver = dataset.resolver
+def test_moscow_and_moscow_region_are_distinct(data):
+    resolver = data.resolver
     assert resolver.resolve("Moscow") == "RU-MOW"
     assert resolver.resolve("Moscow region") == "RU-MOS"
     assert resolver.resolve("Москва") == "RU-MOW"
     assert resolver.resolve("Московская область") == "RU-MOS"
 
 
-def test_names_resolve_in_any_case_and_dash(dataset):
-    assert dataset.resolver.resolve("SAINT PETERSBURG") == "RU-SPE"
-    assert dataset.resolver.resolve("Saint-Petersburg") == "RU-SPE"
-    assert dataset.resolver.resolve("habarovsk region") == "RU-KHA"
+def test_names_resolve_in_any_case_and_dash(data):
+    assert data.resolver.resolve("SAINT PETERSBURG") == "RU-SPE"
+    assert data.resolver.resolve("Saint-Petersburg") == "RU-SPE"
+    assert data.resolver.resolve("habarovsk region") == "RU-KHA"
 
 
-def test_unknown_region_is_an_error_naming_the_row(dataset):
+def test_unknown_region_is_an_error_naming_the_row(data):
     frame = pd.DataFrame({"region": ["Kaluga region", "Moskow oblast", "Atlantis"]})
     with pytest.raises(DataValidationError) as caught:
-        dataset.resolver.resolve_column(frame, "region", "upload.csv")
+        data.resolver.resolve_column(frame, "region", "upload.csv")
     messages = [str(i) for i in caught.value.issues]
     assert messages == [
         "upload.csv, row 3, column 'region': unknown region 'Moskow oblast' "
@@ -129,24 +122,24 @@ def test_unknown_city_is_a_validation_error(detailed):
         joins.locate_records(records, detailed)
 
 
-def test_clusters_without_a_city_sit_in_their_region(dataset):
-    clusters = dataset.clusters.set_index("id")
+def test_clusters_without_a_city_sit_in_their_region(data):
+    clusters = data.clusters.set_index("id")
     regional = clusters.loc[clusters["location_basis"] == "region (city not reported)"]
     assert len(regional) > 0
     assert (regional["located_region_code"] == regional["region_code"]).all()
 
 
-def test_located_cities_are_where_the_documents_say(dataset):
-    clusters = dataset.clusters.set_index("id")
+def test_located_cities_are_where_the_documents_say(data):
+    clusters = data.clusters.set_index("id")
     assert clusters.loc["PIC-04", "lon"] == pytest.approx(93.53, abs=0.05)  # Krasnoyarsk's
     assert clusters.loc["PIC-15", "lat"] == pytest.approx(55.48, abs=0.05)  # Troitsk, Moscow
     assert clusters.loc["PIC-11", "location_basis"] == "city (GeoNames)"  # "Pushino"
 
 
-def test_mismatch_report_lists_exactly_the_disagreements(dataset):
-    report = joins.mismatch_report(dataset.clusters, dataset.detailed)
-    mismatched = dataset.clusters.loc[
-        dataset.clusters["located_region_code"] != dataset.clusters["region_code"]
+def test_mismatch_report_lists_exactly_the_disagreements(data):
+    report = joins.mismatch_report(data.clusters, data.detailed)
+    mismatched = data.clusters.loc[
+        data.clusters["located_region_code"] != data.clusters["region_code"]
     ]
     mismatched = mismatched.loc[mismatched["region_code"].notna()]
     assert set(report["id"]) == set(mismatched["id"])

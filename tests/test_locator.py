@@ -13,15 +13,14 @@ import pytest
 from matplotlib.image import imread
 from pyproj import CRS
 
-from geo.registry.sources import load_dataset
 from geo.render import locator
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
 @pytest.fixture(scope="module")
-def projected():
-    return locator.project_regions(load_dataset().regions)
+def projected(data):
+    return locator.project_regions(data.regions)
 
 
 def pixels(png: bytes, colour: str) -> int:
@@ -90,7 +89,7 @@ def test_point_past_180_projects_next_to_its_wrapped_twin():
     assert (x1, y1) == pytest.approx((x2, y2))
 
 
-def test_regions_without_crs_are_refused():
-    regions = load_dataset().regions.set_crs(None, allow_override=True)
+def test_regions_without_crs_are_refused(data):
+    regions = data.regions.set_crs(None, allow_override=True)
     with pytest.raises(ValueError, match="coordinate reference system"):
         locator.project_regions(regions)

@@ -22,8 +22,6 @@ from geo.data import records
 
 ROOT = Path(__file__).resolve().parent.parent
 RECORDS = ROOT / "data" / "records"
-APP = str(ROOT / "streamlit_app.py")
-TIMEOUT = 120
 MISSING = {"", "n/a", "not reported", "—"}
 
 
@@ -199,10 +197,8 @@ def expected() -> dict:
 
 
 @pytest.fixture(scope="module")
-def page() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.query_params["lang"] = "en"  # the tests read English labels
-    at.switch_page("app_pages/mne.py").run()
+def page(app_test) -> AppTest:
+    at = app_test("app_pages/mne.py", lang="en").run()  # the tests read English labels
     assert not at.exception, [e.message for e in at.exception]
     return at
 

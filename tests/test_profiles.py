@@ -17,16 +17,10 @@ import pytest
 
 from geo.analysis import profiles
 from geo.data import records
-from geo.registry.sources import load_dataset
 
 RECORDS = Path(__file__).resolve().parent.parent / "data" / "records"
 FULL_CLUSTER, EMPTY_CLUSTER = "PIC-01", "P003-05"
 FULL_REGION, EMPTY_REGION = "RU-TA", "RU-CHU"
-
-
-@pytest.fixture(scope="module")
-def data():
-    return load_dataset()
 
 
 def csv_rows(name: str) -> list[dict[str, str]]:

@@ -18,6 +18,7 @@ def test_a_server_that_exits_is_reported_with_its_status() -> None:
         serve.wait_healthy(f"http://{serve.HOST}:{serve.free_port()}", process, timeout_s=5)
 
 
+@pytest.mark.slow  # a cold start of the app server
 def test_the_app_answers_inside_the_block_and_is_stopped_after() -> None:
     with serve.served_app(timeout_s=60) as app:
         with urllib.request.urlopen(f"{app.url}/_stcore/health", timeout=5) as response:

@@ -20,7 +20,6 @@ from geo.analysis.dataset import cluster_listing
 from geo.base.tables import render_table
 from geo.registry import auth, importer, sources, store
 from geo.registry.importer import References
-from geo.registry.sources import load_dataset
 
 PG_ENV = "CLUSTERMAP_TEST_POSTGRES_URL"
 REQUIRE_PG = os.environ.get("CLUSTERMAP_REQUIRE_POSTGRES") == "1"
@@ -97,12 +96,12 @@ def test_default_url_is_a_file_in_the_state_directory_not_the_repository(monkeyp
 # --------------------------------------------------------------------------- seed
 
 
-def test_seed_is_version_1_and_gives_the_published_dataset(db):
+def test_seed_is_version_1_and_gives_the_published_dataset(db, data):
     assert db.head() == 1
     info = db.version(1)
     assert (info.author, info.action) == (store.SEED_AUTHOR, "seed")
     from_store = sources.dataset_from_store(db)
-    shipped = load_dataset()
+    shipped = data
     pd.testing.assert_frame_equal(pd.DataFrame(from_store.clusters), pd.DataFrame(shipped.clusters))
     pd.testing.assert_frame_equal(from_store.mne_links, shipped.mne_links)
     pd.testing.assert_frame_equal(from_store.indicators, shipped.indicators)

@@ -259,10 +259,8 @@ def test_every_record_is_marked_synthetic(registry):
     assert points["synthetic"].all() and (points["location_basis"] == "synthetic").all()
 
 
-def test_real_data_is_untouched_and_regional_indicators_stay_real(dataset):
-    from geo.registry.sources import load_dataset
-
-    real = load_dataset()
+def test_real_data_is_untouched_and_regional_indicators_stay_real(dataset, data):
+    real = data
     pd.testing.assert_frame_equal(dataset.indicators, real.indicators)
     assert not real.clusters["id"].str.startswith("SYN-").any()
 
@@ -322,10 +320,8 @@ def test_indicators_are_in_the_published_ranges(registry, calibration):
 # --------------------------------------------------------------------------- the dataset
 
 
-def test_dataset_is_a_drop_in_for_load_dataset(dataset):
-    from geo.registry.sources import load_dataset
-
-    real = load_dataset().clusters
+def test_dataset_is_a_drop_in_for_load_dataset(dataset, data):
+    real = data.clusters
     clusters = dataset.clusters
     assert list(real.columns) == [c for c in clusters.columns if c in real.columns]
     assert set(clusters.columns) - set(real.columns) == {"synthetic", "employees"}
@@ -361,6 +357,7 @@ def test_scenarios_are_computed_only_where_both_indices_exist(dataset):
     assert assessed["cluster_index"].notna().all() and assessed["region_index"].notna().all()
 
 
+@pytest.mark.slow
 def test_it_scales_to_ten_thousand_clusters(geometry, calibration):
     data = sources.synthetic_dataset(10_000, 7)
     assert len(data.clusters) == 10_000
@@ -587,11 +584,9 @@ def _texts(at) -> str:
     return "\n".join(m.value for m in at.markdown)
 
 
-def test_selector_defaults_to_published_without_a_banner():
+def test_selector_defaults_to_published_without_a_banner(data):
     at = _selector_app()
-    from geo.registry.sources import load_dataset
-
-    published = load_dataset().clusters
+    published = data.clusters
     assert f"clusters={len(published)} first={published['id'].iloc[0]}" in _texts(at)
     assert "SYN-" not in _texts(at)
     assert not any("SYNTHETIC DATA" in e.value for e in at.error)

@@ -13,11 +13,6 @@ from geo.registry.sources import load_dataset
 from geo.render import classify, urlstate, views
 
 
-@pytest.fixture(scope="module")
-def data() -> Dataset:
-    return load_dataset()
-
-
 def test_country_view_holds_everything(data: Dataset) -> None:
     rv = views.resolve_view(data, views.View())
     assert rv.territory.kind == "country"

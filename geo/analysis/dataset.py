@@ -16,7 +16,7 @@ import pandas as pd
 
 from geo.analysis import indices
 from geo.data import joins, records
-from geo.data.regions import load_regions
+from geo.data.regions import Resolution, load_regions
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ def build_dataset(
     clusters: pd.DataFrame,
     mne_links: pd.DataFrame,
     regional_indicators: pd.DataFrame,
-    resolution: str = "web",
+    resolution: Resolution = "web",
 ) -> Dataset:
     """Join record frames to the regions and compute indices and scenarios.
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
-from typing import Literal, get_args
+from typing import Any, Literal, get_args
 
 import numpy as np
 import pandas as pd
@@ -247,7 +247,7 @@ def sanitise(
     renders Markdown escapes the messages (``geo.analysis.profiles.md_literal``).
     """
     dropped: list[str] = []
-    changes: dict[str, tuple[str, ...]] = {}
+    changes: dict[str, Any] = {}  # facet field → kept values (``replace`` keywords)
     for facet in FACETS:
         known = options.get(facet.field, {})
         kept = tuple(v for v in flt.selected(facet.field) if v in known)

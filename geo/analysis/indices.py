@@ -176,28 +176,12 @@ def compute_index(frame: pd.DataFrame, method: IndexMethod, id_column: str) -> I
     for j, ind in enumerate(method.indicators):
         raw = pd.to_numeric(frame[ind.column], errors="raise").astype(float).to_numpy()
         missing[:, j] = np.isnan(raw)
-        values = np.where(raw < 0, 0.0, raw) if method.negatives == "zero" else raw
-        scaled = ind.weight * values if method.weight_placement == "inside" else values
-        reference = pd.Series(scaled).groupby(groups.to_numpy()).transform("max").to_numpy()
-        with np.errstate(invalid="ignore", divide="ignore"):
-            ratio = np.where(reference > 0, scaled / reference, 0.0)
-        ratio = np.where(np.isnan(values), 0.0, ratio)
-        component = ratio * (ind.weight if method.weight_placement == "outside" else 1.0)
-        if method.weight_placement == "inside" and ind.weight == 0:
-            component = np.zeros_like(component)
+        reference, component = _component(ind, raw, groups, method)
         out[ind.column] = raw
         out[f"{ind.column}_reference"] = reference
         out[f"{ind.column}_component"] = component
         squares += component**2
-        for i in range(len(frame)):
-            if np.isnan(raw[i]):
-                continue
-            if not reference[i] > 0:
-                notes[i].append(f"{ind.column}: no positive value in the group, component 0")
-            elif raw[i] < 0 and method.negatives == "square":
-                notes[i].append(f"{ind.column}: negative value, its square adds to the index")
-            elif raw[i] < 0:
-                notes[i].append(f"{ind.column}: negative value counted as 0")
+        _add_indicator_notes(notes, ind.column, raw, reference, method)
 
     out["index"] = np.sqrt(squares)
     out["missing"] = [
@@ -206,15 +190,57 @@ def compute_index(frame: pd.DataFrame, method: IndexMethod, id_column: str) -> I
     ]
     if method.missing == "exclude":
         out.loc[missing.any(axis=1), "index"] = np.nan
-    for i in range(len(frame)):
-        if out["group_size"].iat[i] == 1:
+    _add_unit_notes(notes, out["group_size"], missing, method)
+    out["notes"] = ["; ".join(n) for n in notes]
+    return IndexResult(frame=out, method=method, id_column=id_column)
+
+
+def _component(
+    ind: Indicator, raw: np.ndarray, groups: pd.Series, method: IndexMethod
+) -> tuple[np.ndarray, np.ndarray]:
+    """One indicator's group reference (the group maximum) and component per unit."""
+    values = np.where(raw < 0, 0.0, raw) if method.negatives == "zero" else raw
+    scaled = ind.weight * values if method.weight_placement == "inside" else values
+    reference = pd.Series(scaled).groupby(groups.to_numpy()).transform("max").to_numpy()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = np.where(reference > 0, scaled / reference, 0.0)
+    ratio = np.where(np.isnan(values), 0.0, ratio)
+    component = ratio * (ind.weight if method.weight_placement == "outside" else 1.0)
+    if method.weight_placement == "inside" and ind.weight == 0:
+        component = np.zeros_like(component)
+    return reference, component
+
+
+def _add_indicator_notes(
+    notes: list[list[str]],
+    column: str,
+    raw: np.ndarray,
+    reference: np.ndarray,
+    method: IndexMethod,
+) -> None:
+    """Say, per unit, why one indicator's component is 0 or how a negative counted."""
+    for i in range(len(raw)):
+        if np.isnan(raw[i]):
+            continue
+        if not reference[i] > 0:
+            notes[i].append(f"{column}: no positive value in the group, component 0")
+        elif raw[i] < 0 and method.negatives == "square":
+            notes[i].append(f"{column}: negative value, its square adds to the index")
+        elif raw[i] < 0:
+            notes[i].append(f"{column}: negative value counted as 0")
+
+
+def _add_unit_notes(
+    notes: list[list[str]], group_size: pd.Series, missing: np.ndarray, method: IndexMethod
+) -> None:
+    """Say, per unit, that its group has one member and how missing indicators count."""
+    for i in range(len(notes)):
+        if group_size.iat[i] == 1:
             notes[i].append("single-member comparison group: every non-zero indicator is at 1")
         if missing[i].any() and method.missing == "zero":
             notes[i].append("missing indicator(s) count as 0")
         if missing[i].any() and method.missing == "exclude":
             notes[i].append("not assessed: missing indicator(s)")
-    out["notes"] = ["; ".join(n) for n in notes]
-    return IndexResult(frame=out, method=method, id_column=id_column)
 
 
 def compare_with_published(
@@ -309,9 +335,7 @@ def parse_weights(text: str, indicators: Sequence[Indicator]) -> dict[str, float
 # --- the dataset's indices and scenarios ---------------------------------------------------
 
 
-def cluster_index(
-    clusters: pd.DataFrame, method: IndexMethod = CLUSTER_METHOD
-) -> IndexResult:
+def cluster_index(clusters: pd.DataFrame, method: IndexMethod = CLUSTER_METHOD) -> IndexResult:
     """Recompute the cluster internationalisation index for the clusters that have
     indicators (the pilot clusters of Table 5); others are left out, not zero-filled."""
     columns = [ind.column for ind in method.indicators]
@@ -319,9 +343,7 @@ def cluster_index(
     return compute_index(assessed, method, id_column="id")
 
 
-def region_index(
-    indicators: pd.DataFrame, method: IndexMethod = REGION_METHOD
-) -> IndexResult:
+def region_index(indicators: pd.DataFrame, method: IndexMethod = REGION_METHOD) -> IndexResult:
     """Recompute the regional foreign-economic-activity index for the regions of the table."""
     return compute_index(indicators.reset_index(drop=True), method, "region_code")
 
@@ -334,7 +356,7 @@ def scenario_table(
     cluster_threshold: float = 1.0,
     region_threshold: float = 1.0,
 ) -> pd.DataFrame:
-    """Scenario of every cluster from the recomputed cluster and region 
+    """Scenario of every cluster from the recomputed cluster and region
 
     Clusters without indicators (those only the presentation names) are "not assessed".
     """

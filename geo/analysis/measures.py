@@ -139,7 +139,8 @@ def _region_codes(data: RegionData) -> pd.Index:
 
 def fea_index(data: RegionData) -> pd.Series:
     """The recomputed regional FEA index (Equation 1 over Table 6), NaN outside the table."""
-    return _on_regions(indices.region_index(data.indicators).index, _region_codes(data), "fea_index")
+    recomputed = indices.region_index(data.indicators).index
+    return _on_regions(recomputed, _region_codes(data), "fea_index")
 
 
 def cluster_count(data: RegionData) -> pd.Series:

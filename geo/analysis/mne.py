@@ -31,6 +31,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -172,23 +173,22 @@ def published_vs_recomputed(
     """
     published = aggregates.set_index("metric")["value"]
     by_status = share_by_status(clusters, links, [g.status for g in PUBLISHED_GROUPS])
-    by_status = by_status.set_index("status")
+    recomputed = by_status.set_index("status").to_dict("index")
     rows = []
     for g in PUBLISHED_GROUPS:
-        k, n = published.get(g.with_metric), published.get(g.total_metric)
-        ok = k is not None and n is not None and not (pd.isna(k) or pd.isna(n))
+        pair = _published_pair(published.get(g.with_metric), published.get(g.total_metric))
         rows.append(
             {
                 "group": g.label,
                 "status": g.status,
                 "source": PUBLISHED,
-                "with_mnes": int(k) if ok else np.nan,
-                "clusters": int(n) if ok else np.nan,
-                "share": _share(int(k), int(n)) if ok else np.nan,
-                "basis": basis_text(g, PUBLISHED, ok),
+                "with_mnes": pair[0] if pair else np.nan,
+                "clusters": pair[1] if pair else np.nan,
+                "share": _share(*pair) if pair else np.nan,
+                "basis": basis_text(g, PUBLISHED, pair is not None),
             }
         )
-        rec = by_status.loc[g.status]
+        rec = recomputed[g.status]
         rows.append(
             {
                 "group": g.label,
@@ -201,6 +201,13 @@ def published_vs_recomputed(
             }
         )
     return pd.DataFrame(rows)
+
+
+def _published_pair(with_mnes: Any, clusters: Any) -> tuple[int, int] | None:
+    """The two published counts of a share, or None when either is missing."""
+    if with_mnes is None or clusters is None or pd.isna(with_mnes) or pd.isna(clusters):
+        return None
+    return int(with_mnes), int(clusters)
 
 
 # --- MNEs by a property -----------------------------------------------------------------------
@@ -341,11 +348,6 @@ def interplay_types(links: pd.DataFrame, types: Sequence[str]) -> pd.DataFrame:
 def departed(links: pd.DataFrame) -> pd.DataFrame:
     """The links whose MNE left (``presence`` "left"), as recorded."""
     return links.loc[links["presence"] == LEFT].reset_index(drop=True)
-
-
-def presence_counts(links: pd.DataFrame) -> pd.DataFrame:
-    """Distinct MNEs and links per presence ("present", "left", "not reported")."""
-    return mnes_by(links, "presence")
 
 
 @dataclass(frozen=True)

@@ -176,7 +176,7 @@ def fold(value: Any) -> str:
     return unicodedata.normalize("NFKC", str(value)).casefold().replace("ё", "е")
 
 
-def cluster_display_name(row: Mapping[str, Any], lang: str = "en") -> str:
+def cluster_display_name(row: Mapping[Any, Any], lang: str = "en") -> str:
     """The name in ``lang``, else in the other language, else the id (P003-05 has only a
     Russian name, most pilot clusters only an English one): names come from the data."""
     order = ("name_ru", "name_en") if lang == "ru" else ("name_en", "name_ru")
@@ -497,7 +497,7 @@ BLOCK_TITLES: tuple[str, ...] = (
 """The five blocks of a Cluster Map of Russia profile, in its order."""
 
 
-def _location_text(row: Mapping[str, Any], lang: str = "en") -> str:
+def _location_text(row: Mapping[Any, Any], lang: str = "en") -> str:
     w = Words(lang)
     basis = text(row.get("location_basis"), "")
     if is_missing(row.get("lat")) or is_missing(row.get("lon")):
@@ -584,94 +584,8 @@ def cluster_profile(
         raise UnknownUnitError(w._(UNKNOWN_CLUSTER).format(id=cluster_id))
     row = match.iloc[0].to_dict()
     regions = data.regions
-    region = _region_row(regions, row.get("region_code"))
     links = data.mne_links.loc[data.mne_links["cluster_id"] == cluster_id]
 
-    general = _block(
-        w,
-        N_("General data"),
-        (
-            (N_("ID"), str(row["id"])),
-            (N_("Name (English)"), w.text(row.get("name_en"))),
-            (N_("Name (Russian)"), w.text(row.get("name_ru"))),
-            (N_("City"), w.text(row.get("city"))),
-            (N_("Region as published"), w.text(row.get("region_as_published"))),
-            (N_("Region"), region_label(regions, row.get("region_code"), lang)),
-            (N_("Federal district"), w.district(region["federal_district"] if region else None)),
-            (N_("Status"), w.term("status", row.get("status"))),
-            (N_("Location on the map"), _location_text(row, lang)),
-            (N_("Sources"), w.source(row.get("source_doc"), row.get("source_ref"))),
-        ),
-    )
-    priorities = _block(
-        w,
-        N_("Cluster priorities"),
-        (
-            (
-                N_("Industry group (comparison group of the index)"),
-                w.term("industry_group", row.get("industry_group")),
-            ),
-            (N_("Specialisation"), _specialisations(row.get("specialisation"), lang)),
-        ),
-    )
-    management = _block(
-        w,
-        N_("Management"),
-        (
-            (N_("Organisation development level"), w.term("org_level", row.get("org_level"))),
-            (N_("Cluster management organisation"), w._(NOT_REPORTED)),
-        ),
-        CLUSTER_NOTES["management"],
-    )
-    members = _block(
-        w,
-        N_("Members"),
-        (
-            (N_("Participants"), w.whole(row.get("participants"))),
-            (N_("International members"), w.whole(row.get("intl_members"))),
-            (N_("MNE members"), _joined(_mne_names(links, MEMBER_RELATIONS, w), w)),
-            (
-                N_("MNE members or strategic partners (003 does not say which)"),
-                _joined(_mne_names(links, [EITHER_RELATION], w), w),
-            ),
-        ),
-        CLUSTER_NOTES["members"],
-    )
-    partners = _block(
-        w,
-        N_("Partners and projects"),
-        (
-            (
-                N_("MNE partners and project partners"),
-                _joined(_mne_names(links, PARTNER_RELATIONS, w), w),
-            ),
-            (
-                N_("MNEs whose relation is not reported"),
-                _joined(_mne_names(links.loc[links["relation"].isna()], None, w), w, NONE),
-            ),
-            (N_("Joint international R&D, bln rub."), w.number(row.get("joint_rd_bln_rub"))),
-            (N_("Joint projects"), w._(NOT_REPORTED)),
-        ),
-        CLUSTER_NOTES["partners"],
-    )
-
-    # Equation 1 compares a cluster only with its comparison group: computing the group
-    # alone gives the same components and keeps a profile fast on a large registry.
-    peers = clusters.loc[clusters["industry_group"] == row.get("industry_group")]
-    assessed = cluster_index_frame(peers) if len(peers) else pd.DataFrame()
-    has = cluster_id in assessed.index
-    indicator_rows = []
-    for ind in indices.CLUSTER_INDICATORS:
-        indicator_rows.append(
-            {
-                "Indicator": _indicator_label(ind, w),
-                "Value": w.number(row.get(ind.column)),
-                "Group maximum": w.number(peers[ind.column].max()) if has else w._(NOT_ASSESSED),
-                "Component": w.number(assessed.at[cluster_id, f"{ind.column}_component"], 3)
-                if has
-                else w._(NOT_ASSESSED),
-            }
-        )
     group_name = w.term("industry_group", row.get("industry_group"))
     group_table = comparison_group(clusters, cluster_id, lang)
     rec = group_table.set_index("id")["recomputed"] if len(group_table) else pd.Series()
@@ -690,12 +604,10 @@ def cluster_profile(
         name_ru=w.text(row.get("name_ru")),
         region_code=None if is_missing(row.get("region_code")) else str(row["region_code"]),
         region_name=region_label(regions, row.get("region_code"), lang),
-        blocks=(general, priorities, management, members, partners),
-        indicators=pd.DataFrame(indicator_rows),
-        cluster_index=None if is_missing(row.get("cluster_index")) else float(row["cluster_index"]),
-        index_published=None
-        if is_missing(row.get("index_published"))
-        else float(row["index_published"]),
+        blocks=_cluster_blocks(w, row, regions, links),
+        indicators=_cluster_indicators(w, row, clusters, cluster_id),
+        cluster_index=_float_or_none(row.get("cluster_index")),
+        index_published=_float_or_none(row.get("index_published")),
         group=group_name,
         rank=rank_in(rec, cluster_id, group_name),
         rank_published=rank_in(pub, cluster_id, group_name),
@@ -704,14 +616,131 @@ def cluster_profile(
         scenario_label=i18n.scenario_label(scenario_value, lang)
         if scenario_value in i18n.SCENARIO_DESCRIPTIONS
         else scenario,
-        region_index=None if is_missing(row.get("region_index")) else float(row["region_index"]),
+        region_index=_float_or_none(row.get("region_index")),
         mne_links=mne_link_table(links, lang=lang, vocab=vocab),
-        lat=None if is_missing(row.get("lat")) else float(row["lat"]),
-        lon=None if is_missing(row.get("lon")) else float(row["lon"]),
+        lat=_float_or_none(row.get("lat")),
+        lon=_float_or_none(row.get("lon")),
         location=_location_text(row, lang),
         notes=text(row.get("notes"), ""),
         summary=summary,
     )
+
+
+def _float_or_none(value: Any) -> float | None:
+    return None if is_missing(value) else float(value)
+
+
+def _cluster_blocks(
+    w: Words, row: Mapping[Any, Any], regions: pd.DataFrame, links: pd.DataFrame
+) -> tuple[Block, ...]:
+    """The five blocks of :data:`BLOCK_TITLES` for one cluster (``row``) and its links."""
+    return (
+        _general_block(w, row, regions),
+        _block(
+            w,
+            N_("Cluster priorities"),
+            (
+                (
+                    N_("Industry group (comparison group of the index)"),
+                    w.term("industry_group", row.get("industry_group")),
+                ),
+                (N_("Specialisation"), _specialisations(row.get("specialisation"), w.lang)),
+            ),
+        ),
+        _block(
+            w,
+            N_("Management"),
+            (
+                (N_("Organisation development level"), w.term("org_level", row.get("org_level"))),
+                (N_("Cluster management organisation"), w._(NOT_REPORTED)),
+            ),
+            CLUSTER_NOTES["management"],
+        ),
+        _members_block(w, row, links),
+        _partners_block(w, row, links),
+    )
+
+
+def _general_block(w: Words, row: Mapping[Any, Any], regions: pd.DataFrame) -> Block:
+    lang = w.lang
+    region = _region_row(regions, row.get("region_code"))
+    return _block(
+        w,
+        N_("General data"),
+        (
+            (N_("ID"), str(row["id"])),
+            (N_("Name (English)"), w.text(row.get("name_en"))),
+            (N_("Name (Russian)"), w.text(row.get("name_ru"))),
+            (N_("City"), w.text(row.get("city"))),
+            (N_("Region as published"), w.text(row.get("region_as_published"))),
+            (N_("Region"), region_label(regions, row.get("region_code"), lang)),
+            (N_("Federal district"), w.district(region["federal_district"] if region else None)),
+            (N_("Status"), w.term("status", row.get("status"))),
+            (N_("Location on the map"), _location_text(row, lang)),
+            (N_("Sources"), w.source(row.get("source_doc"), row.get("source_ref"))),
+        ),
+    )
+
+
+def _members_block(w: Words, row: Mapping[Any, Any], links: pd.DataFrame) -> Block:
+    return _block(
+        w,
+        N_("Members"),
+        (
+            (N_("Participants"), w.whole(row.get("participants"))),
+            (N_("International members"), w.whole(row.get("intl_members"))),
+            (N_("MNE members"), _joined(_mne_names(links, MEMBER_RELATIONS, w), w)),
+            (
+                N_("MNE members or strategic partners (003 does not say which)"),
+                _joined(_mne_names(links, [EITHER_RELATION], w), w),
+            ),
+        ),
+        CLUSTER_NOTES["members"],
+    )
+
+
+def _partners_block(w: Words, row: Mapping[Any, Any], links: pd.DataFrame) -> Block:
+    return _block(
+        w,
+        N_("Partners and projects"),
+        (
+            (
+                N_("MNE partners and project partners"),
+                _joined(_mne_names(links, PARTNER_RELATIONS, w), w),
+            ),
+            (
+                N_("MNEs whose relation is not reported"),
+                _joined(_mne_names(links.loc[links["relation"].isna()], None, w), w, NONE),
+            ),
+            (N_("Joint international R&D, bln rub."), w.number(row.get("joint_rd_bln_rub"))),
+            (N_("Joint projects"), w._(NOT_REPORTED)),
+        ),
+        CLUSTER_NOTES["partners"],
+    )
+
+
+def _cluster_indicators(
+    w: Words, row: Mapping[Any, Any], clusters: pd.DataFrame, cluster_id: str
+) -> pd.DataFrame:
+    """The cluster's index indicators: value, its group's maximum and the component."""
+    # Equation 1 compares a cluster only with its comparison group: computing the group
+    # alone gives the same components and keeps a profile fast on a large registry.
+    peers = clusters.loc[clusters["industry_group"] == row.get("industry_group")]
+    assessed = cluster_index_frame(peers) if len(peers) else pd.DataFrame()
+    has = cluster_id in assessed.index
+    indicator_rows = []
+    for ind in indices.CLUSTER_INDICATORS:
+        indicator_rows.append(
+            {
+                "Indicator": _indicator_label(ind, w),
+                "Value": w.number(row.get(ind.column)),
+                "Group maximum": w.number(peers[ind.column].max()) if has else w._(NOT_ASSESSED),
+                "Component": w.number(assessed.at[cluster_id, f"{ind.column}_component"], 3)
+                if has
+                else w._(NOT_ASSESSED),
+            }
+        )
+    return pd.DataFrame(indicator_rows)
 
 
 def _indicator_label(ind: indices.Indicator, w: Words) -> str:
@@ -811,21 +840,6 @@ def region_profile(
     has = stored in table.index
     computed = region_index_frame(data.indicators)
     group = w._(REGION_GROUP)
-    rows = []
-    for ind in indices.REGION_INDICATORS:
-        values = table[ind.column] if ind.column in table else pd.Series(dtype=float)
-        rows.append(
-            {
-                "Indicator": _indicator_label(ind, w),
-                "Value": w.number(values.get(stored), 2) if has else w._(NOT_REPORTED),
-                "Rank": w.rank(rank_in(values, stored, group), NOT_REPORTED),
-                "Component of the index": w.number(
-                    computed.at[stored, f"{ind.column}_component"], 3
-                )
-                if stored in computed.index
-                else w._(NOT_REPORTED),
-            }
-        )
     published = table["fea_index_published"] if "fea_index_published" in table else pd.Series()
     fea = computed["index"] if len(computed) else pd.Series(dtype=float)
 
@@ -842,7 +856,7 @@ def region_profile(
         name_ru=w.text(row.get("name_ru")),
         general=general,
         has_indicators=has,
-        indicators=pd.DataFrame(rows),
+        indicators=_region_indicators(w, table, computed, stored),
         fea_index=None if stored not in fea.index else float(fea[stored]),
         fea_published=None if is_missing(published.get(stored)) else float(published[stored]),
         rank=rank_in(fea, stored, group),
@@ -853,6 +867,31 @@ def region_profile(
         scenario_counts={s: int(scenarios.get(s, 0)) for s in indices.SCENARIOS},
         name=i18n.localised_name(row, lang),
     )
+
+
+def _region_indicators(
+    w: Words, table: pd.DataFrame, computed: pd.DataFrame, stored: str
+) -> pd.DataFrame:
+    """The region's index indicators (``table``: the regional table by region code,
+    ``computed``: its index frame): value, rank among the regions and the component."""
+    has = stored in table.index
+    group = w._(REGION_GROUP)
+    rows = []
+    for ind in indices.REGION_INDICATORS:
+        values = table[ind.column] if ind.column in table else pd.Series(dtype=float)
+        rows.append(
+            {
+                "Indicator": _indicator_label(ind, w),
+                "Value": w.number(values.get(stored), 2) if has else w._(NOT_REPORTED),
+                "Rank": w.rank(rank_in(values, stored, group), NOT_REPORTED),
+                "Component of the index": w.number(
+                    computed.at[stored, f"{ind.column}_component"], 3
+                )
+                if stored in computed.index
+                else w._(NOT_REPORTED),
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 # --- registry ---------------------------------------------------------------------------------

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any, cast
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 from shapely.geometry import Point
 
@@ -211,50 +212,63 @@ def locate_records(
     the row.
     """
     anchors = regions.set_index("code").geometry.representative_point()
-    lats: list[float | None] = []
-    lons: list[float | None] = []
-    basis: list[str] = []
-    geonameids: list[int | None] = []
+    points: list[_Placed] = []
     issues: list[ValidationIssue] = []
     for i, row in enumerate(records.to_dict("records"), start=2):
-        code = row.get(region_column)
-        city = row.get(city_column)
-        has_city = isinstance(city, str) and city.strip() and city != "not reported"
-        if has_city and isinstance(code, str):
-            found, reason = pick_city(city, code, regions)
-            if found is None:
-                issues.append(ValidationIssue(file, i, city_column, reason))
-                lats.append(None)
-                lons.append(None)
-                basis.append("unlocated")
-                geonameids.append(None)
-                continue
-            lats.append(found.lat)
-            lons.append(to_russia_longitudes(found.lon))
-            basis.append("city (GeoNames)")
-            geonameids.append(found.geonameid)
-        elif isinstance(code, str) and code in anchors.index:
-            point = anchors[code]
-            lats.append(point.y)
-            lons.append(point.x)
-            basis.append("region (city not reported)")
-            geonameids.append(None)
-        else:
-            lats.append(None)
-            lons.append(None)
-            basis.append("unlocated (region not reported)")
-            geonameids.append(None)
+        placed, reason = _place(row.get(city_column), row.get(region_column), regions, anchors)
+        if reason is not None:
+            issues.append(ValidationIssue(file, i, city_column, reason))
+        points.append(placed)
     if issues:
         raise DataValidationError(issues)
+    lats = [p.lat for p in points]
+    lons = [p.lon for p in points]
     located = gpd.GeoDataFrame(
         records.copy(),
-        geometry=gpd.points_from_xy(lons, lats),
+        geometry=gpd.points_from_xy(
+            np.asarray(lons, dtype="float64"), np.asarray(lats, dtype="float64")
+        ),
         crs="EPSG:4326",
     )
     located["lat"] = lats
     located["lon"] = lons
-    located["location_basis"] = basis
-    located["geonameid"] = pd.array(geonameids, dtype="Int64")
+    located["location_basis"] = [p.basis for p in points]
+    located["geonameid"] = pd.array([p.geonameid for p in points], dtype="Int64")
+    return _check_declared(located, regions, id_column, region_column)
+
+
+@dataclass(frozen=True)
+class _Placed:
+    """Where :func:`locate_records` puts one record, and on what basis."""
+
+    lat: float | None
+    lon: float | None
+    basis: str
+    geonameid: int | None = None
+
+
+def _place(
+    city: Any, code: Any, regions: gpd.GeoDataFrame, anchors: gpd.GeoSeries
+) -> tuple[_Placed, str | None]:
+    """The point of a record with this city and declared region code, and the reason
+    when its city cannot be found or disambiguated (the point is then missing)."""
+    if isinstance(city, str) and city.strip() and city != "not reported" and isinstance(code, str):
+        found, reason = pick_city(city, code, regions)
+        if found is None:
+            return _Placed(None, None, "unlocated"), reason
+        lon = to_russia_longitudes(found.lon)
+        return _Placed(found.lat, lon, "city (GeoNames)", found.geonameid), None
+    if isinstance(code, str) and code in anchors.index:
+        point = cast(Point, anchors[code])
+        return _Placed(point.y, point.x, "region (city not reported)"), None
+    return _Placed(None, None, "unlocated (region not reported)"), None
+
+
+def _check_declared(
+    located: gpd.GeoDataFrame, regions: gpd.GeoDataFrame, id_column: str, region_column: str
+) -> gpd.GeoDataFrame:
+    """Add the region each point falls in (``located_region_code``) and whether it
+    differs from the declared one (``region_mismatch``)."""
     joined = gpd.sjoin(
         located[[id_column, "geometry"]],
         regions[["code", "geometry"]],
@@ -304,8 +318,3 @@ def mismatch_report(located: gpd.GeoDataFrame, regions: gpd.GeoDataFrame) -> pd.
         if c in rows.columns
     ]
     return pd.DataFrame(rows[columns]).reset_index(drop=True)
-
-
-def unknown_names(names: Iterable[str], resolver: RegionResolver) -> list[str]:
-    """The names the resolver does not know (for reports and the validate command)."""
-    return sorted({n for n in names if resolver.resolve(n) is None})

@@ -37,6 +37,7 @@ Validation
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -311,16 +312,26 @@ Notes = Annotated[str, BeforeValidator(_notes)]
 SourceDoc = Annotated[str, BeforeValidator(_required_text), AfterValidator(_source_doc)]
 
 
-def _vocab_text(name: str) -> Any:
-    return Annotated[str | None, BeforeValidator(_optional_text), AfterValidator(_vocabulary(name))]
-
-
-IndustryGroup = _vocab_text("industry_group")
-Status = _vocab_text("status")
-OrgLevel = _vocab_text("org_level")
-Relation = _vocab_text("relation")
-Presence = _vocab_text("presence")
-InterplayType = _vocab_text("interplay_type")
+# One alias per vocabulary column, written out (a function returning ``Annotated[...]``
+# would not be a type to a type checker).
+IndustryGroup = Annotated[
+    str | None, BeforeValidator(_optional_text), AfterValidator(_vocabulary("industry_group"))
+]
+Status = Annotated[
+    str | None, BeforeValidator(_optional_text), AfterValidator(_vocabulary("status"))
+]
+OrgLevel = Annotated[
+    str | None, BeforeValidator(_optional_text), AfterValidator(_vocabulary("org_level"))
+]
+Relation = Annotated[
+    str | None, BeforeValidator(_optional_text), AfterValidator(_vocabulary("relation"))
+]
+Presence = Annotated[
+    str | None, BeforeValidator(_optional_text), AfterValidator(_vocabulary("presence"))
+]
+InterplayType = Annotated[
+    str | None, BeforeValidator(_optional_text), AfterValidator(_vocabulary("interplay_type"))
+]
 KnownRegion = Annotated[str | None, BeforeValidator(_optional_text), AfterValidator(_known_region)]
 
 
@@ -716,65 +727,106 @@ def read_table(kind: str, path: Path | None = None) -> pd.DataFrame:
         raise DataValidationError(issues)
 
     expected = _columns(kind)
-    seen: set[str] = set()
-    for column in raw.header:
-        if column in seen:
-            issues.append(ValidationIssue(name, 1, column, _say("duplicate_column")))
-        seen.add(column)
-    missing_columns = [c for c in expected if c not in raw.header]
-    for column in missing_columns:
-        issues.append(ValidationIssue(name, 1, column, _say("missing_column")))
-    for column in raw.header:
-        if column not in expected:
-            issues.append(ValidationIssue(name, 1, column, _say("unexpected_column")))
-
+    missing_columns = _check_header(raw.header, expected, name, issues)
     context = _context(kind, path, issues, name)
+    reader = _RowReader(schema, name, expected, missing_columns, context, issues)
     position = {column: i for i, column in enumerate(raw.header) if column in expected}
-
-    records: list[dict[str, Any]] = []
-    markers: dict[str, dict[int, str]] = {}
-    keys: dict[tuple[str, ...], int] = {}
     for row_number, cells in raw.rows:
-        data: dict[str, Any] = {}
-        for column in expected:
-            if column not in position:
-                continue
-            cell = cells[position[column]]
-            if cell != cell.strip():
-                issues.append(
-                    ValidationIssue(name, row_number, column, _say("whitespace", cell=cell))
-                )
-            data[column] = cell
-        try:
-            record = schema.model_validate(_fill(data, missing_columns), context=context)
-        except ValidationError as exc:
-            for error in exc.errors():
-                column = str(error["loc"][0]) if error["loc"] else None
-                if column not in missing_columns:
-                    issues.append(ValidationIssue(name, row_number, column, error_message(error)))
-            continue
-        key = tuple(str(getattr(record, c)) for c in schema.unique_key)
-        if key in keys and not set(schema.unique_key) & set(missing_columns):
-            label = ", ".join(f"{c}={v!r}" for c, v in zip(schema.unique_key, key, strict=True))
-            issues.append(
-                ValidationIssue(
-                    name,
-                    row_number,
-                    schema.unique_key[0],
-                    _say("duplicate", label=label, first=keys[key]),
-                )
-            )
-            continue
-        keys[key] = row_number
-        label = len(records)
-        records.append(record.model_dump())
-        for column, cell in data.items():
-            if column != "notes" and cell in MISSING_MARKERS:
-                markers.setdefault(column, {})[label] = cell
+        reader.read(row_number, _row_cells(position, cells, reader, row_number))
 
     if issues:
         raise DataValidationError(issues)
+    return _table_frame(kind, path, reader.records, reader.markers, expected)
 
+
+def _check_header(
+    header: list[str], expected: list[str], name: str, issues: list[ValidationIssue]
+) -> list[str]:
+    """Report duplicate, missing and unexpected columns; the missing ones are returned."""
+    seen: set[str] = set()
+    for column in header:
+        if column in seen:
+            issues.append(ValidationIssue(name, 1, column, _say("duplicate_column")))
+        seen.add(column)
+    missing_columns = [c for c in expected if c not in header]
+    for column in missing_columns:
+        issues.append(ValidationIssue(name, 1, column, _say("missing_column")))
+    for column in header:
+        if column not in expected:
+            issues.append(ValidationIssue(name, 1, column, _say("unexpected_column")))
+    return missing_columns
+
+
+@dataclass
+class _RowReader:
+    """Validates the rows of one table in turn, collecting records, the missing markers
+    of their cells and the issues (duplicate keys among them)."""
+
+    schema: type[_Record]
+    name: str
+    expected: list[str]
+    missing_columns: list[str]
+    context: dict
+    issues: list[ValidationIssue]
+    records: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+    markers: dict[str, dict[int, str]] = dataclasses.field(default_factory=dict)
+    keys: dict[tuple[str, ...], int] = dataclasses.field(default_factory=dict)
+
+    def read(self, row_number: int, data: dict[str, Any]) -> None:
+        """Validate one row's cells (``{column: text}``) and keep its record."""
+        schema = self.schema
+        try:
+            record = schema.model_validate(_fill(data, self.missing_columns), context=self.context)
+        except ValidationError as exc:
+            for error in exc.errors():
+                column = str(error["loc"][0]) if error["loc"] else None
+                if column not in self.missing_columns:
+                    self.issues.append(
+                        ValidationIssue(self.name, row_number, column, error_message(error))
+                    )
+            return
+        key = tuple(str(getattr(record, c)) for c in schema.unique_key)
+        if key in self.keys and not set(schema.unique_key) & set(self.missing_columns):
+            label = ", ".join(f"{c}={v!r}" for c, v in zip(schema.unique_key, key, strict=True))
+            message = _say("duplicate", label=label, first=self.keys[key])
+            self.issues.append(
+                ValidationIssue(self.name, row_number, schema.unique_key[0], message)
+            )
+            return
+        self.keys[key] = row_number
+        position = len(self.records)
+        self.records.append(record.model_dump())
+        for column, cell in data.items():
+            if column != "notes" and cell in MISSING_MARKERS:
+                self.markers.setdefault(column, {})[position] = cell
+
+
+def _row_cells(
+    position: dict[str, int], cells: list[str], reader: _RowReader, row_number: int
+) -> dict[str, Any]:
+    """The cells of the expected columns of one row (``position``: column → index in the
+    row), by column; a cell with leading or trailing whitespace is reported (and kept)."""
+    data: dict[str, Any] = {}
+    for column in reader.expected:
+        if column not in position:
+            continue
+        cell = cells[position[column]]
+        if cell != cell.strip():
+            reader.issues.append(
+                ValidationIssue(reader.name, row_number, column, _say("whitespace", cell=cell))
+            )
+        data[column] = cell
+    return data
+
+
+def _table_frame(
+    kind: str,
+    path: Path,
+    records: list[dict[str, Any]],
+    markers: dict[str, dict[int, str]],
+    expected: list[str],
+) -> pd.DataFrame:
+    """The validated records as a frame: numeric columns ``float64``, text ``str``."""
     df = pd.DataFrame.from_records(records, columns=expected)
     numeric = _numeric_columns(kind)
     for column in expected:

@@ -31,11 +31,11 @@ import os
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar, cast
 
 import geopandas as gpd
 import numpy as np
@@ -103,6 +103,8 @@ DISPUTED_CODES: tuple[str, ...] = ("UA-40", "UA-43")
 """Sevastopol and Crimea: listed under Russia by the source, under Ukraine by ISO 3166-2.
 They keep their ISO codes and are flagged ``disputed``."""
 
+Resolution = Literal["web", "detailed"]
+"""The resolutions of the shipped geometry (see :func:`load_regions`)."""
 RESOLUTIONS: tuple[str, ...] = ("web", "detailed")
 
 ISO_TYPE_TO_REGION_TYPE: dict[str, str] = {
@@ -463,104 +465,16 @@ def validate_region_attributes(
     records = frame.to_dict("records")
     code_counts = Counter(_text(r["code"]) for r in records)
 
-    def add(unit: str, column: str, message: str) -> None:
-        issues.append(ValidationIssue(file, None, column, f"{unit}: {message}"))
-
     for record in records:
         code = _text(record["code"])
         unit = code or "(no code)"
         if "adm1_code" in record:
             unit += f" [{_text(record['adm1_code'])}]"
-        name_en = _text(record["name_en"]).strip()
-        name_ru = _text(record["name_ru"]).strip()
-        region_type = _text(record["type"])
-
-        if code not in iso:
-            add(
-                unit,
-                "code",
-                f"'{code}' is not an ISO 3166-2 code of a Russian federal subject "
-                f"(expected one of pycountry's RU codes or {', '.join(DISPUTED_CODES)})",
-            )
-            continue
-        if code_counts[code] > 1:
-            add(unit, "code", f"'{code}' appears {code_counts[code]} times; codes must be unique")
-        expected_name = iso_name(code) or ""
-        expected_key = name_key(expected_name)
-        expected_type = iso_region_type(code)
-
-        if region_type not in REGION_TYPES:
-            add(unit, "type", f"'{region_type}' is not one of {', '.join(REGION_TYPES)}")
-        elif region_type != expected_type:
-            add(
-                unit,
-                "type",
-                f"'{region_type}' but ISO 3166-2 type of {code} is "
-                f"'{iso[code].type}' (expected '{expected_type}')",
-            )
-
-        if "gn_name" in record:
-            gn_name = _text(record["gn_name"])
-            if name_key(gn_name) != expected_key:
-                add(
-                    unit,
-                    "gn_name",
-                    f"'{gn_name}' does not match the ISO 3166-2 name of {code} "
-                    f"'{expected_name}' (normalised {_show(name_key(gn_name))} "
-                    f"vs {_show(expected_key)})",
-                )
-
-        if not name_ru:
-            add(unit, "name_ru", f"empty; expected the Russian name of '{expected_name}'")
-        elif not re.search(r"[\u0400-\u04ff]", name_ru):
-            add(unit, "name_ru", f"'{name_ru}' is not in Cyrillic")
-        else:
-            romanised = transliterate_ru(name_ru)
-            if name_key(romanised) != expected_key:
-                add(
-                    unit,
-                    "name_ru",
-                    f"'{name_ru}' (transliterated '{romanised}') does not match the ISO "
-                    f"3166-2 name of {code} '{expected_name}' (normalised "
-                    f"{_show(name_key(romanised))} vs {_show(expected_key)})",
-                )
-
-        if not name_en:
-            add(unit, "name_en", f"empty; expected the English name of '{expected_name}'")
-        else:
-            # The form is checked against the ISO type (authoritative), so a name that fits
-            # a wrong ``type`` (reported above) is still reported.
-            check_type = expected_type or ""
-            stem = english_name_stem(name_en, check_type)
-            if stem is None:
-                add(
-                    unit,
-                    "name_en",
-                    f"'{name_en}' does not have the form of {_article(check_type)} {check_type} "
-                    f"({_ENGLISH_FORMS[check_type]})",
-                )
-            elif not english_stem_matches(stem, expected_name):
-                add(
-                    unit,
-                    "name_en",
-                    f"stem '{stem}' of '{name_en}' does not agree with the ISO 3166-2 name "
-                    f"of {code} '{expected_name}' (ISO stem {' '.join(iso_stem(expected_name))})",
-                )
+        for column, message in _record_problems(record, code, iso, code_counts[code]):
+            issues.append(ValidationIssue(file, None, column, f"{unit}: {message}"))
 
     for column in ("name_en", "name_ru"):
-        counts = Counter(_text(r[column]).strip() for r in records)
-        for value, n in sorted(counts.items()):
-            if value and n > 1:
-                holders = sorted(_text(r["code"]) for r in records if _text(r[column]) == value)
-                issues.append(
-                    ValidationIssue(
-                        file,
-                        None,
-                        column,
-                        f"'{value}' is used by {n} regions ({', '.join(holders)}); "
-                        "names must be unique",
-                    )
-                )
+        issues.extend(_duplicate_names(records, column, file))
 
     if require_complete:
         present = set(code_counts)
@@ -571,6 +485,131 @@ def validate_region_attributes(
                         file, None, "code", f"{code} ('{unit_.name}') is missing: no region has it"
                     )
                 )
+    return issues
+
+
+def _record_problems(
+    record: Mapping[Hashable, Any], code: str, iso: Mapping[str, Any], code_count: int
+) -> list[tuple[str, str]]:
+    """``(column, message)`` for every problem of one region's attributes, in the order
+    code, type, ``gn_name``, ``name_ru``, ``name_en``."""
+    if code not in iso:
+        return [
+            (
+                "code",
+                f"'{code}' is not an ISO 3166-2 code of a Russian federal subject "
+                f"(expected one of pycountry's RU codes or {', '.join(DISPUTED_CODES)})",
+            )
+        ]
+    problems: list[tuple[str, str]] = []
+    if code_count > 1:
+        problems.append(("code", f"'{code}' appears {code_count} times; codes must be unique"))
+    expected_name = iso_name(code) or ""
+    expected_type = iso_region_type(code)
+    problems += _type_problems(_text(record["type"]), code, expected_type, iso[code].type)
+    if "gn_name" in record:
+        problems += _gn_name_problems(_text(record["gn_name"]), code, expected_name)
+    problems += _name_ru_problems(_text(record["name_ru"]).strip(), code, expected_name)
+    problems += _name_en_problems(
+        _text(record["name_en"]).strip(), code, expected_name, expected_type or ""
+    )
+    return problems
+
+
+def _type_problems(
+    region_type: str, code: str, expected_type: str | None, iso_type: str
+) -> list[tuple[str, str]]:
+    if region_type not in REGION_TYPES:
+        return [("type", f"'{region_type}' is not one of {', '.join(REGION_TYPES)}")]
+    if region_type != expected_type:
+        return [
+            (
+                "type",
+                f"'{region_type}' but ISO 3166-2 type of {code} is "
+                f"'{iso_type}' (expected '{expected_type}')",
+            )
+        ]
+    return []
+
+
+def _gn_name_problems(gn_name: str, code: str, expected_name: str) -> list[tuple[str, str]]:
+    expected_key = name_key(expected_name)
+    if name_key(gn_name) == expected_key:
+        return []
+    return [
+        (
+            "gn_name",
+            f"'{gn_name}' does not match the ISO 3166-2 name of {code} "
+            f"'{expected_name}' (normalised {_show(name_key(gn_name))} "
+            f"vs {_show(expected_key)})",
+        )
+    ]
+
+
+def _name_ru_problems(name_ru: str, code: str, expected_name: str) -> list[tuple[str, str]]:
+    if not name_ru:
+        return [("name_ru", f"empty; expected the Russian name of '{expected_name}'")]
+    if not re.search(r"[\u0400-\u04ff]", name_ru):
+        return [("name_ru", f"'{name_ru}' is not in Cyrillic")]
+    romanised = transliterate_ru(name_ru)
+    expected_key = name_key(expected_name)
+    if name_key(romanised) == expected_key:
+        return []
+    return [
+        (
+            "name_ru",
+            f"'{name_ru}' (transliterated '{romanised}') does not match the ISO "
+            f"3166-2 name of {code} '{expected_name}' (normalised "
+            f"{_show(name_key(romanised))} vs {_show(expected_key)})",
+        )
+    ]
+
+
+def _name_en_problems(
+    name_en: str, code: str, expected_name: str, check_type: str
+) -> list[tuple[str, str]]:
+    """The English name's form is checked against the ISO type (``check_type``,
+    authoritative), so a name that fits a wrong ``type`` (reported apart) is reported."""
+    if not name_en:
+        return [("name_en", f"empty; expected the English name of '{expected_name}'")]
+    stem = english_name_stem(name_en, check_type)
+    if stem is None:
+        return [
+            (
+                "name_en",
+                f"'{name_en}' does not have the form of {_article(check_type)} {check_type} "
+                f"({_ENGLISH_FORMS[check_type]})",
+            )
+        ]
+    if not english_stem_matches(stem, expected_name):
+        return [
+            (
+                "name_en",
+                f"stem '{stem}' of '{name_en}' does not agree with the ISO 3166-2 name "
+                f"of {code} '{expected_name}' (ISO stem {' '.join(iso_stem(expected_name))})",
+            )
+        ]
+    return []
+
+
+def _duplicate_names(
+    records: list[dict[Hashable, Any]], column: str, file: str
+) -> list[ValidationIssue]:
+    """One issue per name of ``column`` held by more than one region."""
+    issues = []
+    counts = Counter(_text(r[column]).strip() for r in records)
+    for value, n in sorted(counts.items()):
+        if value and n > 1:
+            holders = sorted(_text(r["code"]) for r in records if _text(r[column]) == value)
+            issues.append(
+                ValidationIssue(
+                    file,
+                    None,
+                    column,
+                    f"'{value}' is used by {n} regions ({', '.join(holders)}); "
+                    "names must be unique",
+                )
+            )
     return issues
 
 
@@ -631,41 +670,49 @@ def apply_corrections(
     seen: dict[tuple[str, str], int] = {}
     for row_number, row in enumerate(corrections.to_dict("records"), start=2):
         unit, field = _text(row["adm1_code"]), _text(row["field"])
-        old, new, reason = (
-            _text(row["source_value"]),
-            _text(row["corrected_value"]),
-            _text(row["reason"]).strip(),
-        )
-
-        def issue(column: str, message: str, row_number: int = row_number) -> None:
-            issues.append(ValidationIssue(file, row_number, column, message))
-
+        old, new = _text(row["source_value"]), _text(row["corrected_value"])
         if (unit, field) in seen:
-            issue("field", f"{unit} {field} is already corrected in row {seen[(unit, field)]}")
-            continue
-        seen[(unit, field)] = row_number
-        if not reason:
-            issue("reason", f"{unit} {field}: every correction needs a reason")
-            continue
-        if unit not in position:
-            issue("adm1_code", f"stale correction: unit '{unit}' is not in the source")
-            continue
-        if field == key or field not in source.columns:
-            issue("field", f"'{field}' is not a correctable source column")
-            continue
-        current = _text(source[field].iloc[position[unit]])
-        if current != old:
-            issue(
-                "source_value",
-                f"stale correction: {unit} {field} is '{current}' in the source, not "
-                f"'{old}' (the source changed; review this correction)",
+            problem: tuple[str, str] | None = (
+                "field",
+                f"{unit} {field} is already corrected in row {seen[(unit, field)]}",
             )
+        else:
+            seen[(unit, field)] = row_number
+            reason = _text(row["reason"]).strip()
+            problem = _correction_problem(source, key, position, (unit, field, old, new, reason))
+        if problem is not None:
+            issues.append(ValidationIssue(file, row_number, *problem))
             continue
-        if new == old:
-            issue("corrected_value", f"{unit} {field}: the correction changes nothing")
-            continue
-        result.iloc[position[unit], result.columns.get_loc(field)] = new
+        column = cast(int, result.columns.get_loc(field))  # source columns are unique
+        result.iloc[position[unit], column] = new
     return result, issues
+
+
+def _correction_problem(
+    source: pd.DataFrame,
+    key: str,
+    position: Mapping[str, int],
+    correction: tuple[str, str, str, str, str],
+) -> tuple[str, str] | None:
+    """``(column, message)`` of why a correction ``(unit, field, source value, corrected
+    value, reason)`` cannot be applied to ``source``, or None when it can."""
+    unit, field, old, new, reason = correction
+    if not reason:
+        return "reason", f"{unit} {field}: every correction needs a reason"
+    if unit not in position:
+        return "adm1_code", f"stale correction: unit '{unit}' is not in the source"
+    if field == key or field not in source.columns:
+        return "field", f"'{field}' is not a correctable source column"
+    current = _text(source[field].iloc[position[unit]])
+    if current != old:
+        return (
+            "source_value",
+            f"stale correction: {unit} {field} is '{current}' in the source, not "
+            f"'{old}' (the source changed; review this correction)",
+        )
+    if new == old:
+        return "corrected_value", f"{unit} {field}: the correction changes nothing"
+    return None
 
 
 def load_federal_districts(path: str | Path | None = None) -> pd.DataFrame:
@@ -761,7 +808,7 @@ def validate_regions(frame: gpd.GeoDataFrame, *, file: str = "regions") -> list[
 # --------------------------------------------------------------------------------------
 
 
-def region_file(resolution: Literal["web", "detailed"] = "web") -> Path:
+def region_file(resolution: Resolution = "web") -> Path:
     """Path of the shipped GeoJSON for ``resolution``."""
     if resolution not in RESOLUTIONS:
         raise ValueError(f"resolution must be one of {RESOLUTIONS}, not {resolution!r}")
@@ -785,7 +832,7 @@ def _read(path: str, mtime_ns: int) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(frame, geometry="geometry", crs="EPSG:4326")
 
 
-def load_regions(resolution: Literal["web", "detailed"] = "web") -> gpd.GeoDataFrame:
+def load_regions(resolution: Resolution = "web") -> gpd.GeoDataFrame:
     """Russia's regions (85 rows, sorted by ``code``) with ``REGION_COLUMNS``, EPSG:4326.
 
     ``"web"`` is simplified for maps (neighbours share borders exactly); ``"detailed"`` is
@@ -808,6 +855,7 @@ __all__ = [
     "REGION_COLUMNS",
     "REGION_TYPES",
     "RESOLUTIONS",
+    "Resolution",
     "apply_corrections",
     "english_name_stem",
     "english_stem_matches",

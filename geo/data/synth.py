@@ -295,29 +295,6 @@ def load_calibration(regions: gpd.GeoDataFrame | None = None) -> Calibration:
     org_level_counts = {level: _aggregate(table, f"org_level_{level}") for level in ORG_LEVELS}
     programme_counts = {s: _aggregate(table, m) for s, m in PROGRAMME_METRICS.items()}
 
-    # A4: one primary status per cluster. The MNE slide gives the registry's own counts of
-    # innovation (pilot) clusters and clusters without status; the rest of the registry is
-    # shared among the other statuses in proportion to their programme counts.
-    pilot_total = _aggregate(table, "innovation_clusters_total")
-    none_total = _aggregate(table, "clusters_without_status_total")
-    rest = initiatives - pilot_total - none_total
-    others = (LEADING, INDUSTRIAL, CDC)
-    other_sum = sum(programme_counts[s] for s in others)
-    status_weights = {PILOT: pilot_total, NONE: none_total}
-    status_weights.update({s: rest * programme_counts[s] / other_sum for s in others})
-    status_weights = {s: status_weights[s] for s in STATUSES}
-
-    pilot_share = _aggregate(table, "innovation_clusters_with_mnes") / pilot_total
-    none_share = _aggregate(table, "clusters_without_status_with_mnes") / none_total
-    midpoint = (pilot_share + none_share) / 2  # A6 (assumption)
-    mne_share = {
-        PILOT: pilot_share,
-        LEADING: pilot_share,  # A5 (assumption): leading clusters are innovation clusters
-        INDUSTRIAL: midpoint,
-        CDC: midpoint,
-        NONE: none_share,
-    }
-
     published = clusters.loc[
         clusters[list(records.WEIGHTED_CLUSTER_INDICATORS)].notna().any(axis=1)
     ]
@@ -327,28 +304,67 @@ def load_calibration(regions: gpd.GeoDataFrame | None = None) -> Calibration:
         for column in records.WEIGHTED_CLUSTER_INDICATORS
     )
 
+    per_cluster = links.groupby("cluster_id").size()
+    return Calibration(
+        initiatives=initiatives,
+        org_level_counts=org_level_counts,
+        status_weights=_status_weights(table, initiatives, programme_counts),
+        programme_counts=programme_counts,
+        mne_share=_mne_share(table),
+        members_total=_aggregate(table, "cluster_members"),
+        employees_total=_employees(table),
+        category_weights=_category_weights(published),
+        indicator_models=indicator_models,
+        links_per_linked_cluster=float(per_cluster.mean()),
+        left_share=float((links["presence"] == "left").mean()),
+        region_weights=_region_weights(clusters, regions, resolver),
+    )
+
+
+def _status_weights(
+    table: pd.DataFrame, initiatives: int, programme_counts: dict[str, float]
+) -> dict[str, float]:
+    """A4: one primary status per cluster. The MNE slide gives the registry's own counts
+    of innovation (pilot) clusters and clusters without status; the rest of the registry
+    is shared among the other statuses in proportion to their programme counts."""
+    pilot_total = _aggregate(table, "innovation_clusters_total")
+    none_total = _aggregate(table, "clusters_without_status_total")
+    rest = initiatives - pilot_total - none_total
+    others = (LEADING, INDUSTRIAL, CDC)
+    other_sum = sum(programme_counts[s] for s in others)
+    status_weights = {PILOT: pilot_total, NONE: none_total}
+    status_weights.update({s: rest * programme_counts[s] / other_sum for s in others})
+    return {s: status_weights[s] for s in STATUSES}
+
+
+def _mne_share(table: pd.DataFrame) -> dict[str, float]:
+    """The share of clusters with MNE links, per status (A5, A6)."""
+    pilot_share = _aggregate(table, "innovation_clusters_with_mnes") / _aggregate(
+        table, "innovation_clusters_total"
+    )
+    none_share = _aggregate(table, "clusters_without_status_with_mnes") / _aggregate(
+        table, "clusters_without_status_total"
+    )
+    midpoint = (pilot_share + none_share) / 2  # A6 (assumption)
+    return {
+        PILOT: pilot_share,
+        LEADING: pilot_share,  # A5 (assumption): leading clusters are innovation clusters
+        INDUSTRIAL: midpoint,
+        CDC: midpoint,
+        NONE: none_share,
+    }
+
+
+def _category_weights(published: pd.DataFrame) -> dict[str, float]:
+    """Industry groups weighted by the published clusters with indicators in each, and
+    the categories outside the groups by their counts (``OUTSIDE_GROUP_COUNTS``)."""
     group_counts = published["industry_group"].value_counts()
     category_weights: dict[str, float] = {
         group: float(group_counts.get(group, 0.0))
         for group in dict.fromkeys(s.industry_group for s in SPECIALISATIONS if s.industry_group)
     }
     category_weights.update({k: float(v) for k, v in OUTSIDE_GROUP_COUNTS.items()})
-
-    per_cluster = links.groupby("cluster_id").size()
-    return Calibration(
-        initiatives=initiatives,
-        org_level_counts=org_level_counts,
-        status_weights=status_weights,
-        programme_counts=programme_counts,
-        mne_share=mne_share,
-        members_total=_aggregate(table, "cluster_members"),
-        employees_total=_employees(table),
-        category_weights=category_weights,
-        indicator_models=indicator_models,
-        links_per_linked_cluster=float(per_cluster.mean()),
-        left_share=float((links["presence"] == "left").mean()),
-        region_weights=_region_weights(clusters, regions, resolver),
-    )
+    return category_weights
 
 
 # --------------------------------------------------------------------------- sampling
@@ -378,7 +394,7 @@ def _quota_labels(labels: Sequence[str], counts: np.ndarray, rng: np.random.Gene
     """``counts[i]`` copies of ``labels[i]``, shuffled (quota sampling)."""
     pool = np.repeat(np.arange(len(labels)), counts)
     rng.shuffle(pool)
-    return [labels[i] for i in pool]
+    return [labels[int(i)] for i in pool]
 
 
 def _round_half_up(value: float) -> int:
@@ -523,15 +539,8 @@ def generate(
     _check_arguments(n, seed, mne_per_cluster)
     detailed = detailed if detailed is not None else load_regions("detailed")
     cal = calibration if calibration is not None else load_calibration(detailed)
-    streams = dict(
-        zip(
-            _STREAMS,
-            (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(len(_STREAMS))),
-            strict=True,
-        )
-    )
+    streams = _random_streams(seed)
     command = command_for(n, seed, mne_per_cluster)
-    number = np.arange(1, n + 1)
 
     # Categorical facets by quota (exact proportions up to rounding), then shuffled.
     status_counts = apportion(n, list(cal.status_weights.values()))
@@ -548,8 +557,53 @@ def generate(
     lon, lat = _draw_points(region_code, detailed, web, streams["point"])
     region_name = detailed.set_index("code")["name_en"]
 
-    # Members and employees: exact totals scaled to n (A1-A3).
-    rng = streams["sizes"]
+    participants, employees = _sizes(cal, n, streams["sizes"])
+    groups = [s.industry_group for s in specialisation]
+    indicators = _indicators(cal, n, groups, participants, streams["indicators"])
+    clusters = _cluster_frame(
+        specialisation,
+        region_name.reindex(region_code).to_numpy(),
+        {"status": status, "org_level": org_level},
+        participants,
+        indicators,
+        employees,
+        command,
+    )
+
+    linked = _linked_clusters(np.asarray(status), cal, streams["mne_presence"])
+    mne_links = _draw_links(clusters, linked, mne_per_cluster, cal, command, streams["mne_links"])
+    points = _points_frame(clusters["id"], region_code, lat, lon)
+    return SyntheticRegistry(n, seed, mne_per_cluster, command, clusters, mne_links, points)
+
+
+def _random_streams(seed: int) -> dict[str, np.random.Generator]:
+    """One independent generator per stream of :data:`_STREAMS`, all from ``seed``."""
+    return dict(
+        zip(
+            _STREAMS,
+            (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(len(_STREAMS))),
+            strict=True,
+        )
+    )
+
+
+def _points_frame(
+    ids: pd.Series, region_code: np.ndarray, lat: np.ndarray, lon: np.ndarray
+) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "id": ids,
+            "region_code": region_code,
+            "lat": lat,
+            "lon": lon,
+            "location_basis": SYNTHETIC_LOCATION_BASIS,
+            "synthetic": True,
+        }
+    )[POINT_COLUMNS]
+
+
+def _sizes(cal: Calibration, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Members and employees per cluster: exact totals scaled to n (A1-A3)."""
     members_total = _round_half_up(cal.members_total * n / cal.initiatives)
     participants = _allocate(
         members_total, n, MIN_MEMBERS, rng.lognormal(0.0, SIZE_DISPERSION, n), rng
@@ -562,15 +616,41 @@ def generate(
         participants * rng.lognormal(0.0, EMPLOYEE_DISPERSION, n),
         rng,
     )
+    return participants, employees
 
-    groups = [s.industry_group for s in specialisation]
+
+def _indicators(
+    cal: Calibration,
+    n: int,
+    groups: Sequence[str | None],
+    participants: np.ndarray,
+    rng: np.random.Generator,
+) -> dict[str, np.ndarray]:
+    """The index indicators per cluster, missing outside an industry group; international
+    members never exceed the members."""
     in_group = np.array([g is not None for g in groups])
     indicators = {}
     for model in cal.indicator_models:
-        values = _draw_indicator(model, n, streams["indicators"])
+        values = _draw_indicator(model, n, rng)
         indicators[model.column] = np.where(in_group, values, np.nan)
     indicators["intl_members"] = np.minimum(indicators["intl_members"], participants)
+    return indicators
 
+
+def _cluster_frame(
+    specialisation: Sequence[Specialisation],
+    region_names: np.ndarray,
+    facets: Mapping[str, Any],
+    participants: np.ndarray,
+    indicators: Mapping[str, np.ndarray],
+    employees: np.ndarray,
+    command: str,
+) -> pd.DataFrame:
+    """The synthetic clusters in the columns and dtypes of the published ones, plus
+    ``synthetic`` and ``employees`` (``facets``: the drawn status and org_level)."""
+    n = len(specialisation)
+    number = np.arange(1, n + 1)
+    groups = [s.industry_group for s in specialisation]
     clusters = pd.DataFrame(
         {
             "id": [CLUSTER_ID_FORMAT.format(i) for i in number],
@@ -583,11 +663,11 @@ def generate(
                 for i, s in zip(number, specialisation, strict=True)
             ],
             "city": pd.Series([None] * n, dtype="str"),
-            "region_as_published": region_name.reindex(region_code).to_numpy(),
+            "region_as_published": region_names,
             "industry_group": pd.Series(groups, dtype="str"),
             "specialisation": [s.label_en for s in specialisation],
-            "status": status,
-            "org_level": org_level,
+            "status": facets["status"],
+            "org_level": facets["org_level"],
             "participants": participants.astype(float),
             **{k: indicators[k] for k in records.WEIGHTED_CLUSTER_INDICATORS},
             "index_published": np.full(n, np.nan),
@@ -598,21 +678,7 @@ def generate(
             "employees": employees.astype(float),
         }
     )
-    clusters = clusters.astype({c: "str" for c in _TEXT_COLUMNS})[CLUSTER_COLUMNS]
-
-    linked = _linked_clusters(np.asarray(status), cal, streams["mne_presence"])
-    mne_links = _draw_links(clusters, linked, mne_per_cluster, cal, command, streams["mne_links"])
-    points = pd.DataFrame(
-        {
-            "id": clusters["id"],
-            "region_code": region_code,
-            "lat": lat,
-            "lon": lon,
-            "location_basis": SYNTHETIC_LOCATION_BASIS,
-            "synthetic": True,
-        }
-    )[POINT_COLUMNS]
-    return SyntheticRegistry(n, seed, mne_per_cluster, command, clusters, mne_links, points)
+    return clusters.astype({c: "str" for c in _TEXT_COLUMNS})[CLUSTER_COLUMNS]
 
 
 _TEXT_COLUMNS = (
@@ -759,7 +825,7 @@ class SyntheticClusterRecord(records.ClusterRecord):
     schema, except that the id is ``SYN-NNNNNN``, ``source_doc`` is ``synthetic``, and the
     row carries ``synthetic=True`` and ``employees`` (a count, like ``participants``)."""
 
-    source_doc: SyntheticSource  # type: ignore[assignment]
+    source_doc: SyntheticSource
     synthetic: SyntheticFlag
     employees: records.Count
 
@@ -776,7 +842,7 @@ class SyntheticMneLinkRecord(records.MneLinkRecord):
     ``synthetic``, the row carries ``synthetic=True``, and the link id is
     ``SYN-MNE-NNNNNNN``."""
 
-    source_doc: SyntheticSource  # type: ignore[assignment]
+    source_doc: SyntheticSource
     synthetic: SyntheticFlag
 
     @field_validator("link_id")
@@ -814,7 +880,7 @@ def export_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _vocabulary_context() -> dict[str, set[str]]:
     table = records.load_vocabularies()
-    return {k: set(v) for k, v in table.groupby("vocabulary")["value"]}
+    return {str(k): set(v) for k, v in table.groupby("vocabulary")["value"]}
 
 
 def _message(error: Mapping[str, Any]) -> str:
@@ -907,35 +973,72 @@ def calibration_table(
     n = registry.n
     scale = n / cal.initiatives
     clusters = registry.clusters
-    rows: list[dict[str, Any]] = []
-
-    def add(
-        target: str, metric: str, published: float | str, model: float, generated: float, rule: str
-    ) -> None:
-        if isinstance(published, float) and published.is_integer():
-            published = int(published)
-        rows.append(
-            {
-                "target": target,
-                "source_metric": metric,
-                "published": str(published),
-                "model_target": model,
-                "generated": generated,
-                "rule": rule,
-            }
-        )
-
-    add(
-        "cluster initiatives",
-        "cluster_initiatives",
-        cal.initiatives,
-        n,
-        len(clusters),
-        "as asked (--clusters)",
+    linked = clusters["id"].isin(registry.mne_links["cluster_id"])
+    links_model = (
+        cal.links_per_linked_cluster * int(linked.sum())
+        if registry.mne_per_cluster is None
+        else registry.mne_per_cluster * n
     )
+    rows = [
+        _target(
+            "cluster initiatives",
+            "cluster_initiatives",
+            cal.initiatives,
+            n,
+            len(clusters),
+            "as asked (--clusters)",
+        ),
+        *_org_level_targets(cal, n, clusters),
+        *_status_targets(cal, n, clusters),
+        *_mne_share_targets(cal, clusters, linked),
+        _target(
+            "members, total",
+            "cluster_members",
+            cal.members_total,
+            _round_half_up(cal.members_total * scale),
+            int(clusters["participants"].sum()),
+            f"exact total; >= {MIN_MEMBERS} per cluster (A1), rest log-normal weights (A2)",
+        ),
+        _target(
+            "employees, total",
+            "cluster_employees",
+            cal.employees_total,
+            _round_half_up(cal.employees_total * scale),
+            int(clusters["employees"].sum()),
+            "exact total; >= members per cluster, rest by members x log-normal factor (A3)",
+        ),
+        _target(
+            "MNE links, total",
+            "not published (mne_links.csv: links per linked cluster)",
+            "not published",
+            _round_half_up(links_model),
+            len(registry.mne_links),
+            "A7: mean links per linked cluster of mne_links.csv, or --mne-per-cluster x n",
+        ),
+    ]
+    return pd.DataFrame(rows)
+
+
+def _target(
+    target: str, metric: str, published: float | str, model: float, generated: float, rule: str
+) -> dict[str, Any]:
+    """One row of :func:`calibration_table` (a whole published number without ``.0``)."""
+    if isinstance(published, float) and published.is_integer():
+        published = int(published)
+    return {
+        "target": target,
+        "source_metric": metric,
+        "published": str(published),
+        "model_target": model,
+        "generated": generated,
+        "rule": rule,
+    }
+
+
+def _org_level_targets(cal: Calibration, n: int, clusters: pd.DataFrame) -> list[dict[str, Any]]:
     level_quota = apportion(n, [cal.org_level_counts[k] for k in ORG_LEVELS])
-    for level, quota in zip(ORG_LEVELS, level_quota, strict=True):
-        add(
+    return [
+        _target(
             f"org level {level}",
             f"org_level_{level}",
             cal.org_level_counts[level],
@@ -943,84 +1046,75 @@ def calibration_table(
             int((clusters["org_level"] == level).sum()),
             "quota: largest remainder of n x published/119 (levels sum to 119)",
         )
+        for level, quota in zip(ORG_LEVELS, level_quota, strict=True)
+    ]
+
+
+_STATUS_SOURCE = {
+    PILOT: "innovation_clusters_total (programme: pilot_innovative_clusters = 27)",
+    NONE: "clusters_without_status_total",
+    LEADING: "leading_clusters",
+    INDUSTRIAL: "industrial_clusters",
+    CDC: "cluster_development_centres",
+}
+"""The ``published_aggregates.csv`` metric each status count is calibrated to."""
+
+
+def _status_targets(cal: Calibration, n: int, clusters: pd.DataFrame) -> list[dict[str, Any]]:
     status_quota = dict(
         zip(cal.status_weights, apportion(n, list(cal.status_weights.values())), strict=True)
     )
-    status_source = {
-        PILOT: "innovation_clusters_total (programme: pilot_innovative_clusters = 27)",
-        NONE: "clusters_without_status_total",
-        LEADING: "leading_clusters",
-        INDUSTRIAL: "industrial_clusters",
-        CDC: "cluster_development_centres",
-    }
     published_status = {PILOT: cal.status_weights[PILOT], NONE: cal.status_weights[NONE]}
     published_status.update({s: cal.programme_counts[s] for s in (LEADING, INDUSTRIAL, CDC)})
+    rows = []
     for name in STATUSES:
         rule = (
             "quota: registry count from the MNE slide, scaled to n"
             if name in (PILOT, NONE)
             else "quota (A4): the rest of the registry in proportion 12:43:34"
         )
-        add(
-            f"status {name}",
-            status_source[name],
-            published_status[name],
-            int(status_quota[name]),
-            int((clusters["status"] == name).sum()),
-            rule,
+        rows.append(
+            _target(
+                f"status {name}",
+                _STATUS_SOURCE[name],
+                published_status[name],
+                int(status_quota[name]),
+                int((clusters["status"] == name).sum()),
+                rule,
+            )
         )
-    linked = clusters["id"].isin(registry.mne_links["cluster_id"])
-    share_source = {
-        PILOT: ("innovation_clusters_with_mnes / innovation_clusters_total", "15 of 25"),
-        NONE: ("clusters_without_status_with_mnes / clusters_without_status_total", "2 of 29"),
-        LEADING: ("not published", "A5: as innovation clusters"),
-        INDUSTRIAL: ("not published", "A6: midpoint of 15/25 and 2/29"),
-        CDC: ("not published", "A6: midpoint of 15/25 and 2/29"),
-    }
+    return rows
+
+
+_SHARE_SOURCE = {
+    PILOT: ("innovation_clusters_with_mnes / innovation_clusters_total", "15 of 25"),
+    NONE: ("clusters_without_status_with_mnes / clusters_without_status_total", "2 of 29"),
+    LEADING: ("not published", "A5: as innovation clusters"),
+    INDUSTRIAL: ("not published", "A6: midpoint of 15/25 and 2/29"),
+    CDC: ("not published", "A6: midpoint of 15/25 and 2/29"),
+}
+"""The metrics and published figure each status's share of clusters with MNEs follows."""
+
+
+def _mne_share_targets(
+    cal: Calibration, clusters: pd.DataFrame, linked: pd.Series
+) -> list[dict[str, Any]]:
+    rows = []
     for name in STATUSES:
         in_status = clusters["status"] == name
-        metric, published = share_source[name]
+        metric, published = _SHARE_SOURCE[name]
         k = int(in_status.sum())
-        add(
-            f"clusters with MNEs, status {name}",
-            metric,
-            published,
-            _round_half_up(cal.mne_share[name] * k),
-            int((linked & in_status).sum()),
-            f"quota: round({cal.mne_share[name]:.4f} x clusters of the status)",
+        rows.append(
+            _target(
+                f"clusters with MNEs, status {name}",
+                metric,
+                published,
+                _round_half_up(cal.mne_share[name] * k),
+                int((linked & in_status).sum()),
+                f"quota: round({cal.mne_share[name]:.4f} x clusters of the status)",
+            )
         )
-    add(
-        "members, total",
-        "cluster_members",
-        cal.members_total,
-        _round_half_up(cal.members_total * scale),
-        int(clusters["participants"].sum()),
-        f"exact total; >= {MIN_MEMBERS} per cluster (A1), rest log-normal weights (A2)",
-    )
-    add(
-        "employees, total",
-        "cluster_employees",
-        cal.employees_total,
-        _round_half_up(cal.employees_total * scale),
-        int(clusters["employees"].sum()),
-        "exact total; >= members per cluster, rest by members x log-normal factor (A3)",
-    )
-    links_model = (
-        cal.links_per_linked_cluster * int(linked.sum())
-        if registry.mne_per_cluster is None
-        else registry.mne_per_cluster * n
-    )
-    add(
-        "MNE links, total",
-        "not published (mne_links.csv: links per linked cluster)",
-        "not published",
-        _round_half_up(links_model),
-        len(registry.mne_links),
-        "A7: mean links per linked cluster of mne_links.csv, or --mne-per-cluster x n",
-    )
-    return pd.DataFrame(rows)
+    return rows
 
 
 # --------------------------------------------------------------------------- the app's choice
-
-

@@ -51,7 +51,7 @@ from typing import Annotated, Any, Literal
 
 import pandas as pd
 import pycountry
-from pydantic import AfterValidator, BaseModel, ValidationError, field_validator
+from pydantic import AfterValidator, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
 
 from geo.base.errors import DataValidationError, Message, Number, ValidationIssue
@@ -434,8 +434,9 @@ class References:
     ) -> References:
         """Build from ``vocabularies.csv`` (as :func:`geo.data.records.load_vocabularies` reads
         it), a region resolver and optionally the detailed region geometry."""
-        values: dict[str, set[str]] = {}
-        labels: dict[str, dict[str, str]] = {}
+        # Cells of vocabularies.csv are text (the row tuple's fields are typed as any cell).
+        values: dict[Any, set[Any]] = {}
+        labels: dict[Any, dict[str, Any]] = {}
         for row in vocabularies.itertuples(index=False):
             values.setdefault(row.vocabulary, set()).add(row.value)
             folded = labels.setdefault(row.vocabulary, {})
@@ -481,7 +482,8 @@ class SourceRow:
 class ParsedFile:
     """A file read for import: its rows, how its columns were understood, and the
     problems found while reading. ``notices`` are English text that remembers its
-    template (:class:`geo.base.errors.Message`): :func:`geo.base.errors.localised` translates one."""
+    template (:class:`geo.base.errors.Message`): :func:`geo.base.errors.localised`
+    translates one."""
 
     name: str
     kind: str
@@ -658,7 +660,13 @@ def _normalise_cell(kind: str, column: str, value: Any, refs: References) -> tup
         if column in spec.numeric:
             return float(value), None
         return _number_text(value), None
-    text = str(value).replace("\u00a0", " ").strip()
+    return _normalise_text(spec, column, str(value).replace("\u00a0", " ").strip(), refs)
+
+
+def _normalise_text(
+    spec: _Kind, column: str, text: str, refs: References
+) -> tuple[Any, str | None]:
+    """A text cell (stripped) → (value, missing marker), as :func:`_normalise_cell`."""
     if column == "notes":
         return text, None
     marker = _MISSING_TOKENS.get(text.casefold())
@@ -689,6 +697,18 @@ def _region_code_mismatch(code: Any, region: Any, refs: References) -> Message |
     return _say("region_code", code=texts[0], region=texts[1])
 
 
+@dataclass(frozen=True)
+class _Layout:
+    """Where things are in the rows of one source file (see :func:`_map_columns`)."""
+
+    header: Sequence[str]
+    schema_at: dict[int, str]  # position → schema column
+    indicator_at: dict[int, str]  # position → indicator (a wide regional table)
+    unnamed: list[int]  # positions without a header
+    checks: list[int]  # positions of region codes checked against the region
+    region_at: int | None  # position of the region as published
+
+
 def _source_rows(
     name: str,
     kind: str,
@@ -699,9 +719,14 @@ def _source_rows(
 ) -> tuple[pd.DataFrame, list[SourceRow]]:
     header, body = raw
     columns, schema_at, indicator_at = _map_columns(name, kind, header, refs, issues)
-    unnamed = [i for i, status in enumerate(columns["status"]) if status == "no header"]
-    checks = [i for i, status in enumerate(columns["status"]) if status == REGION_CHECK]
-    region_at = next((p for p, c in schema_at.items() if c == "region_as_published"), None)
+    layout = _Layout(
+        header,
+        schema_at,
+        indicator_at,
+        unnamed=[i for i, status in enumerate(columns["status"]) if status == "no header"],
+        checks=[i for i, status in enumerate(columns["status"]) if status == REGION_CHECK],
+        region_at=next((p for p, c in schema_at.items() if c == "region_as_published"), None),
+    )
     rows: list[SourceRow] = []
     skipped = 0
     for number, cells in body:
@@ -715,37 +740,58 @@ def _source_rows(
             issues.append(ValidationIssue(name, number, None, problem))
             continue
         cells = list(cells) + [None] * (len(header) - len(cells))
-        for position in unnamed:
-            if cells[position] is not None and str(cells[position]).strip():
-                problem = _say("unnamed_value", position=position + 1)
-                issues.append(ValidationIssue(name, number, None, problem))
-        for position in checks:
-            problem = _region_code_mismatch(cells[position], cells[region_at], refs)
-            if problem:
-                issues.append(ValidationIssue(name, number, header[position], problem))
-        base: dict[str, Any] = {}
-        markers: dict[str, str] = {}
-        where: dict[str, str] = {}
-        for position, column in schema_at.items():
-            value, marker = _normalise_cell(kind, column, cells[position], refs)
-            base[column] = value
-            where[column] = header[position]
-            if marker is not None:
-                markers[column] = marker
-        if not indicator_at:
-            rows.append(SourceRow(number, base, markers, where))
-            continue
-        for position, indicator in indicator_at.items():  # wide regional table → long rows
-            value, marker = _normalise_cell(kind, "value", cells[position], refs)
-            if value is None and marker == "":
-                continue  # an empty cell in a wide table: no value for this indicator
-            long_cells = {**base, "indicator": indicator, "value": value}
-            long_markers = {**markers, **({"value": marker} if marker is not None else {})}
-            long_where = {**where, "indicator": header[position], "value": header[position]}
-            rows.append(SourceRow(number, long_cells, long_markers, long_where))
+        issues.extend(_cell_problems(name, number, cells, layout, refs))
+        rows.extend(_rows_of(kind, number, cells, layout, refs))
     if skipped:
         notices.append(_say("empty_rows", count=skipped))
     return columns, rows
+
+
+def _cell_problems(
+    name: str, number: int, cells: list[Any], layout: _Layout, refs: References
+) -> list[ValidationIssue]:
+    """Values under no header, and region codes that disagree with the region."""
+    issues = []
+    for position in layout.unnamed:
+        if cells[position] is not None and str(cells[position]).strip():
+            problem = _say("unnamed_value", position=position + 1)
+            issues.append(ValidationIssue(name, number, None, problem))
+    if layout.region_at is not None:
+        region = cells[layout.region_at]
+        for position in layout.checks:
+            mismatch = _region_code_mismatch(cells[position], region, refs)
+            if mismatch:
+                issues.append(ValidationIssue(name, number, layout.header[position], mismatch))
+    return issues
+
+
+def _rows_of(
+    kind: str, number: int, cells: list[Any], layout: _Layout, refs: References
+) -> list[SourceRow]:
+    """The source rows of one row of the file: itself, or one per indicator cell of a
+    wide regional table (an empty cell there gives no row)."""
+    base: dict[str, Any] = {}
+    markers: dict[str, str] = {}
+    where: dict[str, str] = {}
+    for position, column in layout.schema_at.items():
+        value, marker = _normalise_cell(kind, column, cells[position], refs)
+        base[column] = value
+        where[column] = layout.header[position]
+        if marker is not None:
+            markers[column] = marker
+    if not layout.indicator_at:
+        return [SourceRow(number, base, markers, where)]
+    rows = []
+    for position, indicator in layout.indicator_at.items():  # wide regional table → long rows
+        value, marker = _normalise_cell(kind, "value", cells[position], refs)
+        if value is None and marker == "":
+            continue  # an empty cell in a wide table: no value for this indicator
+        heading = layout.header[position]
+        long_cells = {**base, "indicator": indicator, "value": value}
+        long_markers = {**markers, **({"value": marker} if marker is not None else {})}
+        long_where = {**where, "indicator": heading, "value": heading}
+        rows.append(SourceRow(number, long_cells, long_markers, long_where))
+    return rows
 
 
 def parse_bytes(name: str, data: bytes, kind: str, refs: References) -> ParsedFile:
@@ -842,13 +888,16 @@ class Entry:
         return self.values == other.values and self.markers == other.markers
 
 
+ChangeKind = Literal["added", "changed", "removed"]
+
+
 @dataclass(frozen=True)
 class Change:
     """One record added, changed or removed."""
 
     kind: str
     key: str
-    change: Literal["added", "changed", "removed"]
+    change: ChangeKind
     before: Entry | None
     after: Entry | None
 
@@ -1096,36 +1145,11 @@ def plan_import(
     unchanged = 0
     seen: dict[str, int | None] = {}
     for row in parsed.rows:
-        problems: list[ValidationIssue] = []
-        region = row.cells.get(spec.region_column) if spec.region_column else None
-        if region is not None and refs.resolver.resolve(str(region)) is None:
-            problems.append(
-                _issue(
-                    source,
-                    row,
-                    spec.region_column,
-                    _say("unknown_region", region=region),
-                )
-            )
-        key = _row_key(kind, row, refs)
-        before = stored.get(key) if key is not None else None
-        values, markers = _merge(kind, row, before, refs)
-        try:
-            record = spec.model.model_validate(values, context=context)
-        except ValidationError as exc:
-            for error in exc.errors():
-                column = str(error["loc"][0]) if error["loc"] else None
-                message = records.error_message(error, ERROR_TEMPLATES)
-                if column and column not in row.cells and before is None:
-                    message = _say("column_needed", problem=message, column=column)
-                problems.append(_issue(source, row, column, message))
-        if not problems and kind == "clusters":
-            problem = _unlocatable_city(record.model_dump(), before, refs)
-            if problem:
-                problems.append(_issue(source, row, "city", problem))
-        if problems or key is None:
+        before, after, problems = _check_row(source, kind, row, stored, refs, context)
+        if after is None:
             issues.extend(problems)
             continue
+        key = after.key
         if key in seen:
             first = seen[key]
             problem = (
@@ -1136,7 +1160,6 @@ def plan_import(
             issues.append(_issue(source, row, spec.key[0], problem))
             continue
         seen[key] = row.row
-        after = Entry(key, record.model_dump(), markers)
         if before is None:
             changes.append(Change(kind, key, "added", None, after))
         elif before.same_as(after):
@@ -1149,6 +1172,45 @@ def plan_import(
         issues.extend(removal.issues)
         changes.extend(removal.changes)
     return ImportPlan(kind, source, tuple(changes), unchanged, tuple(issues))
+
+
+def _check_row(
+    source: str,
+    kind: str,
+    row: SourceRow,
+    stored: Mapping[str, Entry],
+    refs: References,
+    context: dict[str, Any],
+) -> tuple[Entry | None, Entry | None, list[ValidationIssue]]:
+    """One row checked and merged with its stored record: ``(before, after, problems)``;
+    ``after`` is None when the row has problems or no key."""
+    spec = _KINDS[kind]
+    problems: list[ValidationIssue] = []
+    region = row.cells.get(spec.region_column) if spec.region_column else None
+    if region is not None and refs.resolver.resolve(str(region)) is None:
+        problems.append(
+            _issue(source, row, spec.region_column, _say("unknown_region", region=region))
+        )
+    key = _row_key(kind, row, refs)
+    before = stored.get(key) if key is not None else None
+    values, markers = _merge(kind, row, before, refs)
+    try:
+        record = spec.model.model_validate(values, context=context)
+    except ValidationError as exc:
+        for error in exc.errors():
+            column = str(error["loc"][0]) if error["loc"] else None
+            message = records.error_message(error, ERROR_TEMPLATES)
+            if column and column not in row.cells and before is None:
+                message = _say("column_needed", problem=message, column=column)
+            problems.append(_issue(source, row, column, message))
+        return before, None, problems
+    if not problems and kind == "clusters":
+        problem = _unlocatable_city(record.model_dump(), before, refs)
+        if problem:
+            problems.append(_issue(source, row, "city", problem))
+    if problems or key is None:
+        return before, None, problems
+    return before, Entry(key, record.model_dump(), markers), problems
 
 
 def plan_removal(
@@ -1186,8 +1248,3 @@ def kind_columns(kind: str) -> list[str]:
 def numeric_columns(kind: str) -> set[str]:
     """Numeric schema columns of ``kind``."""
     return _KINDS[kind].numeric
-
-
-def registry_model(kind: str) -> type[BaseModel]:
-    """The registry schema (pydantic model) of ``kind``."""
-    return _KINDS[kind].model

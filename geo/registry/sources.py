@@ -22,11 +22,11 @@ import pandas as pd
 
 from geo.analysis.dataset import Dataset, build_dataset, complete_dataset
 from geo.data import joins, records, synth
-from geo.data.regions import load_regions
+from geo.data.regions import Resolution, load_regions
 from geo.registry.store import Store, current_indicators
 
 
-def load_dataset(resolution: str = "web") -> Dataset:
+def load_dataset(resolution: Resolution = "web") -> Dataset:
     """Load, validate and join the shipped records; geometry at ``resolution``.
 
     Points are joined against the detailed geometry (more exact borders), whatever
@@ -40,7 +40,9 @@ def load_dataset(resolution: str = "web") -> Dataset:
     )
 
 
-def dataset_from_store(store: Store, version: int | None = None, resolution: str = "web") -> Dataset:
+def dataset_from_store(
+    store: Store, version: int | None = None, resolution: Resolution = "web"
+) -> Dataset:
     """The :class:`geo.analysis.dataset.Dataset` of the stored records at ``version`` (default: the
     latest), joined and computed exactly as :func:`geo.analysis.dataset.load_dataset` does for the
     shipped files. Regional indicators stored for several years contribute their latest
@@ -51,7 +53,7 @@ def dataset_from_store(store: Store, version: int | None = None, resolution: str
 
 
 def synthetic_dataset(
-    n: int, seed: int, mne_per_cluster: float | None = None, resolution: str = "web"
+    n: int, seed: int, mne_per_cluster: float | None = None, resolution: Resolution = "web"
 ) -> Dataset:
     """A synthetic drop-in for :func:`geo.analysis.dataset.load_dataset` (same ``Dataset`` frames).
 
@@ -62,7 +64,7 @@ def synthetic_dataset(
     group, are "not assessed".
     """
     detailed = load_regions("detailed")
-    regions = detailed if resolution == "detailed" else load_regions(resolution)  # type: ignore[arg-type]
+    regions = detailed if resolution == "detailed" else load_regions(resolution)
     resolver = joins.RegionResolver.from_tables(detailed, records.load_region_aliases())
     registry = synth.generate(n, seed, mne_per_cluster, detailed=detailed, web=regions)
 

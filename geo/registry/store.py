@@ -51,7 +51,14 @@ from geo.base.i18n import N_, SOURCE_LANG, translator
 from geo.base.paths import records_dir
 from geo.registry import importer
 from geo.registry.auth import Editor, require_editor
-from geo.registry.importer import Change, Entry, ImportPlan, ParsedFile, References
+from geo.registry.importer import (
+    Change,
+    ChangeKind,
+    Entry,
+    ImportPlan,
+    ParsedFile,
+    References,
+)
 
 __all__ = [
     "ENV_DATABASE_URL",
@@ -423,7 +430,7 @@ class Store:
         )
         for kind, key in keys:
             old, new = before.get((kind, key)), after.get((kind, key))
-            what = "changed" if old and new else "added" if new else "removed"
+            what: ChangeKind = "changed" if old and new else "added" if new else "removed"
             out.append(
                 Change(kind, key, what, old.entry if old else None, new.entry if new else None)
             )
@@ -869,5 +876,3 @@ def current_indicators(long: pd.DataFrame, store_refs: References) -> pd.DataFra
     out = latest.drop(columns=["_code", "_year", "_order"]).reset_index(drop=True)
     out.attrs = dict(long.attrs)
     return out
-
-

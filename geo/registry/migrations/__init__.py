@@ -1,1 +1,2 @@
-"""Alembic migrations of the registry store (:mod:`geo.registry.store` runs them programmatically)."""
+"""Alembic migrations of the registry store (:mod:`geo.registry.store` runs them
+programmatically)."""
