@@ -13,7 +13,8 @@ import pytest
 from geo.analysis.dataset import CLUSTER_COLUMNS
 from geo.base.paths import records_dir
 from geo.cli import commands as cli
-from geo.cli.commands import REGION_COLUMNS, main
+from geo.cli.commands import main
+from geo.cli.data import REGION_COLUMNS
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:

@@ -37,7 +37,7 @@ def loaded_once(monkeypatch, data: Dataset) -> None:
 
 
 def run(capsys, *argv: str) -> tuple[int, str]:
-    status = main(["export", *argv])
+    status = main(["export", "--source", "published", *argv])
     return status, capsys.readouterr().err
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from geo.analysis import filters, measures
 from geo.analysis.dataset import Dataset
-from geo.registry.sources import load_dataset
+from geo.data import version
 from geo.render import classify, urlstate, views
 
 
@@ -148,10 +148,10 @@ def test_territory_choices(data: Dataset) -> None:
 
 
 def test_dataset_version_is_a_stable_fingerprint() -> None:
-    first = views.dataset_version()
+    first = version.dataset_version()
     assert first.startswith("sha256:") and len(first) == len("sha256:") + 12
-    assert views.dataset_version() == first
-    assert views.dataset_version(views.DATASET_FILES[:1]) != first
+    assert version.dataset_version() == first
+    assert version.dataset_version(version.DATASET_FILES[:1]) != first
 
 
 def test_synthetic_registry_is_recognised(data: Dataset) -> None:

@@ -53,6 +53,11 @@ LABELS: dict[str, str] = {
         "published records as shipped."
     ),
     "loading_synthetic": N_("Generating the synthetic registry…"),
+    "version": N_("Shown: {version}"),
+    "version_help": N_(
+        "Which data every page, export and command shows: the registry store's version, the "
+        "published files' fingerprint, or the synthetic registry's size and seed."
+    ),
     "banner": N_(
         "**SYNTHETIC DATA** — invented records for demonstration and load testing "
         "({n} clusters, seed {seed}), calibrated to the aggregates published in 003. "
@@ -241,6 +246,7 @@ def dataset_selector() -> None:
             help=t("seed_help"),
             on_change=_widgets_to_choice,
         )
+    box.caption(t("version", version=dataset().version), help=t("version_help"))
     _sync_url(choice)
 
 

@@ -27,7 +27,10 @@ class Dataset:
     ``region_code``, the ``located_region_code`` its point falls in, the scenario and
     ``mne_count``. ``regions`` is the geometry to draw, ``detailed`` the full-resolution
     geometry points were joined against (and exports use). ``indicators`` has one row
-    per region of the regional table, keyed by ``region_code``.
+    per region of the regional table, keyed by ``region_code``. ``version`` says which data
+    this is (set by ``geo.registry.sources``: the published files' fingerprint, the
+    registry store's version, or the synthetic registry's size and seed), so every page,
+    command, export and API response can say what it shows.
     """
 
     regions: gpd.GeoDataFrame
@@ -36,6 +39,7 @@ class Dataset:
     mne_links: pd.DataFrame
     indicators: pd.DataFrame
     resolver: joins.RegionResolver
+    version: str = ""
 
 
 def build_dataset(

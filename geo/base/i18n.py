@@ -23,43 +23,66 @@ space of Russian typography that never breaks a number across lines.
 from __future__ import annotations
 
 import datetime as dt
-import gettext
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import pandas as pd
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 
-from geo.base.paths import PROJECT_ROOT
-
-Lang = Literal["ru", "en"]
-SUPPORTED: tuple[str, ...] = ("ru", "en")
-"""The interface languages, the default first."""
-
-DEFAULT_LANG: str = "ru"
-"""The language when neither the URL nor the browser says otherwise (issue 9)."""
-
-SOURCE_LANG: str = "en"
-"""The language of the msgids in the code."""
-
-DOMAIN = "messages"
-LOCALES_DIR: Path = PROJECT_ROOT / "locales"
+from geo.base.catalogue import (
+    CLI_LANG_ENV as CLI_LANG_ENV,
+)
+from geo.base.catalogue import (
+    DEFAULT_LANG as DEFAULT_LANG,
+)
+from geo.base.catalogue import (
+    DOMAIN as DOMAIN,
+)
+from geo.base.catalogue import (
+    LOCALE_ENV as LOCALE_ENV,
+)
+from geo.base.catalogue import (
+    LOCALES_DIR as LOCALES_DIR,
+)
+from geo.base.catalogue import (
+    N_ as N_,
+)
+from geo.base.catalogue import (
+    SOURCE_LANG as SOURCE_LANG,
+)
+from geo.base.catalogue import (
+    SUPPORTED as SUPPORTED,
+)
+from geo.base.catalogue import (
+    Lang as Lang,
+)
+from geo.base.catalogue import (  # re-exported: the gettext side of the languages
+    catalogue_path as catalogue_path,
+)
+from geo.base.catalogue import (
+    check_lang as check_lang,
+)
+from geo.base.catalogue import (
+    lang_from_environment as lang_from_environment,
+)
+from geo.base.catalogue import (
+    lang_from_locale as lang_from_locale,
+)
+from geo.base.catalogue import (
+    translations as translations,
+)
+from geo.base.catalogue import (
+    translator as translator,
+)
 
 RUSSIAN_GROUP_SEPARATOR = "\u202f"
 """Thousands separator in Russian: narrow no-break space (CLDR gives U+00A0)."""
 
 BABEL_LOCALES: dict[str, str] = {"ru": "ru_RU", "en": "en_GB"}
 """The Babel locale behind each language (British English: the papers' spelling)."""
-
-
-def N_(message: str) -> str:  # noqa: N802 (the gettext convention for "mark, translate later")
-    """Mark ``message`` for extraction without translating it (for constants defined at
-    import time, before the user's language is known)."""
-    return message
 
 
 NOT_REPORTED = N_("not reported")
@@ -82,73 +105,6 @@ SCENARIO_DESCRIPTIONS: dict[str, str] = {
     "not assessed": N_("Not assessed: no index for the cluster or its region"),
 }
 """The scenario legend; the English text equals ``geo.render.palette.SCENARIO_LABELS`` (tested)."""
-
-
-def check_lang(lang: str) -> str:
-    """``lang`` if it is a supported language, else ``ValueError`` naming it."""
-    if lang not in SUPPORTED:
-        raise ValueError(f"language {lang!r} is not supported (expected one of {SUPPORTED})")
-    return lang
-
-
-def lang_from_locale(locale: str | None) -> str | None:
-    """The supported language of a browser locale tag (``"ru-RU"`` → ``"ru"``,
-    ``"en_US"`` → ``"en"``), or None for a missing or unsupported one."""
-    if not locale:
-        return None
-    primary = locale.replace("_", "-").split("-")[0].strip().lower()
-    return primary if primary in SUPPORTED else None
-
-
-CLI_LANG_ENV = "CLUSTERMAP_LANG"
-"""Environment variable that sets the language of ``clustermap`` (``ru`` or ``en``)."""
-
-LOCALE_ENV: tuple[str, ...] = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
-"""Where a command line looks for the user's language, in gettext's order."""
-
-
-def lang_from_environment(environ: Mapping[str, str]) -> str:
-    """The language of the command line: ``CLUSTERMAP_LANG``, else the first locale
-    variable that is set, as gettext reads them (``ru_RU.UTF-8`` → ``"ru"``), else English.
-
-    English is the fallback here, unlike the app's Russian default: a shell with no
-    locale or ``C`` is a script's or a server's, whose output should not change with it.
-
-    >>> lang_from_environment({"LANG": "ru_RU.UTF-8"}), lang_from_environment({"LANG": "C"})
-    ('ru', 'en')
-    >>> lang_from_environment({"CLUSTERMAP_LANG": "en", "LANG": "ru_RU.UTF-8"})
-    'en'
-    """
-    chosen = environ.get(CLI_LANG_ENV, "").strip()
-    if chosen:
-        return check_lang(chosen)
-    for name in LOCALE_ENV:
-        value = environ.get(name, "").strip()
-        if value:  # the first one set decides (LANGUAGE may list several: "ru:en")
-            return lang_from_locale(value.split(":")[0].split(".")[0]) or SOURCE_LANG
-    return SOURCE_LANG
-
-
-def translations(lang: str) -> gettext.NullTranslations:
-    """The compiled catalogue of ``lang`` (gettext keeps it loaded per process).
-
-    English is the language of the msgids, so a missing English catalogue falls back to the
-    msgids themselves; a missing Russian one is an installation error and raises.
-    """
-    check_lang(lang)
-    return gettext.translation(
-        DOMAIN, localedir=LOCALES_DIR, languages=[lang], fallback=lang == SOURCE_LANG
-    )
-
-
-def translator(lang: str) -> Callable[[str], str]:
-    """``_``: the function that translates an English msgid into ``lang``."""
-    return translations(lang).gettext
-
-
-def catalogue_path(lang: str, suffix: Literal["po", "mo"] = "po") -> Path:
-    """Where the catalogue of ``lang`` lives (``.po`` source or compiled ``.mo``)."""
-    return LOCALES_DIR / check_lang(lang) / "LC_MESSAGES" / f"{DOMAIN}.{suffix}"
 
 
 # --------------------------------------------------------------------------- formatting

@@ -1,25 +1,25 @@
-"""``clustermap``: the command line, calling the same ``geo`` functions as the pages."""
+"""``clustermap``: the command line, calling the same ``geo`` functions as the pages.
+
+The commands are a table (:data:`COMMANDS`): name, the module that implements it, and its
+one-line help. ``clustermap --help`` is built from the table alone, and a command's module
+is imported only when that command runs, so the help and a listing start quickly without
+loading the map and export machinery they do not use. A new command is one entry here
+plus a ``register(sub, _)`` function in its module.
+"""
 
 from __future__ import annotations
 
 import argparse
 import functools
+import importlib
 import os
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
-import pandas as pd
-
-from geo.analysis import indices
-from geo.base import i18n
-from geo.base.errors import DataValidationError
-from geo.base.i18n import N_
-from geo.base.tables import render_table
-from geo.cli import export as cli_export
-from geo.cli import store as cli_store
-from geo.cli import synth as cli_synth
+from geo.base import catalogue
+from geo.base.catalogue import N_
 
 Translate = Callable[[str], str]
 """A gettext function: English msgid in, text in the command line's language out."""
@@ -32,6 +32,48 @@ ARGPARSE_TEXT: dict[str, str] = {
     "error": N_("{prog}: error: {message}"),
 }
 """argparse's own words in a help page and an error, in English as argparse writes them."""
+
+
+@dataclass(frozen=True)
+class Command:
+    """A subcommand: the module that registers and runs it, and its one-line help."""
+
+    module: str
+    help: str
+
+
+COMMANDS: dict[str, Command] = {
+    "regions": Command("geo.cli.data", N_("list the regions")),
+    "clusters": Command("geo.cli.data", N_("list the clusters with their region and location")),
+    "validate": Command("geo.cli.data", N_("validate record files (clusters, MNE links, ...)")),
+    "joins": Command(
+        "geo.cli.data", N_("clusters whose point falls outside their declared region")
+    ),
+    "indices": Command("geo.cli.data", N_("recomputed vs published indices")),
+    "scenarios": Command("geo.cli.data", N_("internationalisation scenario of every cluster")),
+    "export": Command(
+        "geo.cli.export", N_("export a regional view (map, geodata or tables) to a file")
+    ),
+    "synth": Command(
+        "geo.cli.synth",
+        N_("generate a synthetic registry (clearly marked) for demos and load tests"),
+    ),
+    "import": Command(
+        "geo.cli.store",
+        N_("import clusters, MNE links or regional indicators (CSV, XLSX, GeoJSON)"),
+    ),
+    "history": Command(
+        "geo.cli.store", N_("versions of the registry; a version's changes or data")
+    ),
+    "restore": Command("geo.cli.store", N_("make a new version equal to an earlier one")),
+    "hash-password": Command("geo.cli.store", N_("print a password hash for the editor list")),
+}
+"""Every subcommand, in the order ``--help`` lists them."""
+
+
+def command_help(name: str, translate: Translate = str) -> str:
+    """The one-line help of command ``name`` in the language of ``translate``."""
+    return translate(COMMANDS[name].help)
 
 
 class LocalisedParser(argparse.ArgumentParser):
@@ -71,122 +113,8 @@ def _add_usage(add_usage: Callable[..., None], prefix: str, *args: Any, **kwargs
     add_usage(*args, **kwargs)
 
 
-VALIDATE_TEXT: dict[str, str] = {"problems": N_("{n} problem(s)"), "ok": N_("ok")}
-"""What ``clustermap validate`` says of each file."""
-
-REGION_COLUMNS = ["code", "name_en", "name_ru", "type", "federal_district", "area_km2"]
-
-
-def _emit(frame: pd.DataFrame, fmt: str) -> int:
-    sys.stdout.write(render_table(frame, fmt))  # type: ignore[arg-type]
-    return 0
-
-
-def cmd_regions(args: argparse.Namespace) -> int:
-    from geo.data.regions import load_regions
-
-    regions = load_regions(args.resolution)
-    return _emit(pd.DataFrame(regions[REGION_COLUMNS]), args.format)
-
-
-def cmd_clusters(args: argparse.Namespace) -> int:
-    from geo.analysis.dataset import cluster_listing
-    from geo.registry.sources import load_dataset
-
-    return _emit(cluster_listing(load_dataset().clusters), args.format)
-
-
-def cmd_validate(args: argparse.Namespace) -> int:
-    from geo.data.records import validate_file
-
-    status = 0
-    for path in args.paths:
-        issues = validate_file(Path(path))
-        if issues:
-            status = 1
-            problems = args.translate(VALIDATE_TEXT["problems"]).format(n=len(issues))
-            print(f"{path}: {problems}", file=sys.stderr)
-            for issue in issues:
-                print(f"  {issue}", file=sys.stderr)
-        else:
-            print(f"{path}: {args.translate(VALIDATE_TEXT['ok'])}")
-    return status
-
-
-def cmd_joins(args: argparse.Namespace) -> int:
-    from geo.data.joins import mismatch_report
-    from geo.registry.sources import load_dataset
-
-    data = load_dataset()
-    return _emit(mismatch_report(data.clusters, data.detailed), args.format)
-
-
-def _method(args: argparse.Namespace, base: indices.IndexMethod) -> indices.IndexMethod:
-    method = base.with_weights(indices.parse_weights(args.weights or "", base.indicators))
-    group = base.group_column
-    if getattr(args, "grouping", None) == "none":
-        group = None
-    return indices.IndexMethod(
-        method.indicators,
-        group_column=group,
-        weight_placement=args.weight_placement,
-        missing=args.missing,
-        negatives=args.negatives,
-    )
-
-
-def cmd_indices(args: argparse.Namespace) -> int:
-    from geo.analysis.dataset import index_comparison
-    from geo.registry.sources import load_dataset
-
-    base = indices.CLUSTER_METHOD if args.table == "clusters" else indices.REGION_METHOD
-    return _emit(index_comparison(load_dataset(), args.table, _method(args, base)), args.format)
-
-
-def cmd_scenarios(args: argparse.Namespace) -> int:
-    from geo.analysis.indices import scenario_table
-    from geo.registry.sources import load_dataset
-
-    data = load_dataset()
-    table = scenario_table(
-        data.clusters,
-        data.indicators,
-        _method(args, indices.CLUSTER_METHOD),
-        _method(args, indices.REGION_METHOD),
-        args.cluster_threshold,
-        args.region_threshold,
-    )
-    return _emit(table, args.format)
-
-
-def _add_method_options(parser: argparse.ArgumentParser, _: Translate) -> None:
-    parser.add_argument(
-        "--weights",
-        help=_("override weights, e.g. 'intl_members=0.4,export_bln_rub=0.1'"),
-    )
-    parser.add_argument(
-        "--grouping",
-        choices=["industry", "none"],
-        default="industry",
-        help=_("comparison groups for clusters: within industry groups (the papers) or all"),
-    )
-    parser.add_argument(
-        "--weight-placement",
-        choices=["inside", "outside"],
-        default="inside",
-        help=_("'inside': Equation 1 as printed (weights cancel); 'outside': a*x/max(x)"),
-    )
-    parser.add_argument("--missing", choices=["zero", "exclude"], default="zero")
-    parser.add_argument("--negatives", choices=["square", "zero"], default="square")
-
-
-def build_parser(lang: str = "en") -> argparse.ArgumentParser:
-    """The argument parser, its help in ``lang`` (exposed for tests and ``--help`` docs).
-
-    Names of commands, options and choices are the same in every language (scripts use
-    them); help texts, messages and argparse's own words are translated.
-    """
-    _ = i18n.translator(lang)
+def _root(_: Translate, lang: str) -> tuple[LocalisedParser, argparse._SubParsersAction]:
+    """The top-level parser and its (empty) subcommand group."""
     parser = LocalisedParser(
         prog="clustermap",
         description=_("Cluster Map of Russia: data, indices and exports."),
@@ -202,61 +130,61 @@ def build_parser(lang: str = "en") -> argparse.ArgumentParser:
         required=True,
         title=_("commands"),
         metavar="COMMAND",
-        parser_class=functools.partial(LocalisedParser, translate=_),
+        parser_class=functools.partial(LocalisedParser, translate=_),  # type: ignore[arg-type]
     )
+    return parser, sub
 
-    p = sub.add_parser("regions", help=_("list the regions"))
-    p.add_argument("--format", choices=["csv", "md", "json"], default="csv")
-    p.add_argument("--resolution", choices=["web", "detailed"], default="web")
-    p.set_defaults(func=cmd_regions)
 
-    p = sub.add_parser("clusters", help=_("list the clusters with their region and location"))
-    p.add_argument("--format", choices=["csv", "md", "json"], default="csv")
-    p.set_defaults(func=cmd_clusters)
+def build_parser(lang: str = "en", command: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser, its help in ``lang``.
 
-    p = sub.add_parser("validate", help=_("validate record files (clusters, MNE links, ...)"))
-    p.add_argument("paths", nargs="+", metavar="PATH")
-    p.set_defaults(func=cmd_validate)
+    With ``command``, only that command's module is imported and registers its commands
+    in full; every other command is listed by name and help only. Without it, every
+    module registers (the whole parser: tests and documentation read it).
 
-    p = sub.add_parser("joins", help=_("clusters whose point falls outside their declared region"))
-    p.add_argument("--format", choices=["csv", "md", "json"], default="csv")
-    p.set_defaults(func=cmd_joins)
-
-    p = sub.add_parser("indices", help=_("recomputed vs published indices"))
-    p.add_argument("--table", choices=["clusters", "regions"], default="clusters")
-    p.add_argument("--format", choices=["csv", "md", "json"], default="csv")
-    _add_method_options(p, _)
-    p.set_defaults(func=cmd_indices)
-
-    p = sub.add_parser("scenarios", help=_("internationalisation scenario of every cluster"))
-    p.add_argument("--format", choices=["csv", "md", "json"], default="csv")
-    p.add_argument("--cluster-threshold", type=float, default=1.0)
-    p.add_argument("--region-threshold", type=float, default=1.0)
-    _add_method_options(p, _)
-    p.set_defaults(func=cmd_scenarios)
-
-    for module in _COMMAND_MODULES:
-        module.register(sub, _)
+    Names of commands, options and choices are the same in every language (scripts use
+    them); help texts, messages and argparse's own words are translated.
+    """
+    _ = catalogue.translator(lang)
+    parser, sub = _root(_, lang)
+    wanted = {COMMANDS[command].module} if command in COMMANDS else set()
+    if command is None:
+        wanted = {c.module for c in COMMANDS.values()}
+    registered: set[str] = set()
+    for name, entry in COMMANDS.items():
+        if entry.module in wanted and entry.module not in registered:
+            importlib.import_module(entry.module).register(sub, _)
+            registered.add(entry.module)
+        elif entry.module not in wanted:
+            sub.add_parser(name, help=command_help(name, _))
     return parser
 
 
-# Subcommands that live next to the feature they expose; each module has ``register(sub)``.
-_COMMAND_MODULES = (cli_export, cli_synth, cli_store)
+def _command_of(argv: Sequence[str]) -> str | None:
+    """The subcommand named in ``argv`` (its first word that is not an option)."""
+    return next((arg for arg in argv if not arg.startswith("-")), None)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
-    parser = build_parser(i18n.lang_from_environment(os.environ))
+    argv = list(sys.argv[1:] if argv is None else argv)
+    lang = catalogue.lang_from_environment(os.environ)
+    parser = build_parser(lang, _command_of(argv) or "")
     args = parser.parse_args(argv)
     try:
         return int(args.func(args))
-    except DataValidationError as err:
-        print(str(err), file=sys.stderr)
-        return 2
     except (ValueError, KeyError) as err:
-        message = args.translate(ARGPARSE_TEXT["error"]).format(prog="clustermap", message=err)
-        print(message, file=sys.stderr)
+        print(_error_text(args, err), file=sys.stderr)
         return 2
+
+
+def _error_text(args: argparse.Namespace, err: Exception) -> str:
+    """What a refused command prints: every problem of a validation error (file, row,
+    column, reason), else one ``clustermap: error: ...`` line in the user's language."""
+    errors = sys.modules.get("geo.base.errors")  # loaded whenever one of its errors was raised
+    if errors is not None and isinstance(err, errors.DataValidationError):
+        return str(err)
+    return args.translate(ARGPARSE_TEXT["error"]).format(prog="clustermap", message=err)
 
 
 if __name__ == "__main__":

@@ -22,7 +22,8 @@ from pathlib import Path
 from geo.analysis import filters, measures
 from geo.analysis.dataset import Dataset
 from geo.base.i18n import N_
-from geo.registry import sources
+from geo.cli.commands import command_help
+from geo.cli.data import add_source_options, loaded
 from geo.render import classify, views
 from geo.render.exports import formats
 
@@ -34,7 +35,6 @@ TEXT: dict[str, str] = {
     "bad_time": N_("--exported-at '{text}' is not an ISO 8601 time such as 2025-11-23T09:41:00Z"),
     "no_folder": N_("folder '{folder}' does not exist (for -o {output})"),
     "written": N_("{path} ({size} bytes, {format})"),
-    "command": N_("export a regional view (map, geodata or tables) to a file"),
     "description": N_(
         "Export a view: a territory (RU, a federal district or a region code), the cluster "
         "filters and a region measure, as a map, geodata or tables."
@@ -94,7 +94,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     """Resolve the view, export it and write the file; prints the path written."""
     formats.check_format(args.format)
     now = _exported_at(args.exported_at, _text(args, "bad_time"))
-    data = sources.load_dataset()  # looked up at call time (tests hand in a loaded copy)
+    data = loaded(args).dataset
     view = _view(args, data)
     views.resolve_territory(data.regions, view.territory)  # fail before any work
     target = Path(args.output)
@@ -124,7 +124,7 @@ def register(sub: argparse._SubParsersAction, _: Callable[[str], str] = str) -> 
     def h(key: str) -> str:
         return _(TEXT[key])
 
-    p = sub.add_parser("export", help=h("command"), description=h("description"))
+    p = sub.add_parser("export", help=command_help("export", _), description=h("description"))
     p.add_argument("--territory", default="RU", help=h("territory"))
     p.add_argument(
         "--measure",
@@ -133,6 +133,7 @@ def register(sub: argparse._SubParsersAction, _: Callable[[str], str] = str) -> 
         help=h("measure"),
     )
     p.add_argument("--format", required=True, choices=list(formats.FORMATS))
+    add_source_options(p, _)
     p.add_argument("-o", "--output", required=True, metavar="PATH", help=h("output"))
     p.add_argument("--scheme", default=classify.DEFAULT_SCHEME, choices=list(classify.SCHEMES))
     p.add_argument(

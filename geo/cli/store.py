@@ -23,7 +23,9 @@ from pathlib import Path
 from geo.base.errors import localised
 from geo.base.i18n import N_
 from geo.base.tables import render_table
+from geo.cli.commands import command_help
 from geo.registry import auth, importer
+from geo.registry.store import Store
 
 ENV_USER = "CLUSTERMAP_USER"
 ENV_PASSWORD = "CLUSTERMAP_PASSWORD"
@@ -44,7 +46,6 @@ MESSAGES: dict[str, str] = {
         "({unchanged} unchanged); nothing written (--dry-run)"
     ),
     "note": N_("note: {notice}"),
-    "import": N_("import clusters, MNE links or regional indicators (CSV, XLSX, GeoJSON)"),
     "import_description": N_(
         "All-or-nothing: a file with any problem changes nothing and the report names row, "
         "column and reason (exit status 2). A valid file becomes a new version. Schema: "
@@ -53,10 +54,7 @@ MESSAGES: dict[str, str] = {
     "mode": N_("upsert: add and update (default); replace: also remove records not in the file"),
     "dry_run_option": N_("check and show the changes only"),
     "user": N_("editor name (default ${variable})"),
-    "history": N_("versions of the registry; a version's changes or data"),
     "records": N_("write this kind's data at VERSION (default: the latest) as CSV"),
-    "restore": N_("make a new version equal to an earlier one"),
-    "hash_password": N_("print a password hash for the editor list"),
     "hash_user": N_("print 'user:hash', ready for CLUSTERMAP_EDITORS"),
 }
 
@@ -97,9 +95,7 @@ def _sign_in(args: argparse.Namespace) -> auth.Editor:
     return editor
 
 
-def _open_store():
-    from geo.registry.store import Store
-
+def _open_store() -> Store:
     return Store.open()
 
 
@@ -188,7 +184,9 @@ def register(sub: argparse._SubParsersAction, _: Callable[[str], str] = str) -> 
         return _(MESSAGES[key])
 
     user_help = h("user").format(variable=ENV_USER)
-    p = sub.add_parser("import", help=h("import"), description=h("import_description"))
+    p = sub.add_parser(
+        "import", help=command_help("import", _), description=h("import_description")
+    )
     p.add_argument("kind", choices=importer.IMPORT_KINDS)
     p.add_argument("path", type=Path)
     p.add_argument("--mode", choices=("upsert", "replace"), default="upsert", help=h("mode"))
@@ -197,17 +195,17 @@ def register(sub: argparse._SubParsersAction, _: Callable[[str], str] = str) -> 
     p.add_argument("--format", choices=("csv", "md", "json"), default="md")
     p.set_defaults(func=_main_with_permissions(cmd_import))
 
-    p = sub.add_parser("history", help=h("history"))
+    p = sub.add_parser("history", help=command_help("history", _))
     p.add_argument("version", type=int, nargs="?")
     p.add_argument("--records", choices=importer.IMPORT_KINDS, help=h("records"))
     p.add_argument("--format", choices=("csv", "md", "json"), default="md")
     p.set_defaults(func=cmd_history)
 
-    p = sub.add_parser("restore", help=h("restore"))
+    p = sub.add_parser("restore", help=command_help("restore", _))
     p.add_argument("version", type=int)
     p.add_argument("--user", help=user_help)
     p.set_defaults(func=_main_with_permissions(cmd_restore))
 
-    p = sub.add_parser("hash-password", help=h("hash_password"))
+    p = sub.add_parser("hash-password", help=command_help("hash-password", _))
     p.add_argument("--user", help=h("hash_user"))
     p.set_defaults(func=cmd_hash_password)

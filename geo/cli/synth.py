@@ -39,13 +39,13 @@ import pandas as pd
 from geo.base.i18n import N_
 from geo.base.paths import PROJECT_ROOT, data_dir
 from geo.base.tables import render_table
+from geo.cli.commands import command_help
 from geo.data import synth
 
 TABLES: tuple[str, ...] = ("clusters", "mne_links", "points")
 
 
 HELP: dict[str, str] = {
-    "command": N_("generate a synthetic registry (clearly marked) for demos and load tests"),
     "description": N_(
         "Generate a synthetic cluster registry calibrated to the aggregates published in 003 "
         "(see docs/SYNTHETIC.md). Every record is marked synthetic. Writes to standard output "
@@ -71,7 +71,7 @@ def register(sub: argparse._SubParsersAction, _: Callable[[str], str] = str) -> 
     def h(key: str) -> str:
         return _(HELP[key])
 
-    p = sub.add_parser("synth", help=h("command"), description=h("description"))
+    p = sub.add_parser("synth", help=command_help("synth", _), description=h("description"))
     p.add_argument("--clusters", type=int, required=True, metavar="N", help=h("clusters"))
     p.add_argument("--seed", type=int, required=True, metavar="S", help=h("seed"))
     p.add_argument("--mne-per-cluster", type=float, default=None, metavar="K", help=h("mne"))

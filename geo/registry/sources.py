@@ -17,13 +17,86 @@ boundary (``st.cache_resource`` in the app); nothing here caches.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Literal, get_args
+
 import geopandas as gpd
 import pandas as pd
 
 from geo.analysis.dataset import Dataset, build_dataset, complete_dataset
+from geo.base.i18n import N_
 from geo.data import joins, records, synth
 from geo.data.regions import Resolution, load_regions
-from geo.registry.store import Store, current_indicators
+from geo.data.version import dataset_version
+from geo.registry.store import Store, VersionInfo, current_indicators
+
+SourceName = Literal["store", "published"]
+SOURCES: tuple[str, ...] = get_args(SourceName)
+"""The sources a command can read (``--source``): the registry store (the default: what
+the app shows) or the published files as shipped."""
+
+SOURCE_TEXT: dict[str, str] = {
+    "store": N_("registry store, version {version} of {time} ({url})"),
+    "published": N_("published files as shipped ({version})"),
+}
+"""How a command says which data it read (English msgids, translated where shown)."""
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A dataset and where it came from: the source, and the store version if any."""
+
+    dataset: Dataset
+    source: SourceName
+    store_version: VersionInfo | None = None
+    store_url: str = ""
+
+    def describe(self, translate: Callable[[str], str] = str) -> str:
+        """One line naming the source and version, in the language of ``translate``."""
+        if self.store_version is None:
+            return translate(SOURCE_TEXT["published"]).format(version=self.dataset.version)
+        info = self.store_version
+        return translate(SOURCE_TEXT["store"]).format(
+            version=info.id,
+            time=info.created_at.strftime("%Y-%m-%d %H:%M UTC"),
+            url=_safe_url(self.store_url),
+        )
+
+
+def _safe_url(url: str) -> str:
+    """The store's URL without its password (it is printed)."""
+    head, sep, tail = url.partition("@")
+    if not sep or "://" not in head:
+        return url
+    scheme, _, credentials = head.partition("://")
+    user = credentials.split(":", 1)[0]
+    return f"{scheme}://{user}@{tail}"
+
+
+def store_version_label(info: VersionInfo) -> str:
+    """The version text of a stored dataset: ``registry v3 (2026-12-02T10:21:05+00:00)``."""
+    return f"registry v{info.id} ({info.created_at.isoformat(timespec='seconds')})"
+
+
+def open_source(
+    source: SourceName = "store", version: int | None = None, url: str | None = None
+) -> Loaded:
+    """The dataset of ``source``: the registry store at ``version`` (default: the latest;
+    ``url`` default: ``CLUSTERMAP_DATABASE_URL`` or the local SQLite file), or the
+    published files (``version`` must then be None). The one entry point of the command
+    line, the exports and the API, so they read what the app shows."""
+    if source == "published":
+        if version is not None:
+            raise ValueError("--version applies to the registry store, not --source published")
+        return Loaded(load_dataset(), "published")
+    store = Store.open(url)
+    try:
+        data = dataset_from_store(store, version)
+        info = store.version(version if version is not None else store.head())
+        return Loaded(data, "store", info, store.url)
+    finally:
+        store.dispose()
 
 
 def load_dataset(resolution: Resolution = "web") -> Dataset:
@@ -32,12 +105,13 @@ def load_dataset(resolution: Resolution = "web") -> Dataset:
     Points are joined against the detailed geometry (more exact borders), whatever
     resolution is returned for drawing.
     """
-    return build_dataset(
+    data = build_dataset(
         records.load_clusters(),
         records.load_mne_links(),
         records.load_regional_indicators(),
         resolution,
     )
+    return replace(data, version=dataset_version())
 
 
 def dataset_from_store(
@@ -49,7 +123,9 @@ def dataset_from_store(
     year (:func:`current_indicators`)."""
     frames = store.frames(version)
     long = current_indicators(frames["regional_indicators"], store.refs)
-    return build_dataset(frames["clusters"], frames["mne_links"], long, resolution)
+    data = build_dataset(frames["clusters"], frames["mne_links"], long, resolution)
+    info = store.version(version if version is not None else store.head())
+    return replace(data, version=store_version_label(info))
 
 
 def synthetic_dataset(
@@ -89,6 +165,7 @@ def synthetic_dataset(
     located["located_region_code"] = joined["code"].reindex(located.index).astype("str")
     located["region_mismatch"] = located["located_region_code"] != located["region_code"]
 
-    return complete_dataset(
+    data = complete_dataset(
         regions, detailed, located, registry.mne_links, records.load_regional_indicators(), resolver
     )
+    return replace(data, version=f"synthetic n={n} seed={seed}")

@@ -25,9 +25,7 @@ What is "in" a view, and why:
 
 from __future__ import annotations
 
-import hashlib
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal, Protocol, get_args
 
@@ -37,7 +35,6 @@ import pandas as pd
 from geo.analysis import filters, measures
 from geo.base import i18n
 from geo.base.i18n import N_
-from geo.base.paths import records_dir, regions_dir
 from geo.data import records
 from geo.data.regions import FEDERAL_DISTRICT_NAMES_RU, FEDERAL_DISTRICTS
 from geo.render import classify
@@ -204,7 +201,8 @@ class ResolvedView:
     classes restricted to the territory (its counts are the territory's); ``total_clusters``
     how many clusters the dataset has before filtering; ``synthetic`` whether the dataset is a
     synthetic registry (``geo.data.synth``: its rows carry ``synthetic=True``), which every
-    export then says in its title and metadata.
+    export then says in its title and metadata; ``dataset_version`` the dataset's version
+    (``Dataset.version``), which every export carries.
     """
 
     view: View
@@ -220,6 +218,7 @@ class ResolvedView:
     classification: classify.Classification
     total_clusters: int
     synthetic: bool = False
+    dataset_version: str = ""
 
     @property
     def measure(self) -> measures.Measure:
@@ -288,6 +287,7 @@ def resolve_view(data: ViewData, view: View) -> ResolvedView:
         classification=classification,
         total_clusters=len(data.clusters),
         synthetic=is_synthetic(data.clusters),
+        dataset_version=data.version,
     )
 
 
@@ -353,39 +353,6 @@ def filter_summary(
         rows.append((filters.facet_label(facet.field, lang), "; ".join(chosen) or _(ALL_VALUES)))
     rows.append((_(MNE_PRESENCE), filters.mne_label(flt.mne, lang)))
     return rows
-
-
-DATASET_FILES: tuple[str, ...] = (
-    "records/clusters.csv",
-    "records/mne_links.csv",
-    "records/regional_indicators.csv",
-    "records/region_aliases.csv",
-    "records/vocabularies.csv",
-    "records/index_weights.csv",
-    "regions/regions_web.geojson",
-    "regions/regions_detailed.geojson",
-    "regions/federal_districts.csv",
-)
-"""The shipped files a view's numbers come from (relative to the data directory)."""
-
-
-def dataset_version(files: Sequence[str] = DATASET_FILES) -> str:
-    """A content fingerprint of the shipped data: ``sha256:`` and 12 hex digits.
-
-    The data has no release number; the fingerprint changes whenever any file a view is
-    built from changes, so two exports with the same version were made from the same
-    data. A file that is absent counts as empty (fixtures may ship fewer files).
-    """
-    digest = hashlib.sha256()
-    roots = {"records": records_dir(), "regions": regions_dir()}
-    for name in files:
-        folder, _, filename = name.partition("/")
-        path = roots[folder] / filename
-        digest.update(name.encode("utf-8") + b"\0")
-        if path.exists():
-            digest.update(path.read_bytes())
-        digest.update(b"\0")
-    return "sha256:" + digest.hexdigest()[:12]
 
 
 def is_missing(value: object) -> bool:

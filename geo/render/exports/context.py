@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from geo.analysis import measures
 from geo.base import i18n
 from geo.base.i18n import N_
+from geo.data.version import dataset_version
 from geo.render import classify, views
 
 # --- sources and method settings -------------------------------------------------------------
@@ -169,7 +170,7 @@ def make_context(
     moment = now if now is not None else datetime.now(UTC)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return ExportContext(rv, moment, version or views.dataset_version())
+    return ExportContext(rv, moment, version or rv.dataset_version or dataset_version())
 
 
 def active_filters(rv: views.ResolvedView, lang: str = "en") -> list[tuple[str, str]]:

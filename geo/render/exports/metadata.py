@@ -81,8 +81,20 @@ def filter_field(label: str, lang: str = "en") -> str:
     return i18n.translator(lang)(NUMBERED_FIELDS["filter"]).format(label=label)
 
 
+def _version_kind(version: str) -> str:
+    """Which text describes ``version``: a store version (``registry v3 (...)``), a
+    synthetic registry (``synthetic n=... seed=...``), else the files' fingerprint."""
+    if version.startswith("registry v"):
+        return "store_version"
+    if version.startswith("synthetic "):
+        return "synthetic_version"
+    return "version"
+
+
 METADATA_TEXT: dict[str, str] = {
     "version": N_("{version} (fingerprint of the shipped data files)"),
+    "store_version": N_("{version} (version of the registry store)"),
+    "synthetic_version": N_("{version} (synthetic registry)"),
     "published": N_("Published data (001–003)"),
     "country": N_("country"),
     "federal district": N_("federal district"),
@@ -133,7 +145,9 @@ def _view_rows(ctx: ExportContext, lang: str) -> list[tuple[str, str]]:
             n=_count(n, lang), total=_count(rv.total_clusters, lang)
         )
     kind = metadata_text_of(territory.kind, lang)
-    version = metadata_text_of("version", lang).format(version=ctx.dataset_version)
+    version = metadata_text_of(_version_kind(ctx.dataset_version), lang).format(
+        version=ctx.dataset_version
+    )
     return [
         ("title", ctx.title),
         ("exported at", ctx.exported_at.astimezone(UTC).isoformat(timespec="seconds")),
