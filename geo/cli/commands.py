@@ -125,12 +125,13 @@ def _root(_: Translate, lang: str) -> tuple[LocalisedParser, argparse._SubParser
         translate=_,
     )
     parser.set_defaults(translate=_, ui_lang=lang)
-    sub = parser.add_subparsers(
+    # argparse calls parser_class like a class; a partial binding the translator is one.
+    sub = parser.add_subparsers(  # type: ignore[call-overload]
         dest="command",
         required=True,
         title=_("commands"),
         metavar="COMMAND",
-        parser_class=functools.partial(LocalisedParser, translate=_),  # type: ignore[arg-type]
+        parser_class=functools.partial(LocalisedParser, translate=_),
     )
     return parser, sub
 

@@ -180,7 +180,8 @@ def readme(registry: synth.SyntheticRegistry) -> str:
 
 def _json_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """Records with ``null`` for missing values and whole numbers for counts."""
-    rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
+    records = frame.astype(object).where(frame.notna(), None).to_dict("records")
+    rows = [{str(key): value for key, value in record.items()} for record in records]
     for row in rows:
         for key, value in row.items():
             if isinstance(value, float) and math.isfinite(value) and key in synth.COUNT_COLUMNS:
