@@ -37,6 +37,7 @@ from geo.analysis import filters, measures
 from geo.analysis import indices as dataset_module
 from geo.analysis.dataset import Dataset
 from geo.base import i18n
+from geo.base.missing import is_null
 from geo.registry import sources
 from geo.registry.sources import load_dataset
 from geo.render import classify, markers, projection, views
@@ -332,8 +333,8 @@ def test_pdf_is_one_page(country: views.ResolvedView) -> None:
 
 
 def _same(a: object, b: object) -> bool:
-    if views.is_missing(a) or views.is_missing(b):
-        return views.is_missing(a) and views.is_missing(b)
+    if is_null(a) or is_null(b):
+        return is_null(a) and is_null(b)
     return math.isclose(float(a), float(b), rel_tol=1e-9)
 
 

@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 
 from geo.analysis import profiles
+from geo.base.missing import is_missing
 from geo.data import records
 
 RECORDS = Path(__file__).resolve().parent.parent / "data" / "records"
@@ -33,14 +34,14 @@ def csv_rows(name: str) -> list[dict[str, str]]:
 
 @pytest.mark.parametrize("value", [None, float("nan"), pd.NA, "", "   ", np.nan])
 def test_missing_values_read_not_reported(value):
-    assert profiles.is_missing(value)
+    assert is_missing(value)
     assert profiles.text(value) == "not reported"
     assert profiles.number(value) == "not reported"
     assert profiles.whole(value) == "not reported"
 
 
 def test_zero_is_a_value_not_a_gap():
-    assert not profiles.is_missing(0)
+    assert not is_missing(0)
     assert profiles.number(0) == "0"
     assert profiles.whole(0.0) == "0"
     assert profiles.number(1.42977, 2) == "1.43"

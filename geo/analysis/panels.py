@@ -18,6 +18,7 @@ import pandas as pd
 from geo.analysis import filters, measures, profiles
 from geo.base import i18n
 from geo.base.i18n import N_
+from geo.base.missing import is_missing
 
 TEXT: dict[str, str] = {
     "title": N_("Cluster Map of Russia"),
@@ -219,7 +220,7 @@ def region_panel(
     words = profiles.Words(lang, vocab)
     row = data.regions.loc[data.regions["code"] == code].iloc[0]
     first, other = ("name_ru", "name_en") if lang == "ru" else ("name_en", "name_ru")
-    names = [str(row[c]) for c in (first, other) if not i18n.is_missing(row.get(c))]
+    names = [str(row[c]) for c in (first, other) if not is_missing(row.get(c))]
     facts = text(
         "facts",
         lang,

@@ -28,7 +28,6 @@ called ``<script>…`` or ``**x**`` is shown literally.
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -40,6 +39,7 @@ import pandas as pd
 from geo.analysis import indices
 from geo.base import i18n
 from geo.base.i18n import N_
+from geo.base.missing import is_missing
 from geo.data.regions import FEDERAL_DISTRICT_NAMES_RU
 
 NOT_REPORTED = i18n.NOT_REPORTED
@@ -94,20 +94,6 @@ class UnknownUnitError(LookupError):
 
 
 # --- text -------------------------------------------------------------------------------------
-
-
-def is_missing(value: Any) -> bool:
-    """True for ``None``, ``NaN``, ``pd.NA`` and blank strings: the records' missing value."""
-    if value is None or value is pd.NA:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    if isinstance(value, str):
-        return not value.strip()
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
 
 
 def text(value: Any, missing: str = NOT_REPORTED, lang: str = "en") -> str:

@@ -34,6 +34,7 @@ import pandas as pd
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 
+from geo.base.missing import is_missing, missing_mask
 from geo.base.paths import PROJECT_ROOT
 
 Lang = Literal["ru", "en"]
@@ -154,16 +155,6 @@ def catalogue_path(lang: str, suffix: Literal["po", "mo"] = "po") -> Path:
 # --------------------------------------------------------------------------- formatting
 
 
-def is_missing(value: Any) -> bool:
-    """True for None, NaN, pandas' NA/NaT and blank text: the value is not reported."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return True
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
 def not_reported(lang: str) -> str:
     """ "not reported" in ``lang``."""
     return translator(lang)(NOT_REPORTED)
@@ -269,12 +260,6 @@ def localised_names(frame: pd.DataFrame, lang: str, field: str = "name") -> pd.S
             present = ~missing_mask(values)
             names[present] = values[present].astype(str)
     return names
-
-
-def missing_mask(values: pd.Series) -> pd.Series:
-    """:func:`is_missing` for a column, vectorised."""
-    blank = values.map(lambda v: isinstance(v, str) and not v.strip())
-    return values.isna() | blank.astype(bool)
 
 
 # --------------------------------------------------------------------------- vocabularies

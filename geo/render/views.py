@@ -26,7 +26,6 @@ What is "in" a view, and why:
 from __future__ import annotations
 
 import hashlib
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal, Protocol, get_args
@@ -386,17 +385,3 @@ def dataset_version(files: Sequence[str] = DATASET_FILES) -> str:
             digest.update(path.read_bytes())
         digest.update(b"\0")
     return "sha256:" + digest.hexdigest()[:12]
-
-
-def is_missing(value: object) -> bool:
-    """True for ``None``, ``NaN``, ``pd.NA`` and ``NaT``."""
-    if value is None:
-        return True
-    if isinstance(value, float):
-        return math.isnan(value)
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-

@@ -14,6 +14,7 @@ import pandas as pd
 import pyogrio
 import shapely
 
+from geo.base.missing import is_null
 from geo.render import views
 from geo.render.exports.context import export_stem, make_context
 from geo.render.exports.metadata import metadata_rows
@@ -24,7 +25,7 @@ from geo.render.exports.tables import clusters_table, regions_table
 
 def _json_value(value: object) -> object:
     """A table cell as a JSON value: missing → null, numpy scalars → Python numbers."""
-    if views.is_missing(value):
+    if is_null(value):  # blank text stays "" in GeoJSON/GPKG, as recorded
         return None
     if isinstance(value, np.generic):
         return value.item()
