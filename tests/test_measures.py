@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import math
-from types import SimpleNamespace
 
 import pandas as pd
 import pytest
 
 from geo.analysis import measures
+from geo.analysis.dataset import Dataset
 from geo.data import records
+from tests.support.datasets import small_dataset
 
 
 @pytest.fixture
-def data() -> SimpleNamespace:
+def data() -> Dataset:
     regions = pd.DataFrame({"code": ["RU-A", "RU-B", "RU-C", "RU-D"]})
     clusters = pd.DataFrame(
         {
@@ -32,9 +33,7 @@ def data() -> SimpleNamespace:
             "foreign_owned_companies": [3.0, math.nan],
         }
     )
-    return SimpleNamespace(
-        regions=regions, clusters=clusters, mne_links=links, indicators=indicators
-    )
+    return small_dataset(regions=regions, clusters=clusters, mne_links=links, indicators=indicators)
 
 
 def test_every_measure_has_a_unique_key_and_the_default_exists():

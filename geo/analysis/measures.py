@@ -18,12 +18,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal, NamedTuple, Protocol
+from typing import Literal, NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from geo.analysis import indices
+from geo.analysis.dataset import Dataset
 from geo.base import i18n
 from geo.base.i18n import N_
 
@@ -102,15 +103,6 @@ _INDICATOR_COLUMNS = frozenset(ind.column for ind in indices.REGION_INDICATORS)
 _BY_KEY: dict[str, Measure] = {m.key: m for m in MEASURES}
 
 
-class RegionData(Protocol):
-    """What measures are computed from (``geo.analysis.dataset.Dataset`` satisfies it)."""
-
-    regions: pd.DataFrame
-    clusters: pd.DataFrame
-    mne_links: pd.DataFrame
-    indicators: pd.DataFrame
-
-
 def available_measures() -> tuple[Measure, ...]:
     """The measures a user can pick, with labels, in display order."""
     return MEASURES
@@ -133,24 +125,24 @@ def _on_regions(values: Mapping[str, float] | pd.Series, codes: pd.Index, key: s
     return out
 
 
-def _region_codes(data: RegionData) -> pd.Index:
+def _region_codes(data: Dataset) -> pd.Index:
     return pd.Index(data.regions["code"].astype(str), name="region_code")
 
 
-def fea_index(data: RegionData) -> pd.Series:
+def fea_index(data: Dataset) -> pd.Series:
     """The recomputed regional FEA index (Equation 1 over Table 6), NaN outside the table."""
     recomputed = indices.region_index(data.indicators).index
     return _on_regions(recomputed, _region_codes(data), "fea_index")
 
 
-def cluster_count(data: RegionData) -> pd.Series:
+def cluster_count(data: Dataset) -> pd.Series:
     """Clusters declared in each region; 0 where the registry has none."""
     counts = data.clusters["region_code"].dropna().value_counts()
     out = _on_regions(counts, _region_codes(data), "cluster_count")
     return out.fillna(0.0)
 
 
-def mne_links(data: RegionData) -> pd.Series:
+def mne_links(data: Dataset) -> pd.Series:
     """MNE links of each region's clusters (a link counts in its cluster's region); 0 if none."""
     region_of = data.clusters.set_index("id")["region_code"]
     regions = data.mne_links["cluster_id"].map(region_of).dropna()
@@ -158,14 +150,14 @@ def mne_links(data: RegionData) -> pd.Series:
     return out.fillna(0.0)
 
 
-def mean_cluster_index(data: RegionData) -> pd.Series:
+def mean_cluster_index(data: Dataset) -> pd.Series:
     """Mean recomputed cluster index over each region's assessed clusters; NaN if none."""
     frame = data.clusters[["region_code", "cluster_index"]].dropna()
     means = frame.groupby("region_code")["cluster_index"].mean()
     return _on_regions(means, _region_codes(data), "mean_cluster_index")
 
 
-def compute_measure(key: str, data: RegionData) -> pd.Series:
+def compute_measure(key: str, data: Dataset) -> pd.Series:
     """One measure for all regions: a float Series keyed by region code, NaN = no data."""
     measure(key)  # validates the key
     if key == "fea_index":
@@ -180,7 +172,7 @@ def compute_measure(key: str, data: RegionData) -> pd.Series:
     return _on_regions(table, _region_codes(data), key)
 
 
-def measure_table(data: RegionData) -> pd.DataFrame:
+def measure_table(data: Dataset) -> pd.DataFrame:
     """Every measure for every region (rows: region codes; columns: measure keys).
 
     One call computes all of them, so a page can cache the table once and read any

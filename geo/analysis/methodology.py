@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from geo.analysis import indices, profiles
-from geo.analysis.dataset import index_comparison
+from geo.analysis import indices
+from geo.analysis.dataset import Dataset, index_comparison
 from geo.base import i18n
 from geo.base.i18n import N_
 
@@ -195,7 +195,7 @@ def _translate_column(values: pd.Series, translate: Callable[[str], str]) -> pd.
 
 
 def comparison(
-    data: profiles.ProfileData, unit: str, method: indices.IndexMethod, lang: str = "en", vocab=None
+    data: Dataset, unit: str, method: indices.IndexMethod, lang: str = "en", vocab=None
 ) -> pd.DataFrame:
     """:func:`geo.analysis.dataset.index_comparison` of ``unit`` ("clusters" or "regions")
     with its texts in ``lang``: comparison groups, reasons, notes, missing indicators."""

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from geo.analysis import mne, profiles
+from geo.analysis.dataset import Dataset
 from geo.base import i18n
 from geo.base.i18n import N_
 
@@ -157,9 +158,7 @@ def field_title(name: str, lang: str = "en") -> str:
     return i18n.translator(lang)(CHART_FIELDS.get(name, name))
 
 
-def analyse(
-    data: profiles.ProfileData, aggregates: pd.DataFrame, vocabularies: pd.DataFrame
-) -> mne.Analysis:
+def analyse(data: Dataset, aggregates: pd.DataFrame, vocabularies: pd.DataFrame) -> mne.Analysis:
     """:func:`geo.analysis.mne.analyse` of a dataset, with 003's published ``aggregates``
     and the statuses and interplay types of ``vocabularies`` (``vocabularies.csv``)."""
 

@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from geo.analysis import filters, measures, profiles
+from geo.analysis.dataset import Dataset
 from geo.base import i18n
 from geo.base.i18n import N_
 from geo.base.missing import is_missing
@@ -203,7 +204,7 @@ def cluster_rows(
 
 
 def region_panel(
-    data: profiles.ProfileData,
+    data: Dataset,
     table: pd.DataFrame,
     code: str,
     measure: str,

@@ -1,6 +1,6 @@
 """What the registry, the cluster and region profiles and the comparison page show.
 
-Plain functions over a :class:`geo.analysis.dataset.Dataset` (or anything with the same frames):
+Plain functions over a :class:`geo.analysis.dataset.Dataset`:
 no Streamlit here, so the pages only render what these return and the command line or a
 test can call the same code.
 
@@ -32,11 +32,12 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 import pandas as pd
 
 from geo.analysis import indices
+from geo.analysis.dataset import Dataset
 from geo.base import i18n
 from geo.base.i18n import N_
 from geo.base.missing import is_missing
@@ -78,15 +79,6 @@ REGION_TYPES: dict[str, str] = {
     "autonomous oblast": N_("autonomous oblast"),
 }
 """The region types of the outlines (``type``), as interface words (not data names)."""
-
-
-class ProfileData(Protocol):
-    """The frames profiles are built from (``geo.analysis.dataset.Dataset`` satisfies it)."""
-
-    regions: pd.DataFrame
-    clusters: pd.DataFrame
-    mne_links: pd.DataFrame
-    indicators: pd.DataFrame
 
 
 class UnknownUnitError(LookupError):
@@ -555,7 +547,7 @@ CLUSTER_NOTES: dict[str, str] = {
 
 
 def cluster_profile(
-    data: ProfileData,
+    data: Dataset,
     cluster_id: str,
     lang: str = "en",
     vocab: i18n.VocabularyLabels | None = None,
@@ -795,7 +787,7 @@ def find_region_code(regions: pd.DataFrame, code: str) -> str | None:
 
 
 def region_profile(
-    data: ProfileData,
+    data: Dataset,
     code: str,
     lang: str = "en",
     vocab: i18n.VocabularyLabels | None = None,
@@ -1123,7 +1115,7 @@ def _region_facts(p: RegionProfile, w: Words) -> Facts:
 
 
 def compare_clusters(
-    data: ProfileData,
+    data: Dataset,
     ids: Sequence[str],
     lang: str = "en",
     vocab: i18n.VocabularyLabels | None = None,
@@ -1137,7 +1129,7 @@ def compare_clusters(
 
 
 def compare_regions(
-    data: ProfileData,
+    data: Dataset,
     codes: Sequence[str],
     lang: str = "en",
     vocab: i18n.VocabularyLabels | None = None,

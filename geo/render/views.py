@@ -28,12 +28,13 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Literal, Protocol, get_args
+from typing import Literal, get_args
 
 import geopandas as gpd
 import pandas as pd
 
 from geo.analysis import filters, measures
+from geo.analysis.dataset import Dataset
 from geo.base import i18n
 from geo.base.i18n import N_
 from geo.base.paths import records_dir, regions_dir
@@ -179,16 +180,6 @@ def resolve_territory(regions: pd.DataFrame, territory: str) -> Territory:
 # --- resolved view ---------------------------------------------------------------------------
 
 
-class ViewData(Protocol):
-    """What a view is resolved against (``geo.analysis.dataset.Dataset`` satisfies it)."""
-
-    regions: gpd.GeoDataFrame
-    detailed: gpd.GeoDataFrame
-    clusters: gpd.GeoDataFrame
-    mne_links: pd.DataFrame
-    indicators: pd.DataFrame
-
-
 @dataclass(frozen=True)
 class ResolvedView:
     """The rows of a view, ready for a map, a table or a file.
@@ -244,7 +235,7 @@ def _in_territory(codes: pd.Series, territory: Territory) -> pd.Series:
     return codes.isin(territory.region_codes)
 
 
-def resolve_view(data: ViewData, view: View) -> ResolvedView:
+def resolve_view(data: Dataset, view: View) -> ResolvedView:
     """The regions, clusters, MNE links, indicators and measure values of ``view``.
 
     Clusters are filtered with ``geo.analysis.filters.apply_filter`` (the map page's function),
