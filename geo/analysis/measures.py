@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal, NamedTuple
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -181,48 +181,6 @@ def measure_table(data: Dataset) -> pd.DataFrame:
     return pd.DataFrame({m.key: compute_measure(m.key, data) for m in MEASURES})
 
 
-class Rank(NamedTuple):
-    """A region's place among the regions with data: ``rank`` (1 = highest) of ``of``;
-    ``tied`` regions (itself included) share that value."""
-
-    rank: int
-    of: int
-    tied: int
-
-    def __str__(self) -> str:
-        text = f"{self.rank} of {self.of}"
-        return text + (f" ({self.tied} tied)" if self.tied > 1 else "")
-
-
-def rank_of(values: pd.Series, code: str) -> Rank | None:
-    """The rank of a region among the regions with data, 1 = highest value.
-
-    Ties share the best rank ("min" method), and say how many share it. ``None`` when
-    the region has no value.
-    """
-    present = values.dropna()
-    if code not in present.index:
-        return None
-    ranks = present.rank(ascending=False, method="min")
-    tied = int((present == present[code]).sum())
-    return Rank(int(ranks[code]), int(len(present)), tied)
-
-
-def ranks(values: pd.Series) -> dict[str, Rank]:
-    """``rank_of`` for every region with data at once (one ranking, not one per region):
-    the region panel and the map's tooltips need all of them on every rerun."""
-    present = values.dropna()
-    if present.empty:
-        return {}
-    order = present.rank(ascending=False, method="min").astype(int)
-    tied = present.map(present.value_counts())
-    of = int(len(present))
-    return {
-        str(code): Rank(int(r), of, int(t))
-        for code, r, t in zip(present.index, order.to_numpy(), tied.to_numpy(), strict=True)
-    }
-
-
 NO_DATA = N_("no data")
 """What a region without a value reads."""
 
@@ -231,12 +189,6 @@ FAMILY_LABELS: dict[str, str] = {
     "cluster registry": N_("cluster registry"),
 }
 """Where a measure comes from, as the region panel's "Source" column says it."""
-
-RANK_TEXT: dict[str, str] = {
-    "plain": N_("{rank} of {of}"),
-    "tied": N_("{rank} of {of} ({tied} tied)"),
-}
-"""A rank as text (English: the same as ``str(Rank)``)."""
 
 
 def format_value(value: float | None, key: str, lang: str = "en") -> str:
@@ -271,13 +223,3 @@ def measure_description(key: str, lang: str = "en") -> str:
 def family_label(key: str, lang: str = "en") -> str:
     """Where a measure comes from (regional table / cluster registry), in ``lang``."""
     return i18n.translator(lang)(FAMILY_LABELS[measure(key).family])
-
-
-def rank_text(rank: Rank, lang: str = "en") -> str:
-    """A rank as text, "3 of 19 (2 tied)" in ``lang`` (numbers grouped for the locale)."""
-    template = RANK_TEXT["tied"] if rank.tied > 1 else RANK_TEXT["plain"]
-    return i18n.translator(lang)(template).format(
-        rank=i18n.format_int(rank.rank, lang),
-        of=i18n.format_int(rank.of, lang),
-        tied=i18n.format_int(rank.tied, lang),
-    )

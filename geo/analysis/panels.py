@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from geo.analysis import filters, measures, profiles
+from geo.analysis import filters, measures, profiles, ranks
 from geo.analysis.dataset import Dataset
 from geo.base import i18n
 from geo.base.i18n import N_
@@ -50,8 +50,6 @@ TEXT: dict[str, str] = {
     "rank": N_("rank {rank} of {of} regions with data"),
     "export_region": N_("Export this region (map and data)"),
     "export_view": N_("Export this view (map and data)"),
-    "tied": N_(", tied with {n} other"),
-    "tied_plural": N_(", tied with {n} others"),
     "col_measure": N_("Measure"),
     "col_value": N_("Value"),
     "col_rank": N_("Rank"),
@@ -148,16 +146,21 @@ class RegionPanel:
 
 
 def _rank_line(values: pd.Series, code: str, lang: str) -> str:
-    rank = measures.rank_of(values, code)
+    rank = ranks.rank_of(values, code)
     if not rank:
         line = text("no_data", lang)
     else:
         line = text(
-            "rank", lang, rank=i18n.format_int(rank.rank, lang), of=i18n.format_int(rank.of, lang)
+            "rank",
+            lang,
+            rank=i18n.format_int(rank.position, lang),
+            of=i18n.format_int(rank.of, lang),
         )
         if rank.tied > 1:
-            n = i18n.format_int(rank.tied - 1, lang)
-            line += text("tied_plural", lang, n=n) if rank.tied > 2 else text("tied", lang, n=n)
+            others = rank.tied - 1
+            line += i18n.ngettext(
+                ", tied with {n} other", ", tied with {n} others", others, lang
+            ).format(n=i18n.format_int(others, lang))
     return line[:1].upper() + line[1:]
 
 
@@ -165,12 +168,12 @@ def measure_rows(table: pd.DataFrame, code: str, lang: str, vocab=None) -> pd.Da
     """Every available measure of region ``code``: its value, rank and source."""
     rows = []
     for m in measures.available_measures():
-        r = measures.rank_of(table[m.key], code)
+        r = ranks.rank_of(table[m.key], code)
         rows.append(
             {
                 text("col_measure", lang): measures.measure_label(m.key, lang, vocab),
                 text("col_value", lang): measures.format_value(table.at[code, m.key], m.key, lang),
-                text("col_rank", lang): measures.rank_text(r, lang) if r else "—",
+                text("col_rank", lang): ranks.rank_text(r, lang) if r else "—",
                 text("col_source", lang): measures.family_label(m.key, lang),
             }
         )

@@ -147,6 +147,19 @@ def translator(lang: str) -> Callable[[str], str]:
     return translations(lang).gettext
 
 
+def ngettext(singular: str, plural: str, n: int, lang: str) -> str:
+    """The form of the English msgid pair ``singular``/``plural`` for the count ``n``, in
+    ``lang``: the catalogue's ``Plural-Forms`` rule picks it (English two forms; Russian
+    three: 1, 21 регион · 2–4, 22 региона · 0, 5–20, 25 регионов). Fill in the values
+    after: ``ngettext("{n} cluster", "{n} clusters", n, lang).format(n=...)``.
+    ``pybabel extract`` takes the pair through its default ``ngettext`` keyword.
+
+    >>> ngettext("{n} cluster", "{n} clusters", 2, "en")
+    '{n} clusters'
+    """
+    return translations(lang).ngettext(singular, plural, n)
+
+
 def catalogue_path(lang: str, suffix: Literal["po", "mo"] = "po") -> Path:
     """Where the catalogue of ``lang`` lives (``.po`` source or compiled ``.mo``)."""
     return LOCALES_DIR / check_lang(lang) / "LC_MESSAGES" / f"{DOMAIN}.{suffix}"
