@@ -125,7 +125,7 @@ def comparison(
 def index_table(values: pd.DataFrame, units: Sequence[str], lang: str = "en") -> pd.DataFrame:
     """Each unit's recomputed index (two decimals, "not assessed" when missing) and
     published index (as printed), one row per unit in the chosen order."""
-    shown = values.pivot(index="unit", columns="index", values="value").reindex(units)
+    shown = values.pivot(index="unit", columns="index", values="value").reindex(list(units))
     shown["recomputed"] = shown["recomputed"].map(
         lambda v: profiles.number(v, 2, profiles.NOT_ASSESSED, lang)
     )

@@ -20,6 +20,7 @@ from geo.analysis.dataset import Dataset
 from geo.base import i18n
 from geo.base.i18n import N_
 from geo.base.missing import is_missing
+from geo.base.tables import row_dicts
 
 TEXT: dict[str, str] = {
     "title": N_("Cluster Map of Russia"),
@@ -172,7 +173,7 @@ def measure_rows(table: pd.DataFrame, code: str, lang: str, vocab=None) -> pd.Da
         rows.append(
             {
                 text("col_measure", lang): measures.measure_label(m.key, lang, vocab),
-                text("col_value", lang): measures.format_value(table.at[code, m.key], m.key, lang),
+                text("col_value", lang): measures.format_value(table[m.key].get(code), m.key, lang),
                 text("col_rank", lang): ranks.rank_text(r, lang) if r else "—",
                 text("col_source", lang): measures.family_label(m.key, lang),
             }
@@ -195,7 +196,7 @@ def cluster_rows(
     return pd.DataFrame(
         {
             text("col_profile", lang): [profiles.cluster_url(i) for i in in_region["id"]],
-            text("col_cluster", lang): [name(r) for r in in_region.to_dict("records")],
+            text("col_cluster", lang): [name(r) for r in row_dicts(in_region)],
             text("col_city", lang): i18n.texts(in_region["city"], lang),
             text("col_status", lang): words.terms("status", in_region["status"]),
             text("col_scenario", lang): in_region["scenario"].map(words.scenario).astype(object),

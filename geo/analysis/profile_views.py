@@ -173,7 +173,8 @@ def group_table(p: profiles.ClusterProfile) -> pd.DataFrame:
 
 def region_choices(regions: pd.DataFrame, lang: str = "en") -> dict[str, str]:
     """The picker's labels ("name (code)") by code, sorted by name in ``lang``."""
-    names = i18n.localised_names(regions.set_index("code"), lang).to_dict()
+    localised = i18n.localised_names(regions.set_index("code"), lang)
+    names = {str(code): name for code, name in localised.items()}
     return {c: f"{names.get(c, c)} ({c})" for c in sorted(names, key=lambda c: names[c])}
 
 
