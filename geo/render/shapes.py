@@ -20,6 +20,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from shapely.geometry.base import BaseGeometry
 
 from geo.render.projection import REGION_DECIMALS, to_map_coordinates
 from geo.render.views import Projection
@@ -97,7 +98,7 @@ class RegionPayload:
     regions: int
 
 
-def _polygons(geom: shapely.Geometry) -> list[shapely.Polygon]:
+def _polygons(geom: BaseGeometry | None) -> list[shapely.Polygon]:
     """The polygons of any areal geometry (nothing for an empty or non-areal one)."""
     if geom is None or geom.is_empty:
         return []

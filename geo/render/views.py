@@ -132,8 +132,9 @@ class Territory:
     name_ru: str
     region_codes: tuple[str, ...]
 
-    def name(self, lang: Lang = "en") -> str:
-        """The territory's name in ``lang`` (English when there is no Russian name)."""
+    def name(self, lang: str = "en") -> str:
+        """The territory's name in ``lang`` (English in any other language, and when there
+        is no Russian name)."""
         return self.name_ru if lang == "ru" and self.name_ru else self.name_en
 
 
