@@ -39,7 +39,6 @@ from geo.analysis.dataset import Dataset
 from geo.base import i18n
 from geo.base.missing import is_null
 from geo.registry import sources
-from geo.registry.sources import load_dataset
 from geo.render import classify, markers, projection, views
 from geo.render.exports import context, formats, formulas, metadata, static, tables
 from geo.render.leaflet import offline

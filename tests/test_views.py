@@ -10,7 +10,6 @@ import pytest
 from geo.analysis import filters, measures
 from geo.analysis.dataset import Dataset
 from geo.base.missing import is_null
-from geo.registry.sources import load_dataset
 from geo.render import classify, urlstate, views
 
 
