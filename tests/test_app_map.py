@@ -12,7 +12,6 @@ import json
 import re
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.analysis import filters, measures, ranks
@@ -22,13 +21,6 @@ from ui import navigation
 
 TIMEOUT = 120
 APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
-
-
-@pytest.fixture(scope="module")
-def data():
-    from geo.registry.sources import load_dataset
-
-    return load_dataset()
 
 
 def run_app(query: dict[str, str | list[str]] | None = None) -> AppTest:

@@ -107,13 +107,6 @@ def page(browser, outside_requests):
     assert outside_requests == [], f"requests left localhost: {outside_requests}"
 
 
-@pytest.fixture(scope="module")
-def data():
-    from geo.registry.sources import load_dataset
-
-    return load_dataset()
-
-
 def expected_markers(data, params: dict[str, list[str]] | None = None) -> int:
     """How many markers the map must draw for these URL parameters (located clusters)."""
     flt = urlstate.filter_from_query_params(params or {})
