@@ -20,13 +20,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-import numpy as np
 import pandas as pd
 
 from geo.analysis import indices
 from geo.analysis.dataset import Dataset
 from geo.base import i18n
 from geo.base.i18n import N_
+from geo.base.missing import is_missing
 
 MeasureFamily = Literal["regional table", "cluster registry"]
 
@@ -197,7 +197,7 @@ def format_value(value: float | None, key: str, lang: str = "en") -> str:
     English keeps the narrow no-break space between thousands; other languages follow
     their locale (``geo.base.i18n.format_number``: a decimal comma in Russian).
     """
-    if value is None or (isinstance(value, float) and np.isnan(value)) or pd.isna(value):
+    if is_missing(value):
         return i18n.translator(lang)(NO_DATA)
     decimals = measure(key).decimals
     if lang == "en":
