@@ -35,6 +35,7 @@ import pytest
 import shapely
 from fastapi.testclient import TestClient
 
+from benchmarks import bench_api
 from geo import cli
 from geo.analysis import filters, indices
 from geo.analysis.dataset import Dataset, index_comparison
@@ -726,3 +727,19 @@ def test_gdal_sees_an_import_made_while_the_server_runs(tmp_path, editor, monkey
         assert len(read(f"{url}?datetime={stamp}", "clusters")) == 30
         leading = read(url, "clusters", where="status = 'leading'", bbox=(30, 50, 60, 60))
         assert list(leading["id"]) == ["CL-0100"]
+
+
+# --------------------------------------------------------------------------- benchmark
+
+
+def test_the_benchmark_runs_and_its_references_answer_the_same_counts():
+    """``benchmarks/bench_api.py`` in a short mode (no time is asserted): every query
+    matches as many clusters in the API as in the naive references, and the report is
+    written."""
+    result = bench_api.run(bench_api.Config(n=150, repeat=2, file_repeat=1, gdal=False))
+    for scenario, row in result["scenarios"].items():
+        counts = {name: r["matched"] for name, r in row.items()}
+        assert len(set(counts.values())) == 1 and row["api"]["status"] == 200, (scenario, counts)
+    assert result["regions"]["api"]["features"] == result["regions"]["naive file"]["features"] == 85
+    text = bench_api.markdown(result)
+    assert "| first page | 150 |" in text and "Machine:" in text
