@@ -22,6 +22,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from argparse import Namespace
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -42,6 +43,7 @@ from geo.analysis.dataset import Dataset, index_comparison
 from geo.api import app as api_app
 from geo.api import documents, providers, specs
 from geo.api.params import CRS84, GEOJSON
+from geo.cli import api as cli_api
 from geo.registry import auth, importer, store
 from tests.support.serve import free_port
 
@@ -743,3 +745,17 @@ def test_the_benchmark_runs_and_its_references_answer_the_same_counts():
     assert result["regions"]["api"]["features"] == result["regions"]["naive file"]["features"] == 85
     text = bench_api.markdown(result)
     assert "| first page | 150 |" in text and "Machine:" in text
+
+
+def test_the_command_serves_what_its_options_name(data):
+    """``--source published`` and ``--synthetic N`` (the store is covered end to end above)."""
+    options = {"source": "store", "synthetic": 0, "seed": 1, "translate": str}
+    published, what = cli_api.provider_for(Namespace(**{**options, "source": "published"}))
+    assert isinstance(published, providers.StaticProvider) and "published" in what
+    assert published.resolve(None, None).id == 0 and len(published.data.clusters) == 30
+    synthetic, what = cli_api.provider_for(Namespace(**{**options, "synthetic": 40, "seed": 3}))
+    assert "SYNTHETIC" in what and "40" in what
+    served = TestClient(api_app.app_for(synthetic)).get("/collections/clusters/items?limit=40")
+    features = served.json()["features"]
+    assert len(features) == 40 and all(f["properties"]["synthetic"] is True for f in features)
+    assert served.json()["registryVersion"]["dataset"] == "synthetic n=40 seed=3"
