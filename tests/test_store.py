@@ -644,9 +644,8 @@ def test_a_read_only_store_reads_every_version_and_refuses_writes(db, url, refs,
     reader = store.Store(url, refs=refs, read_only=True)
     try:
         assert reader.head() == 2 and [v.id for v in reader.versions()] == [2, 1]
-        assert "CL-0100" in reader.state()["clusters"] and "CL-0100" not in reader.state(1)[
-            "clusters"
-        ]
+        assert "CL-0100" in reader.state()["clusters"]
+        assert "CL-0100" not in reader.state(1)["clusters"]
         with pytest.raises(sa.exc.DBAPIError, match="read-only|readonly"):
             another = NEW_CLUSTER.replace("CL-0100", "CL-0101")
             reader.import_file(editor, parsed("x.csv", CLUSTER_HEADER + another, "clusters", refs))

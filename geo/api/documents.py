@@ -31,6 +31,7 @@ from geo.api.params import CRS84, CSV, GEOJSON, HTML, JSON, base_url, parse_bbox
 from geo.api.specs import SPECS
 from geo.api.state import ApiState, version_json
 from geo.base.catalogue import N_
+from geo.base.i18n import not_reported
 from geo.registry.store import VersionInfo, summary_text
 
 VERSION_HEADER = "X-Clustermap-Version"
@@ -358,7 +359,8 @@ def features_html(ctx: Context, coll: CompiledCollection, selected: Page) -> Res
     else:
         summary = ctx._(TEXT["empty_page"]).format(matched=matched, version=ctx.info.id)
     base = f"{ctx.root}/collections/{coll.spec.id}/items"
-    table = html_table(records(coll.table.iloc[rows]), ctx._, "id", base, ctx.keep_lang)
+    shown = records(coll.table.iloc[rows])
+    table = html_table(shown, ctx._, "id", base, ctx.keep_lang, not_reported(ctx.lang))
     body = f"<p>{html.escape(summary)}</p>{table}"
     return page(ctx, ctx._(coll.spec.title), body, page_links(ctx, coll, selected))
 
@@ -408,7 +410,7 @@ def feature(ctx: Context, collection_id: str, feature_id: str, fmt: str) -> Resp
         link(f"{ctx.root}/collections/{collection_id}", "collection", JSON, _(coll.spec.title)),
     ]
     if fmt == "html":
-        shown = html_properties(records(coll.table.iloc[[i]])[0], _)
+        shown = html_properties(records(coll.table.iloc[[i]])[0], _, not_reported(ctx.lang))
         return page(
             ctx, f"{_(coll.spec.title)}: {feature_id}", version_line(ctx, ctx.view()) + shown, links
         )

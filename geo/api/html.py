@@ -16,7 +16,7 @@ from geo.base.catalogue import N_
 
 TEXT: dict[str, str] = {
     "site": N_("Cluster Map of Russia: OGC API - Features"),
-    "links": N_("Links"),
+    "links": N_("Links to other documents"),
     "none": N_("No features."),
     "name": N_("Name"),
     "value": N_("Value"),
@@ -72,10 +72,10 @@ def html_page(
     )
 
 
-def _cell(value: Any) -> str:
-    """A table cell's text: empty for missing, JSON for nested values."""
+def _cell(value: Any, missing: str) -> str:
+    """A table cell's text: ``missing`` for a missing value, JSON for nested values."""
     if value is None:
-        return ""
+        return missing
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False)
     return str(value)
@@ -87,8 +87,10 @@ def html_table(
     link_column: str | None = None,
     base: str = "",
     keep_lang: str | None = None,
+    missing: str = "",
 ) -> str:
-    """Rows as an escaped table; ``link_column`` values link to ``base/value``."""
+    """Rows as an escaped table; ``link_column`` values link to ``base/value``; a missing
+    value reads ``missing``."""
     if not rows:
         return f"<p>{html.escape(_(TEXT['none']))}</p>"
     e = html.escape
@@ -98,7 +100,7 @@ def html_table(
     for row in rows:
         cells = []
         for column in columns:
-            text = _cell(row[column])
+            text = _cell(row[column], missing)
             if column == link_column and text:
                 href = with_lang(f"{base}/{quote(text, safe='')}", keep_lang)
                 cells.append(f'<td><a href="{e(href)}">{e(text)}</a></td>')
@@ -108,7 +110,7 @@ def html_table(
     return f"<table><tr>{head}</tr>{''.join(body)}</table>"
 
 
-def html_properties(mapping: Mapping[str, Any], _: Translate) -> str:
-    """A mapping as a two-column name/value table."""
+def html_properties(mapping: Mapping[str, Any], _: Translate, missing: str = "") -> str:
+    """A mapping as a two-column name/value table (a missing value reads ``missing``)."""
     name, value = _(TEXT["name"]), _(TEXT["value"])
-    return html_table([{name: k, value: v} for k, v in mapping.items()], _)
+    return html_table([{name: k, value: v} for k, v in mapping.items()], _, missing=missing)
