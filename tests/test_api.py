@@ -461,6 +461,11 @@ def test_the_api_only_reads(client):
     for method in ("POST", "PUT", "PATCH", "DELETE"):
         doc = assert_error(client.request(method, "/collections/clusters/items"), 405)
         assert method in doc["description"]
+    head = client.head("/collections/clusters/items?limit=3")
+    get = client.get("/collections/clusters/items?limit=3")
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["content-length"] == get.headers["content-length"] != "0"
+    assert client.head("/collections/nope").status_code == 404
 
 
 def test_unexpected_failures_are_documents_without_details(data):

@@ -5,7 +5,8 @@ The OpenAPI document is FastAPI's, generated from the routes, then written in th
 of OpenAPI 3.0 (``openapi: 3.0.3``; FastAPI writes 3.1) by one mechanical pass
 (:func:`downgrade_openapi`), since OGC API - Features Part 1 and GDAL expect 3.0. It is
 served at ``/api``; FastAPI's own ``/docs`` pages are off (they load scripts from a CDN).
-Every response carries ``Server-Timing: app;dur=<ms>`` (what the benchmark reads).
+Every response carries ``Server-Timing: app;dur=<ms>`` (what the benchmark reads); HEAD is
+answered as GET without the body.
 """
 
 from __future__ import annotations
@@ -59,6 +60,27 @@ class ServerTiming:
             await send(message)
 
         await self.app(scope, receive, timed)
+
+
+class HeadAsGet:
+    """ASGI middleware: a HEAD request is answered as the GET of the same URL without
+    its body (headers, ``Content-Length`` included, are the GET's), as HTTP says; the
+    routes and the OpenAPI document then only need to declare GET."""
+
+    def __init__(self, app: Callable[[Scope, Receive, Send], Awaitable[None]]) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def without_body(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, without_body)
 
 
 def downgrade_openapi(node: Any) -> Any:
@@ -125,6 +147,7 @@ def app_for(provider: Provider) -> FastAPI:
     app.state.api = state
     install_error_handlers(app)
     app.add_middleware(ServerTiming)
+    app.add_middleware(HeadAsGet)
     add_routes(app, state)
     app.openapi = lambda: openapi_of(app)  # type: ignore[method-assign]
     return app

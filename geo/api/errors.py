@@ -52,7 +52,7 @@ MESSAGES: dict[str, str] = {
     "non_negative": N_("{parameter}: expected a whole number, 0 or more, got '{value}'."),
     "one_of": N_("{parameter}: expected one of {known}, got '{value}'."),
     "invalid": N_("{parameter}: invalid value '{value}'."),
-    "method": N_("The method {method} is not allowed: the API only reads (GET)."),
+    "method": N_("The method {method} is not allowed: the API only reads (GET, HEAD)."),
     "server": N_("Internal error ({kind}); nothing was changed."),
 }
 """Every error description (English msgids; ``{...}`` filled in after translation)."""
