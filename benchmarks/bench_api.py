@@ -55,8 +55,11 @@ from fastapi.responses import Response  # noqa: E402
 from benchmarks import scale as bench  # noqa: E402
 from geo.analysis import filters, measures  # noqa: E402
 from geo.analysis.dataset import Dataset  # noqa: E402
-from geo.api import app as api_app  # noqa: E402
-from geo.api import providers, specs  # noqa: E402
+from geo.api import (  # noqa: E402
+    app as api_app,  # noqa: E402
+    providers,
+    specs,
+)
 from geo.api.state import ApiState  # noqa: E402
 from geo.data.regions import region_file  # noqa: E402
 

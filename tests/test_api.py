@@ -40,8 +40,7 @@ from benchmarks import bench_api
 from geo import cli
 from geo.analysis import filters, indices
 from geo.analysis.dataset import Dataset, index_comparison
-from geo.api import app as api_app
-from geo.api import documents, providers, specs
+from geo.api import app as api_app, documents, providers, specs
 from geo.api.params import CRS84, GEOJSON
 from geo.cli import api as cli_api
 from geo.registry import auth, importer, store

@@ -16,7 +16,6 @@ shows): what each feature carries, and the filters with the app's semantics.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -132,8 +131,7 @@ def regions_collection(data: Dataset) -> CompiledCollection:
     regions = data.regions.reset_index(drop=True)
     table = pd.DataFrame(regions.drop(columns="geometry")).rename(columns={"code": "id"})
     table.insert(1, "code", table["id"])
-    # Dataset is frozen, RegionData's attributes are declared settable: only read here.
-    measured = measures.measure_table(cast(measures.RegionData, data)).rename(
+    measured = measures.measure_table(data).rename(
         columns={"fea_index": "fea_index_recomputed", "mne_links": "mne_link_count"}
     )
     published = data.indicators.set_index("region_code")["fea_index_published"]
