@@ -442,11 +442,20 @@ def test_methodology_has_weights_thresholds_and_the_comparison(client, data):
         ("/collections/clusters/items?crs=http://www.opengis.net/def/crs/EPSG/0/3857", 400, "3857"),
         ("/collections/clusters/items?bbox=30,50,60,60&bbox-crs=EPSG:3857", 400, "bbox-crs"),
         ("/collections?f=csv", 400, "csv"),
+        ("/collections/clusters/items?limit=1&limit=2", 400, "limit"),
+        ("/collections/clusters/items?bbox=30,50,60,60&bbox=1,2,3,4", 400, "bbox"),
+        ("/collections/clusters/items?version=0&version=0", 400, "version"),
         ("/?lang=fr", 400, "fr"),
     ],
 )
 def test_bad_requests_get_an_ogc_exception_naming_the_fault(client, url, status, names):
     assert names in assert_error(client.get(url), status)["description"]
+
+
+def test_an_error_repeats_a_long_value_shortened(client):
+    response = client.get("/collections/clusters/items", params={"status": "x" * 5000})
+    doc = assert_error(response, 400)
+    assert "x" * 120 + "…" in doc["description"] and "x" * 121 not in doc["description"]
 
 
 def test_errors_speak_the_request_language(client):
@@ -667,6 +676,15 @@ def test_gdal_reads_every_collection_with_its_geometry_and_fields(served, data):
     assert len(read(url, "mne_links")) == len(data.mne_links) - 1  # MNE-01 removed in v3
     districts = read(url, "federal_districts")
     assert len(districts) == 8 and districts["region_count"].sum() == 85
+    for layer, frame in (
+        ("clusters", clusters), ("regions", regions), ("federal_districts", districts),
+        ("mne_links", read(url, "mne_links")),
+    ):  # fmt: skip
+        with urllib.request.urlopen(f"{url}/collections/{layer}/items?limit=1") as answer:
+            served = json.load(answer)
+        named = set(served["features"][0]["properties"])
+        assert set(frame.columns) - {"geometry"} == named | {"id"}, layer
+        assert len(frame) == served["numberMatched"], layer
 
 
 def test_gdal_counts_equal_the_command_line_for_a_filter_and_a_bbox(

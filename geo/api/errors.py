@@ -36,6 +36,7 @@ MESSAGES: dict[str, str] = {
         "not above maxy); a box crossing the antimeridian has minx greater than maxx."
     ),
     "unknown_value": N_("{parameter}: unknown value '{value}'; known values: {known}."),
+    "repeated": N_("{parameter}: given {count} times; it takes one value."),
     "unknown_parameter": N_("Unknown query parameter '{parameter}'; this resource takes: {known}."),
     "format": N_("f: '{value}' is not offered here (offered: {offered})."),
     "crs": N_("{parameter}: only {crs} is offered, not '{value}'."),
@@ -58,11 +59,31 @@ MESSAGES: dict[str, str] = {
 """Every error description (English msgids; ``{...}`` filled in after translation)."""
 
 
+ECHOED = frozenset({"value", "id", "path", "parameter", "collection"})
+"""Values of a description that come from the request (shortened when long)."""
+
+MAX_ECHO = 120
+"""Characters of a request's value repeated in a description."""
+
+
+def shorten(value: Any) -> Any:
+    """A request's value as a description repeats it: text cut to :data:`MAX_ECHO`
+    characters (a 5,000-character filter value need not come back whole).
+
+    >>> shorten("x" * 200)[-3:], shorten(7)
+    ('xx…', 7)
+    """
+    if isinstance(value, str) and len(value) > MAX_ECHO:
+        return value[:MAX_ECHO] + "…"
+    return value
+
+
 class ApiError(Exception):
     """An answer other than 200: the HTTP status, the OGC exception code, and the
     description as a :data:`MESSAGES` key and its values (translated when sent)."""
 
     def __init__(self, status: int, code: ErrorCode, message: str, **values: Any) -> None:
+        values = {k: shorten(v) if k in ECHOED else v for k, v in values.items()}
         super().__init__(MESSAGES[message].format(**values))
         self.status = status
         self.code = code

@@ -133,13 +133,27 @@ def query_names(params: Iterable[inspect.Parameter]) -> list[str]:
     ]
 
 
-def check_parameters(request: Request, allowed: Iterable[str]) -> None:
-    """400 for a query parameter the endpoint does not define."""
+def repeatable_names(params: Iterable[inspect.Parameter]) -> set[str]:
+    """The query parameters that may be given several times (the filters: values OR'ed)."""
+    return {
+        getattr(p.default, "alias", None) or p.name
+        for p in params
+        if p.kind == inspect.Parameter.KEYWORD_ONLY and "list[" in str(p.annotation)
+    }
+
+
+def check_parameters(request: Request, allowed: Iterable[str], repeatable: set[str]) -> None:
+    """400 for a query parameter the endpoint does not define, and for one given twice
+    that takes one value (``limit=1&limit=2``, two ``bbox``: which one was meant?)."""
     known = set(allowed)
     unknown = sorted({k for k in request.query_params if k not in known})
     if unknown:
         takes = ", ".join(sorted(known))
         raise bad_parameter("unknown_parameter", parameter=unknown[0], known=takes)
+    for name in sorted(known - repeatable):
+        count = len(request.query_params.getlist(name))
+        if count > 1:
+            raise bad_parameter("repeated", parameter=name, count=count)
 
 
 def check_crs(name: str, value: str | None) -> None:

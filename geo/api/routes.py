@@ -46,6 +46,7 @@ from geo.api.params import (
     parse_instant,
     path,
     query_names,
+    repeatable_names,
 )
 from geo.api.specs import SPECS, CollectionSpec
 from geo.api.state import ApiState
@@ -198,12 +199,13 @@ def endpoint_for(route: Route, state: ApiState) -> Handler:
     """The FastAPI endpoint of ``route`` (see the module docstring)."""
     params = (*route.params, *COMMON)
     allowed = query_names(params)
+    repeatable = repeatable_names(params)
 
     def endpoint(request: Request, **kw: Any) -> Response:
         collection_id = kw.get("collectionId")
         if collection_id is not None and collection_id not in SPECS:
             raise not_found("no_collection", id=collection_id, ids=", ".join(SPECS))
-        check_parameters(request, allowed)
+        check_parameters(request, allowed, repeatable)
         check_crs("crs", kw.pop("crs", None))
         check_crs("bbox-crs", kw.pop("bbox_crs", None))
         at_text = kw.pop("datetime")
