@@ -17,6 +17,7 @@ import hashlib
 import io
 import json
 import os
+import socket
 import subprocess
 import sys
 import tempfile
@@ -578,6 +579,18 @@ def test_the_command_is_listed_and_refuses_a_bad_port(capsys):
     assert "--port" in capsys.readouterr().out
     assert cli.main(["api", "--port", "70000"]) == 2
     assert "70000" in capsys.readouterr().err
+
+
+def test_a_port_in_use_or_an_unknown_host_is_a_clear_error(capsys):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert cli.main(["api", "--source", "published", "--port", str(port)]) == 2
+    err = capsys.readouterr().err
+    assert f"cannot listen on 127.0.0.1 port {port}" in err and "Traceback" not in err
+    assert cli.main(["api", "--source", "published", "--host", "no.such.host.invalid"]) == 2
+    assert "cannot listen on no.such.host.invalid" in capsys.readouterr().err
 
 
 def test_an_unreadable_store_is_a_clear_error(monkeypatch, tmp_path, capsys):

@@ -15,6 +15,7 @@ line printed at start says which, and where to point a browser, QGIS or GDAL.
 from __future__ import annotations
 
 import argparse
+import socket
 import sys
 
 import sqlalchemy as sa
@@ -53,6 +54,7 @@ TEXT: dict[str, str] = {
     "published": N_("the published files as shipped"),
     "synthetic_what": N_("a SYNTHETIC registry of {n} clusters (seed {seed}), not real data"),
     "unreadable": N_("the registry store {url} cannot be read: {error}"),
+    "cannot_listen": N_("cannot listen on {host} port {port}: {error}"),
 }
 """The command's words (English msgids)."""
 
@@ -88,10 +90,26 @@ def provider_for(args: argparse.Namespace) -> tuple[Provider, str]:
     return _store_provider(_)
 
 
+def check_listen(host: str, port: int, _: Translate) -> None:
+    """ValueError in the user's language when ``host``:``port`` cannot be listened on
+    (an unknown host name, a port in use), before any data is read: the server's own
+    report of it is an English log line."""
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
+            probe.bind((host, port))
+    except OSError as err:
+        reason = err.strerror or str(err)
+        message = _(TEXT["cannot_listen"]).format(host=host, port=port, error=reason)
+        raise ValueError(message) from None
+
+
 def cmd_api(args: argparse.Namespace) -> int:
     """Serve until interrupted."""
     if not 0 < args.port < 65536:
         raise ValueError(args.translate(TEXT["bad_port"]).format(port=args.port))
+    check_listen(args.host, args.port, args.translate)
     provider, what = provider_for(args)
     line = args.translate(TEXT["serving"]).format(what=what, host=args.host, port=args.port)
     print(line, file=sys.stderr, flush=True)
