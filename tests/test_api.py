@@ -759,9 +759,17 @@ def test_gdal_sees_an_import_made_while_the_server_runs(tmp_path, editor, monkey
         listed = cli_clusters(monkeypatch, capsys, url_db)
         latest = read(url, "clusters")
         assert len(latest) == len(listed) == 32 and {"CL-0100", "CL-0101"} <= set(latest["id"])
-        assert len(read(f"{url}?version=1", "clusters")) == 30
+        first = cli_clusters(monkeypatch, capsys, url_db, "--version", "1")
         stamp = before.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-        assert len(read(f"{url}?datetime={stamp}", "clusters")) == 30
+        for pinned in ("version=1", f"datetime={stamp}"):
+            old = read(f"{url}?{pinned}", "clusters")
+            assert sorted(old["id"]) == sorted(r["id"] for r in first) and len(old) == 30
+            box = (30.0, 50.0, 60.0, 60.0)
+            boxed = read(
+                f"{url}?{pinned}", "clusters", where="status = 'pilot innovative'", bbox=box
+            )
+            expected = inside([r for r in first if r["status"] == "pilot innovative"], box)
+            assert sorted(boxed["id"]) == sorted(r["id"] for r in expected) and len(expected) > 0
         leading = read(url, "clusters", where="status = 'leading'", bbox=(30, 50, 60, 60))
         assert list(leading["id"]) == ["CL-0100"]
 
