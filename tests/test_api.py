@@ -445,7 +445,7 @@ def test_methodology_has_weights_thresholds_and_the_comparison(client, data):
         ("/collections?f=csv", 400, "csv"),
         ("/collections/clusters/items?limit=1&limit=2", 400, "limit"),
         ("/collections/clusters/items?bbox=30,50,60,60&bbox=1,2,3,4", 400, "bbox"),
-        ("/collections/clusters/items?version=0&version=0", 400, "version"),
+        ("/collections/clusters/items?version=0&version=1", 400, "0, 1"),
         ("/?lang=fr", 400, "fr"),
     ],
 )
@@ -729,6 +729,10 @@ def test_gdal_reads_earlier_versions_like_the_command_line(served, store_url, mo
         old = read(f"{url}?version={version}", "clusters")
         assert sorted(old["id"]) == sorted(r["id"] for r in listed)
         assert len(read(f"{url}?version={version}", "mne_links")) == 8
+        # Small pages: GDAL appends "?version=N&lang=ru" to next links that already pin the
+        # version (in another order), so parameters come twice with the same value.
+        paged = read(f"{url}?version={version}&lang=ru", "clusters", PAGE_SIZE=7)
+        assert sorted(paged["id"]) == sorted(r["id"] for r in listed)
     assert len(read(f"{url}?version=1", "clusters", where="status = 'leading'")) == 0
     between = (created[1] + (created[2] - created[1]) / 2).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     assert len(read(f"{url}?datetime={between}", "clusters")) == 30

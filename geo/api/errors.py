@@ -36,7 +36,7 @@ MESSAGES: dict[str, str] = {
         "not above maxy); a box crossing the antimeridian has minx greater than maxx."
     ),
     "unknown_value": N_("{parameter}: unknown value '{value}'; known values: {known}."),
-    "repeated": N_("{parameter}: given {count} times; it takes one value."),
+    "repeated": N_("{parameter}: given several values ({values}); it takes one."),
     "unknown_parameter": N_("Unknown query parameter '{parameter}'; this resource takes: {known}."),
     "format": N_("f: '{value}' is not offered here (offered: {offered})."),
     "crs": N_("{parameter}: only {crs} is offered, not '{value}'."),
@@ -59,7 +59,7 @@ MESSAGES: dict[str, str] = {
 """Every error description (English msgids; ``{...}`` filled in after translation)."""
 
 
-ECHOED = frozenset({"value", "id", "path", "parameter", "collection"})
+ECHOED = frozenset({"value", "values", "id", "path", "parameter", "collection"})
 """Values of a description that come from the request (shortened when long)."""
 
 MAX_ECHO = 120

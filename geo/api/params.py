@@ -143,17 +143,19 @@ def repeatable_names(params: Iterable[inspect.Parameter]) -> set[str]:
 
 
 def check_parameters(request: Request, allowed: Iterable[str], repeatable: set[str]) -> None:
-    """400 for a query parameter the endpoint does not define, and for one given twice
-    that takes one value (``limit=1&limit=2``, two ``bbox``: which one was meant?)."""
+    """400 for a query parameter the endpoint does not define, and for one that takes one
+    value given twice with different values (``limit=1&limit=2``: which was meant?). The
+    same value twice is accepted: GDAL appends its connection URL's query string
+    (``?version=3&lang=ru``) to a ``next`` link that already carries it in another order."""
     known = set(allowed)
     unknown = sorted({k for k in request.query_params if k not in known})
     if unknown:
         takes = ", ".join(sorted(known))
         raise bad_parameter("unknown_parameter", parameter=unknown[0], known=takes)
     for name in sorted(known - repeatable):
-        count = len(request.query_params.getlist(name))
-        if count > 1:
-            raise bad_parameter("repeated", parameter=name, count=count)
+        values = request.query_params.getlist(name)
+        if len(set(values)) > 1:
+            raise bad_parameter("repeated", parameter=name, values=", ".join(values))
 
 
 def check_crs(name: str, value: str | None) -> None:
