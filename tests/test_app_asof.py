@@ -280,3 +280,25 @@ def test_an_export_made_while_viewing_a_past_version_states_it(store_url, monkey
     }
     file = json.loads(made["geojson"][1]())  # what the button's click makes
     assert file["metadata"]["dataset version"].startswith("registry v1 (2026-01-10T09:00:00")
+
+
+# --------------------------------------------------------------------------- in Russian
+
+
+def test_a_bad_date_in_the_url_is_named_in_russian_and_the_latest_shown(store_url):
+    at = open_page("registry", {"asof": "2025-12-31"}, lang="ru")
+    warnings = " ".join(w.value for w in at.warning).replace("\\", "")
+    assert "asof: нет версии на 2025-12-31; первая версия реестра — от 2026-01-10 09:00 UTC" in (
+        warnings
+    )
+    assert "Показана последняя версия реестра." in warnings
+    assert not set(REMOVED) & ids_shown(at)  # the latest: the removed clusters are gone
+    assert "asof" not in at.query_params
+
+
+def test_the_timeline_of_a_removed_cluster_in_russian(store_url):
+    at = open_page("cluster", {"id": "PIC-01"}, lang="ru")
+    assert "История изменений" in texts(at)
+    frame = next(d.value for d in at.dataframe if "version" in d.value.columns)
+    assert frame["version"].tolist() == [2, 1]
+    assert frame["change"].tolist() == ["удалена", "добавлена"]  # the change names translated
