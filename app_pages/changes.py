@@ -25,7 +25,7 @@ from ui.dataset import (
     version_infos,
     version_times as times_of,
 )
-from ui.lang import current_lang, page_text, translator
+from ui.lang import current_lang, page_text, translator, vocabulary_labels
 from ui.url import update_url
 
 t = partial(page_text, history.CHANGES_TEXT)  # the page's text in the interface language
@@ -64,7 +64,7 @@ def label(infos: dict[int, VersionInfo], version: int) -> str:
 
 def section(changes: history.Span, kind: str, change: str, lang: str) -> None:
     """One kind of change: its heading with the count, and its table (or "None.")."""
-    table = history.section_table(changes.changes, kind, change, lang)
+    table = history.section_table(changes.changes, kind, change, lang, vocabulary_labels())
     n_records = table["key"].nunique()
     st.subheader(f"{translator()(history.SECTIONS[(kind, change)])} ({n_records})")
     if table.empty:

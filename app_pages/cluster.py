@@ -75,7 +75,7 @@ def show_block(block: profiles.Block) -> None:
 def timeline(url: str, head: int, cluster_id: str, lang: str):
     """The cluster's timeline in the store at ``url`` (``head`` keys it to the latest
     version, so a new version shows at once)."""
-    return history.cluster_timeline(open_store(url), cluster_id, lang)
+    return history.cluster_timeline(open_store(url), cluster_id, lang, vocabulary_labels())
 
 
 def show_timeline(cluster_id: str) -> bool:

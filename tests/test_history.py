@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from geo.data import records
 from geo.registry import history, sources, store
 from geo.registry.importer import Change, Entry
 from geo.render import views
@@ -161,6 +162,15 @@ def test_changes_in_russian_translate_change_names_and_markers(lived):
     assert set(table["change"]) == {"изменена"}
     assert "нет данных" in set(table["before"])
     assert "not reported" not in set(table["before"])
+    # Field names and vocabulary values read in Russian too.
+    vocab = records.vocabulary_labels()
+    shown = history.changes_table(span.changes, "ru", vocab)
+    status = shown[shown["field"] == "Статус"]
+    assert status[["before", "after"]].values.tolist() == [
+        [vocab.term("status", "pilot innovative", "ru"), vocab.term("status", "leading", "ru")]
+    ]
+    assert vocab.term("status", "leading", "ru") != "leading"  # a Russian label exists
+    assert set(shown["field"]) == {"Статус", "Участники"}
 
 
 def test_changes_csv_is_formula_safe_and_names_both_versions(lived):
@@ -198,12 +208,12 @@ def test_cluster_timeline_lists_every_version_that_touched_the_cluster(lived):
         ["alice", "edit", "cluster", "changed"]
     ]
     assert edit[["field", "before", "after"]].values.tolist() == [
-        ["status", "pilot innovative", "leading"],
-        ["participants", "not reported", "77"],
+        ["Status", "pilot innovative", "leading"],
+        ["Participants", "not reported", "77"],
     ]
     moved = frame[frame["version"] == 3]
     assert moved[["record", "field", "before", "after"]].values.tolist() == [
-        ["MNE link MNE-01 (Berlin-Chemie Menarini)", "cluster_id", "PIC-10", "PIC-11"]
+        ["MNE link MNE-01 (Berlin-Chemie Menarini)", "Cluster ID", "PIC-10", "PIC-11"]
     ]
     ended = frame[frame["version"] == 4]
     assert ended[["record", "change"]].values.tolist() == [["MNE link MNE-02 (Stada)", "removed"]]

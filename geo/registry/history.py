@@ -24,10 +24,12 @@ from typing import Any
 
 import pandas as pd
 
-from geo.base.i18n import N_, translator
+from geo.base.i18n import N_, VocabularyLabels, translator
+from geo.registry.forms import VOCABULARY_OF
 from geo.registry.importer import CHANGE_NAMES, IMPORT_KINDS, MARKER_NAMES, Change, Entry
 from geo.registry.store import ACTION_NAMES, RecordRow, State, Store, VersionInfo
 from geo.render.exports.formulas import neutralise_frame
+from geo.render.exports.tables import HEADERS as FIELD_HEADERS
 
 __all__ = [
     "CHANGES_TEXT",
@@ -78,10 +80,10 @@ CHANGES_TEXT: dict[str, str] = {
 SECTIONS: dict[tuple[str, str], str] = {
     ("clusters", "added"): N_("Clusters added"),
     ("clusters", "removed"): N_("Clusters removed"),
-    ("clusters", "changed"): N_("Clusters changed (field by field)"),
+    ("clusters", "changed"): N_("Clusters changed, field by field"),
     ("mne_links", "added"): N_("MNE links added"),
     ("mne_links", "removed"): N_("MNE links ended"),
-    ("mne_links", "changed"): N_("MNE links changed (field by field)"),
+    ("mne_links", "changed"): N_("MNE links changed, field by field"),
     ("regional_indicators", "added"): N_("Regional indicators added"),
     ("regional_indicators", "removed"): N_("Regional indicators removed"),
     ("regional_indicators", "changed"): N_("Regional indicators changed"),
@@ -208,14 +210,36 @@ def _cell(value: Any, lang: str | None) -> Any:
     return value if value is None or isinstance(value, str) else str(value)
 
 
+def _field_cells(
+    column: str, old: Any, new: Any, lang: str | None, vocab: VocabularyLabels | None
+) -> tuple[Any, Any, Any]:
+    """A changed field as a row shows it: with ``lang``, the field's header in that
+    language and a vocabulary value (a status, a relation, ...) as ``vocab`` names it
+    there; without, the column name and the values as stored (the CSV's form)."""
+    if lang is None:
+        return column, _cell(old, None), _cell(new, None)
+    name = translator(lang)(FIELD_HEADERS[column]) if column in FIELD_HEADERS else column
+    vocabulary = VOCABULARY_OF.get(column)
+
+    def shown(value: Any) -> Any:
+        if vocab is None or vocabulary is None or value is None or value in MARKER_NAMES:
+            return _cell(value, lang)
+        return vocab.term(vocabulary, value, lang)
+
+    return name, shown(old), shown(new)
+
+
 def _change_name(change: str, lang: str | None) -> str:
     return change if lang is None else translator(lang)(CHANGE_NAMES[change])
 
 
-def changes_table(changes: Iterable[Change], lang: str | None = None) -> pd.DataFrame:
+def changes_table(
+    changes: Iterable[Change], lang: str | None = None, vocab: VocabularyLabels | None = None
+) -> pd.DataFrame:
     """One row per added or removed record (no field) and per changed field of a changed
-    record: :data:`FIELD_COLUMNS`. With ``lang`` the change names and missing-value markers
-    read in that language; without, as the store names them (the CSV's form)."""
+    record: :data:`FIELD_COLUMNS`. With ``lang`` the change names, the fields' names and
+    the missing-value markers read in that language, and vocabulary values as ``vocab``
+    names them there; without, as the store names them (the CSV's form)."""
     rows = []
     for change in changes:
         name = record_name(change.kind, change.after or change.before, lang or "en")
@@ -224,17 +248,21 @@ def changes_table(changes: Iterable[Change], lang: str | None = None) -> pd.Data
             rows.append((*head, "", None, None))
             continue
         for column, old, new in change.cells():
-            rows.append((*head, column, _cell(old, lang), _cell(new, lang)))
+            rows.append((*head, *_field_cells(column, old, new, lang, vocab)))
     return pd.DataFrame(rows, columns=list(FIELD_COLUMNS), dtype=object)
 
 
 def section_table(
-    changes: Iterable[Change], kind: str, change: str, lang: str | None = None
+    changes: Iterable[Change],
+    kind: str,
+    change: str,
+    lang: str | None = None,
+    vocab: VocabularyLabels | None = None,
 ) -> pd.DataFrame:
     """The rows of one section of the Changes page: records added or removed (key and
     name), or the fields of changed records (key, name, field, before, after)."""
     picked = [c for c in changes if c.kind == kind and c.change == change]
-    table = changes_table(picked, lang)
+    table = changes_table(picked, lang, vocab)
     if change == "changed":
         return table[["key", "name", "field", "before", "after"]]
     return table[["key", "name"]]
@@ -293,11 +321,14 @@ def _record_text(change: Change, lang: str) -> str:
     return _(TIMELINE_TEXT["link"]).format(key=change.key, name=name or "")
 
 
-def cluster_timeline(store: Store, cluster_id: str, lang: str = "en") -> pd.DataFrame:
+def cluster_timeline(
+    store: Store, cluster_id: str, lang: str = "en", vocab: VocabularyLabels | None = None
+) -> pd.DataFrame:
     """Every version in which ``cluster_id`` or an MNE link naming it changed, newest
     first: :data:`TIMELINE_COLUMNS`, one row per added or removed record and per changed
-    field, the version's time (UTC), action (in ``lang``) and author. Empty when the store
-    has never held the cluster."""
+    field, the version's time (UTC), action, field names and values in ``lang``
+    (vocabulary values as ``vocab`` names them) and author. Empty when the store has never
+    held the cluster."""
     _ = translator(lang)
     infos = {info.id: info for info in store.versions()}
     rows = []
@@ -319,5 +350,5 @@ def cluster_timeline(store: Store, cluster_id: str, lang: str = "en") -> pd.Data
             rows.append((*head, "", None, None))
             continue
         for column, old, new in change.cells():
-            rows.append((*head, column, _cell(old, lang), _cell(new, lang)))
+            rows.append((*head, *_field_cells(column, old, new, lang, vocab)))
     return pd.DataFrame(rows, columns=list(TIMELINE_COLUMNS), dtype=object)
