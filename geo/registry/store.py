@@ -65,6 +65,7 @@ __all__ = [
     "ENV_DATABASE_URL",
     "ENV_STATE_DIR",
     "SEED_AUTHOR",
+    "RecordRow",
     "Store",
     "VersionInfo",
     "WriteResult",
@@ -266,6 +267,18 @@ class WriteResult:
 
 
 @dataclass(frozen=True)
+class RecordRow:
+    """One stored row of a record: valid from the version that wrote it until the version
+    that replaced or removed it (None: still current)."""
+
+    kind: str
+    key: str
+    valid_from: int
+    valid_to: int | None
+    entry: Entry
+
+
+@dataclass(frozen=True)
 class _Row:
     kind: str
     key: str
@@ -400,6 +413,40 @@ class Store:
         if isinstance(found, str):
             raise KeyError(found)
         return self.version(found)
+
+    def cluster_rows(self, cluster_id: str) -> list[RecordRow]:
+        """Every stored row of the cluster ``cluster_id`` and of the MNE links that named
+        it in any version, oldest first: the material of a cluster's timeline."""
+        is_cluster = sa.and_(_records.c.kind == "clusters", _records.c.key == cluster_id)
+        is_link = sa.and_(
+            _records.c.kind == "mne_links",
+            _records.c["values"]["cluster_id"].as_string() == cluster_id,
+        )
+        link_keys = sa.select(_records.c.key).where(is_link).scalar_subquery()
+        of_links = sa.and_(_records.c.kind == "mne_links", _records.c.key.in_(link_keys))
+        query = (
+            sa.select(
+                _records.c.kind,
+                _records.c.key,
+                _records.c.valid_from,
+                _records.c.valid_to,
+                _records.c["values"],
+                _records.c.markers,
+            )
+            .where(sa.or_(is_cluster, of_links))
+            .order_by(_records.c.valid_from, _records.c.kind, _records.c.position)
+        )
+        with self.engine.connect() as conn:
+            return [
+                RecordRow(
+                    r.kind,
+                    r.key,
+                    r.valid_from,
+                    r.valid_to,
+                    Entry(r.key, dict(r[4]), dict(r.markers)),
+                )
+                for r in conn.execute(query)
+            ]
 
     def history(self) -> pd.DataFrame:
         """Versions as a table, newest first, with the number of records each added,
