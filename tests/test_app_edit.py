@@ -1,8 +1,8 @@
 """The registration/editing page and the import/history page under AppTest.
 
-Each test gets its own SQLite store (``CLUSTERMAP_DATABASE_URL``) and one editor in
-``CLUSTERMAP_EDITORS``. The pages are run through the app's navigation
-(:data:`ui.navigation.PAGES`).
+Each test gets its own SQLite store (``CLUSTERMAP_DATABASE_URL``) and one bootstrap editor
+in ``CLUSTERMAP_EDITORS`` (a moderator); ``accounts`` adds database accounts of each role.
+The pages are run through the app's navigation (:data:`ui.navigation.PAGES`).
 """
 
 from __future__ import annotations
@@ -347,3 +347,171 @@ def test_the_changes_of_an_upload_in_russian(db_url, monkeypatch):
     assert set(changes["change"]) == {"добавлена"} and "Казань" in set(changes["after"])
     assert "нет данных" in set(changes["after"])  # a column the file does not give
     assert "not reported" not in set(changes["after"])
+
+
+# ------------------------------------------------------------------ database accounts and roles
+
+ACCOUNT_PASSWORD = "long enough password"
+
+
+@pytest.fixture
+def accounts(db_url) -> store.Store:
+    """An admin ``root``, a moderator ``mod``, a submitter ``sub`` managing PIC-01, and a
+    pending request ``asker``."""
+    db = store.Store.open(db_url)
+    db.accounts.iterations = 1000
+    operator = db.accounts.operator("test")
+    db.accounts.add(operator, "root", ACCOUNT_PASSWORD, ["admin"])
+    db.accounts.add(operator, "mod", ACCOUNT_PASSWORD, ["moderator"])
+    db.accounts.add(operator, "sub", ACCOUNT_PASSWORD, ["submitter"], clusters=["PIC-01"])
+    db.accounts.request(
+        "asker", ACCOUNT_PASSWORD, display_name="**Asker**", email="a@example.org",
+        organisation="<b>Org</b>",
+    )  # fmt: skip
+    return db
+
+
+def test_a_submitter_signs_in_but_gets_no_write_form(accounts):
+    at = sign_in(open_page("edit"), "sub", ACCOUNT_PASSWORD)
+    assert "Signed in as sub (submitter): this needs a moderator or an admin." in texts(at)
+    assert not {b.label for b in at.button} & {"Save changes", "Register the cluster"}
+    at = sign_in(open_page("import_data"), "sub", ACCOUNT_PASSWORD)
+    accounts.save_record(
+        accounts.accounts.sign_in("mod", ACCOUNT_PASSWORD).principal,
+        "clusters",
+        {"id": "PIC-02", "participants": "5"},
+    )
+    at.run()
+    at.selectbox(key="history_version").select(1)
+    at.run()
+    assert not [b for b in at.button if b.key == "restore"]
+    assert accounts.head() == 2
+
+
+def test_a_moderator_edits_and_the_version_names_the_account(accounts):
+    at = sign_in(open_page("edit"), "mod", ACCOUNT_PASSWORD)
+    assert "Signed in as mod (moderator)" in texts(at)
+    at.selectbox(key="edit_pick").select("PIC-01")
+    at.run()
+    at.text_input(key="cluster_PIC-01_participants").input("12")
+    next(b for b in at.button if b.label == "Save changes").click()
+    at.run()
+    assert "Saved as version 2." in texts(at)
+    assert accounts.version(2).author == "mod"
+
+
+def test_a_disabled_account_is_signed_out_at_the_next_click(accounts):
+    at = sign_in(open_page("edit"), "mod", ACCOUNT_PASSWORD)
+    assert "Signed in as mod" in texts(at)
+    admin = accounts.accounts.sign_in("root", ACCOUNT_PASSWORD).principal
+    accounts.accounts.disable(admin, "mod")
+    at.run()
+    assert "Viewing only" in texts(at) and "Signed in as mod" not in texts(at)
+    at = sign_in(at, "mod", ACCOUNT_PASSWORD)
+    assert "This account is disabled." in texts(at)
+
+
+def test_repeated_failures_make_the_sign_in_wait(accounts):
+    at = open_page("edit")
+    for _ in range(3):
+        at = sign_in(at, "mod", "wrong")
+        assert "Unknown user or wrong password." in texts(at)
+    at = sign_in(at, "mod", ACCOUNT_PASSWORD)  # the right password, too soon
+    assert "Too many failed sign-ins: try again in 1 s." in texts(at)
+    assert "Signed in as" not in texts(at)
+
+
+def test_a_pending_request_cannot_sign_in(accounts):
+    at = sign_in(open_page("edit"), "asker", ACCOUNT_PASSWORD)
+    assert "waiting for a moderator" in texts(at)
+
+
+def test_the_accounts_page_for_each_role(accounts):
+    viewer = open_page("accounts")
+    assert "Sign in as a moderator or an admin" in texts(viewer)
+    assert not viewer.dataframe
+    submitter = sign_in(open_page("accounts"), "sub", ACCOUNT_PASSWORD)
+    assert "this needs a moderator or an admin" in texts(submitter)
+    assert not submitter.dataframe and not [b for b in submitter.button if b.key]
+    moderator = sign_in(open_page("accounts"), "mod", ACCOUNT_PASSWORD)
+    assert "\\*\\*Asker\\*\\*" in texts(moderator)  # request text shown literally
+    assert "<b>" not in texts(moderator)
+    assert {"Save the clusters"} <= {b.label for b in moderator.button}
+    assert "Save the roles" not in {b.label for b in moderator.button}  # admins only
+    moderator.button(key="accept_asker").click()
+    moderator.run()
+    assert "Done: asker." in texts(moderator)
+    assert accounts.accounts.sign_in("asker", ACCOUNT_PASSWORD).principal is not None
+    listing = moderator.dataframe[0].value
+    assert list(listing["name"]) == ["asker", "mod", "root", "sub"]
+
+
+def test_an_admin_sets_roles_and_disables_on_the_accounts_page(accounts):
+    at = sign_in(open_page("accounts"), "root", ACCOUNT_PASSWORD)
+    at.selectbox(key="account_pick").select("sub")
+    at.run()
+    at.multiselect(key="account_roles_sub").select("moderator")
+    next(b for b in at.button if b.label == "Save the roles").click()
+    at.run()
+    assert "Done: sub." in texts(at)
+    assert accounts.accounts.sign_in("sub", ACCOUNT_PASSWORD).principal.roles == {
+        "submitter",
+        "moderator",
+    }
+    at.selectbox(key="account_pick").select("mod")
+    at.run()
+    at.button(key="account_disable_mod").click()
+    at.run()
+    assert accounts.accounts.sign_in("mod", ACCOUNT_PASSWORD).outcome == "disabled"
+    at.selectbox(key="account_pick").select("root")
+    at.run()
+    at.button(key="account_disable_root").click()
+    at.run()
+    assert "this would leave no active admin" in texts(at)
+
+
+def test_the_accounts_page_in_russian(accounts):
+    at = sign_in(open_page("accounts", lang="ru"), "root", ACCOUNT_PASSWORD, button="Войти")
+    assert at.title[0].value == "Учётные записи"
+    assert "Вы вошли как root (администратор)" in texts(at)
+    assert [h.value for h in at.header][:2] == ["Заявки на учётные записи", "Все учётные записи"]
+    assert {"Принять", "Отклонить", "Сохранить роли"} <= {b.label for b in at.button}
+
+
+def fill_request(at: AppTest, **changes: str) -> AppTest:
+    values = {
+        "request_name": "newbie",
+        "request_display_name": "Новый Участник",
+        "request_email": "new@example.org",
+        "request_organisation": "Кластер",
+        "request_password": ACCOUNT_PASSWORD,
+        "request_repeat": ACCOUNT_PASSWORD,
+    }
+    values.update(changes)
+    for key, value in values.items():
+        at.text_input(key=key).input(value)
+    at.multiselect(key="request_clusters").select("PIC-02")
+    at.button[0].click()
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_anyone_requests_an_account_and_it_waits(accounts):
+    at = fill_request(open_page("request_account"), request_repeat="something else")
+    assert "The passwords differ." in texts(at)
+    at = fill_request(at, request_email="not an address")
+    assert "'not an address' is not an e-mail address" in texts(at)
+    assert not accounts.accounts.exists("newbie")
+    at = fill_request(at)
+    assert "Request sent." in texts(at)
+    admin = accounts.accounts.sign_in("root", ACCOUNT_PASSWORD).principal
+    info = {a.name: a for a in accounts.accounts.listing(admin)}["newbie"]
+    assert (info.status, info.manages, info.organisation) == ("pending", ("PIC-02",), "Кластер")
+
+
+def test_the_request_page_in_russian(accounts):
+    at = open_page("request_account", lang="ru")
+    assert at.title[0].value == "Запросить учётную запись"
+    at = fill_request(at, request_name="x")
+    assert "имя пользователя «x»: от 2 до 64 латинских букв" in texts(at)

@@ -304,6 +304,7 @@ class Accounts:
     ) -> None:
         self.engine, self.key_dir, self.clock, self.policy = engine, key_dir, clock, policy
         self.cluster_exists = cluster_exists
+        self.iterations = auth.PBKDF2_ITERATIONS  # of new hashes (tests lower it)
         self._key: bytes | None = None
 
     @property
@@ -666,7 +667,7 @@ class Accounts:
         if email or status == "pending":
             _check_contact(display_name, email, organisation)
         clusters = self._check_clusters(clusters)
-        encoded = auth.hash_password(password)
+        encoded = auth.hash_password(password, iterations=self.iterations)
         now = self.clock()
         with self._writing() as conn:
             if self._name_taken(conn, name):
@@ -848,7 +849,7 @@ class Accounts:
     def reset_password(self, actor: Principal, name: str, password: str) -> None:
         """Give ``name`` a new password (admins): its sessions end, its lockout lifts."""
         _check_password(name, password)
-        encoded = auth.hash_password(password)
+        encoded = auth.hash_password(password, iterations=self.iterations)
 
         def apply(conn: Connection, row: Any) -> str:
             conn.execute(

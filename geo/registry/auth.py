@@ -325,6 +325,8 @@ def check(principal: object, *, now: float | None = None) -> Principal:
     :class:`NotAuthorised`. Says nothing about what it may do (see :func:`require`)."""
     if not isinstance(principal, Principal):
         raise NotAuthorised(REFUSALS["none"])
+    if not isinstance(principal.roles, frozenset) or not isinstance(principal.manages, frozenset):
+        raise NotAuthorised(REFUSALS["invalid"])
     try:
         expected = _seal(
             principal.name,
