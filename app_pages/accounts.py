@@ -109,13 +109,13 @@ def account_section(found: Accounts, me: auth.Principal, info: AccountInfo) -> N
             act(info.name, lambda: found.set_clusters(me, info.name, chosen))
     if not auth.can(me, "accounts.set_roles"):
         return
-    role_label = partial(page_text, auth.ROLE_LABELS)
+    role_names = {role: page_text(auth.ROLE_LABELS, role) for role in auth.ROLES}
     with st.form(f"roles_{info.name}"):
         roles = st.multiselect(
             t("roles"),
             auth.ROLES,
             default=list(info.roles),
-            format_func=role_label,
+            format_func=role_names.__getitem__,  # labels fixed at drawing time
             key=f"account_roles_{info.name}",
         )
         if st.form_submit_button(t("save_roles")):

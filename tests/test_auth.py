@@ -93,7 +93,9 @@ def test_a_sign_in_expires(credentials):
 
 
 def test_roles_clusters_session_and_origin_are_sealed():
-    bob = auth.issue("bob", {"submitter"}, signed_in_at=time.time(), manages={"PIC-01"}, session="s")
+    bob = auth.issue(
+        "bob", {"submitter"}, signed_in_at=time.time(), manages={"PIC-01"}, session="s"
+    )
     assert auth.check(bob) is bob
     altered = [
         dataclasses.replace(bob, roles=frozenset({"admin"})),

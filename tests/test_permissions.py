@@ -114,7 +114,9 @@ def _principals(db: store.Store, clock: Clock) -> dict[str, object]:
     }.items():
         acc.add(admin, name, PW, roles, clusters=["PIC-01"] if name == "sub" else ())
     acc.request("asker", PW, display_name="Asker", email="a@example.org")
-    signed = {name: acc.sign_in(name, PW).principal for name in ("sub", "mod", "gone", "quit", "demoted")}
+    signed = {
+        name: acc.sign_in(name, PW).principal for name in ("sub", "mod", "gone", "quit", "demoted")
+    }
     acc.disable(admin, "gone")
     acc.sign_out(signed["quit"])
     acc.set_roles(admin, "demoted", ["submitter"])
@@ -167,13 +169,24 @@ STORE_WRITES: dict[str, Callable[[store.Store, object], object]] = {
     "edit": lambda db, p: db.save_record(p, "clusters", {"id": "PIC-01", "participants": "1"}),
     "register": lambda db, p: db.register_cluster(
         p,
-        {"name_en": "X", "city": "Kazan", "region_as_published": "RU-TA",
-         "source_doc": "registry", "source_ref": "t"},
+        {
+            "name_en": "X",
+            "city": "Kazan",
+            "region_as_published": "RU-TA",
+            "source_doc": "registry",
+            "source_ref": "t",
+        },
     ),  # fmt: skip
     "register_link": lambda db, p: db.register_mne_link(
         p,
-        {"cluster_id": "PIC-01", "mne_name": "Siemens", "hq_country": "Germany",
-         "presence": "present", "source_doc": "registry", "source_ref": "t"},
+        {
+            "cluster_id": "PIC-01",
+            "mne_name": "Siemens",
+            "hq_country": "Germany",
+            "presence": "present",
+            "source_doc": "registry",
+            "source_ref": "t",
+        },
     ),  # fmt: skip
     "remove": lambda db, p: db.remove(p, "mne_links", [next(iter(db.state()["mne_links"]))]),
     "restore": lambda db, p: db.restore(p, 1),
