@@ -7,15 +7,20 @@ The pages are run through the app's navigation (:data:`ui.navigation.PAGES`).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import re
+import time
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.registry import auth, store
-from ui import navigation
+from geo.registry.accounts import ENV_SECRET_KEY, Accounts
+from tests.test_accounts import Clock
+from ui import navigation, signin
 
 TIMEOUT = 120
 ROOT = Path(__file__).resolve().parent.parent
@@ -471,6 +476,25 @@ def test_an_admin_sets_roles_and_disables_on_the_accounts_page(accounts):
     assert "this would leave no active admin" in texts(at)
 
 
+def test_an_admin_unlocks_a_locked_account_on_the_accounts_page(accounts, tmp_path):
+    later = Clock(time.time())  # ten failures, each past the delay of the one before
+    hurried = Accounts(accounts.engine, key_dir=tmp_path, clock=later)
+    for _ in range(10):
+        later.now += 100
+        hurried.sign_in("mod", "wrong")
+    assert accounts.accounts.sign_in("mod", ACCOUNT_PASSWORD).outcome == "locked"
+    at = sign_in(open_page("accounts"), "root", ACCOUNT_PASSWORD)
+    listing = at.dataframe[0].value.set_index("name")
+    assert listing.loc["mod", "locked"] and listing.loc["mod", "failures"] == 10
+    at.selectbox(key="account_pick").select("mod")
+    at.run()
+    at.button(key="account_unlock_mod").click()
+    at.run()
+    assert "Done: mod." in texts(at)
+    assert not at.dataframe[0].value.set_index("name").loc["mod", "locked"]
+    assert accounts.accounts.sign_in("mod", ACCOUNT_PASSWORD).principal is not None
+
+
 def test_the_accounts_page_in_russian(accounts):
     at = sign_in(open_page("accounts", lang="ru"), "root", ACCOUNT_PASSWORD, button="Войти")
     assert at.title[0].value == "Учётные записи"
@@ -516,3 +540,67 @@ def test_the_request_page_in_russian(accounts):
     assert at.title[0].value == "Запросить учётную запись"
     at = fill_request(at, request_name="x")
     assert "имя пользователя «x»: от 2 до 64 латинских букв" in texts(at)
+
+
+# ------------------------------------------------------------- staying signed in across a reload
+
+SECRET = "a test secret of more than thirty-two characters"
+COOKIE_SET = re.compile(r"clustermap_session=([A-Za-z0-9._-]*); Max-Age=(\d+);")
+
+
+def cookie_of(at: AppTest) -> tuple[str, int] | None:
+    """The session cookie this run asks the browser to set: (token, Max-Age), if any."""
+    found = [COOKIE_SET.search(h.value) for h in at.html]
+    written = [(m.group(1), int(m.group(2))) for m in found if m]
+    assert len(written) <= 1
+    return written[0] if written else None
+
+
+def reloaded(monkeypatch, token: str, page: str = "edit") -> AppTest:
+    """The page opened in a new session whose browser sends ``token`` as its cookie (what
+    a reload or a new tab does; AppTest cannot send cookies, so ``session_cookie`` stands
+    in for the browser)."""
+    monkeypatch.setattr(signin, "session_cookie", lambda: token)
+    return open_page(page)
+
+
+def test_a_sign_in_survives_a_reload_until_signed_out(accounts, monkeypatch):
+    monkeypatch.setenv(ENV_SECRET_KEY, SECRET)
+    at = sign_in(open_page("edit"), "mod", ACCOUNT_PASSWORD)
+    token, max_age = cookie_of(at)
+    assert ACCOUNT_PASSWORD not in token and token.count(".") == 3
+    assert auth.SESSION_SECONDS - 60 <= max_age <= auth.SESSION_SECONDS  # bounded: 8 h
+    again = reloaded(monkeypatch, token)
+    assert "Signed in as mod (moderator)" in texts(again)
+    assert cookie_of(again) is None  # nothing new to write
+    again.selectbox(key="edit_pick").select("PIC-01")
+    again.run()
+    again.text_input(key="cluster_PIC-01_participants").input("12")
+    next(b for b in again.button if b.label == "Save changes").click()
+    again.run()
+    assert "Saved as version 2." in texts(again) and accounts.version(2).author == "mod"
+    at.button(key="sign_out").click()
+    at.run()
+    assert cookie_of(at) == ("", 0)  # the browser deletes the cookie
+    assert "Signed in as" not in texts(at)
+    for page in (reloaded(monkeypatch, token), again):  # and the server forgot the session
+        page.run()
+        assert "Signed in as" not in texts(page) and "Save changes" not in texts(page)
+
+
+def test_an_expired_forged_or_revoked_token_signs_nobody_in(accounts, monkeypatch):
+    monkeypatch.setenv(ENV_SECRET_KEY, SECRET)
+    token, _ = cookie_of(sign_in(open_page("edit"), "mod", ACCOUNT_PASSWORD))
+    version, session, expires, mac = token.split(".")
+    key = hashlib.sha256(SECRET.encode()).digest()
+    for bad in (
+        auth.sign_token(key, session, time.time() - 1),  # expired
+        f"{version}.{session}.{int(expires) + 3600}.{mac}",  # expiry moved
+        auth.sign_token(b"another server's secret.........", session, float(expires)),
+        "garbage",
+    ):
+        assert "Signed in as" not in texts(reloaded(monkeypatch, bad)), bad
+    assert "Signed in as mod" in texts(reloaded(monkeypatch, token))
+    admin = accounts.accounts.sign_in("root", ACCOUNT_PASSWORD).principal
+    accounts.accounts.disable(admin, "mod")  # revoked by an admin
+    assert "Signed in as" not in texts(reloaded(monkeypatch, token))

@@ -108,11 +108,17 @@ def current_principal() -> auth.Principal | None:
     if st.session_state.get(RESUMED_KEY):
         return None
     st.session_state[RESUMED_KEY] = True
-    token = st.context.cookies.get(COOKIE)
+    token = session_cookie()
     resumed = accounts().resume(token, bootstrap_editors()) if token else None
     if resumed is not None:
         st.session_state[PRINCIPAL_KEY] = resumed
     return resumed
+
+
+def session_cookie() -> str:
+    """The session token the browser sent with this session's first request (``""``:
+    none). One function, so tests can stand in for a browser that sends the cookie."""
+    return str(st.context.cookies.get(COOKIE) or "")
 
 
 def _write_cookie() -> None:
