@@ -19,7 +19,9 @@ from streamlit.testing.v1 import AppTest
 
 from geo.registry import auth, store
 from geo.registry.accounts import ENV_SECRET_KEY, Accounts
+from tests.support import serve
 from tests.test_accounts import Clock
+from tests.test_browser import APP_IDLE, CHROMIUM, guarded_page
 from ui import navigation, signin
 
 TIMEOUT = 120
@@ -604,3 +606,76 @@ def test_an_expired_forged_or_revoked_token_signs_nobody_in(accounts, monkeypatc
     admin = accounts.accounts.sign_in("root", ACCOUNT_PASSWORD).principal
     accounts.accounts.disable(admin, "mod")  # revoked by an admin
     assert "Signed in as" not in texts(reloaded(monkeypatch, token))
+
+
+def unavailable(reason: str) -> None:
+    """Skip a browser test, or fail it under ``CLUSTERMAP_REQUIRE_BROWSER=1``."""
+    if os.environ.get("CLUSTERMAP_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"CLUSTERMAP_REQUIRE_BROWSER=1 but {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def chromium():
+    """Chromium through Playwright (as in tests/test_browser.py)."""
+    try:
+        from playwright import sync_api
+    except ImportError:
+        unavailable("the playwright package is not installed")
+    if not Path(CHROMIUM).exists():
+        unavailable(f"Chromium is not installed at {CHROMIUM}")
+    with sync_api.sync_playwright() as pw:
+        launched = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.mark.browser
+def test_in_a_browser_a_reload_keeps_the_sign_in_and_signing_out_ends_it(
+    accounts, monkeypatch, chromium
+):
+    """The real cookie path on a served app: the page's script sets the cookie, the next
+    page load sends it, signing out deletes it and revokes the session."""
+    monkeypatch.setenv(ENV_SECRET_KEY, SECRET)
+    with serve.served_app(timeout_s=60) as app:  # inherits the test's store and secret
+        outside_requests: list[str] = []
+        page = guarded_page(chromium, outside_requests)
+        try:
+            page.goto(app.url + "/edit?lang=en")
+            page.wait_for_selector(APP_IDLE)
+            sidebar = page.locator("[data-testid='stSidebar']")
+            sidebar.get_by_label("User name").fill("mod")
+            sidebar.get_by_label("Password", exact=True).fill(ACCOUNT_PASSWORD)
+            sidebar.get_by_role("button", name="Sign in", exact=True).click()
+            sidebar.get_by_text("Signed in as mod (moderator)").wait_for()
+            cookie = wait_for_cookie(page, present=True)
+            assert cookie["sameSite"] == "Strict" and ACCOUNT_PASSWORD not in cookie["value"]
+            assert 0 < cookie["expires"] - time.time() <= auth.SESSION_SECONDS
+            page.reload()
+            page.wait_for_selector(APP_IDLE)
+            sidebar.get_by_text("Signed in as mod (moderator)").wait_for()
+            sidebar.get_by_role("button", name="Sign out").click()
+            sidebar.get_by_role("button", name="Sign in", exact=True).wait_for()
+            wait_for_cookie(page, present=False)
+            page.context.add_cookies([{**cookie, "expires": time.time() + 3600}])  # kept copy
+            page.reload()
+            page.wait_for_selector(APP_IDLE)
+            sidebar.get_by_role("button", name="Sign in", exact=True).wait_for()
+            assert sidebar.get_by_text("Signed in as").count() == 0  # revoked on the server
+        finally:
+            page.context.close()
+    assert outside_requests == []
+
+
+def wait_for_cookie(page, *, present: bool, timeout_s: float = 30.0) -> dict:
+    """The session cookie once the page has set it (or ``{}`` once it has deleted it)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        found = [c for c in page.context.cookies() if c["name"] == signin.COOKIE]
+        if bool(found) == present:
+            return dict(found[0]) if found else {}
+        assert time.monotonic() < deadline, f"session cookie present={not present} still"
+        time.sleep(0.1)
