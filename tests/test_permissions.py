@@ -5,8 +5,10 @@ principal that may not do it (a viewer, a forged or altered principal, a submitt
 moderator for admin operations, a disabled account, an ended or expired sign-in, a
 demoted moderator): ``NotAuthorised``, and the store and the accounts unchanged. The
 expected rights are written out here, apart from :data:`geo.registry.auth.PERMISSIONS`,
-and compared with it. The same through the command line (exit status 3) and the pages.
-Store writes run against SQLite and PostgreSQL.
+and compared with it. The same through the command line (exit status 3) and the pages
+under AppTest: a page offers no write to whoever may not do it, and a *careless* page (one
+whose every ``auth.can`` says yes, so it shows every form) still stores nothing, because
+geo refuses the write and the page says so. Store writes run against SQLite and PostgreSQL.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from geo.registry import accounts, auth, importer, store
+from geo.registry import accounts, auth, forms, importer, store
 from geo.registry.importer import References
 from tests.test_accounts import FAST, PW, Clock, empty_postgres
 
@@ -225,6 +227,17 @@ ACCOUNT_OPS: dict[str, tuple[str, Callable[[accounts.Accounts, object], object]]
         "accounts.reset_password",
         lambda a, p: a.reset_password(p, "target", "a new long password"),
     ),
+    # bad input from whoever may not act is refused as not authorised, before any check
+    "set_roles_bad": ("accounts.set_roles", lambda a, p: a.set_roles(p, "target", ["owner"])),
+    "set_clusters_bad": (
+        "accounts.set_clusters",
+        lambda a, p: a.set_clusters(p, "target", ["<nope>"]),
+    ),
+    "reset_password_bad": (
+        "accounts.reset_password",
+        lambda a, p: a.reset_password(p, "target", "short"),
+    ),
+    "accept_bad": ("accounts.accept", lambda a, p: a.accept(p, "asker", ["<nope>"])),
     "import_env": (
         "accounts.add",
         lambda a, p: a.import_env(p, {"envuser": auth.hash_password("x", iterations=FAST)}),
@@ -324,3 +337,188 @@ def test_cli_writes_by_a_moderator(cli_store, capsys):
     assert commands.main(["import", "clusters", "new.csv", "--user", "mod"]) == 0
     assert commands.main(["restore", "1", "--user", "mod"]) == 0
     assert cli_store.head() == 3 and cli_store.version(3).author == "mod"
+
+
+# --------------------------------------------------------------------------- pages (AppTest)
+
+EDIT_BUTTONS = {"Save changes", "Register the cluster", "Add the link", "Remove the link"}
+ADMIN_BUTTONS = {"Save the roles", "Disable", "Enable", "Unlock", "Set the new password"}
+MODERATOR_BUTTONS = {"Accept", "Reject", "Save the clusters"}
+
+
+@pytest.fixture
+def site(tmp_path, monkeypatch, refs):
+    """The app's store (``CLUSTERMAP_DATABASE_URL``) with an admin ``root``, a moderator
+    ``mod``, a submitter ``sub`` managing PIC-01, a pending request ``asker``, and a
+    second version (so there is one to restore)."""
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    monkeypatch.setenv(store.ENV_DATABASE_URL, url)
+    monkeypatch.delenv(auth.ENV_EDITORS, raising=False)
+    db = store.Store.open(url, refs=refs)
+    db.accounts.iterations = FAST
+    operator = db.accounts.operator("test")
+    for name, roles in {"root": ["admin"], "mod": ["moderator"], "sub": ["submitter"]}.items():
+        db.accounts.add(operator, name, PW, roles, clusters=["PIC-01"] if name == "sub" else ())
+    db.accounts.request("asker", PW, display_name="Asker", email="a@example.org")
+    moderator = db.accounts.sign_in("mod", PW).principal
+    db.save_record(moderator, "clusters", {"id": "PIC-02", "participants": "7"})
+    db.accounts.sign_out(moderator)
+    return db
+
+
+def everything(db: store.Store) -> tuple:
+    """What a refused write must leave as it was: the registry and the accounts (without
+    the sessions and failed sign-ins that signing in itself writes)."""
+    accounts_rows = accounts_snapshot(db)
+    kept = {t: rows for t, rows in accounts_rows.items() if t in ("accounts", "account_roles")}
+    return store_snapshot(db), kept, accounts_rows["cluster_managers"]
+
+
+def labels(at) -> set[str]:
+    return {b.label for b in at.button}
+
+
+def open_as(page: str, who: str | None):
+    from tests.test_app_edit import open_page, sign_in
+
+    at = open_page(page)
+    return at if who is None else sign_in(at, who, PW)
+
+
+@pytest.mark.parametrize(
+    ("page", "who", "hidden"),
+    [
+        ("edit", None, EDIT_BUTTONS),
+        ("edit", "sub", EDIT_BUTTONS),
+        ("import_data", None, {"Restore"}),
+        ("import_data", "sub", {"Restore"}),
+        ("accounts", None, ADMIN_BUTTONS | MODERATOR_BUTTONS),
+        ("accounts", "sub", ADMIN_BUTTONS | MODERATOR_BUTTONS),
+        ("accounts", "mod", ADMIN_BUTTONS),
+    ],
+)
+def test_pages_offer_no_write_to_whoever_may_not_do_it(site, page, who, hidden):
+    before = everything(site)
+    at = open_as(page, who)
+    if page == "import_data":
+        at.selectbox(key="history_version").select(1)
+    elif page == "accounts" and at.selectbox:
+        at.selectbox(key="account_pick").select("sub")
+    at.run()
+    shown = {label.split(" ")[0] if label.startswith("Restore") else label for label in labels(at)}
+    assert not shown & hidden, (page, who, shown & hidden)
+    assert everything(site) == before
+
+
+@pytest.fixture
+def careless_pages(monkeypatch):
+    """Pages that forgot every check: ``auth.can`` (which pages and the sign-in box use to
+    decide what to show) says yes to everyone. The writes must still be refused, by geo."""
+    monkeypatch.setattr(auth, "can", lambda *args, **kwargs: True)
+
+
+def refused(at) -> bool:
+    from tests.test_app_edit import texts
+
+    return "Not saved:" in texts(at) and "may not do this" in texts(at)
+
+
+def test_a_submitter_on_a_careless_edit_page_is_refused_by_geo(site, careless_pages):
+    before = everything(site)
+    at = open_as("edit", "sub")
+    at.selectbox(key="edit_pick").select("PIC-02")  # a cluster sub does not manage
+    at.run()
+    assert {"Save changes", "Add the link"} <= labels(at)  # the careless page shows them
+    at.text_input(key="cluster_PIC-02_participants").input("99")
+    next(b for b in at.button if b.label == "Save changes").click()
+    at.run()
+    assert refused(at) and everything(site) == before
+    at.selectbox(key="edit_pick").select("PIC-01")  # nor the cluster sub manages
+    at.run()
+    for label in ("Save changes", "Add the link", "Remove the link"):
+        button = next((b for b in at.button if b.label == label), None)
+        if button is None:  # PIC-01 may have no MNE link to remove
+            continue
+        button.click()
+        at.run()
+        assert refused(at) and everything(site) == before, label
+    at.run()
+    at.checkbox(key="sure_PIC-01").check()
+    at.run()
+    at.button(key="rm_PIC-01").click()
+    at.run()
+    assert refused(at) and everything(site) == before
+    at.selectbox(key="edit_pick").select(forms.NEW)  # nor a new cluster, directly
+    at.run()
+    for column, value in {"name_en": "X", "city": "Kazan", "source_ref": "t"}.items():
+        at.text_input(key=f"cluster_{forms.NEW}_{column}").input(value)
+    next(b for b in at.button if b.label == "Register the cluster").click()
+    at.run()
+    assert refused(at) and everything(site) == before
+
+
+def test_a_submitter_on_a_careless_history_page_cannot_restore(site, careless_pages):
+    before = everything(site)
+    at = open_as("import_data", "sub")
+    at.selectbox(key="history_version").select(1)
+    at.run()
+    at.button(key="restore").click()
+    at.run()
+    assert refused(at) and everything(site) == before
+
+
+def test_a_submitter_on_a_careless_import_preview_is_refused(site, careless_pages, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("TEST_UPLOAD", NEW_CLUSTER)
+    monkeypatch.syspath_prepend(str(ROOT))
+    before = everything(site)
+    at = AppTest.from_function(careless_import_script, default_timeout=120)
+    at.query_params["lang"] = "en"
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    next(b for b in at.button if b.label == "Import as a new version").click()
+    at.run()
+    assert refused(at) and everything(site) == before
+
+
+def careless_import_script() -> None:
+    """Runs inside AppTest: the import page's preview and button for a signed-in
+    submitter (the uploader itself cannot be driven by AppTest)."""
+    import os
+
+    from app_pages.import_data import preview_and_import
+    from geo.registry import importer
+    from geo.registry.store import default_url
+    from tests.test_accounts import PW
+    from ui.dataset import open_store
+
+    db = open_store(default_url())
+    db.accounts.iterations = 1000
+    submitter = db.accounts.sign_in("sub", PW).principal
+    parsed = importer.parse_bytes(
+        "new.csv", os.environ["TEST_UPLOAD"].encode(), "clusters", db.refs
+    )
+    preview_and_import(db, submitter, parsed, "upsert")
+
+
+@pytest.mark.parametrize("who", ["mod", "sub"])
+def test_account_writes_on_a_careless_accounts_page_are_refused_by_geo(site, careless_pages, who):
+    before = everything(site)
+    site.accounts.sign_in("sub", "wrong")  # a failure to unlock
+    throttle = accounts_snapshot(site)["sign_in_throttle"]
+    at = open_as("accounts", who)
+    if who == "sub":  # the listing itself is refused: nothing to act on
+        assert refused(at) and not at.dataframe and everything(site) == before
+        return
+    at.selectbox(key="account_pick").select("sub")
+    at.run()
+    for label in ("Save the roles", "Disable", "Unlock", "Set the new password"):
+        at.run()  # a refusal ends the run where it happened: draw the page again
+        at.multiselect(key="account_roles_sub").select("admin")
+        at.text_input(key="account_password_sub").input("a new long password")
+        next(b for b in at.button if b.label == label).click()
+        at.run()
+        assert refused(at) and everything(site) == before, label
+    assert accounts_snapshot(site)["sign_in_throttle"] == throttle  # not unlocked
+    assert site.accounts.sign_in("sub", PW).principal.roles == {"submitter"}

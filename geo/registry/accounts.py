@@ -772,6 +772,7 @@ class Accounts:
     def accept(self, actor: Principal, name: str, clusters: Iterable[str] | None = None) -> None:
         """Accept a pending request: the account becomes active (moderators, admins);
         ``clusters``, when given, replaces the clusters it manages."""
+        self.authorise(actor, "accounts.accept")
         chosen = None if clusters is None else self._check_clusters(clusters)
 
         def apply(conn: Connection, row: Any) -> str:
@@ -797,6 +798,7 @@ class Accounts:
 
     def set_roles(self, actor: Principal, name: str, roles: Iterable[str]) -> None:
         """Replace the roles of ``name`` (admins); the last active admin keeps admin."""
+        self.authorise(actor, "accounts.set_roles")
         chosen = _check_roles(roles)
 
         def apply(conn: Connection, row: Any) -> str:
@@ -809,6 +811,7 @@ class Accounts:
 
     def set_clusters(self, actor: Principal, name: str, clusters: Iterable[str]) -> None:
         """Replace the clusters ``name`` manages (moderators, admins)."""
+        self.authorise(actor, "accounts.set_clusters")
         chosen = self._check_clusters(clusters)
 
         def apply(conn: Connection, row: Any) -> str:
@@ -847,7 +850,10 @@ class Accounts:
         self._change(actor, "unlock", name, apply)
 
     def reset_password(self, actor: Principal, name: str, password: str) -> None:
-        """Give ``name`` a new password (admins): its sessions end, its lockout lifts."""
+        """Give ``name`` a new password (admins): its sessions end, its lockout lifts.
+        (Authorised before the password is checked or hashed: a refused caller learns
+        nothing about the rules and costs no hashing.)"""
+        self.authorise(actor, "accounts.reset_password")
         _check_password(name, password)
         encoded = auth.hash_password(password, iterations=self.iterations)
 
