@@ -8,10 +8,14 @@ Run against SQLite and against the PostgreSQL server of ``CLUSTERMAP_TEST_POSTGR
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import os
+import shutil
 import stat
 import time
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -482,40 +486,89 @@ def snapshot(engine: sa.Engine) -> dict[str, list[tuple]]:
     return out
 
 
-def test_the_migration_keeps_every_record_and_version(url, refs, tmp_path):
-    """A store of schema 0001 written by the store's own write path, upgraded to the
-    head: the same rows, the same data at every version, and accounts work."""
-    from alembic import command
+OLD_STORE = Path(__file__).parent / "data" / "store_0001"
+"""A store written by the code of main before the accounts (see its build.py)."""
+
+
+def alembic_config():
     from alembic.config import Config
 
-    old = store.Store(url, refs=refs)
     config = Config()
     config.set_main_option("script_location", str(Path(store.__file__).parent / "migrations"))
-    with old._writing() as conn:
+    return config
+
+
+def old_store(url: str, tmp_path: Path) -> str:
+    """The store of :data:`OLD_STORE` at ``url``'s backend: on SQLite a copy of the file;
+    on PostgreSQL schema 0001 made by its migration, then every row copied over (as a
+    dump and restore would, sequences included)."""
+    if url.startswith("sqlite"):
+        copy = tmp_path / "old.db"
+        shutil.copyfile(OLD_STORE / "store.db", copy)
+        return f"sqlite:///{copy}"
+    from alembic import command
+
+    source = sa.create_engine(f"sqlite:///{OLD_STORE / 'store.db'}")
+    target = sa.create_engine(url)
+    config = alembic_config()
+    with target.begin() as conn:
         config.attributes["connection"] = conn
         command.upgrade(config, "0001")
-    with old.engine.connect() as conn:
-        tables = set(sa.inspect(conn).get_table_names())
-    assert "accounts" not in tables and "records" in tables
-    old.seed()
-    edits = [{"id": "PIC-01", "participants": "41"}, {"id": "PIC-02", "notes": "правка"}]
-    with old._writing() as conn:  # the write path of the 0001 store (no accounts yet)
-        for number, values in enumerate(edits, start=2):
-            state = store._state_of(store._rows_at(conn, number - 1))
-            parsed = store.importer.form_file("clusters", values, refs)
-            plan = store.importer.plan_import(parsed, state, refs)
-            old._apply(conn, number - 1, plan, "alice", "edit", "edit", None)
-    before = snapshot(old.engine)
-    states = {v: old.state(v) for v in (1, 2, 3)}
-    old.dispose()
+    with source.connect() as src, target.begin() as dst:
+        dst.execute(sa.text("DELETE FROM store_head"))
+        for name in ("versions", "records", "store_head"):
+            table = sa.Table(name, sa.MetaData(), autoload_with=dst)
+            rows = [dict(r._mapping) for r in src.execute(sa.text(f"SELECT * FROM {name}"))]
+            if name == "versions":
+                for row in rows:
+                    row["created_at"] = datetime.fromisoformat(row["created_at"])
+            if name == "records":
+                for row in rows:
+                    row["values"], row["markers"] = map(json.loads, (row["values"], row["markers"]))
+            dst.execute(table.insert(), rows)
+        dst.execute(
+            sa.text("SELECT setval(pg_get_serial_sequence('records', 'id'), max(id)) FROM records")
+        )
+    source.dispose()
+    target.dispose()
+    return url
 
-    upgraded = store.Store.open(url, refs=refs)
+
+def fingerprint(state: store.State) -> dict[str, object]:
+    """As tests/data/store_0001/build.py computes it with the code of main."""
+    canonical = {
+        kind: {key: [entry.values, entry.markers] for key, entry in rows.items()}
+        for kind, rows in state.items()
+    }
+    text = json.dumps(canonical, sort_keys=True, ensure_ascii=False)
+    counts = {kind: len(rows) for kind, rows in state.items()}
+    return {"counts": counts, "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest()}
+
+
+def test_the_migration_keeps_every_record_and_version(url, refs, tmp_path):
+    """A store of schema 0001 written by the code of main (seed, import, edits, a link
+    registered and removed, a restore), upgraded by today's code: the same rows, the same
+    data at every version as the old code read it, and accounts work."""
+    old_url = old_store(url, tmp_path)
+    engine = sa.create_engine(old_url)
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+        assert "accounts" not in sa.inspect(conn).get_table_names()
+    before = snapshot(engine)
+    engine.dispose()
+    expected = json.loads((OLD_STORE / "states.json").read_text(encoding="utf-8"))
+
+    upgraded = store.Store.open(old_url, refs=refs)
     assert snapshot(upgraded.engine) == before
-    assert {v: upgraded.state(v) for v in (1, 2, 3)} == states
-    assert [v.author for v in upgraded.versions()] == ["alice", "alice", store.SEED_AUTHOR]
+    assert {str(v.id): fingerprint(upgraded.state(v.id)) for v in upgraded.versions()} == expected
+    assert [v.action for v in reversed(upgraded.versions())] == [
+        "seed", "import", "edit", "edit", "register", "remove", "restore",
+    ]  # fmt: skip
     upgraded.accounts.iterations = FAST
     upgraded.accounts.key_dir = tmp_path
     upgraded.accounts.add(upgraded.accounts.operator("t"), "root", PW, ["admin"])
     root = upgraded.accounts.sign_in("root", PW).principal
-    assert upgraded.restore(root, 1).version == 4 and upgraded.state() == states[1]
+    assert upgraded.restore(root, 1).version == 8
+    assert fingerprint(upgraded.state()) == expected["1"]
+    assert upgraded.version(8).author == "root"
     upgraded.dispose()
