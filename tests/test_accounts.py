@@ -455,6 +455,33 @@ def test_cli_without_a_terminal_or_a_password_says_so_in_one_line(cli_db, monkey
     assert store.Store(cli_db).accounts.count() == 0
 
 
+def test_cli_reads_a_piped_password(cli_db, monkeypatch, capsys):
+    monkeypatch.delenv("CLUSTERMAP_PASSWORD")
+    monkeypatch.setattr("sys.stdin", io.StringIO("piped password 123\nignored\n"))
+    assert run_users("add", "alice", "--role", "admin") == 0
+    alice = store.Store(cli_db).accounts.sign_in("alice", "piped password 123").principal
+    assert alice is not None and alice.roles == {"admin"}
+    monkeypatch.setattr("sys.stdin", None)  # standard input closed
+    assert run_users("reset-password", "alice") == 2
+    assert "CLUSTERMAP_PASSWORD" in capsys.readouterr().err
+
+
+def test_cli_in_a_process_without_a_terminal_ends_in_one_line(cli_db, monkeypatch):
+    """The real thing: ``clustermap users add`` with standard input at end of file."""
+    import subprocess
+    import sys
+
+    monkeypatch.delenv("CLUSTERMAP_PASSWORD")
+    done = subprocess.run(
+        [sys.executable, "-c", "from geo.cli.commands import main; raise SystemExit(main())",
+         "users", "add", "alice", "--role", "admin"],
+        stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr and "EOFError" not in done.stderr
+    assert done.stderr.strip().count("\n") == 0 and "CLUSTERMAP_PASSWORD" in done.stderr
+
+
 def test_cli_refuses_bad_input_with_exit_2(cli_db, capsys):
     assert run_users("add", "x", "--role", "admin") == 2
     assert "user name" in capsys.readouterr().err

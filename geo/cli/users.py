@@ -14,8 +14,9 @@ log as ``operator:<login>``; this is also how a deployment whose admins are lock
 recovers. In the app, the same operations need an admin (or a moderator, for accepting
 requests and assigning clusters).
 
-A new password comes from ``CLUSTERMAP_PASSWORD`` (scripts) or from a prompt asked twice;
-with neither a terminal nor the variable the command stops with one line (exit 2).
+A new password comes from ``CLUSTERMAP_PASSWORD`` or the first line of standard input
+(scripts), or from a prompt asked twice; with none of them the command stops with one line
+(exit 2), never a traceback.
 """
 
 from __future__ import annotations
@@ -44,7 +45,10 @@ MESSAGES: dict[str, str] = {
     "new_password": N_("New password for {user}: "),
     "repeat": N_("Repeat: "),
     "mismatch": N_("the passwords differ"),
-    "no_password": N_("no password: set CLUSTERMAP_PASSWORD or run the command in a terminal"),
+    "no_password": N_(
+        "no password: set CLUSTERMAP_PASSWORD, give it as one line on standard input, or run "
+        "the command in a terminal"
+    ),
     "added": N_("account {name} added ({roles})"),
     "done": N_("{name}: done"),
     "imported": N_("{count} editor(s) copied into the database as moderators: {names}"),
@@ -79,13 +83,18 @@ def _message(args: argparse.Namespace, key: str) -> str:
 
 
 def read_password(args: argparse.Namespace, user: str, *, new: bool) -> str:
-    """A password from ``CLUSTERMAP_PASSWORD``, else a prompt (twice for a new one);
-    ``ValueError`` (one line, exit 2) with neither a terminal nor the variable."""
+    """A password from ``CLUSTERMAP_PASSWORD``; else, when standard input is not a
+    terminal, its first line (``echo "$PW" | clustermap users add ...``); else a prompt
+    (twice for a new one). ``ValueError`` (one line, exit 2) when none gives one."""
     password = os.environ.get(ENV_PASSWORD)
     if password is not None:
         return password
-    if not sys.stdin.isatty():
-        raise ValueError(_message(args, "no_password"))
+    stdin = sys.stdin
+    if stdin is None or not stdin.isatty():
+        line = stdin.readline(2048).rstrip("\r\n") if stdin is not None else ""
+        if not line:
+            raise ValueError(_message(args, "no_password"))
+        return line
     try:
         prompt = _message(args, "new_password" if new else "password").format(user=user)
         password = getpass.getpass(prompt)
