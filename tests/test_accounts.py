@@ -396,6 +396,24 @@ def test_bootstrap_editors_sign_in_as_moderators_until_imported(db, admin):
         db.save_record(erin, "clusters", {"id": "PIC-01", "participants": "5"})
 
 
+def test_a_weaker_hash_is_renewed_at_the_next_sign_in(db, admin):
+    weak = auth.hash_password("erin's password", iterations=FAST // 2)
+    assert db.accounts.import_env(admin, {"erin": weak}) == ["erin"]
+
+    def stored() -> str:
+        with db.engine.connect() as conn:
+            query = sa.text("SELECT password_hash FROM accounts WHERE name = 'erin'")
+            return conn.execute(query).scalar_one()
+
+    assert db.accounts.sign_in("erin", "wrong password").outcome == "denied"
+    assert stored() == weak  # a wrong password changes nothing
+    assert db.accounts.sign_in("erin", "erin's password").principal is not None
+    renewed = stored()
+    assert auth.hash_iterations(renewed) == FAST and renewed != weak
+    assert db.accounts.sign_in("erin", "erin's password").principal is not None
+    assert stored() == renewed  # already current: not hashed again
+
+
 # --------------------------------------------------------------------------- the command line
 
 

@@ -34,6 +34,7 @@ PASSWORD = "s3cret pass"
 def db_url(tmp_path, monkeypatch) -> str:
     url = f"sqlite:///{tmp_path / 'store.db'}"
     monkeypatch.setenv(store.ENV_DATABASE_URL, url)
+    monkeypatch.setattr(auth, "PBKDF2_ITERATIONS", 1000)  # the app's store: no rehash to 600k
     encoded = auth.hash_password(PASSWORD, iterations=1000)
     monkeypatch.setenv(auth.ENV_EDITORS, f"alice:{encoded}")
     return url

@@ -354,6 +354,7 @@ def site(tmp_path, monkeypatch, refs):
     url = f"sqlite:///{tmp_path / 'store.db'}"
     monkeypatch.setenv(store.ENV_DATABASE_URL, url)
     monkeypatch.delenv(auth.ENV_EDITORS, raising=False)
+    monkeypatch.setattr(auth, "PBKDF2_ITERATIONS", FAST)  # the app's store: no rehash
     db = store.Store.open(url, refs=refs)
     db.accounts.iterations = FAST
     operator = db.accounts.operator("test")

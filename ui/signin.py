@@ -13,10 +13,11 @@ Staying signed in across a reload: Streamlit reads cookies (``st.context.cookies
 with the page's first request) but cannot set them, so after a sign-in a tiny script
 (``st.html`` with JavaScript) stores the signed session token as the cookie
 :data:`COOKIE` (``SameSite=Strict``, ``Secure`` over HTTPS, expiring with the session, at
-most 8 h). The token holds no password or name: an HMAC-signed session id that the
-accounts look up, and that signing out or disabling the account revokes. Signing out also
-deletes the cookie. The store checks the principal itself on every write, so the box only
-decides which forms a page shows.
+most 8 h). A cookie, not a URL parameter: a link someone shares, the browser history
+and proxy logs never carry it. The token holds no password or name: an HMAC-signed
+session id that the accounts look up, and that signing out or disabling the account
+revokes. Signing out also deletes the cookie. The store checks the principal itself on
+every write, so the box only decides which forms a page shows.
 """
 
 from __future__ import annotations

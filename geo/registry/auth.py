@@ -68,6 +68,7 @@ __all__ = [
     "authenticate",
     "can",
     "editor_credentials",
+    "hash_iterations",
     "hash_password",
     "is_valid",
     "issue",
@@ -211,6 +212,18 @@ def verify_password(password: str, encoded: str) -> bool:
         return hmac.compare_digest(digest, _unb64(expected))
     except (ValueError, TypeError):
         return False
+
+
+def hash_iterations(encoded: str) -> int:
+    """The iteration count of a hash made by :func:`hash_password` (0 for anything else,
+    so a malformed hash counts as weaker than any).
+
+    >>> hash_iterations(hash_password("x", iterations=1000))
+    1000
+    """
+    scheme, _, rest = encoded.partition("$")
+    count = rest.partition("$")[0]
+    return int(count) if scheme == _SCHEME and count.isdigit() else 0
 
 
 def spend_dummy_hash(password: str) -> None:
