@@ -71,6 +71,9 @@ COMMANDS: dict[str, Command] = {
         "geo.cli.users",
         N_("accounts: add, list, accept requests, roles, disable, unlock, reset passwords"),
     ),
+    "api": Command(
+        "geo.cli.api", N_("serve the registry as OGC API - Features (read only; QGIS, GDAL)")
+    ),
 }
 """Every subcommand, in the order ``--help`` lists them."""
 
