@@ -1,11 +1,12 @@
 """Register and edit: a cluster's profile (the blocks of the Cluster Map of Russia profile)
 and its MNE links, written to the registry store as new versions.
 
-Only a signed-in editor sees the forms; every write goes through ``geo.registry.store``,
-which checks the editor itself, so a viewer cannot change anything, also not by crafting a
-request. An edit sends only the fields the editor changed; the store validates the whole
-record (the import rules) and either writes a new version or changes nothing and lists the
-problems. The fields, labels and values come from ``geo.registry.forms``.
+Only a signed-in moderator or admin sees the forms; every write goes through
+``geo.registry.store``, which checks the principal's role itself, so a viewer or a
+submitter cannot change anything, also not by crafting a request. An edit sends only the
+fields the editor changed; the store validates the whole record (the import rules) and
+either writes a new version or changes nothing and lists the problems. The fields, labels
+and values come from ``geo.registry.forms``.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from geo.registry import auth, forms
 from geo.registry.store import State, Store, default_url
 from ui.dataset import open_store, writes_latest
 from ui.lang import current_lang, page_text, translator, vocabulary_labels
-from ui.signin import sign_in_box
+from ui.signin import has_right, refusals_shown, sign_in_box
 from ui.store_tables import show_result
 
 t = partial(page_text, forms.EDIT_TEXT)  # the page's text in the interface language
@@ -44,7 +45,9 @@ def field(column: str, label: str, current: str, store: Store, key: str) -> str:
     return st.text_input(label, value=current, key=key, help=t("missing_hint"))
 
 
-def cluster_form(store: Store, state: State, editor: auth.Editor, cluster_id: str | None) -> None:
+def cluster_form(
+    store: Store, state: State, editor: auth.Principal, cluster_id: str | None
+) -> None:
     """The profile form of one cluster (or of a new one)."""
     stored = cluster_id in state["clusters"]
     initial = forms.initial_cluster(state, cluster_id)
@@ -63,7 +66,7 @@ def cluster_form(store: Store, state: State, editor: auth.Editor, cluster_id: st
         show_result(store.save_record(editor, "clusters", {"id": cluster_id, **changed}))
 
 
-def links_section(store: Store, state: State, editor: auth.Editor, cluster_id: str) -> None:
+def links_section(store: Store, state: State, editor: auth.Principal, cluster_id: str) -> None:
     """The cluster's MNE links: listed, added, removed."""
     st.header(t("links"))
     links = forms.links_of(state, cluster_id)
@@ -99,7 +102,7 @@ def links_section(store: Store, state: State, editor: auth.Editor, cluster_id: s
                 show_result(store.remove(editor, "mne_links", [choice]))
 
 
-def remove_section(store: Store, editor: auth.Editor, cluster_id: str) -> None:
+def remove_section(store: Store, editor: auth.Principal, cluster_id: str) -> None:
     """Remove the cluster (refused while MNE links refer to it), behind a confirmation."""
     with st.expander(t("remove_cluster")):
         sure = st.checkbox(t("remove_confirm").format(key=cluster_id), key=f"sure_{cluster_id}")
@@ -115,11 +118,14 @@ editor = sign_in_box()
 if editor is None:
     st.info(t("viewer"))
     st.stop()
+if not has_right(editor, "edit"):
+    st.stop()
 state = store.state()
 labels = forms.cluster_labels(state, current_lang())
 choice = st.selectbox(t("pick"), list(labels), format_func=labels.get, key="edit_pick")
 cluster_id = None if choice == forms.NEW else choice
-cluster_form(store, state, editor, cluster_id)
-if cluster_id is not None:
-    links_section(store, state, editor, cluster_id)
-    remove_section(store, editor, cluster_id)
+with refusals_shown():
+    cluster_form(store, state, editor, cluster_id)
+    if cluster_id is not None:
+        links_section(store, state, editor, cluster_id)
+        remove_section(store, editor, cluster_id)

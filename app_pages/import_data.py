@@ -2,8 +2,9 @@
 GeoJSON) with a preview and a validation report; list the registry's versions, see what
 each changed, download any version's data and restore it.
 
-Anyone can preview a file and read the history; importing and restoring need an editor
-sign-in (sidebar), and ``geo.registry.store`` checks the editor itself on every write. An
+Anyone can preview a file and read the history; importing and restoring need a moderator
+or an admin signed in (sidebar), and ``geo.registry.store`` checks the principal's role
+itself on every write. An
 import is all-or-nothing: a file with any problem changes nothing. Uploads are limited to
 ``geo.registry.importer.MAX_UPLOAD_BYTES`` (also ``server.maxUploadSize``). Every cell is
 shown as plain text in ``st.dataframe``; data placed in Markdown is escaped.
@@ -21,13 +22,13 @@ from geo.registry import auth, forms, importer
 from geo.registry.store import Store, default_url, localise_history
 from ui.dataset import open_store, writes_latest
 from ui.lang import current_lang, page_text
-from ui.signin import sign_in_box
+from ui.signin import refusals_shown, sign_in_box
 from ui.store_tables import show_result, show_table
 
 t = partial(page_text, forms.IMPORT_TEXT)  # the page's text in the interface language
 
 
-def import_tab(store: Store, editor: auth.Editor | None) -> None:
+def import_tab(store: Store, editor: auth.Principal | None) -> None:
     """Upload, preview, validation report and (for editors) the import itself."""
     kinds, modes = forms.kind_labels(current_lang()), forms.mode_labels(current_lang())
     kind = st.selectbox(t("kind"), importer.IMPORT_KINDS, format_func=kinds.get)
@@ -44,7 +45,7 @@ def import_tab(store: Store, editor: auth.Editor | None) -> None:
 
 
 def preview_and_import(
-    store: Store, editor: auth.Editor | None, parsed: importer.ParsedFile, mode: str
+    store: Store, editor: auth.Principal | None, parsed: importer.ParsedFile, mode: str
 ) -> None:
     """The preview of a parsed file; an import button for a signed-in editor."""
     lang = current_lang()
@@ -63,13 +64,14 @@ def preview_and_import(
         st.success(t("valid", **plan.counts()))
         st.subheader(t("changes"))
         show_table(importer.changes_frame(plan.changes, lang))
-        if editor is None:
+        if not auth.can(editor, "import"):
             st.info(t("sign_in_to_import"))
         elif st.button(t("import_button"), type="primary"):
-            show_result(store.import_file(editor, parsed, mode))
+            with refusals_shown():
+                show_result(store.import_file(editor, parsed, mode))
 
 
-def history_tab(store: Store, editor: auth.Editor | None) -> None:
+def history_tab(store: Store, editor: auth.Principal | None) -> None:
     """Versions, a version's changes, its data as CSV, and restore for editors."""
     lang, kinds = current_lang(), forms.kind_labels(current_lang())
     st.subheader(t("versions"))
@@ -96,14 +98,15 @@ def history_tab(store: Store, editor: auth.Editor | None) -> None:
         )
     if version == versions[0]:
         st.caption(t("latest"))
-    elif editor is None:
+    elif not auth.can(editor, "restore"):
         st.info(t("sign_in_to_restore"))
     elif st.button(t("restore", version=version), key="restore"):
-        result = store.restore(editor, version)
-        if result.version is None:
-            st.info(t("restore_nothing", version=version))
-        else:
-            st.success(t("restore_done", version=version, new=result.version))
+        with refusals_shown():
+            result = store.restore(editor, version)
+            if result.version is None:
+                st.info(t("restore_nothing", version=version))
+            else:
+                st.success(t("restore_done", version=version, new=result.version))
 
 
 def main() -> None:

@@ -44,7 +44,7 @@ from geo.analysis.dataset import Dataset, index_comparison
 from geo.api import app as api_app, documents, providers, specs
 from geo.api.params import CRS84, GEOJSON
 from geo.cli import api as cli_api
-from geo.registry import auth, importer, store
+from geo.registry import accounts, auth, importer, store
 from tests.support.serve import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -555,7 +555,7 @@ def test_the_api_reads_a_postgresql_store_read_only(editor):
         pytest.skip(f"{PG_ENV} is not set: no PostgreSQL server to test against")
     reset = store.Store(url)
     with reset.engine.begin() as conn:
-        for table in ("records", "versions", "store_head", "alembic_version"):
+        for table in ("records", "versions", "store_head", "alembic_version", *accounts.TABLES):
             conn.exec_driver_sql(f"DROP TABLE IF EXISTS {table} CASCADE")
     reset.dispose()
     build_store(url, editor)

@@ -1,21 +1,28 @@
 """The registration/editing page and the import/history page under AppTest.
 
-Each test gets its own SQLite store (``CLUSTERMAP_DATABASE_URL``) and one editor in
-``CLUSTERMAP_EDITORS``. The pages are run through the app's navigation
-(:data:`ui.navigation.PAGES`).
+Each test gets its own SQLite store (``CLUSTERMAP_DATABASE_URL``) and one bootstrap editor
+in ``CLUSTERMAP_EDITORS`` (a moderator); ``accounts`` adds database accounts of each role.
+The pages are run through the app's navigation (:data:`ui.navigation.PAGES`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import re
+import time
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.registry import auth, store
-from ui import navigation
+from geo.registry.accounts import ENV_SECRET_KEY, Accounts
+from tests.support import serve
+from tests.test_accounts import Clock
+from tests.test_browser import APP_IDLE, CHROMIUM, guarded_page
+from ui import navigation, signin
 
 TIMEOUT = 120
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,6 +34,7 @@ PASSWORD = "s3cret pass"
 def db_url(tmp_path, monkeypatch) -> str:
     url = f"sqlite:///{tmp_path / 'store.db'}"
     monkeypatch.setenv(store.ENV_DATABASE_URL, url)
+    monkeypatch.setattr(auth, "PBKDF2_ITERATIONS", 1000)  # the app's store: no rehash to 600k
     encoded = auth.hash_password(PASSWORD, iterations=1000)
     monkeypatch.setenv(auth.ENV_EDITORS, f"alice:{encoded}")
     return url
@@ -347,3 +355,328 @@ def test_the_changes_of_an_upload_in_russian(db_url, monkeypatch):
     assert set(changes["change"]) == {"добавлена"} and "Казань" in set(changes["after"])
     assert "нет данных" in set(changes["after"])  # a column the file does not give
     assert "not reported" not in set(changes["after"])
+
+
+# ------------------------------------------------------------------ database accounts and roles
+
+ACCOUNT_PASSWORD = "long enough password"
+
+
+@pytest.fixture
+def accounts(db_url) -> store.Store:
+    """An admin ``root``, a moderator ``mod``, a submitter ``sub`` managing PIC-01, and a
+    pending request ``asker``."""
+    db = store.Store.open(db_url)
+    db.accounts.iterations = 1000
+    operator = db.accounts.operator("test")
+    db.accounts.add(operator, "root", ACCOUNT_PASSWORD, ["admin"])
+    db.accounts.add(operator, "mod", ACCOUNT_PASSWORD, ["moderator"])
+    db.accounts.add(operator, "sub", ACCOUNT_PASSWORD, ["submitter"], clusters=["PIC-01"])
+    db.accounts.request(
+        "asker", ACCOUNT_PASSWORD, display_name="**Asker**", email="a@example.org",
+        organisation="<b>Org</b>",
+    )  # fmt: skip
+    return db
+
+
+def test_a_submitter_signs_in_but_gets_no_write_form(accounts):
+    at = sign_in(open_page("edit"), "sub", ACCOUNT_PASSWORD)
+    assert "Signed in as sub (submitter): this needs a moderator or an admin." in texts(at)
+    assert not {b.label for b in at.button} & {"Save changes", "Register the cluster"}
+    at = sign_in(open_page("import_data"), "sub", ACCOUNT_PASSWORD)
+    accounts.save_record(
+        accounts.accounts.sign_in("mod", ACCOUNT_PASSWORD).principal,
+        "clusters",
+        {"id": "PIC-02", "participants": "5"},
+    )
+    at.run()
+    at.selectbox(key="history_version").select(1)
+    at.run()
+    assert not [b for b in at.button if b.key == "restore"]
+    assert accounts.head() == 2
+
+
+def test_a_moderator_edits_and_the_version_names_the_account(accounts):
+    at = sign_in(open_page("edit"), "mod", ACCOUNT_PASSWORD)
+    assert "Signed in as mod (moderator)" in texts(at)
+    at.selectbox(key="edit_pick").select("PIC-01")
+    at.run()
+    at.text_input(key="cluster_PIC-01_participants").input("12")
+    next(b for b in at.button if b.label == "Save changes").click()
+    at.run()
+    assert "Saved as version 2." in texts(at)
+    assert accounts.version(2).author == "mod"
+
+
+def test_a_disabled_account_is_signed_out_at_the_next_click(accounts):
+    at = sign_in(open_page("edit"), "mod", ACCOUNT_PASSWORD)
+    assert "Signed in as mod" in texts(at)
+    admin = accounts.accounts.sign_in("root", ACCOUNT_PASSWORD).principal
+    accounts.accounts.disable(admin, "mod")
+    at.run()
+    assert "Viewing only" in texts(at) and "Signed in as mod" not in texts(at)
+    at = sign_in(at, "mod", ACCOUNT_PASSWORD)
+    assert "This account is disabled." in texts(at)
+
+
+def test_repeated_failures_make_the_sign_in_wait(accounts):
+    at = open_page("edit")
+    for _ in range(3):
+        at = sign_in(at, "mod", "wrong")
+        assert "Unknown user or wrong password." in texts(at)
+    at = sign_in(at, "mod", ACCOUNT_PASSWORD)  # the right password, too soon
+    assert "Too many failed sign-ins: try again in 1 s." in texts(at)
+    assert "Signed in as" not in texts(at)
+
+
+def test_a_pending_request_cannot_sign_in(accounts):
+    at = sign_in(open_page("edit"), "asker", ACCOUNT_PASSWORD)
+    assert "waiting for a moderator" in texts(at)
+
+
+def test_the_accounts_page_for_each_role(accounts):
+    viewer = open_page("accounts")
+    assert "Sign in as a moderator or an admin" in texts(viewer)
+    assert not viewer.dataframe
+    submitter = sign_in(open_page("accounts"), "sub", ACCOUNT_PASSWORD)
+    assert "this needs a moderator or an admin" in texts(submitter)
+    assert not submitter.dataframe
+    assert not [b for b in submitter.button if b.key and b.key != "sign_out"]
+    moderator = sign_in(open_page("accounts"), "mod", ACCOUNT_PASSWORD)
+    assert "\\*\\*Asker\\*\\*" in texts(moderator)  # request text shown literally
+    assert "<b>" not in texts(moderator)
+    assert {"Save the clusters"} <= {b.label for b in moderator.button}
+    assert "Save the roles" not in {b.label for b in moderator.button}  # admins only
+    moderator.button(key="accept_asker").click()
+    moderator.run()
+    assert "Done: asker." in texts(moderator)
+    assert accounts.accounts.sign_in("asker", ACCOUNT_PASSWORD).principal is not None
+    listing = moderator.dataframe[0].value
+    assert list(listing["name"]) == ["asker", "mod", "root", "sub"]
+
+
+def test_an_admin_sets_roles_and_disables_on_the_accounts_page(accounts):
+    at = sign_in(open_page("accounts"), "root", ACCOUNT_PASSWORD)
+    at.selectbox(key="account_pick").select("sub")
+    at.run()
+    at.multiselect(key="account_roles_sub").select("moderator")
+    next(b for b in at.button if b.label == "Save the roles").click()
+    at.run()
+    assert "Done: sub." in texts(at)
+    assert accounts.accounts.sign_in("sub", ACCOUNT_PASSWORD).principal.roles == {
+        "submitter",
+        "moderator",
+    }
+    at.selectbox(key="account_pick").select("mod")
+    at.run()
+    at.button(key="account_disable_mod").click()
+    at.run()
+    assert accounts.accounts.sign_in("mod", ACCOUNT_PASSWORD).outcome == "disabled"
+    at.selectbox(key="account_pick").select("root")
+    at.run()
+    at.button(key="account_disable_root").click()
+    at.run()
+    assert "this would leave no active admin" in texts(at)
+
+
+def test_an_admin_unlocks_a_locked_account_on_the_accounts_page(accounts, tmp_path):
+    later = Clock(time.time())  # ten failures, each past the delay of the one before
+    hurried = Accounts(accounts.engine, key_dir=tmp_path, clock=later)
+    for _ in range(10):
+        later.now += 100
+        hurried.sign_in("mod", "wrong")
+    assert accounts.accounts.sign_in("mod", ACCOUNT_PASSWORD).outcome == "locked"
+    at = sign_in(open_page("accounts"), "root", ACCOUNT_PASSWORD)
+    listing = at.dataframe[0].value.set_index("name")
+    assert listing.loc["mod", "locked"] and listing.loc["mod", "failures"] == 10
+    at.selectbox(key="account_pick").select("mod")
+    at.run()
+    at.button(key="account_unlock_mod").click()
+    at.run()
+    assert "Done: mod." in texts(at)
+    assert not at.dataframe[0].value.set_index("name").loc["mod", "locked"]
+    assert accounts.accounts.sign_in("mod", ACCOUNT_PASSWORD).principal is not None
+
+
+def test_the_accounts_page_in_russian(accounts):
+    at = sign_in(open_page("accounts", lang="ru"), "root", ACCOUNT_PASSWORD, button="Войти")
+    assert at.title[0].value == "Учётные записи"
+    assert "Вы вошли как root (администратор)" in texts(at)
+    assert [h.value for h in at.header][:2] == ["Заявки на учётные записи", "Все учётные записи"]
+    assert {"Принять", "Отклонить", "Сохранить роли"} <= {b.label for b in at.button}
+
+
+def fill_request(at: AppTest, **changes: str) -> AppTest:
+    values = {
+        "request_name": "newbie",
+        "request_display_name": "Новый Участник",
+        "request_email": "new@example.org",
+        "request_organisation": "Кластер",
+        "request_password": ACCOUNT_PASSWORD,
+        "request_repeat": ACCOUNT_PASSWORD,
+    }
+    values.update(changes)
+    for key, value in values.items():
+        at.text_input(key=key).input(value)
+    at.multiselect(key="request_clusters").select("PIC-02")
+    at.button[0].click()
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def test_anyone_requests_an_account_and_it_waits(accounts):
+    at = fill_request(open_page("request_account"), request_repeat="something else")
+    assert "The passwords differ." in texts(at)
+    at = fill_request(at, request_email="not an address")
+    assert "'not an address' is not an e-mail address" in texts(at)
+    assert not accounts.accounts.exists("newbie")
+    at = fill_request(at)
+    assert "Request sent." in texts(at)
+    admin = accounts.accounts.sign_in("root", ACCOUNT_PASSWORD).principal
+    info = {a.name: a for a in accounts.accounts.listing(admin)}["newbie"]
+    assert (info.status, info.manages, info.organisation) == ("pending", ("PIC-02",), "Кластер")
+
+
+def test_the_request_page_in_russian(accounts):
+    at = open_page("request_account", lang="ru")
+    assert at.title[0].value == "Запросить учётную запись"
+    at = fill_request(at, request_name="x")
+    assert "имя пользователя «x»: от 2 до 64 латинских букв" in texts(at)
+
+
+# ------------------------------------------------------------- staying signed in across a reload
+
+SECRET = "a test secret of more than thirty-two characters"
+COOKIE_SET = re.compile(r"clustermap_session=([A-Za-z0-9._-]*); Max-Age=(\d+);")
+
+
+def cookie_of(at: AppTest) -> tuple[str, int] | None:
+    """The session cookie this run asks the browser to set: (token, Max-Age), if any."""
+    found = [COOKIE_SET.search(h.value) for h in at.html]
+    written = [(m.group(1), int(m.group(2))) for m in found if m]
+    assert len(written) <= 1
+    return written[0] if written else None
+
+
+def reloaded(monkeypatch, token: str, page: str = "edit") -> AppTest:
+    """The page opened in a new session whose browser sends ``token`` as its cookie (what
+    a reload or a new tab does; AppTest cannot send cookies, so ``session_cookie`` stands
+    in for the browser)."""
+    monkeypatch.setattr(signin, "session_cookie", lambda: token)
+    return open_page(page)
+
+
+def test_a_sign_in_survives_a_reload_until_signed_out(accounts, monkeypatch):
+    monkeypatch.setenv(ENV_SECRET_KEY, SECRET)
+    at = sign_in(open_page("edit"), "mod", ACCOUNT_PASSWORD)
+    token, max_age = cookie_of(at)
+    assert ACCOUNT_PASSWORD not in token and token.count(".") == 3
+    assert auth.SESSION_SECONDS - 60 <= max_age <= auth.SESSION_SECONDS  # bounded: 8 h
+    again = reloaded(monkeypatch, token)
+    assert "Signed in as mod (moderator)" in texts(again)
+    assert cookie_of(again) is None  # nothing new to write
+    again.selectbox(key="edit_pick").select("PIC-01")
+    again.run()
+    again.text_input(key="cluster_PIC-01_participants").input("12")
+    next(b for b in again.button if b.label == "Save changes").click()
+    again.run()
+    assert "Saved as version 2." in texts(again) and accounts.version(2).author == "mod"
+    at.button(key="sign_out").click()
+    at.run()
+    assert cookie_of(at) == ("", 0)  # the browser deletes the cookie
+    assert "Signed in as" not in texts(at)
+    for page in (reloaded(monkeypatch, token), again):  # and the server forgot the session
+        page.run()
+        assert "Signed in as" not in texts(page) and "Save changes" not in texts(page)
+
+
+def test_an_expired_forged_or_revoked_token_signs_nobody_in(accounts, monkeypatch):
+    monkeypatch.setenv(ENV_SECRET_KEY, SECRET)
+    token, _ = cookie_of(sign_in(open_page("edit"), "mod", ACCOUNT_PASSWORD))
+    version, session, expires, mac = token.split(".")
+    key = hashlib.sha256(SECRET.encode()).digest()
+    for bad in (
+        auth.sign_token(key, session, time.time() - 1),  # expired
+        f"{version}.{session}.{int(expires) + 3600}.{mac}",  # expiry moved
+        auth.sign_token(b"another server's secret.........", session, float(expires)),
+        "garbage",
+    ):
+        assert "Signed in as" not in texts(reloaded(monkeypatch, bad)), bad
+    assert "Signed in as mod" in texts(reloaded(monkeypatch, token))
+    admin = accounts.accounts.sign_in("root", ACCOUNT_PASSWORD).principal
+    accounts.accounts.disable(admin, "mod")  # revoked by an admin
+    assert "Signed in as" not in texts(reloaded(monkeypatch, token))
+
+
+def unavailable(reason: str) -> None:
+    """Skip a browser test, or fail it under ``CLUSTERMAP_REQUIRE_BROWSER=1``."""
+    if os.environ.get("CLUSTERMAP_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"CLUSTERMAP_REQUIRE_BROWSER=1 but {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def chromium():
+    """Chromium through Playwright (as in tests/test_browser.py)."""
+    try:
+        from playwright import sync_api
+    except ImportError:
+        unavailable("the playwright package is not installed")
+    if not Path(CHROMIUM).exists():
+        unavailable(f"Chromium is not installed at {CHROMIUM}")
+    with sync_api.sync_playwright() as pw:
+        launched = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.mark.browser
+def test_in_a_browser_a_reload_keeps_the_sign_in_and_signing_out_ends_it(
+    accounts, monkeypatch, chromium
+):
+    """The real cookie path on a served app: the page's script sets the cookie, the next
+    page load sends it, signing out deletes it and revokes the session."""
+    monkeypatch.setenv(ENV_SECRET_KEY, SECRET)
+    with serve.served_app(timeout_s=60) as app:  # inherits the test's store and secret
+        outside_requests: list[str] = []
+        page = guarded_page(chromium, outside_requests)
+        try:
+            page.goto(app.url + "/edit?lang=en")
+            page.wait_for_selector(APP_IDLE)
+            sidebar = page.locator("[data-testid='stSidebar']")
+            sidebar.get_by_label("User name").fill("mod")
+            sidebar.get_by_label("Password", exact=True).fill(ACCOUNT_PASSWORD)
+            sidebar.get_by_role("button", name="Sign in", exact=True).click()
+            sidebar.get_by_text("Signed in as mod (moderator)").wait_for()
+            cookie = wait_for_cookie(page, present=True)
+            assert cookie["sameSite"] == "Strict" and ACCOUNT_PASSWORD not in cookie["value"]
+            assert 0 < cookie["expires"] - time.time() <= auth.SESSION_SECONDS
+            page.reload()
+            page.wait_for_selector(APP_IDLE)
+            sidebar.get_by_text("Signed in as mod (moderator)").wait_for()
+            sidebar.get_by_role("button", name="Sign out").click()
+            sidebar.get_by_role("button", name="Sign in", exact=True).wait_for()
+            wait_for_cookie(page, present=False)
+            page.context.add_cookies([{**cookie, "expires": time.time() + 3600}])  # kept copy
+            page.reload()
+            page.wait_for_selector(APP_IDLE)
+            sidebar.get_by_role("button", name="Sign in", exact=True).wait_for()
+            assert sidebar.get_by_text("Signed in as").count() == 0  # revoked on the server
+        finally:
+            page.context.close()
+    assert outside_requests == []
+
+
+def wait_for_cookie(page, *, present: bool, timeout_s: float = 30.0) -> dict:
+    """The session cookie once the page has set it (or ``{}`` once it has deleted it)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        found = [c for c in page.context.cookies() if c["name"] == signin.COOKIE]
+        if bool(found) == present:
+            return dict(found[0]) if found else {}
+        assert time.monotonic() < deadline, f"session cookie present={not present} still"
+        time.sleep(0.1)

@@ -1,4 +1,5 @@
-"""Editor sign-in: password hashes, the editor list, and the sealed Editor principal."""
+"""Passwords, the bootstrap editor list, the sealed principal, the permission table, the
+throttling policy and session tokens (all pure: no database here)."""
 
 from __future__ import annotations
 
@@ -60,6 +61,19 @@ def test_authenticate(credentials):
     assert auth.authenticate("mallory", "right", credentials) is None
 
 
+def test_a_hash_made_before_the_accounts_still_verifies():
+    """Made by the editor-list code this module replaced (same scheme and format)."""
+    old = "pbkdf2_sha256$1000$Y2x1c3Rlcm1hcC1zYWx0IQ$C6uuG8yQ6qg9vMGF6aO9S4jD3H7GS_uFux9cfhnu4Tg"
+    assert auth.verify_password("before accounts", old)
+    assert not auth.verify_password("before account", old)
+
+
+def test_a_bootstrap_editor_is_a_moderator(credentials):
+    editor = auth.authenticate("alice", "right", credentials)
+    assert editor.roles == {"moderator"} and editor.origin == "env"
+    assert auth.can(editor, "import") and not auth.can(editor, "accounts.set_roles")
+
+
 def test_a_forged_or_altered_principal_is_refused(credentials):
     editor = auth.authenticate("alice", "right", credentials)
     forged = auth.Editor("alice", time.time(), b"\0" * 32)
@@ -76,3 +90,76 @@ def test_a_sign_in_expires(credentials):
     assert auth.is_valid(editor, now=1000.0 + auth.SESSION_SECONDS)
     with pytest.raises(auth.NotAuthorised, match="expired"):
         auth.require_editor(editor, now=1000.0 + auth.SESSION_SECONDS + 1)
+
+
+def test_roles_clusters_session_and_origin_are_sealed():
+    bob = auth.issue(
+        "bob", {"submitter"}, signed_in_at=time.time(), manages={"PIC-01"}, session="s"
+    )
+    assert auth.check(bob) is bob
+    altered = [
+        dataclasses.replace(bob, roles=frozenset({"admin"})),
+        dataclasses.replace(bob, manages=frozenset({"PIC-01", "PIC-02"})),
+        dataclasses.replace(bob, session="another"),
+        dataclasses.replace(bob, origin="operator"),
+        dataclasses.replace(bob, roles=["submitter"]),  # not even the same roles as a list
+        auth.Principal("bob", bob.signed_in_at, bob.seal, frozenset({"admin"})),
+    ]
+    for principal in altered:
+        with pytest.raises(auth.NotAuthorised):
+            auth.check(principal)
+        assert not auth.can(principal, "propose_change", "PIC-01")
+
+
+def test_the_permission_table():
+    writes = ("import", "edit", "register", "remove", "restore")
+    for action, rule in auth.PERMISSIONS.items():
+        assert rule.roles | rule.scoped <= set(auth.ROLES), action
+    assert all(auth.PERMISSIONS[w].roles == {"moderator", "admin"} for w in writes)
+    admin_only = {a for a, rule in auth.PERMISSIONS.items() if rule.roles == {"admin"}}
+    assert admin_only == {
+        "accounts.add",
+        "accounts.set_roles",
+        "accounts.disable",
+        "accounts.enable",
+        "accounts.unlock",
+        "accounts.reset_password",
+    }
+    assert not auth.allowed({"admin"}, (), "no such action", None)
+
+
+def test_a_scoped_action_needs_the_cluster():
+    now = time.time()
+    bob = auth.issue("bob", {"submitter"}, signed_in_at=now, manages={"PIC-01"})
+    mod = auth.issue("mod", {"moderator"}, signed_in_at=now)
+    assert auth.can(bob, "propose_change", "PIC-01") and auth.can(bob, "propose_cluster")
+    assert not auth.can(bob, "propose_change", "PIC-02")
+    assert not auth.can(bob, "propose_change")  # no cluster named: not granted
+    assert auth.can(mod, "propose_change", "PIC-02") and auth.can(mod, "review")
+    assert not auth.can(bob, "review")
+    with pytest.raises(auth.NotAuthorised, match=r"bob \(submitter\) may not do this: edit"):
+        auth.require(bob, "edit")
+
+
+def test_a_refusal_is_said_in_russian():
+    refusal = auth.NotAuthorised(auth.REFUSALS["none"])
+    assert str(refusal).startswith("only a signed-in user")
+    assert refusal.localised("ru") != str(refusal) and refusal.localised("en") == str(refusal)
+
+
+def test_session_tokens():
+    key, other = b"k" * 32, b"o" * 32
+    token = auth.sign_token(key, "abc_DEF-123", 2000.0)
+    assert auth.read_token(key, token, 1000.0) == "abc_DEF-123"
+    assert auth.read_token(key, token, 2000.5) is None  # expired
+    assert auth.read_token(other, token, 1000.0) is None  # another server's secret
+    version, session, expires, mac = token.split(".")
+    for bad in (
+        f"{version}.{session}.9999999999.{mac}",
+        f"v2.{session}.{expires}.{mac}",
+        f"{version}.x{session}.{expires}.{mac}",
+        f"{token}.x",
+        "",
+        "v1.ф.1.2",
+    ):
+        assert auth.read_token(key, bad, 1000.0) is None

@@ -53,6 +53,8 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("import_data", N_("Import and history"), "📥", "import"),
     PageSpec("changes", N_("Changes"), "🕰️", "changes"),
     PageSpec("edit", N_("Register and edit"), "✏️", "edit"),
+    PageSpec("accounts", N_("Accounts"), "👥", "accounts"),
+    PageSpec("request_account", N_("Request an account"), "📝", "request-account"),
     PageSpec("data", N_("Data"), "📋", "data"),
     PageSpec("methodology", N_("Methodology"), "📐", "methodology"),
 )

@@ -3,11 +3,13 @@
 ``clustermap import KIND PATH`` imports a file (all-or-nothing; the report names row,
 column and reason), ``clustermap history`` lists versions, ``clustermap history N`` shows
 what version N changed and ``--records KIND`` writes its data, ``clustermap restore N``
-makes a new version equal to N, ``clustermap hash-password`` prints a hash for the editor
-list. Writes need an editor sign-in: the user name from ``--user`` or
-``CLUSTERMAP_USER``, the password from ``CLUSTERMAP_PASSWORD`` or a prompt, checked
-against the editors of ``CLUSTERMAP_EDITORS`` and ``[editors]`` of
-``.streamlit/secrets.toml`` (the same list the app uses).
+makes a new version equal to N, ``clustermap hash-password`` prints a hash for the
+bootstrap editor list. Writes need a sign-in of a moderator or an admin: the user name
+from ``--user`` or ``CLUSTERMAP_USER``, the password from ``CLUSTERMAP_PASSWORD`` or a
+prompt (no terminal and no variable: one line, exit 2), checked against the accounts of
+the database (``clustermap users``) and, for a name without an account, the bootstrap
+editors of ``CLUSTERMAP_EDITORS`` and ``[editors]`` of ``.streamlit/secrets.toml``, with the
+same throttling and lockout as the app. A refused sign-in or role exits with status 3.
 """
 
 from __future__ import annotations
@@ -16,14 +18,15 @@ import argparse
 import getpass
 import os
 import sys
-import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from geo.base.errors import localised
 from geo.base.i18n import N_
 from geo.base.tables import render_table
 from geo.cli.commands import command_help
+from geo.cli.users import read_password, secrets_editors
 from geo.registry import auth, importer
 from geo.registry.store import Store
 
@@ -32,9 +35,10 @@ ENV_PASSWORD = "CLUSTERMAP_PASSWORD"
 
 #: User-facing wording (one place, for translation).
 MESSAGES: dict[str, str] = {
-    "no_user": N_("a write needs an editor: pass --user or set CLUSTERMAP_USER"),
-    "denied": N_("sign-in failed: unknown user or wrong password"),
-    "password": N_("Password for {user}: "),
+    "no_user": N_(
+        "a write needs an editor (a moderator or an admin): pass --user or set CLUSTERMAP_USER"
+    ),
+    "denied": N_("sign-in failed: {reason}"),
     "new_password": N_("New password: "),
     "repeat": N_("Repeat: "),
     "mismatch": N_("the passwords differ"),
@@ -53,7 +57,7 @@ MESSAGES: dict[str, str] = {
     ),
     "mode": N_("upsert: add and update (default); replace: also remove records not in the file"),
     "dry_run_option": N_("check and show the changes only"),
-    "user": N_("editor name (default ${variable})"),
+    "user": N_("user name of a moderator or admin (default ${variable})"),
     "records": N_("write this kind's data at VERSION (default: the latest) as CSV"),
     "hash_user": N_("print 'user:hash', ready for CLUSTERMAP_EDITORS"),
 }
@@ -69,30 +73,22 @@ def _message(args: argparse.Namespace, key: str) -> str:
     return getattr(args, "translate", str)(MESSAGES[key])
 
 
-def _secrets_editors() -> dict[str, str]:
-    """``[editors]`` of the Streamlit secrets files (project, then user), when present."""
-    editors: dict[str, str] = {}
-    for path in (Path.home() / ".streamlit" / "secrets.toml", Path(".streamlit/secrets.toml")):
-        if path.is_file():
-            with path.open("rb") as fh:
-                editors.update(tomllib.load(fh).get("editors", {}))
-    return editors
-
-
-def _sign_in(args: argparse.Namespace) -> auth.Editor:
-    """The signed-in editor, or ``PermissionError`` (exit status 3)."""
+@contextmanager
+def _signed_in(args: argparse.Namespace, store: Store) -> Iterator[auth.Principal]:
+    """The signed-in principal for one command (its session ends with the command), or
+    ``NotAuthorised`` (exit status 3). What it may do the store checks at the write."""
     user = args.user or os.environ.get(ENV_USER, "")
     if not user:
-        raise auth.NotAuthorised(_message(args, "no_user"))
-    password = os.environ.get(ENV_PASSWORD)
-    if password is None:
-        password = getpass.getpass(_message(args, "password").format(user=user))
-    editor = auth.authenticate(
-        user, password, auth.editor_credentials(_secrets_editors(), os.environ)
-    )
-    if editor is None:
-        raise auth.NotAuthorised(_message(args, "denied"))
-    return editor
+        raise auth.NotAuthorised(MESSAGES["no_user"])
+    password = read_password(args, user, new=False)
+    bootstrap = auth.editor_credentials(secrets_editors(), os.environ)
+    result = store.accounts.sign_in(user, password, bootstrap=bootstrap)
+    if result.principal is None:
+        raise auth.NotAuthorised(MESSAGES["denied"], reason=result.text(_ui_lang(args)))
+    try:
+        yield result.principal
+    finally:
+        store.accounts.sign_out(result.principal)
 
 
 def _open_store() -> Store:
@@ -109,7 +105,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.dry_run:
         plan = store.preview(parsed, args.mode)
     else:
-        result = store.import_file(_sign_in(args), parsed, args.mode)
+        with _signed_in(args, store) as principal:
+            result = store.import_file(principal, parsed, args.mode)
         plan = result.plan
     if not plan.ok:
         print(_message(args, "invalid").format(count=len(plan.issues)), file=sys.stderr)
@@ -142,7 +139,8 @@ def cmd_history(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     """Make a new version equal to VERSION."""
     store = _open_store()
-    result = store.restore(_sign_in(args), args.version)
+    with _signed_in(args, store) as principal:
+        result = store.restore(principal, args.version)
     if result.version is None:
         print(_message(args, "nothing").format(head=store.head()))
     else:
@@ -170,7 +168,7 @@ def _main_with_permissions(func):
         try:
             return func(args)
         except auth.NotAuthorised as exc:
-            print(f"clustermap: {exc}", file=sys.stderr)
+            print(f"clustermap: {exc.localised(_ui_lang(args))}", file=sys.stderr)
             return 3
 
     return run

@@ -21,8 +21,12 @@ How history works
     imports are applied one after the other and versions have no gaps.
 
 Who may write
-    Every write takes an :class:`geo.registry.auth.Editor` and checks it with
-    :func:`geo.registry.auth.require_editor` before touching the database; reads need nothing.
+    Every write takes a :class:`geo.registry.auth.Principal` and checks it with
+    :meth:`geo.registry.accounts.Accounts.authorise` for its action (``import``, ``edit``,
+    ``register``, ``remove``, ``restore``: moderators and admins, by
+    :data:`geo.registry.auth.PERMISSIONS`) before touching the database, re-reading the
+    account so a disabled one or an ended session writes nothing; reads need nothing.
+    The accounts live in the same database (:attr:`Store.accounts`).
 
 Validation is :mod:`geo.registry.importer`'s: a write whose plan has any issue changes nothing.
 """
@@ -51,7 +55,8 @@ from sqlalchemy.engine import Connection, Engine
 from geo.base.i18n import N_, SOURCE_LANG, translator
 from geo.base.paths import records_dir
 from geo.registry import importer
-from geo.registry.auth import Editor, require_editor
+from geo.registry.accounts import Accounts
+from geo.registry.auth import Principal
 from geo.registry.importer import (
     Change,
     ChangeKind,
@@ -309,6 +314,9 @@ class Store:
         self.read_only = read_only
         self.engine = _make_engine(self.url, read_only)
         self._refs = refs
+        self.accounts = Accounts(
+            self.engine, key_dir=state_dir(), cluster_exists=self._cluster_exists
+        )
 
     @classmethod
     def open(cls, url: str | None = None, *, refs: References | None = None) -> Store:
@@ -324,6 +332,10 @@ class Store:
         if self._refs is None:
             self._refs = References.load()
         return self._refs
+
+    def _cluster_exists(self, cluster_id: str) -> bool:
+        """Whether the latest version holds the cluster (accounts manage only those)."""
+        return cluster_id in self.state().get("clusters", {})
 
     @property
     def backend(self) -> str:
@@ -558,7 +570,7 @@ class Store:
 
     def import_file(
         self,
-        editor: Editor,
+        editor: Principal,
         parsed: ParsedFile,
         mode: Literal["upsert", "replace"] = "upsert",
     ) -> WriteResult:
@@ -572,7 +584,7 @@ class Store:
             lambda state, _conn: importer.plan_import(parsed, state, self.refs, mode=mode),
         )
 
-    def save_record(self, editor: Editor, kind: str, values: Mapping[str, Any]) -> WriteResult:
+    def save_record(self, editor: Principal, kind: str, values: Mapping[str, Any]) -> WriteResult:
         """Add or change one record typed into a form (``values`` keyed by schema column;
         columns left out keep their stored values)."""
         parsed = importer.form_file(kind, values, self.refs)
@@ -586,17 +598,17 @@ class Store:
             lambda state, _conn: importer.plan_import(parsed, state, self.refs),
         )
 
-    def register_cluster(self, editor: Editor, values: Mapping[str, Any]) -> WriteResult:
+    def register_cluster(self, editor: Principal, values: Mapping[str, Any]) -> WriteResult:
         """Register a new cluster; its id (``CL-NNNN``) is assigned under the write lock,
         one above any registered id ever stored (a removed id is not reused)."""
         return self._register(editor, "clusters", values)
 
-    def register_mne_link(self, editor: Editor, values: Mapping[str, Any]) -> WriteResult:
+    def register_mne_link(self, editor: Principal, values: Mapping[str, Any]) -> WriteResult:
         """Add a new MNE link; its id (``MNE-NN``, continuing the published numbering) is
         assigned under the write lock."""
         return self._register(editor, "mne_links", values)
 
-    def _register(self, editor: Editor, kind: str, values: Mapping[str, Any]) -> WriteResult:
+    def _register(self, editor: Principal, kind: str, values: Mapping[str, Any]) -> WriteResult:
         column, prefix, width = _NEW_IDS[kind]
         if column in values:
             raise ValueError(f"a new record gets its {column} from the store; leave it out")
@@ -608,7 +620,7 @@ class Store:
 
         return self._write(editor, "register", "form", LABELS["register"], plan)
 
-    def remove(self, editor: Editor, kind: str, keys: Sequence[str]) -> WriteResult:
+    def remove(self, editor: Principal, kind: str, keys: Sequence[str]) -> WriteResult:
         """Remove records (a cluster that MNE links still refer to cannot be removed)."""
         summary = LABELS["remove"].format(kind=kind, keys=", ".join(keys))
         return self._write(
@@ -619,9 +631,9 @@ class Store:
             lambda state, _conn: importer.plan_removal(kind, list(keys), state, "form"),
         )
 
-    def restore(self, editor: Editor, version: int) -> WriteResult:
+    def restore(self, editor: Principal, version: int) -> WriteResult:
         """A new version whose data equals ``version``'s exactly (values and markers)."""
-        require_editor(editor)
+        self.accounts.authorise(editor, "restore")
         summary = LABELS["restore"].format(version=version)
 
         def plan(state: State, conn: Connection) -> ImportPlan:
@@ -658,15 +670,16 @@ class Store:
 
     def _write(
         self,
-        editor: Editor,
+        editor: Principal,
         action: Action,
         source: str,
         summary: str,
         plan_for: Callable[[State, Connection], ImportPlan],
         restored_from: int | None = None,
     ) -> WriteResult:
-        """Check the editor, lock, plan against the current data, apply if valid."""
-        require_editor(editor)
+        """Check the principal may do ``action``, lock, plan against the current data,
+        apply if valid."""
+        self.accounts.authorise(editor, action)
         with self._writing() as conn:
             head = self._lock_head(conn)
             plan = plan_for(_state_of(_rows_at(conn, head)), conn)
