@@ -1,4 +1,5 @@
-"""tests.support.serve: the app served on localhost for browser tests and the cold-start benchmark."""
+"""tests.support.serve: the app served on localhost for browser tests and benchmarks, its log
+checked for tracebacks."""
 
 from __future__ import annotations
 
@@ -65,13 +66,17 @@ def test_a_clean_log_passes() -> None:
 def test_a_traceback_in_the_served_apps_log_fails_the_block() -> None:
     """The server's output is captured, and a traceback in it fails the block that served
     the app (for the browser tests: the served-app fixture's teardown)."""
-    with pytest.raises(serve.ServerLogError, match="ZeroDivisionError"):
-        with serve.served_app(timeout_s=60) as app:
-            assert "Streamlit" in app.log()  # its start-up lines
-            app.check_log()  # clean so far
-            with app.log_path.open("a", encoding="utf-8") as log:
-                log.write("Traceback (most recent call last):\n  File 'x'\nZeroDivisionError\n")
+    traceback = "Traceback (most recent call last):\n  File 'x'\nZeroDivisionError\n"
+    with (
+        pytest.raises(serve.ServerLogError, match="ZeroDivisionError"),
+        serve.served_app(timeout_s=60) as app,
+    ):
+        assert "Streamlit" in app.log()  # its start-up lines
+        app.check_log()  # clean so far
+        with app.log_path.open("a", encoding="utf-8") as log:
+            log.write(traceback)
+    # check=False: the block ends without raising (the load test reports the problems)
     with serve.served_app(timeout_s=60, check=False) as app:
         with app.log_path.open("a", encoding="utf-8") as log:
-            log.write("Traceback (most recent call last):\n  File 'x'\nZeroDivisionError\n")
-    # check=False: the block ends without raising (the load test reports the problems)
+            log.write(traceback)
+        assert serve.log_problems(app.log())
