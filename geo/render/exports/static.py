@@ -17,6 +17,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -75,14 +76,14 @@ def _region_path(geom: shapely.Geometry) -> MplPath | None:
     return MplPath(np.concatenate(vertices), np.concatenate(codes))
 
 
-def _no_data_patch(**kwargs: object) -> Patch:
+def _no_data_patch(linewidth: float | None = None) -> Patch:
     """A legend swatch of the "no data" class: light fill, hatched, as on the map."""
     return Patch(
         facecolor=classify.NO_DATA_FILL,
         hatch=NO_DATA_HATCH_PATTERN,
         hatchcolor=classify.NO_DATA_HATCH,
         edgecolor=BORDER_COLOUR,
-        **kwargs,
+        linewidth=linewidth,
     )
 
 
@@ -183,7 +184,7 @@ def _legends(legend_ax: Axes, ctx: ExportContext) -> None:
     rv = ctx.rv
     cls = rv.view_classification
     labels = classify.class_labels(cls, rv.measure.decimals, ctx.lang)
-    handles: list[object] = [
+    handles: list[Artist] = [
         Patch(facecolor=c, edgecolor=BORDER_COLOUR, linewidth=0.5) for c in cls.colours
     ]
     texts = [
@@ -202,7 +203,7 @@ def _legends(legend_ax: Axes, ctx: ExportContext) -> None:
     counts = markers.scenario_counts(rv.clusters)
     plain, _, _ = _marker_size("plain")
     mne_size, mne_edge, mne_width = _marker_size("mne")
-    marker_handles: list[object] = []
+    marker_handles: list[Artist] = []
     marker_texts: list[str] = []
     for scenario, colour in SCENARIO_COLOURS.items():
         marker_handles.append(
@@ -331,8 +332,9 @@ def _static(rv: views.ResolvedView, fmt: str, now: datetime | None, version: str
     buffer = io.BytesIO()
     # SVG: text as text (editable); PDF: matplotlib's default Type 3 font subsets (about
     # twice as fast to write as TrueType, and the PDF must be ready in under 2 s).
-    settings = {"svg.fonttype": "none", "svg.hashsalt": "clustermap", "pdf.fonttype": 3}
-    with matplotlib.rc_context(settings):
+    with matplotlib.rc_context(
+        {"svg.fonttype": "none", "svg.hashsalt": "clustermap", "pdf.fonttype": 3}
+    ):
         fig.savefig(buffer, format=fmt, dpi=PNG_DPI, metadata=_static_metadata(ctx, fmt))
     return buffer.getvalue()
 
