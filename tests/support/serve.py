@@ -8,10 +8,11 @@ no file watcher, no usage statistics) so that what the tests drive and what the 
 times is the same server. The server is stopped when the block ends, whatever happens.
 
 The server's output (stdout and stderr) goes to a log file (:attr:`ServedApp.log_path`).
-A Python traceback or Streamlit's "Uncaught app exception" there means something broke
-that no test saw on the page (Streamlit logs some failures and carries on), so when the
-block ends normally with such a log, :func:`served_app` raises :class:`ServerLogError`
-(an ``AssertionError``: the test that served the app fails, its message quoting the log).
+A Python traceback, Streamlit's "Uncaught app exception", a warning or an error there means
+something broke, or soon will, that no test saw on the page (Streamlit logs some failures
+and deprecations and carries on), so when the block ends normally with such a log,
+:func:`served_app` raises :class:`ServerLogError` (an ``AssertionError``: the test that
+served the app fails, its message quoting the log).
 """
 
 from __future__ import annotations
@@ -33,15 +34,28 @@ from geo.base.paths import PROJECT_ROOT
 
 HOST = "127.0.0.1"
 
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+"""The served app's log lines name their level (Streamlit's default format does not), so a
+warning or an error Streamlit logs without a traceback is found too."""
+
 LOG_PROBLEMS = re.compile(
     r"Traceback \(most recent call last\)|Uncaught app exception|Uncaught exception"
+    r"| (?:WARNING|ERROR|CRITICAL) [\w.]+: |\b[A-Z]\w*Warning: "
 )
-"""What must never be in a served app's log: a Python traceback or an exception Streamlit
-caught and logged."""
+"""What must never be in a served app's log: a Python traceback, an exception Streamlit
+caught and logged, a line Streamlit logged at level WARNING or above (a deprecation, a
+failed conversion), or a Python warning (``...Warning: ...``)."""
+
+
+BASE_URL_SCRIPT = 'window.__streamlit={BACKEND_BASE_URL:location.origin+"/"}'
+"""Script that tells Streamlit's page, before it starts, that its server is at the root:
+a page opened by a direct link then does not probe ``/<page>/_stcore/health`` and
+``/<page>/_stcore/host-config`` first (two 404s). Streamlit has no setting for it; the
+README's nginx example injects it (``sub_filter``), a browser test adds it as an init script."""
 
 
 class ServerLogError(AssertionError):
-    """The served app's log has a traceback or an uncaught exception."""
+    """The served app's log has a traceback, an uncaught exception or a warning."""
 
 
 @dataclass(frozen=True)
@@ -60,8 +74,8 @@ class ServedApp:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
 
     def check_log(self) -> None:
-        """Raise :class:`ServerLogError` if the log so far has a traceback or an uncaught
-        exception."""
+        """Raise :class:`ServerLogError` if the log so far has a traceback, an uncaught
+        exception or a warning."""
         check_log(self.log())
 
 
@@ -108,6 +122,7 @@ def streamlit_command(port: int) -> list[str]:
         "--server.address", HOST,
         "--server.fileWatcherType", "none",
         "--browser.gatherUsageStats", "false",
+        "--logger.messageFormat", LOG_FORMAT,
     ]  # fmt: skip
 
 
