@@ -287,10 +287,37 @@ def test_changes_for_display_translate_the_change_and_markers_not_the_data(refs)
     english = importer.changes_frame(changes)
     assert english[["change", "column", "before", "after"]].values.tolist() == [
         ["changed", "city", "Казань", "not reported"],
-        ["changed", "participants", "n/a", 5.0],
+        ["changed", "participants", "n/a", "5"],
     ]
     russian = importer.changes_frame(changes, "ru")
     assert russian[["change", "column", "before", "after"]].values.tolist() == [
         ["изменена", "city", "Казань", "нет данных"],
-        ["изменена", "participants", "н/д", 5.0],
+        ["изменена", "participants", "н/д", "5"],
     ]
+
+
+@pytest.mark.parametrize("lang", [None, "en", "ru"])
+def test_changes_become_an_arrow_table_as_a_page_shows_them(lang):
+    """Numbers, words and empty cells share the before/after columns: they are text, so the
+    table converts to Arrow (what ``st.dataframe`` does) without the failure Streamlit logs
+    with a traceback; numbers keep their exact value."""
+    import pyarrow as pa
+
+    before = Entry("PIC-01", {"participants": 12.0, "export_bln_rub": 0.1 + 0.2, "city": None},
+                   {"city": "not reported"})  # fmt: skip
+    after = Entry("PIC-01", {"participants": None, "export_bln_rub": 7.25, "city": "Казань"},
+                  {"participants": "n/a"})  # fmt: skip
+    added = Entry("PIC-02", {"participants": 3.0, "notes": None})
+    changes = [
+        importer.Change("clusters", "PIC-01", "changed", before, after),
+        importer.Change("clusters", "PIC-02", "added", None, added),
+    ]
+    frame = importer.changes_frame(changes, lang)
+    table = pa.Table.from_pandas(frame)
+    for column in ("before", "after"):
+        assert pa.types.is_string(table.schema.field(column).type)
+    cells = {(r["key"], r["column"]): (r["before"], r["after"]) for r in table.to_pylist()}
+    assert cells[("PIC-01", "participants")][0] == "12"
+    assert float(cells[("PIC-01", "export_bln_rub")][0]) == 0.1 + 0.2  # exact, not rounded
+    assert cells[("PIC-01", "export_bln_rub")][1] == "7.25"
+    assert cells[("PIC-02", "participants")] == (None, "3")

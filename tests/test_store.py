@@ -221,7 +221,7 @@ def test_changed_cell_is_reported_before_and_after(db, refs, editor):
     assert result.version == 2
     cells = db.changes_frame(2)
     assert cells[["key", "change", "column", "after"]].values.tolist() == [
-        ["PIC-01", "changed", "participants", 77.0]
+        ["PIC-01", "changed", "participants", "77"]
     ]
 
 

@@ -932,27 +932,42 @@ MARKER_NAMES: dict[str, str] = {"not reported": N_("not reported"), "n/a": N_("n
 def changes_frame(changes: Iterable[Change], lang: str | None = None) -> pd.DataFrame:
     """One row per changed cell: kind, key, change, column, before, after.
 
-    With ``lang`` the ``change`` and the missing-value markers (``not reported``,
-    ``n/a``) read in that language, for a page; without, they are the English names the
-    store and the command line use. Values from the data are never translated.
+    ``before`` and ``after`` are text (a number as its shortest exact form, ``77`` for
+    77.0; an empty cell ``None``): one column holds numbers and words of several columns,
+    and a table of mixed types cannot become the Arrow table a page shows (Streamlit logs
+    the failed conversion with a traceback and guesses). With ``lang`` the ``change`` and
+    the missing-value markers (``not reported``, ``n/a``) read in that language, for a
+    page; without, they are the English names the store and the command line use. Values
+    from the data are never translated.
     """
     rows = [
-        (c.kind, c.key, c.change, column, before, after)
+        (c.kind, c.key, c.change, column, _cell_text(before, lang), _cell_text(after, lang))
         for c in changes
         for column, before, after in c.cells()
     ]
-    frame = pd.DataFrame(rows, columns=["kind", "key", "change", "column", "before", "after"])
-    if lang is None:
-        return frame
-    _ = translator(lang)
-    frame["change"] = frame["change"].map(lambda v: _(CHANGE_NAMES[v]) if v in CHANGE_NAMES else v)
-    for column in ("before", "after"):
-        frame[column] = (
-            frame[column]
-            .map(lambda v: _(MARKER_NAMES[v]) if isinstance(v, str) and v in MARKER_NAMES else v)
-            .astype(object)
+    frame = pd.DataFrame(
+        rows, columns=["kind", "key", "change", "column", "before", "after"], dtype=object
+    )
+    if lang is not None:
+        _ = translator(lang)
+        frame["change"] = frame["change"].map(
+            lambda v: _(CHANGE_NAMES[v]) if v in CHANGE_NAMES else v
         )
     return frame
+
+
+def _cell_text(value: Any, lang: str | None) -> str | None:
+    """A changed cell as :func:`changes_frame` shows it: text, ``None`` when empty, a
+    missing-value marker in ``lang`` (when given)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, str):
+        if lang is not None and value in MARKER_NAMES:
+            return translator(lang)(MARKER_NAMES[value])
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def localise_columns(columns: pd.DataFrame, lang: str) -> pd.DataFrame:
