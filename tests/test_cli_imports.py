@@ -1,7 +1,7 @@
 """What ``clustermap`` loads to start a command: only what the command needs.
 
 Each command runs in a fresh interpreter and reports the modules it imported. These are
-not timing assertions (speed is measured by ``benchmarks/firstview.py``); they keep the
+not timing assertions (speed is measured by ``benchmarks/bench_cli.py``); they keep the
 heavy libraries (the map, export and classification machinery, the database layer) off
 the start-up of the commands that do not use them.
 """
@@ -57,8 +57,9 @@ def test_regions_reads_attributes_without_geometry_or_database(resolution):
     assert loaded & (MAP_AND_EXPORTS | GEOMETRY | DATABASE | {"pydantic"}) == set()
 
 
-def test_clusters_import_no_map_or_export_machinery():
-    assert imported_by("clusters", "--source", "published") & MAP_AND_EXPORTS == set()
+@pytest.mark.parametrize("command", ["clusters", "scenarios", "indices", "joins"])
+def test_listings_import_no_map_or_export_machinery(command):
+    assert imported_by(command, "--source", "published") & MAP_AND_EXPORTS == set()
 
 
 def test_clusters_from_a_store_at_head_do_not_load_alembic():
