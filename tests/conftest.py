@@ -1,6 +1,7 @@
 """Fixtures shared by the whole suite, and test-session isolation.
 
-Isolation: the app's registry store lives in a temporary directory. Pages open the store
+Isolation: the app's registry store and the user cache of derived data
+(``geo.base.cache``) live in temporary directories. Pages open the store
 named by ``CLUSTERMAP_DATABASE_URL`` (else a SQLite file in ``CLUSTERMAP_STATE_DIR``).
 Tests must neither read a developer's store nor leave one behind, so both are pointed at a
 fresh directory for the whole run; tests that need a store of their own set the URL with
@@ -29,7 +30,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.analysis.dataset import Dataset
-from geo.base import i18n
+from geo.base import cache, i18n
 from geo.registry import sources, store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,6 +44,7 @@ SYNTHETIC_N, SYNTHETIC_SEED = 60, 1
 def pytest_configure(config) -> None:  # noqa: ARG001 - pytest's hook signature
     state = tempfile.mkdtemp(prefix="clustermap-test-state-")
     os.environ[store.ENV_STATE_DIR] = state
+    os.environ[cache.ENV_CACHE_DIR] = tempfile.mkdtemp(prefix="clustermap-test-cache-")
     os.environ.pop(store.ENV_DATABASE_URL, None)
     os.environ[i18n.CLI_LANG_ENV] = "en"
 

@@ -147,3 +147,22 @@ def test_mismatch_report_lists_exactly_the_disagreements(data):
     # geometry generalises: the point lands on the other side, the declared region stays.
     assert set(report["id"]) == {"PIC-16", "PIC-22"}
     assert (report["km_outside_declared"] < 2).all()
+
+
+def test_the_city_index_is_cached_in_the_user_cache_and_identical(tmp_path, monkeypatch):
+    from geo.base import cache
+
+    monkeypatch.setenv(cache.ENV_CACHE_DIR, str(tmp_path))
+    built = joins._build_city_index()
+    joins._russian_cities.cache_clear()
+    try:
+        first = joins._russian_cities()  # builds and stores
+        assert len(list(tmp_path.glob("geonames_ru-*.pickle"))) == 1
+        joins._russian_cities.cache_clear()
+        second = joins._russian_cities()  # loads
+    finally:
+        joins._russian_cities.cache_clear()
+    assert first == built
+    assert second == built
+    assert second is not first
+    assert all(isinstance(c, joins.City) for cities in second.values() for c in cities)

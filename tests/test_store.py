@@ -663,3 +663,56 @@ def test_a_read_only_sqlite_store_never_creates_its_file(tmp_path, refs):
         reader.head()
     reader.dispose()
     assert not path.exists() and not path.parent.exists()
+
+
+# --------------------------------------------------------------------------- start-up speed
+
+
+def test_script_heads_are_the_heads_alembic_finds():
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(store.MIGRATIONS_DIR))
+    assert store.script_heads() == frozenset(ScriptDirectory.from_config(config).get_heads())
+
+
+def test_script_heads_of_a_history_that_branches_and_merges(tmp_path):
+    scripts = {
+        "a.py": 'revision = "0001"\ndown_revision = None\n',
+        "b.py": 'revision: str = "0002"\ndown_revision: str | None = "0001"\n',
+        "c.py": "revision = '0003'\ndown_revision = '0001'\n",
+    }
+    for name, text in scripts.items():
+        (tmp_path / name).write_text(text)
+    assert store.script_heads(tmp_path) == {"0002", "0003"}
+    (tmp_path / "d.py").write_text('revision = "0004"\ndown_revision = ("0002", "0003")\n')
+    assert store.script_heads(tmp_path) == {"0004"}
+
+
+def test_only_a_store_at_the_head_revision_skips_alembic(url, refs):
+    fresh = store.Store(url, refs=refs)
+    assert not fresh.at_head()  # no schema yet
+    fresh.migrate()
+    assert fresh.at_head()
+    with fresh.engine.begin() as conn:
+        conn.execute(sa.text("UPDATE alembic_version SET version_num = 'older'"))
+    assert not fresh.at_head()
+    fresh.dispose()
+
+
+def test_opening_a_store_at_head_does_not_load_alembic(db, url):
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from geo.registry import store\n"
+        f"opened = store.Store.open({url!r})\n"
+        "assert opened.head() == 1\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'alembic'))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert result.stdout.strip() == "[]"

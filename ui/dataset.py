@@ -1,6 +1,7 @@
 """The dataset every page shows (published or synthetic): its cache, its choice and mark.
 
-Caching lives here, at the boundary between Streamlit and ``geo``; ``geo`` never caches.
+In-memory caching lives here, at the boundary between Streamlit and ``geo``; ``geo`` keeps
+only its on-disk cache of built datasets, keyed by their inputs (``geo.base.cache``).
 
 The dataset is the published one unless the user picks a synthetic registry (issue 8),
 either in the sidebar (:func:`dataset_selector`) or by URL: ``?data=synthetic&n=1000&seed=1``.
@@ -32,7 +33,7 @@ from geo.analysis.profiles import md_literal
 from geo.base import i18n
 from geo.base.i18n import N_
 from geo.registry import sources
-from geo.registry.sources import dataset_from_store, load_dataset
+from geo.registry.sources import load_dataset
 from geo.registry.store import Store, VersionInfo, default_url, version_at as store_version_at
 from geo.render import urlstate
 from ui.lang import current_lang, page_text
@@ -125,8 +126,10 @@ def open_store(url: str) -> Store:
 @st.cache_resource(show_spinner=False, max_entries=2)
 def stored_dataset(url: str, version: int) -> Dataset:
     """The registry's dataset at ``version``: a new import or edit makes a new version,
-    hence a new cache entry, so every page shows it at once."""
-    return dataset_from_store(open_store(url), version)
+    hence a new cache entry, so every page shows it at once. Across server restarts it
+    comes from the user cache (:func:`geo.registry.sources.stored_dataset`, keyed by the
+    version), so a fresh server does not rebuild the dataset the last one built."""
+    return sources.stored_dataset(open_store(url), version)
 
 
 @st.cache_resource(show_spinner=False)

@@ -4,6 +4,10 @@ The commands that read the registry take ``--source`` (``store``, the default: t
 registry store the app shows, seeded with the published records; or ``published``: the
 files as shipped) and ``--version N`` (a version of the store), and say on standard error
 which data they read, so a listing, an export and the app never disagree silently.
+
+Start-up: this module imports only what every command needs; each command imports the
+code it runs (``regions`` reads region attributes with pandas alone, never the geometry,
+the registry store or the map machinery), so a listing starts in well under a second.
 """
 
 from __future__ import annotations
@@ -11,18 +15,16 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from geo.analysis import indices
-from geo.analysis.dataset import cluster_listing, index_comparison
-from geo.base.i18n import N_
-from geo.base.tables import render_table
+from geo.base.catalogue import N_
 from geo.cli.commands import Translate, command_help
-from geo.data.joins import mismatch_report
-from geo.data.records import validate_file
-from geo.data.regions import load_regions
-from geo.registry import sources
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from geo.analysis import indices
+    from geo.registry import sources
 
 VALIDATE_TEXT: dict[str, str] = {"problems": N_("{n} problem(s)"), "ok": N_("ok")}
 """What ``clustermap validate`` says of each file."""
@@ -39,9 +41,14 @@ SOURCE_HELP: dict[str, str] = {
 
 REGION_COLUMNS = ["code", "name_en", "name_ru", "type", "federal_district", "area_km2"]
 FORMATS = ["csv", "md", "json"]
+SOURCE_CHOICES: tuple[str, ...] = ("store", "published")
+"""``geo.registry.sources.SOURCES``, spelled out so the parser is built without importing
+the registry (a test keeps the two equal)."""
 
 
 def _emit(frame: pd.DataFrame, fmt: str) -> int:
+    from geo.base.tables import render_table
+
     sys.stdout.write(render_table(frame, fmt))  # type: ignore[arg-type]
     return 0
 
@@ -49,13 +56,15 @@ def _emit(frame: pd.DataFrame, fmt: str) -> int:
 def add_source_options(parser: argparse.ArgumentParser, _: Translate) -> None:
     """``--source`` and ``--version``, for every command that reads the registry."""
     parser.add_argument(
-        "--source", choices=sources.SOURCES, default="store", help=_(SOURCE_HELP["source"])
+        "--source", choices=SOURCE_CHOICES, default="store", help=_(SOURCE_HELP["source"])
     )
     parser.add_argument("--version", type=int, metavar="N", help=_(SOURCE_HELP["version"]))
 
 
 def loaded(args: argparse.Namespace) -> sources.Loaded:
     """The dataset ``--source``/``--version`` name; says on standard error which it is."""
+    from geo.registry import sources
+
     result = sources.open_source(args.source, args.version)
     line = args.translate(SOURCE_HELP["read"]).format(source=result.describe(args.translate))
     print(line, file=sys.stderr)
@@ -63,15 +72,20 @@ def loaded(args: argparse.Namespace) -> sources.Loaded:
 
 
 def cmd_regions(args: argparse.Namespace) -> int:
-    regions = load_regions(args.resolution)
-    return _emit(pd.DataFrame(regions[REGION_COLUMNS]), args.format)
+    from geo.data.region_attributes import load_region_attributes
+
+    return _emit(load_region_attributes(args.resolution)[REGION_COLUMNS], args.format)
 
 
 def cmd_clusters(args: argparse.Namespace) -> int:
+    from geo.analysis.dataset import cluster_listing
+
     return _emit(cluster_listing(loaded(args).dataset.clusters), args.format)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from geo.data.records import validate_file
+
     status = 0
     for path in args.paths:
         issues = validate_file(Path(path))
@@ -87,11 +101,15 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_joins(args: argparse.Namespace) -> int:
+    from geo.data.joins import mismatch_report
+
     data = loaded(args).dataset
     return _emit(mismatch_report(data.clusters, data.detailed), args.format)
 
 
 def _method(args: argparse.Namespace, base: indices.IndexMethod) -> indices.IndexMethod:
+    from geo.analysis import indices
+
     method = base.with_weights(indices.parse_weights(args.weights or "", base.indicators))
     group = base.group_column
     if getattr(args, "grouping", None) == "none":
@@ -106,12 +124,17 @@ def _method(args: argparse.Namespace, base: indices.IndexMethod) -> indices.Inde
 
 
 def cmd_indices(args: argparse.Namespace) -> int:
+    from geo.analysis import indices
+    from geo.analysis.dataset import index_comparison
+
     base = indices.CLUSTER_METHOD if args.table == "clusters" else indices.REGION_METHOD
     data = loaded(args).dataset
     return _emit(index_comparison(data, args.table, _method(args, base)), args.format)
 
 
 def cmd_scenarios(args: argparse.Namespace) -> int:
+    from geo.analysis import indices
+
     data = loaded(args).dataset
     table = indices.scenario_table(
         data.clusters,

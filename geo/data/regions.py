@@ -35,7 +35,7 @@ from collections.abc import Hashable, Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Literal, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 import geopandas as gpd
 import numpy as np
@@ -44,8 +44,15 @@ import pycountry
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from geo.base.errors import DataValidationError, ValidationIssue
+from geo.base.errors import ValidationIssue
 from geo.base.paths import regions_dir
+from geo.data.region_attributes import (
+    REGION_COLUMNS,
+    RESOLUTIONS,
+    Resolution,
+    region_file,
+    tidy_region_table,
+)
 
 # --------------------------------------------------------------------------------------
 # Vocabularies
@@ -87,25 +94,10 @@ FEDERAL_DISTRICT_NAMES_RU: dict[str, str] = {
 """Official Russian names of the federal districts (Presidential Decree No. 849 of
 13 May 2000, as amended), for titles in Russian."""
 
-REGION_COLUMNS: tuple[str, ...] = (
-    "code",
-    "name_en",
-    "name_ru",
-    "type",
-    "federal_district",
-    "area_km2",
-    "disputed",
-    "geometry",
-)
-"""The columns of every shipped region file, in order."""
-
 DISPUTED_CODES: tuple[str, ...] = ("UA-40", "UA-43")
 """Sevastopol and Crimea: listed under Russia by the source, under Ukraine by ISO 3166-2.
 They keep their ISO codes and are flagged ``disputed``."""
 
-Resolution = Literal["web", "detailed"]
-"""The resolutions of the shipped geometry (see :func:`load_regions`)."""
-RESOLUTIONS: tuple[str, ...] = ("web", "detailed")
 
 ISO_TYPE_TO_REGION_TYPE: dict[str, str] = {
     "Republic": "republic",
@@ -808,27 +800,10 @@ def validate_regions(frame: gpd.GeoDataFrame, *, file: str = "regions") -> list[
 # --------------------------------------------------------------------------------------
 
 
-def region_file(resolution: Resolution = "web") -> Path:
-    """Path of the shipped GeoJSON for ``resolution``."""
-    if resolution not in RESOLUTIONS:
-        raise ValueError(f"resolution must be one of {RESOLUTIONS}, not {resolution!r}")
-    return regions_dir() / f"regions_{resolution}.geojson"
-
-
 @lru_cache(maxsize=4)
 def _read(path: str, mtime_ns: int) -> gpd.GeoDataFrame:
-    frame = gpd.read_file(path, engine="pyogrio")
-    missing = [c for c in REGION_COLUMNS if c not in frame.columns]
-    if missing:
-        raise DataValidationError(
-            [ValidationIssue(Path(path).name, None, None, f"missing column(s): {missing}")]
-        )
-    frame = frame[list(REGION_COLUMNS)]
-    frame["area_km2"] = frame["area_km2"].astype("int64")
-    frame["disputed"] = frame["disputed"].astype(bool)
-    for column in ("code", "name_en", "name_ru", "type", "federal_district"):
-        frame[column] = frame[column].astype(str)
-    frame = frame.sort_values("code", kind="stable").reset_index(drop=True)
+    raw = gpd.read_file(path, engine="pyogrio")
+    frame = tidy_region_table(raw, REGION_COLUMNS, Path(path).name)
     return gpd.GeoDataFrame(frame, geometry="geometry", crs="EPSG:4326")
 
 

@@ -11,8 +11,11 @@ The app, the command line, the exports and the API show one of three sources:
   (``geo.data.synth``), marked synthetic on every row (:func:`synthetic_dataset`).
 
 All three go through :func:`geo.analysis.dataset.complete_dataset`, so indices, scenarios
-and MNE counts are computed the same way whatever the source. Callers cache at their
-boundary (``st.cache_resource`` in the app); nothing here caches.
+and MNE counts are computed the same way whatever the source. Callers cache in memory at
+their boundary (``st.cache_resource`` in the app). Across processes, :func:`open_source`
+and :func:`stored_dataset` keep built datasets in the user cache
+(:mod:`geo.analysis.dataset_cache`), so a command or a fresh server does not rebuild the
+dataset the last one built; :func:`load_dataset` and :func:`dataset_from_store` always build.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.analysis.dataset import Dataset, build_dataset, complete_dataset
+from geo.analysis.dataset_cache import cached_dataset
 from geo.base.i18n import N_
 from geo.data import joins, records, synth
 from geo.data.regions import Resolution, load_regions
@@ -89,14 +93,27 @@ def open_source(
     if source == "published":
         if version is not None:
             raise ValueError("--version applies to the registry store, not --source published")
-        return Loaded(load_dataset(), "published")
+        return Loaded(cached_dataset("published_dataset", ["web"], load_dataset), "published")
     store = Store.open(url)
     try:
-        data = dataset_from_store(store, version)
         info = store.version(version if version is not None else store.head())
-        return Loaded(data, "store", info, store.url)
+        return Loaded(stored_dataset(store, info.id), "store", info, store.url)
     finally:
         store.dispose()
+
+
+def stored_dataset(store: Store, version: int | None = None) -> Dataset:
+    """:func:`dataset_from_store` through the user cache: a version of the store never
+    changes, so its dataset is keyed by the store's URL and the version's number, time (to
+    the microsecond: a store dropped and seeded again is a new key), author, action,
+    summary and source (:func:`geo.analysis.dataset_cache.cached_dataset` adds the files,
+    code and packages it is built from). An import or an edit makes a new head version,
+    hence a new key: a cached dataset is never shown in place of a newer one."""
+    info = store.version(version if version is not None else store.head())
+    when = info.created_at.isoformat()
+    parts = [store.url, str(info.id), when, info.author, info.action, info.summary]
+    parts += [info.source, str(info.restored_from)]
+    return cached_dataset("store_dataset", parts, lambda: dataset_from_store(store, info.id))
 
 
 def load_dataset(resolution: Resolution = "web") -> Dataset:

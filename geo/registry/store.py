@@ -33,6 +33,7 @@ Validation is :mod:`geo.registry.importer`'s: a write whose plan has any issue c
 
 from __future__ import annotations
 
+import ast
 import csv
 import io
 import math
@@ -294,6 +295,29 @@ class _Row:
 State = dict[str, dict[str, Entry]]
 
 
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+"""The store's Alembic environment and migration scripts."""
+
+_REVISION_LINE = re.compile(r"^(revision|down_revision)\s*(?::[^=\n]*)?=\s*(.+?)\s*$", re.M)
+
+
+def script_heads(versions: Path = MIGRATIONS_DIR / "versions") -> frozenset[str]:
+    """The head revisions of the migration scripts, read from their ``revision`` and
+    ``down_revision`` lines (as Alembic writes them) without loading Alembic: the
+    revisions no other script names as its parent."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in versions.glob("*.py"):
+        text = path.read_text("utf-8")
+        fields: dict[str, str] = {m[1]: m[2] for m in _REVISION_LINE.finditer(text)}
+        if "revision" not in fields:
+            continue
+        revisions.add(str(ast.literal_eval(fields["revision"])))
+        down = ast.literal_eval(fields.get("down_revision", "None"))
+        parents.update(down if isinstance(down, tuple | list) else [down] if down else [])
+    return frozenset(revisions - parents)
+
+
 # --------------------------------------------------------------------------- the store
 
 
@@ -358,17 +382,33 @@ class Store:
 
     def migrate(self) -> None:
         """Create or upgrade the schema to the latest Alembic revision (idempotent, safe
-        when several processes start at once)."""
+        when several processes start at once). A store already at the head revision is
+        left as it is without loading Alembic (a read, see :meth:`at_head`)."""
+        if self.at_head():
+            return
         from alembic import command
         from alembic.config import Config
 
         config = Config()
-        config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+        config.set_main_option("script_location", str(MIGRATIONS_DIR))
         with self._writing() as conn:
             if self.backend == "postgresql":
                 conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_ID})
             config.attributes["connection"] = conn
             command.upgrade(config, "head")
+
+    def at_head(self) -> bool:
+        """True when the database's ``alembic_version`` is the one head revision of the
+        migration scripts (:func:`script_heads`). Loading Alembic and its upgrade check
+        costs a quarter of a second or more at every start; this query costs a
+        millisecond. Any doubt (no table yet, several heads) answers False."""
+        heads = script_heads()
+        try:
+            with self.engine.connect() as conn:
+                rows = conn.execute(sa.text("SELECT version_num FROM alembic_version")).all()
+        except sa.exc.DBAPIError:
+            return False
+        return len(heads) == 1 and {row[0] for row in rows} == heads and len(rows) == 1
 
     def seed(self) -> int | None:
         """Store the published records as version 1 when the store is empty; returns 1
