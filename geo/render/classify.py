@@ -1,25 +1,25 @@
-"""Classes of a region measure: classification schemes, colours and class labels.
+"""Classes of a region measure: mapclassify schemes, colours and class labels.
 
-A choropleth shows a measure in a few classes. The breaks are mapclassify's (one of
-:data:`SCHEMES`; computed by :mod:`geo.render.breaks` without importing mapclassify) over
-every region with a value; regions without one are in no class ("no data", drawn hatched,
-never as the lowest class). Colours are a sequential ColorBrewer ramp, colour-blind safe.
-The map page, the exports and the legend all use :func:`classify`, so a region has the
-same class everywhere.
+A choropleth shows a measure in a few classes. The breaks come from mapclassify (one of
+:data:`SCHEMES`), computed over every region with a value; regions without one are in no
+class ("no data", drawn hatched, never as the lowest class). Colours are a sequential
+ColorBrewer ramp, colour-blind safe. The map page, the exports and the legend all use
+:func:`classify`, so a region has the same class everywhere.
 """
 
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 from typing import Literal
 
+import mapclassify
 import numpy as np
 import pandas as pd
 
 from geo.base import i18n
 from geo.base.i18n import N_
-from geo.render.breaks import BREAKS
 
 Scheme = Literal["quantiles", "natural_breaks", "equal_interval"]
 
@@ -110,7 +110,7 @@ class Classification:
 def classify(
     values: pd.Series, scheme: str = DEFAULT_SCHEME, k: int = DEFAULT_CLASSES
 ) -> Classification:
-    """Classify a measure (Series keyed by region code) with ``scheme``'s breaks.
+    """Classify a measure (Series keyed by region code) with mapclassify.
 
     NaN values get class -1 (no data). When the data has fewer distinct values than ``k``
     (counts with many zeros, say), the classes are merged rather than left empty.
@@ -125,7 +125,14 @@ def classify(
     if k_eff == 1:
         bins = np.array([data.max()])
     else:
-        bins = np.unique(np.asarray(BREAKS[scheme](data.to_numpy(), k_eff), dtype="float64"))
+        classifier = {
+            "quantiles": mapclassify.Quantiles,
+            "natural_breaks": mapclassify.FisherJenks,
+            "equal_interval": mapclassify.EqualInterval,
+        }[scheme]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            bins = np.unique(np.asarray(classifier(data.to_numpy(), k=k_eff).bins, dtype="float64"))
     bins[-1] = max(bins[-1], data.max())
     idx = np.searchsorted(bins, data.to_numpy(), side="left").clip(0, len(bins) - 1)
     classes = pd.Series(-1, index=values.index, dtype="int64")
