@@ -14,6 +14,7 @@ from __future__ import annotations
 from functools import partial
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from geo.analysis import profiles
 from geo.base.errors import localised
@@ -32,12 +33,16 @@ def import_tab(store: Store, editor: auth.Editor | None) -> None:
     kinds, modes = forms.kind_labels(current_lang()), forms.mode_labels(current_lang())
     kind = st.selectbox(t("kind"), importer.IMPORT_KINDS, format_func=kinds.get)
     mode = st.radio(t("mode"), list(modes), format_func=modes.get)
-    upload = st.file_uploader(
-        t("file"),
-        type=forms.UPLOAD_TYPES,
-        max_upload_size=importer.MAX_UPLOAD_BYTES // 2**20,
-        key=f"upload_{kind}",
-    )
+    try:
+        upload = st.file_uploader(
+            t("file"),
+            type=forms.UPLOAD_TYPES,
+            max_upload_size=importer.MAX_UPLOAD_BYTES // 2**20,
+            key=f"upload_{kind}",
+        )
+    except StreamlitAPIException:  # a crafted request with a type the browser would not send
+        st.error(profiles.md_literal(localised(importer.unknown_type(), current_lang())))
+        return
     if upload is not None:
         parsed = importer.parse_bytes(upload.name, upload.getvalue(), kind, store.refs)
         preview_and_import(store, editor, parsed, mode)

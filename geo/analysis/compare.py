@@ -16,6 +16,7 @@ from geo.analysis import profiles
 from geo.analysis.dataset import Dataset
 from geo.base import i18n
 from geo.base.i18n import N_
+from geo.base.shown import shown
 
 KINDS = {"regions": N_("Regions"), "clusters": N_("Clusters")}
 """What can be compared, the default first."""
@@ -86,7 +87,7 @@ def choice(
     kind = "regions" if kind is None else kind
     problems = []
     if kind not in KINDS:
-        problems.append(text("bad_kind", lang, kind=kind))
+        problems.append(text("bad_kind", lang, kind=shown(kind)))
         kind = "regions"
     known, chosen = options[kind], []
     for unit in units:
@@ -94,7 +95,7 @@ def choice(
         if code in known and code not in chosen:
             chosen.append(code)
         elif code not in known:
-            problems.append(text("bad_unit", lang, unit=unit))
+            problems.append(text("bad_unit", lang, unit=shown(unit)))
     if len(chosen) > profiles.MAX_COMPARED:
         problems.append(text("too_many", lang, n=profiles.MAX_COMPARED))
         chosen = chosen[: profiles.MAX_COMPARED]

@@ -16,13 +16,17 @@ import pandas as pd
 
 from geo.analysis import indices
 from geo.analysis.dataset import cluster_listing, index_comparison
+from geo.base import safefiles
+from geo.base.errors import ValidationIssue
 from geo.base.i18n import N_
-from geo.base.tables import render_table
 from geo.cli.commands import Translate, command_help
+from geo.data import records
 from geo.data.joins import mismatch_report
 from geo.data.records import validate_file
 from geo.data.regions import load_regions
-from geo.registry import sources
+from geo.registry import importer, sources
+from geo.registry.store import Store
+from geo.render.exports.formulas import safe_table
 
 VALIDATE_TEXT: dict[str, str] = {"problems": N_("{n} problem(s)"), "ok": N_("ok")}
 """What ``clustermap validate`` says of each file."""
@@ -42,7 +46,8 @@ FORMATS = ["csv", "md", "json"]
 
 
 def _emit(frame: pd.DataFrame, fmt: str) -> int:
-    sys.stdout.write(render_table(frame, fmt))  # type: ignore[arg-type]
+    """Write ``frame`` in ``fmt`` to standard output (a CSV formula-safe)."""
+    sys.stdout.write(safe_table(frame, fmt))  # type: ignore[arg-type]
     return 0
 
 
@@ -71,19 +76,64 @@ def cmd_clusters(args: argparse.Namespace) -> int:
     return _emit(cluster_listing(loaded(args).dataset.clusters), args.format)
 
 
+def validate_path(path: str, store: Store) -> list[ValidationIssue]:
+    """Every problem of the records file ``path`` (empty when it is valid).
+
+    A file of clusters, MNE links or regional indicators (CSV, XLSX or GeoJSON; English or
+    Russian headers) is checked exactly as ``clustermap import KIND PATH --dry-run`` checks
+    it: the importer's reader, rules and reference data (the registry store), so the two
+    never disagree. Any other records table (vocabularies, region aliases, published
+    aggregates, index weights) is checked against its published schema
+    (:func:`geo.data.records.validate_file`).
+    """
+    name, data, problem = importer.read_path(path)
+    if data is None:
+        return [problem] if problem else []
+    fmt = importer.file_format(name)
+    if fmt is None:
+        return [ValidationIssue(name, None, None, importer.unknown_type())]
+    kind = importer.detect_kind(name, data, store.refs)
+    if kind is None and fmt == "csv" and _reference_table(Path(path)):
+        return validate_file(Path(path))
+    parsed = importer.parse_bytes(name, data, kind or importer.IMPORT_KINDS[0], store.refs)
+    if kind is None:  # why it could not be read (encoding, syntax, shape), else its header
+        found = [i for i in parsed.issues if i.column is None]
+        return found or [ValidationIssue(name, 1, None, records.no_kind(name))]
+    return list(store.preview(parsed).issues)
+
+
+def _reference_table(path: Path) -> bool:
+    """True for a records table that is not imported (vocabularies, region aliases,
+    published aggregates, index weights): its header says so."""
+    try:
+        return records.detect_kind(path) not in importer.IMPORT_KINDS
+    except ValueError:
+        return False
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
+    """Validate each file; exit status 2 when any has a problem (as a refused import)."""
     status = 0
+    store = Store.open()
     for path in args.paths:
-        issues = validate_file(Path(path))
+        issues = validate_path(path, store)
+        shown = safefiles.display_name(path)
         if issues:
-            status = 1
+            status = 2
             problems = args.translate(VALIDATE_TEXT["problems"]).format(n=len(issues))
-            print(f"{path}: {problems}", file=sys.stderr)
+            print(f"{shown}: {problems}", file=sys.stderr)
             for issue in issues:
-                print(f"  {issue}", file=sys.stderr)
+                problem = issue.localised(args.ui_lang)
+                print(f"  {issue.file}{_where(issue)}: {problem}", file=sys.stderr)
         else:
-            print(f"{path}: {args.translate(VALIDATE_TEXT['ok'])}")
+            print(f"{shown}: {args.translate(VALIDATE_TEXT['ok'])}")
     return status
+
+
+def _where(issue: ValidationIssue) -> str:
+    """``, row N, column 'X'`` of an issue (as ``ValidationIssue.__str__`` writes it)."""
+    where = f", row {issue.row}" if issue.row is not None else ""
+    return where + (f", column '{issue.column}'" if issue.column else "")
 
 
 def cmd_joins(args: argparse.Namespace) -> int:

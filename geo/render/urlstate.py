@@ -21,6 +21,7 @@ from geo.analysis.filters import FACETS, MNE_CHOICES, MNE_QUERY_KEY, ClusterFilt
 from geo.analysis.measures import DEFAULT_MEASURE, MEASURES
 from geo.base import i18n
 from geo.base.i18n import N_
+from geo.base.shown import shown
 from geo.render.classify import (
     DEFAULT_CLASSES,
     DEFAULT_SCHEME,
@@ -101,7 +102,13 @@ def view_key(view: View) -> str:
 
 
 def _k(text: str | None) -> int:
-    k = int(text) if text is not None and text.isdigit() else DEFAULT_CLASSES
+    """The class count a URL gives; the default when it is not one or two ASCII digits in
+    range (``str.isdigit`` also accepts ``²`` and ``፩``, which ``int`` refuses).
+
+    >>> _k("5"), _k("²"), _k("99"), _k(None)
+    (5, 5, 5, 5)
+    """
+    k = int(text) if text is not None and re.fullmatch(r"[0-9]{1,2}", text) else DEFAULT_CLASSES
     return k if MIN_CLASSES <= k <= MAX_CLASSES else DEFAULT_CLASSES
 
 
@@ -220,7 +227,7 @@ def choice_message(key: str, lang: str = "en", value: object = "") -> str:
     URL's text, as given) and the largest registry the app offers (locale digits)."""
     template = i18n.translator(lang)(CHOICE_MESSAGES[key])
     largest = f"{APP_MAX_CLUSTERS:,}" if lang == "en" else i18n.format_int(APP_MAX_CLUSTERS, lang)
-    return template.format(value=value, max=largest)
+    return template.format(value=shown(value), max=largest)
 
 
 @dataclass(frozen=True)
@@ -278,7 +285,7 @@ def _stripped(text: str | None) -> str | None:
 
 
 def _whole_number(text: str) -> int | None:
-    return int(text) if re.fullmatch(r"\d{1,9}", text) else None
+    return int(text) if re.fullmatch(r"[0-9]{1,9}", text) else None
 
 
 def choice_from_query_params(params: Params, lang: str = "en") -> tuple[DatasetChoice, list[str]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from geo.base.i18n import N_
+from geo.base.tables import TableFormat, render_table
 
 FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 """First characters that make a spreadsheet read a text cell as a formula (OWASP CSV
@@ -45,6 +46,16 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
             risky_cells = values.str.startswith(FORMULA_PREFIXES, na=False).astype(bool)
             out[column] = values.mask(risky_cells, "'" + values[risky_cells].astype(str))
     return out
+
+
+def safe_table(frame: pd.DataFrame, fmt: TableFormat) -> str:
+    """:func:`geo.base.tables.render_table`, with every text cell of a CSV neutralised (a
+    CSV is what a person opens in a spreadsheet; Markdown and JSON are left as they are).
+
+    >>> safe_table(pd.DataFrame({"name": ["=1+1", "ok"], "n": [-1, 2]}), "csv")
+    "name,n\n'=1+1,-1\nok,2\n"
+    """
+    return render_table(neutralise_frame(frame) if fmt == "csv" else frame, fmt)
 
 
 FORMULA_NOTE = N_(
