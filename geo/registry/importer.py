@@ -62,7 +62,7 @@ from geo.base.shown import LONG, code_points, shown, unsafe_characters
 from geo.data import records
 from geo.data.joins import RegionResolver, normalise_name, pick_city
 from geo.data.regions import load_regions
-from geo.render.exports.formulas import FORMULA_PREFIXES
+from geo.render.exports.formulas import read_back
 
 __all__ = [
     "HEADER_NAMES",
@@ -949,8 +949,7 @@ def _normalise_cell(kind: str, column: str, value: Any, refs: References) -> tup
             return (value if isinstance(value, int) and abs(value) >= 1e15 else float(value)), None
         return _number_text(value), None
     text = str(value).replace("\u00a0", " ").strip()
-    if text[:1] == "'" and text[1:].startswith(FORMULA_PREFIXES):
-        text = text[1:]  # neutralised by our own spreadsheet-safe writing: read back as it was
+    text = read_back(text)  # neutralised by our own spreadsheet-safe writing: as it was
     return _normalise_text(spec, column, text, refs)
 
 
