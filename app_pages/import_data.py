@@ -14,7 +14,6 @@ from __future__ import annotations
 from functools import partial
 
 import streamlit as st
-from streamlit.errors import StreamlitAPIException
 
 from geo.analysis import profiles
 from geo.base.errors import localised
@@ -33,16 +32,14 @@ def import_tab(store: Store, editor: auth.Editor | None) -> None:
     kinds, modes = forms.kind_labels(current_lang()), forms.mode_labels(current_lang())
     kind = st.selectbox(t("kind"), importer.IMPORT_KINDS, format_func=kinds.get)
     mode = st.radio(t("mode"), list(modes), format_func=modes.get)
-    try:
-        upload = st.file_uploader(
-            t("file"),
-            type=forms.UPLOAD_TYPES,
-            max_upload_size=importer.MAX_UPLOAD_BYTES // 2**20,
-            key=f"upload_{kind}",
-        )
-    except StreamlitAPIException:  # a crafted request with a type the browser would not send
-        st.error(profiles.md_literal(localised(importer.unknown_type(), current_lang())))
-        return
+    # No ``type=``: Streamlit would refuse another extension in its own words, in English,
+    # and a crafted upload with one with a traceback before the page runs; the importer
+    # refuses it with a message in the user's language (what is read: forms.UPLOAD_TYPES).
+    upload = st.file_uploader(
+        t("file"),
+        max_upload_size=importer.MAX_UPLOAD_BYTES // 2**20,
+        key=f"upload_{kind}",
+    )
     if upload is not None:
         parsed = importer.parse_bytes(upload.name, upload.getvalue(), kind, store.refs)
         preview_and_import(store, editor, parsed, mode)

@@ -96,10 +96,18 @@ def validate_path(path: str, store: Store) -> list[ValidationIssue]:
     if kind is None and fmt == "csv" and _reference_table(Path(path)):
         return validate_file(Path(path))
     parsed = importer.parse_bytes(name, data, kind or importer.IMPORT_KINDS[0], store.refs)
-    if kind is None:  # why it could not be read (encoding, syntax, shape), else its header
-        found = [i for i in parsed.issues if i.column is None]
+    if kind is None:  # why it could not be read (encoding, syntax, shape, a header with
+        # control characters), else that its header matches no table
+        found = [i for i in parsed.issues if i.column is None or i.template in _HEADER_PROBLEMS]
         return found or [ValidationIssue(name, 1, None, records.no_kind(name))]
     return list(store.preview(parsed).issues)
+
+
+_HEADER_PROBLEMS = frozenset(
+    {records.ERROR_TEMPLATES["unsafe_characters"], importer.MESSAGES["header_long"]}
+)
+"""Problems of a header cell that say why no table's header matches (the header is not
+compared with any table's columns before they are fixed)."""
 
 
 def _reference_table(path: Path) -> bool:

@@ -316,6 +316,9 @@ MESSAGES: dict[str, str] = {
     "too_many_rows": N_(
         "the file has data in row {row}; at most {limit} rows can be imported at once"
     ),
+    "sheet_rows": N_(
+        "the sheet goes on beyond row {row}; at most {limit} rows can be imported at once"
+    ),
     "too_many_columns": N_("the file has {count} columns; at most {limit} can be imported"),
     "header_long": N_("a header of {length} characters is too long (at most {limit})"),
     "not_xlsx": N_("not a readable XLSX workbook ({error})"),
@@ -706,9 +709,10 @@ def _sheet_rows(data: bytes, kind: str, data_only: bool) -> list[list[Any]]:
     """The cells of the workbook's ``kind`` sheet (else its first), row by row.
 
     The sheet's declared size is ignored (a 1 KB file may declare a million rows and 16,384
-    columns): rows are read as stored, and a value beyond :data:`MAX_ROWS` rows or
-    :data:`MAX_COLUMNS` columns stops the read. Without ``data_only`` a formula cell reads
-    as :class:`_Formula`.
+    columns): rows are read as stored, and a row beyond :data:`MAX_ROWS` data rows (the
+    reader yields rows only up to the last one the sheet stores, so one is there) or a value
+    beyond :data:`MAX_COLUMNS` columns stops the read at once. Without ``data_only`` a
+    formula cell reads as :class:`_Formula`.
     """
     from openpyxl import load_workbook
 
@@ -718,11 +722,11 @@ def _sheet_rows(data: bytes, kind: str, data_only: bool) -> list[list[Any]]:
         sheet.reset_dimensions()
         rows: list[list[Any]] = []
         for number, row in enumerate(sheet.iter_rows(), start=1):
+            if number > MAX_ROWS + 1:
+                raise _TooMuch(_say("sheet_rows", row=Number(MAX_ROWS + 1), limit=Number(MAX_ROWS)))
             values = [_cell_value(cell) for cell in row]
             while values and values[-1] is None:
                 values.pop()
-            if values and number > MAX_ROWS + 1:
-                raise _TooMuch(_say("too_many_rows", row=Number(number), limit=Number(MAX_ROWS)))
             if len(values) > MAX_COLUMNS:
                 count = Number(len(values))
                 raise _TooMuch(_say("too_many_columns", count=count, limit=Number(MAX_COLUMNS)))
