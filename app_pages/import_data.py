@@ -33,9 +33,11 @@ def import_tab(store: Store, editor: auth.Principal | None) -> None:
     kinds, modes = forms.kind_labels(current_lang()), forms.mode_labels(current_lang())
     kind = st.selectbox(t("kind"), importer.IMPORT_KINDS, format_func=kinds.get)
     mode = st.radio(t("mode"), list(modes), format_func=modes.get)
+    # No ``type=``: Streamlit would refuse another extension in its own words, in English,
+    # and a crafted upload with one with a traceback before the page runs; the importer
+    # refuses it with a message in the user's language (what is read: forms.UPLOAD_TYPES).
     upload = st.file_uploader(
         t("file"),
-        type=forms.UPLOAD_TYPES,
         max_upload_size=importer.MAX_UPLOAD_BYTES // 2**20,
         key=f"upload_{kind}",
     )

@@ -16,8 +16,8 @@ import streamlit as st
 
 from geo.analysis import filters, listing, profiles
 from geo.base import i18n
-from geo.base.tables import render_table
 from geo.render import urlstate
+from geo.render.exports.formulas import safe_table
 from ui import navigation
 from ui.dataset import dataset, dataset_key
 from ui.filter_sidebar import MAP_URL_KEY, SHARED_KEY, FilterWidgets, filter_options, share
@@ -132,11 +132,12 @@ else:
     st.dataframe(table, hide_index=True, width="stretch", column_config=config)
     st.caption(t("no_index"))
     # The download is machine-readable: fixed English column names and the values as the
-    # records store them, whatever the interface language (the same rows, same order).
+    # records store them, whatever the interface language (the same rows, same order);
+    # text a spreadsheet would run as a formula gets a leading ' (formula-safe).
     csv_rows = registry(dataset_key(), "en").loc[table.index].drop(columns="Profile")
     st.download_button(
         t("download"),
-        render_table(csv_rows, "csv"),
+        safe_table(csv_rows, "csv"),
         file_name="cluster_registry.csv",
         mime="text/csv",
     )

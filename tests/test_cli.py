@@ -57,7 +57,7 @@ def test_validate_good_and_bad_files(capsys, tmp_path):
     bad = tmp_path / "clusters.csv"
     bad.write_text("\n".join([good[0], good[1].replace(",1.2,", ",1.2x,")]) + "\n")
     status, _, err = run(capsys, "validate", str(bad))
-    assert status == 1
+    assert status == 2  # a refusal, as a refused import
     assert "clusters.csv, row 2, column 'export_bln_rub'" in err
     assert "1.2x" in err
 
@@ -147,5 +147,5 @@ def test_a_message_of_a_command_in_russian(monkeypatch, capsys, tmp_path) -> Non
     missing = tmp_path / "no-such-folder" / "map.png"
     status = cli.main(["export", "--format", "png", "-o", str(missing)])
     assert status == 2
-    assert "clustermap: ошибка: папка «" in capsys.readouterr().err
+    assert "clustermap: ошибка: не удаётся записать «" in capsys.readouterr().err
     assert not missing.parent.exists()

@@ -22,6 +22,7 @@ from collections.abc import Callable, Mapping
 import streamlit as st
 
 from geo.base import i18n
+from geo.base.shown import shown
 from geo.data import records
 from geo.render import urlstate
 
@@ -87,7 +88,7 @@ def language_switch() -> str:
     lang = current_lang()
     problem = st.session_state.pop(PROBLEM_KEY, None)
     if problem is not None:
-        st.warning(i18n.translator(lang)(IGNORED).format(value=problem), icon="⚠️")
+        st.warning(i18n.translator(lang)(IGNORED).format(value=shown(problem)), icon="⚠️")
     st.session_state[WIDGET_KEY] = lang
     st.sidebar.radio(
         SWITCH_LABEL,

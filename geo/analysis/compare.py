@@ -16,6 +16,7 @@ from geo.analysis import profiles
 from geo.analysis.dataset import Dataset
 from geo.base import i18n
 from geo.base.i18n import N_
+from geo.base.shown import shown
 
 KINDS = {"regions": N_("Regions"), "clusters": N_("Clusters")}
 """What can be compared, the default first."""
@@ -29,6 +30,7 @@ TEXT: dict[str, str] = {
     "bad_kind": N_("kind '{kind}'"),
     "bad_unit": N_("'{unit}'"),
     "too_many": N_("more than {n} units (kept the first {n})"),
+    "more": N_("… {n} more …"),
     "too_few_regions": N_("Choose at least {n} regions to compare."),
     "too_few_clusters": N_("Choose at least {n} clusters to compare."),
     "note": N_(
@@ -86,19 +88,37 @@ def choice(
     kind = "regions" if kind is None else kind
     problems = []
     if kind not in KINDS:
-        problems.append(text("bad_kind", lang, kind=kind))
+        problems.append(text("bad_kind", lang, kind=shown(kind)))
         kind = "regions"
-    known, chosen = options[kind], []
+    known, chosen, unknown = options[kind], [], []
     for unit in units:
         code = profiles.find_region_code(regions, unit) if kind == "regions" else unit
         if code in known and code not in chosen:
             chosen.append(code)
         elif code not in known:
-            problems.append(text("bad_unit", lang, unit=unit))
+            unknown.append(text("bad_unit", lang, unit=shown(unit)))
+    problems += _at_most(unknown, lang)
     if len(chosen) > profiles.MAX_COMPARED:
         problems.append(text("too_many", lang, n=profiles.MAX_COMPARED))
         chosen = chosen[: profiles.MAX_COMPARED]
     return kind, chosen, problems
+
+
+MAX_NAMED = 6
+"""Unknown units a message names one by one (a URL may repeat ``unit`` hundreds of times)."""
+
+
+def _at_most(named: list[str], lang: str) -> list[str]:
+    """``named`` when short; else its first values, how many more, and its last (the
+    message stays short).
+
+    >>> _at_most([str(i) for i in range(10)], "en")
+    ['0', '1', '2', '3', '4', '… 4 more …', '9']
+    """
+    if len(named) <= MAX_NAMED:
+        return named
+    more = text("more", lang, n=len(named) - MAX_NAMED)
+    return [*named[: MAX_NAMED - 1], more, named[-1]]
 
 
 def comparison(

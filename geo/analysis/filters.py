@@ -21,6 +21,7 @@ import pandas as pd
 
 from geo.analysis.indices import SCENARIOS
 from geo.base.i18n import N_, format_int, ngettext, translations
+from geo.base.shown import shown
 
 NOT_REPORTED = "not reported"
 """The option standing for a missing value (the source does not report it)."""
@@ -233,7 +234,7 @@ def filter_options(clusters: pd.DataFrame, regions: pd.DataFrame) -> dict[str, d
 def unknown_value(label: str, value: object, lang: str = "en") -> str:
     """How a page names a URL value it ignored: ``label: 'value'`` in ``lang`` (``label``
     already in ``lang``), e.g. ``Status: 'bogus'``, ``Статус: «bogus»``."""
-    return translations(lang).gettext(UNKNOWN_VALUE).format(facet=label, value=value)
+    return translations(lang).gettext(UNKNOWN_VALUE).format(facet=label, value=shown(value))
 
 
 def sanitise(

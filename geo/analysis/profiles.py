@@ -42,6 +42,7 @@ from geo.analysis.ranks import Rank, rank_of, rank_text
 from geo.base import i18n
 from geo.base.i18n import N_
 from geo.base.missing import is_missing
+from geo.base.shown import shown
 from geo.data.regions import FEDERAL_DISTRICT_NAMES_RU
 
 NOT_REPORTED = i18n.NOT_REPORTED
@@ -356,7 +357,7 @@ def comparison_group(clusters: pd.DataFrame, cluster_id: str, lang: str = "en") 
     index, with recomputed and published index and both ranks; empty if it has none."""
     frame = clusters.set_index("id", drop=False)
     if cluster_id not in frame.index:
-        raise UnknownUnitError(i18n.translator(lang)(UNKNOWN_CLUSTER).format(id=cluster_id))
+        raise UnknownUnitError(i18n.translator(lang)(UNKNOWN_CLUSTER).format(id=shown(cluster_id)))
     group = frame.at[cluster_id, "industry_group"]
     if is_missing(group):
         return pd.DataFrame(columns=["id", "name", "recomputed", "published", "rank", "rank_pub"])
@@ -508,7 +509,7 @@ def cluster_profile(
     clusters = data.clusters
     match = clusters.loc[clusters["id"] == cluster_id]
     if match.empty:
-        raise UnknownUnitError(w._(UNKNOWN_CLUSTER).format(id=cluster_id))
+        raise UnknownUnitError(w._(UNKNOWN_CLUSTER).format(id=shown(cluster_id)))
     row = match.iloc[0].to_dict()
     regions = data.regions
     links = data.mne_links.loc[data.mne_links["cluster_id"] == cluster_id]
@@ -747,7 +748,7 @@ def region_profile(
     regions = data.regions
     stored = find_region_code(regions, code)
     if stored is None:
-        raise UnknownUnitError(w._(UNKNOWN_REGION).format(code=code, count=len(regions)))
+        raise UnknownUnitError(w._(UNKNOWN_REGION).format(code=shown(code), count=len(regions)))
     row = _region_row(regions, stored)
     assert row is not None
     general = _block(

@@ -174,25 +174,50 @@ def _command_of(argv: Sequence[str]) -> str | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status."""
+    """Run the command line; returns the exit status.
+
+    A refused command (a ``ValueError`` or ``KeyError`` naming what is wrong) prints its
+    message and exits with status 2. So does, as a last resort, an operating-system error
+    no command caught (a full disk, a closed pipe, a missing permission): one line naming
+    the file and the reason, never a traceback. Standard output is flushed here, so a
+    write error there is reported the same way.
+    """
     argv = list(sys.argv[1:] if argv is None else argv)
     lang = catalogue.lang_from_environment(os.environ)
     parser = build_parser(lang, _command_of(argv) or "")
     args = parser.parse_args(argv)
     try:
-        return int(args.func(args))
+        status = int(args.func(args))
+        sys.stdout.flush()
+        return status
     except (ValueError, KeyError) as err:
         print(_error_text(args, err), file=sys.stderr)
         return 2
+    except OSError as err:
+        print(_error_text(args, _os_error(err)), file=sys.stderr)
+        return 2
+
+
+def _os_error(err: OSError) -> Exception:
+    """An operating-system error as one line: the file (when known) and the reason."""
+    where = err.filename if err.filename is not None else ""
+    reason = err.strerror or str(err)
+    return ValueError(f"{where}: {reason}" if where else reason)
 
 
 def _error_text(args: argparse.Namespace, err: Exception) -> str:
     """What a refused command prints: every problem of a validation error (file, row,
-    column, reason), else one ``clustermap: error: ...`` line in the user's language."""
+    column, reason), else one ``clustermap: error: ...`` line in the user's language (a
+    translatable message of ``geo`` is translated; a ``KeyError`` prints its text, not
+    its quoted repr)."""
     errors = sys.modules.get("geo.base.errors")  # loaded whenever one of its errors was raised
     if errors is not None and isinstance(err, errors.DataValidationError):
         return str(err)
-    return args.translate(ARGPARSE_TEXT["error"]).format(prog="clustermap", message=err)
+    message: object = err.args[0] if len(err.args) == 1 else err
+    if errors is not None and isinstance(message, errors.Message):
+        message = message.localised(args.ui_lang)
+    line = args.translate(ARGPARSE_TEXT["error"]).format(prog="clustermap", message=message)
+    return line.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 if __name__ == "__main__":

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from geo.base.catalogue import N_
@@ -25,9 +24,6 @@ if TYPE_CHECKING:
 
     from geo.analysis import indices
     from geo.registry import sources
-
-VALIDATE_TEXT: dict[str, str] = {"problems": N_("{n} problem(s)"), "ok": N_("ok")}
-"""What ``clustermap validate`` says of each file."""
 
 SOURCE_HELP: dict[str, str] = {
     "source": N_(
@@ -47,9 +43,10 @@ the registry (a test keeps the two equal)."""
 
 
 def _emit(frame: pd.DataFrame, fmt: str) -> int:
-    from geo.base.tables import render_table
+    """Write ``frame`` in ``fmt`` to standard output (a CSV formula-safe)."""
+    from geo.render.exports.formulas import safe_table
 
-    sys.stdout.write(render_table(frame, fmt))  # type: ignore[arg-type]
+    sys.stdout.write(safe_table(frame, fmt))  # type: ignore[arg-type]
     return 0
 
 
@@ -84,20 +81,11 @@ def cmd_clusters(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from geo.data.records import validate_file
+    """Validate each file as ``import --dry-run`` would; exit status 2 when any has a
+    problem (as a refused import)."""
+    from geo.cli import validation
 
-    status = 0
-    for path in args.paths:
-        issues = validate_file(Path(path))
-        if issues:
-            status = 1
-            problems = args.translate(VALIDATE_TEXT["problems"]).format(n=len(issues))
-            print(f"{path}: {problems}", file=sys.stderr)
-            for issue in issues:
-                print(f"  {issue}", file=sys.stderr)
-        else:
-            print(f"{path}: {args.translate(VALIDATE_TEXT['ok'])}")
-    return status
+    return validation.run(args)
 
 
 def cmd_joins(args: argparse.Namespace) -> int:

@@ -6,9 +6,13 @@
 
 Filters take the map page's URL keys as options (``--industry``, ``--level``,
 ``--status``, ``--scenario``, ``--district``, ``--region``, ``--specialisation``; each may
-be repeated) and ``--mne any|with|without``. ``-o`` is a file, or an existing directory in
-which the export is saved under its safe default name. A bad option, territory, measure
-or filter value is an error naming it, and no file is written.
+be repeated) and ``--mne any|with|without``. ``-o`` is a file, an existing directory in
+which the export is saved under its safe default name, or ``-`` for standard output (a
+binary format only when standard output is not a terminal). The file name's extension
+must be the format's (the CSV export is a ZIP: ``.zip``). A bad option, territory, measure,
+filter value or target is an error naming it, checked before any work, and no file is
+written; the file is written atomically (``geo.base.safefiles``): a device, a pipe or a
+full disk never leaves a partial file behind.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from pathlib import Path
 
 from geo.analysis import filters, measures
 from geo.analysis.dataset import Dataset
+from geo.base import safefiles
 from geo.base.i18n import N_
 from geo.cli.commands import command_help
 from geo.cli.data import add_source_options, loaded
@@ -33,7 +38,6 @@ TEXT: dict[str, str] = {
         "e.g. 'pilot innovative')"
     ),
     "bad_time": N_("--exported-at '{text}' is not an ISO 8601 time such as 2025-11-23T09:41:00Z"),
-    "no_folder": N_("folder '{folder}' does not exist (for -o {output})"),
     "written": N_("{path} ({size} bytes, {format})"),
     "description": N_(
         "Export a view: a territory (RU, a federal district or a region code), the cluster "
@@ -41,7 +45,7 @@ TEXT: dict[str, str] = {
     ),
     "territory": N_("RU (all of Russia), a federal district (e.g. Volga) or a region code (RU-TA)"),
     "measure": N_("the region measure that colours the regions"),
-    "output": N_("file, or existing folder"),
+    "output": N_("file, existing folder, or - for standard output"),
     "k": N_("number of classes"),
     "lang": N_("language of the export: names, titles, legends, XLSX sheets and headers"),
     "exported_at": N_(
@@ -90,27 +94,39 @@ def _exported_at(text: str | None, message: str = TEXT["bad_time"]) -> datetime 
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def _target(output: str, entry: formats.ExportFormat) -> Path | None:
+    """The file ``-o`` names (a folder: checked again with the export's name), or None for
+    standard output; refused before any work when it cannot be written."""
+    target = safefiles.check_output(output)
+    if target is not None and not target.is_dir():
+        safefiles.check_suffix(target, entry.extension, entry.key)
+    return target
+
+
+def _is_binary(mime: str) -> bool:
+    """True for a format that is not text (it is refused on a terminal)."""
+    return not (mime.startswith("text/") or mime in {"image/svg+xml", "application/geo+json"})
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     """Resolve the view, export it and write the file; prints the path written."""
-    formats.check_format(args.format)
+    entry = formats.check_format(args.format)
     now = _exported_at(args.exported_at, _text(args, "bad_time"))
+    target = _target(args.output, entry)
     data = loaded(args).dataset
     view = _view(args, data)
     views.resolve_territory(data.regions, view.territory)  # fail before any work
-    target = Path(args.output)
-    if not target.is_dir() and not target.parent.is_dir():
-        message = _text(args, "no_folder")
-        raise ValueError(message.format(folder=target.parent, output=args.output))
-    filename, payload, _ = formats.export_view(data, view, args.format, now)
+    filename, payload, mime = formats.export_view(data, view, args.format, now)
+    if target is None:
+        safefiles.write_stdout(payload, entry.key, _is_binary(mime))
+        return 0
     if target.is_dir():
-        target = target / filename
-    partial = target.with_name(target.name + ".part")
-    partial.write_bytes(payload)
-    partial.replace(target)  # never a half-written file under the final name
-    written = _text(args, "written")
-    print(
-        written.format(path=target, size=f"{len(payload):,}", format=args.format), file=sys.stderr
+        target = safefiles.check_output(target / filename) or target / filename
+    written = safefiles.write_atomic(target, payload)
+    line = _text(args, "written").format(
+        path=safefiles.display_name(written), size=f"{len(payload):,}", format=args.format
     )
+    print(line, file=sys.stderr)
     return 0
 
 

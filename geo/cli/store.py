@@ -22,13 +22,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from geo.base import safefiles
 from geo.base.errors import localised
 from geo.base.i18n import N_
-from geo.base.tables import render_table
 from geo.cli.commands import command_help
 from geo.cli.users import read_password, secrets_editors
 from geo.registry import auth, importer
 from geo.registry.store import Store
+from geo.render.exports.formulas import safe_table
 
 ENV_USER = "CLUSTERMAP_USER"
 ENV_PASSWORD = "CLUSTERMAP_PASSWORD"
@@ -59,6 +60,12 @@ MESSAGES: dict[str, str] = {
     "dry_run_option": N_("check and show the changes only"),
     "user": N_("user name of a moderator or admin (default ${variable})"),
     "records": N_("write this kind's data at VERSION (default: the latest) as CSV"),
+    "records_output": N_(
+        "with --records: the CSV file to write (default: standard output); text a "
+        "spreadsheet would run as a formula is written with a leading '"
+    ),
+    "written": N_("{path} ({size} bytes)"),
+    "output_without_records": N_("-o applies only with --records (which data to write)"),
     "hash_user": N_("print 'user:hash', ready for CLUSTERMAP_EDITORS"),
 }
 
@@ -110,12 +117,12 @@ def cmd_import(args: argparse.Namespace) -> int:
         plan = result.plan
     if not plan.ok:
         print(_message(args, "invalid").format(count=len(plan.issues)), file=sys.stderr)
-        sys.stdout.write(render_table(plan.report(_ui_lang(args)), args.format))
+        sys.stdout.write(safe_table(plan.report(_ui_lang(args)), args.format))
         return 2
     counts = plan.counts()
     if args.dry_run:
         print(_message(args, "dry_run").format(**counts))
-        sys.stdout.write(render_table(importer.changes_frame(plan.changes), args.format))
+        sys.stdout.write(safe_table(importer.changes_frame(plan.changes), args.format))
     elif result.version is None:
         print(_message(args, "nothing").format(head=store.head()))
     else:
@@ -125,15 +132,33 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_history(args: argparse.Namespace) -> int:
     """List versions; with a version, its changes or (``--records``) its data."""
+    if args.output and not args.records:
+        raise ValueError(_message(args, "output_without_records"))
     store = _open_store()
     if args.records:
-        sys.stdout.write(store.export(args.records, args.version))
+        _write_records(args, store.export(args.records, args.version))
     elif args.version is None:
-        sys.stdout.write(render_table(store.history(), args.format))
+        sys.stdout.write(safe_table(store.history(), args.format))
     else:
         store.version(args.version)  # KeyError naming the range when it does not exist
-        sys.stdout.write(render_table(store.changes_frame(args.version), args.format))
+        sys.stdout.write(safe_table(store.changes_frame(args.version), args.format))
     return 0
+
+
+def _write_records(args: argparse.Namespace, text: str) -> None:
+    """The CSV of ``history --records`` to ``-o`` (a regular file, written atomically) or
+    standard output."""
+    target = safefiles.check_output(args.output) if args.output else None
+    if target is None:
+        sys.stdout.write(text)
+        return
+    if target.is_dir():
+        target = target / f"{args.records}.csv"
+    safefiles.check_suffix(target, "csv", "CSV")
+    data = text.encode("utf-8")
+    written = safefiles.write_atomic(target, data)
+    line = _message(args, "written").format(path=safefiles.display_name(written), size=len(data))
+    print(line, file=sys.stderr)
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
@@ -196,6 +221,7 @@ def register(sub: argparse._SubParsersAction, _: Callable[[str], str] = str) -> 
     p = sub.add_parser("history", help=command_help("history", _))
     p.add_argument("version", type=int, nargs="?")
     p.add_argument("--records", choices=importer.IMPORT_KINDS, help=h("records"))
+    p.add_argument("-o", "--output", metavar="PATH", help=h("records_output"))
     p.add_argument("--format", choices=("csv", "md", "json"), default="md")
     p.set_defaults(func=cmd_history)
 

@@ -36,11 +36,12 @@ from typing import Any
 
 import pandas as pd
 
+from geo.base import safefiles
 from geo.base.i18n import N_
 from geo.base.paths import PROJECT_ROOT, data_dir
-from geo.base.tables import render_table
 from geo.cli.commands import command_help
 from geo.data import synth
+from geo.render.exports.formulas import safe_table
 
 TABLES: tuple[str, ...] = ("clusters", "mne_links", "points")
 
@@ -97,7 +98,7 @@ def cmd_synth(args: argparse.Namespace) -> int:
     registry = synth.generate(args.clusters, args.seed, args.mne_per_cluster)
     if args.calibration:
         table = synth.calibration_table(registry)
-        sys.stdout.write(render_table(table, args.format))
+        sys.stdout.write(safe_table(table, args.format))
         return 0
     synth.check_registry(registry)
     tables = _tables(registry)
@@ -216,19 +217,28 @@ def _existing(paths: list[Path], force: bool) -> None:
 
 
 def _write_folder(folder: Path, files: dict[str, str], force: bool) -> None:
+    """Each file into ``folder`` (created if absent), atomically (``geo.base.safefiles``:
+    an existing file that is a device or a pipe is refused, a full disk leaves nothing
+    half-written)."""
     if folder.exists() and not folder.is_dir():
         raise ValueError(f"{folder} exists and is not a folder")
     _existing([folder / name for name in files], force)
+    if folder.is_dir():  # refuse a device or pipe among the names before writing any
+        for name in files:
+            safefiles.check_output(folder / name)
     folder.mkdir(parents=True, exist_ok=True)
     for name, text in files.items():
-        (folder / name).write_text(text, encoding="utf-8")
+        safefiles.write_atomic(folder / name, text.encode("utf-8"))
 
 
 def _write_zip(path: Path, files: dict[str, str], force: bool) -> None:
+    """The files as one zip archive at ``path``, written atomically."""
     _existing([path], force)
+    if path.parent.is_dir():
+        safefiles.check_output(path)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, text in files.items():
             archive.writestr(name, text)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(buffer.getvalue())
+    safefiles.write_atomic(path, buffer.getvalue())

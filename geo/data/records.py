@@ -39,6 +39,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+import math
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -58,10 +59,12 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from geo.base.errors import DataValidationError, Message, ValidationIssue
+from geo.base.errors import DataValidationError, Message, Number as Figure, ValidationIssue
 from geo.base.i18n import N_, VocabularyLabels
 from geo.base.missing import is_null
 from geo.base.paths import records_dir
+from geo.base.safefiles import FileRefused, display_name, read_bounded
+from geo.base.shown import LONG, code_points, shown, unsafe_characters
 
 __all__ = [
     "KINDS",
@@ -114,8 +117,28 @@ WEIGHTED_CLUSTER_INDICATORS: tuple[str, ...] = (
     "joint_rd_bln_rub",
 )
 
-_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
-_DECIMAL_COMMA = re.compile(r"^-?\d+,\d+$")
+_NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
+_SCIENTIFIC = re.compile(r"^-?[0-9]+(\.[0-9]+)?[eE][-+]?[0-9]+$")
+_DECIMAL_COMMA = re.compile(r"^-?[0-9]+,[0-9]+$")
+
+MAX_MAGNITUDE = 1e15
+"""Numbers are below 10^15 in magnitude (15 digits before the decimal point): every
+whole number up to it is exact as a float, and no count or amount of the registry comes
+near it. A larger cell is a mistake (a pasted id, a unit in kopecks, a spreadsheet's
+``1E+20``) and is refused as "too large"."""
+
+MAX_TEXT = 1_000
+"""Characters of a text cell (names, cities, sources, codes); the longest published cell
+has 445."""
+
+MAX_NOTES = 10_000
+"""Characters of a note."""
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+"""Largest records file read (``clustermap validate``, an import): 5 MB."""
+
+NOTE_CONTROLS = "\t\n\r"
+"""The control characters a note may hold (tab and line breaks)."""
 
 #: Why a value is refused, by pydantic error type: the English template (a msgid) whose
 #: values are the error's context. The validators raise these types (:func:`invalid`);
@@ -124,6 +147,18 @@ _DECIMAL_COMMA = re.compile(r"^-?\d+,\d+$")
 ERROR_TEMPLATES: dict[str, str] = {
     "decimal_comma": N_("'{text}' uses a decimal comma; write {fixed}"),
     "not_a_number": N_("'{text}' is not a number"),
+    "too_large": N_(
+        "'{text}' is too large: a number may have at most 15 digits before the decimal point"
+    ),
+    "too_long": N_("a text of {length} characters is too long; at most {limit} can be stored"),
+    "unsafe_characters": N_(
+        "'{text}' contains {characters}: control and invisible characters (such as NUL, "
+        "escape, bidirectional overrides or zero-width spaces) cannot be stored; remove them"
+    ),
+    "intl_members": N_(
+        "{intl} international members is more than the {participants} participants; "
+        "international members are among a cluster's participants"
+    ),
     "negative": N_("'{value}' is negative; this quantity cannot be negative"),
     "not_whole": N_("'{value}' is not a whole number; this is a count"),
     "required": N_("a value is required (got '{text}')"),
@@ -160,8 +195,9 @@ INPUT_PROBLEM = N_("'{input}': {problem}")
 
 #: Problems of a records file as a whole, its header and its rows (English msgids).
 FILE_MESSAGES: dict[str, str] = {
-    "not_found": N_("file not found: {path}"),
     "not_utf8": N_("not UTF-8 encoded ({reason})"),
+    "not_csv": N_("not a readable CSV table ({error})"),
+    "no_kind": N_("{name}: the header does not match any records table"),
     "no_header": N_("the file has no header row"),
     "empty_row": N_("empty row"),
     "fields": N_("has {fields} fields but the header has {header}"),
@@ -174,9 +210,32 @@ FILE_MESSAGES: dict[str, str] = {
 }
 
 
+#: Values of a message that are our own lists of allowed values, shown whole (every other
+#: text value may come from the user and is shown shortened: :func:`message`).
+OWN_VALUES: frozenset[str] = frozenset({"listed", "allowed"})
+
+
+def message(template: str, /, **values: Any) -> Message:
+    """:class:`Message` ``template`` with ``values``, each text value as a message shows a
+    user's value (:func:`geo.base.shown.shown`: control and invisible characters named,
+    cut after :data:`geo.base.shown.LONG` characters), so a hostile cell can neither flood
+    nor garble the sentence. Lists of allowed values (:data:`OWN_VALUES`) stay whole.
+
+    >>> message("'{text}' is not a number", text="1\\x002" + "9" * 100)[:30]
+    "'1<U+0000>29999999999999999999"
+    """
+    safe = {
+        name: shown(value, LONG)
+        if isinstance(value, str) and not isinstance(value, Message) and name not in OWN_VALUES
+        else value
+        for name, value in values.items()
+    }
+    return Message(template, **safe)
+
+
 def _say(key: str, /, **values: Any) -> Message:
     """The English sentence :data:`FILE_MESSAGES` ``[key]`` with ``values``, translatable."""
-    return Message(FILE_MESSAGES[key], **values)
+    return message(FILE_MESSAGES[key], **values)
 
 
 def invalid(kind: str, /, **values: Any) -> PydanticCustomError:
@@ -197,17 +256,37 @@ def _is_missing(value: Any) -> bool:
 
 
 def _parse_number(value: Any) -> float | None:
-    """Missing markers become ``None``; otherwise the cell must be a plain decimal number."""
+    """Missing markers become ``None``; otherwise the cell must be a decimal number
+    (``12``, ``-0.5``, or in scientific notation ``1.5e-3``) below 10^15 in magnitude
+    (:data:`MAX_MAGNITUDE`).
+
+    >>> _parse_number("1.5e3"), _parse_number("n/a")
+    (1500.0, None)
+    """
     if _is_missing(value):
         return None
+    if isinstance(value, bool):
+        raise invalid("not_a_number", text=str(value))
     if isinstance(value, int | float):
-        return float(value)
+        text = str(value)
+        if isinstance(value, int) and abs(value) >= MAX_MAGNITUDE:
+            raise invalid("too_large", text=text)
+        return _bounded(float(value), text)
     text = str(value)
-    if _NUMBER.match(text):
-        return float(text)
+    if _NUMBER.match(text) or _SCIENTIFIC.match(text):
+        return _bounded(float(text), text)
     if _DECIMAL_COMMA.match(text):
         raise invalid("decimal_comma", text=text, fixed=text.replace(",", "."))
     raise invalid("not_a_number", text=text)
+
+
+def _bounded(number: float, text: str) -> float:
+    """``number`` if it is finite and below :data:`MAX_MAGNITUDE`; else refused."""
+    if math.isnan(number):
+        raise invalid("not_a_number", text=text)
+    if not abs(number) < MAX_MAGNITUDE:
+        raise invalid("too_large", text=text)
+    return number
 
 
 def _non_negative(value: float | None) -> float | None:
@@ -222,21 +301,33 @@ def _whole(value: float | None) -> float | None:
     return value
 
 
+def _safe_text(text: str, limit: int = MAX_TEXT, allowed: str = "") -> str:
+    """``text`` if it can be stored and shown: at most ``limit`` characters, and no
+    control or invisible character (:func:`geo.base.shown.unsafe_characters`; ``allowed``
+    excepted). PostgreSQL cannot store NUL; the others hide or reverse what is shown."""
+    if len(text) > limit:
+        raise invalid("too_long", length=Figure(len(text)), limit=Figure(limit))
+    unsafe = unsafe_characters(text, allowed)
+    if unsafe:
+        raise invalid("unsafe_characters", text=text, characters=code_points(unsafe))
+    return text
+
+
 def _optional_text(value: Any) -> str | None:
     if _is_missing(value):
         return None
-    return str(value)
+    return _safe_text(str(value))
 
 
 def _required_text(value: Any) -> str:
     if _is_missing(value):
-        shown = "" if value is None else str(value)
-        raise invalid("required", text=shown)
-    return str(value)
+        text = "" if value is None else str(value)
+        raise invalid("required", text=text)
+    return _safe_text(str(value))
 
 
 def _notes(value: Any) -> str:
-    return "" if value is None else str(value)
+    return "" if value is None else _safe_text(str(value), MAX_NOTES, NOTE_CONTROLS)
 
 
 def _vocabulary(name: str) -> Callable[[str | None, ValidationInfo], str | None]:
@@ -398,8 +489,19 @@ class ClusterRecord(_Record):
     @field_validator("name_ru")
     @classmethod
     def _some_name(cls, value: str | None, info: ValidationInfo) -> str | None:
-        if value is None and info.data.get("name_en") is None:
+        # name_en absent from info.data failed its own check, which is reported
+        if value is None and "name_en" in info.data and info.data["name_en"] is None:
             raise invalid("no_name")
+        return value
+
+    @field_validator("intl_members")
+    @classmethod
+    def _among_participants(cls, value: float | None, info: ValidationInfo) -> float | None:
+        """International members are cluster members (002 Table 4: "number of
+        international cluster members"), so there cannot be more than participants."""
+        participants = info.data.get("participants")
+        if value is not None and participants is not None and value > participants:
+            raise invalid("intl_members", intl=f"{value:g}", participants=f"{participants:g}")
         return value
 
 
@@ -587,18 +689,48 @@ class _RawTable:
     rows: list[tuple[int, list[str]]]  # (spreadsheet row, cells)
 
 
-def _read_raw(path: Path, issues: list[ValidationIssue]) -> _RawTable | None:
-    """Read the CSV as text, reporting encoding, shape and whitespace problems."""
-    name = path.name
+def allow_long_fields() -> None:
+    """Let the ``csv`` module read a cell as long as a whole file (its default limit,
+    131,072 characters, raises an error that names no row): the length of a cell is then
+    judged by the validators, which name its row and column (:data:`MAX_TEXT`)."""
+    if csv.field_size_limit() <= MAX_FILE_BYTES:
+        csv.field_size_limit(MAX_FILE_BYTES + 1)
+
+
+def _read_text(path: Path, issues: list[ValidationIssue]) -> str | None:
+    """The text of a records file (UTF-8, with or without BOM), or None with the reason in
+    ``issues``: a missing or unreadable path, a folder, a device or a pipe, a file over
+    :data:`MAX_FILE_BYTES` (with its real size), a file that is not UTF-8."""
+    name = display_name(path.name or path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        issues.append(ValidationIssue(name, None, None, _say("not_found", path=str(path))))
+        data = read_bounded(path, MAX_FILE_BYTES)
+    except FileRefused as exc:
+        issues.append(ValidationIssue(name, None, None, exc.args[0]))
         return None
+    try:
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         issues.append(ValidationIssue(name, None, None, _say("not_utf8", reason=exc.reason)))
         return None
-    records = list(csv.reader(io.StringIO(text, newline="")))
+
+
+def _csv_rows(text: str, name: str, issues: list[ValidationIssue]) -> list[list[str]] | None:
+    """The rows of a CSV text, or None with the reason in ``issues``."""
+    allow_long_fields()
+    try:
+        return list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        issues.append(ValidationIssue(name, None, None, _say("not_csv", error=str(exc))))
+        return None
+
+
+def _read_raw(path: Path, issues: list[ValidationIssue]) -> _RawTable | None:
+    """Read the CSV as text, reporting encoding, shape and whitespace problems."""
+    name = display_name(path.name)
+    text = _read_text(path, issues)
+    records = None if text is None else _csv_rows(text, name, issues)
+    if records is None:
+        return None
     if not records or not records[0]:
         issues.append(ValidationIssue(name, 1, None, _say("no_header")))
         return None
@@ -622,16 +754,24 @@ def _read_raw(path: Path, issues: list[ValidationIssue]) -> _RawTable | None:
     return _RawTable(header, rows)
 
 
+def _reference_rows(path: Path) -> list[dict[str, str]] | None:
+    """The rows of a reference table, unvalidated; None if it cannot be read."""
+    text = _read_text(path, [])
+    if text is None:
+        return None
+    allow_long_fields()
+    try:
+        return list(csv.DictReader(io.StringIO(text, newline="")))
+    except csv.Error:
+        return None
+
+
 def _raw_column(path: Path, column: str) -> set[str] | None:
     """The values of one column, unvalidated (for cross-table checks); None if unavailable."""
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            reader = csv.DictReader(fh)
-            if reader.fieldnames is None or column not in reader.fieldnames:
-                return None
-            return {row[column] for row in reader if row.get(column)}
-    except (OSError, UnicodeDecodeError):
+    rows = _reference_rows(path)
+    if rows is None or (rows and column not in rows[0]):
         return None
+    return {row[column] for row in rows if row.get(column)}
 
 
 def _reference_file(path: Path | None, file_name: str) -> Path:
@@ -641,15 +781,13 @@ def _reference_file(path: Path | None, file_name: str) -> Path:
 
 
 def _vocabulary_sets(path: Path | None) -> dict[str, set[str]] | None:
-    ref = _reference_file(path, "vocabularies.csv")
-    try:
-        with ref.open(encoding="utf-8-sig", newline="") as fh:
-            out: dict[str, set[str]] = {}
-            for row in csv.DictReader(fh):
-                out.setdefault(row.get("vocabulary", ""), set()).add(row.get("value", ""))
-            return out
-    except (OSError, UnicodeDecodeError):
+    rows = _reference_rows(_reference_file(path, "vocabularies.csv"))
+    if rows is None:
         return None
+    out: dict[str, set[str]] = {}
+    for row in rows:
+        out.setdefault(row.get("vocabulary", ""), set()).add(row.get("value", ""))
+    return out
 
 
 def _context(kind: str, path: Path | None, issues: list[ValidationIssue], name: str) -> dict:
@@ -693,7 +831,7 @@ def error_message(error: Mapping[str, Any], templates: Mapping[str, str] = ERROR
     kind = str(error.get("type"))
     context = dict(error.get("ctx") or {})
     if kind in templates:
-        return Message(templates[kind], **context)
+        return message(templates[kind], **context)
     if kind == "value_error":  # a plain ValueError: its text, untranslated
         return str(context.get("error", error.get("msg")))
     msg = str(error.get("msg"))
@@ -702,7 +840,7 @@ def error_message(error: Mapping[str, Any], templates: Mapping[str, str] = ERROR
         problem = Message(PYDANTIC_ERRORS[kind], **context)
     value = error.get("input")
     return (
-        Message(INPUT_PROBLEM, input=value, problem=problem) if isinstance(value, str) else problem
+        message(INPUT_PROBLEM, input=value, problem=problem) if isinstance(value, str) else problem
     )
 
 
@@ -863,8 +1001,12 @@ def detect_kind(path: Path | str) -> str:
     ``ValueError`` when no kind fits or two fit equally well.
     """
     path = Path(path)
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        header = next(csv.reader(fh), [])
+    issues: list[ValidationIssue] = []
+    text = _read_text(path, issues)
+    rows = None if text is None else _csv_rows(text.split("\n", 1)[0], path.name, issues)
+    if rows is None:
+        raise ValueError(issues[0].message)
+    header = rows[0] if rows else []
     present = set(header)
     scores = []
     for kind in KINDS:
@@ -875,8 +1017,13 @@ def detect_kind(path: Path | str) -> str:
     scores.sort(reverse=True)
     best = scores[0]
     if best[0] < 0.5 or (len(scores) > 1 and scores[1][:2] == best[:2]):
-        raise ValueError(f"{path.name}: the header does not match any records table")
+        raise ValueError(no_kind(display_name(path.name)))
     return best[2]
+
+
+def no_kind(name: str) -> Message:
+    """Why a file is not a records table: its header matches none."""
+    return _say("no_kind", name=name)
 
 
 def validate_file(path: Path | str) -> list[ValidationIssue]:
@@ -886,12 +1033,14 @@ def validate_file(path: Path | str) -> list[ValidationIssue]:
     ``clustermap validate PATH``.
     """
     path = Path(path)
+    name = display_name(path.name or path)
+    issues: list[ValidationIssue] = []
+    if _read_text(path, issues) is None:
+        return issues
     try:
         kind = detect_kind(path)
-    except FileNotFoundError:
-        return [ValidationIssue(path.name, None, None, _say("not_found", path=str(path)))]
-    except (ValueError, UnicodeDecodeError) as exc:
-        return [ValidationIssue(path.name, 1, None, str(exc))]
+    except ValueError as exc:
+        return [ValidationIssue(name, 1, None, exc.args[0])]
     try:
         read_table(kind, path)
     except DataValidationError as exc:

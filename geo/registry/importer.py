@@ -43,6 +43,7 @@ import io
 import json
 import math
 import re
+import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -56,9 +57,12 @@ from pydantic_core import PydanticCustomError
 
 from geo.base.errors import DataValidationError, Message, Number, ValidationIssue
 from geo.base.i18n import N_, translator
+from geo.base.safefiles import FileRefused, FileTooLarge, display_name, read_bounded
+from geo.base.shown import LONG, code_points, shown, unsafe_characters
 from geo.data import records
 from geo.data.joins import RegionResolver, normalise_name, pick_city
 from geo.data.regions import load_regions
+from geo.render.exports.formulas import read_back
 
 __all__ = [
     "HEADER_NAMES",
@@ -86,7 +90,23 @@ __all__ = [
 IMPORT_KINDS: tuple[str, ...] = ("clusters", "mne_links", "regional_indicators")
 
 #: Largest file accepted (also ``server.maxUploadSize`` in ``.streamlit/config.toml``).
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+MAX_UPLOAD_BYTES = records.MAX_FILE_BYTES
+
+#: Most data rows one file may hold (a registry of 20,000 clusters fits five times over).
+MAX_ROWS = 100_000
+
+#: Most columns one file may hold (the widest schema has 20; a wide regional table 6).
+MAX_COLUMNS = 200
+
+#: Most characters of a column header.
+MAX_HEADER = 200
+
+#: Most characters of a file name shown (file systems allow 255 bytes).
+MAX_NAME = 255
+
+#: Most bytes an XLSX workbook may unpack to (a 5 MB upload of XML compresses about ten
+#: times; a "zip bomb" of 200 KB can unpack to gigabytes).
+MAX_UNPACKED_BYTES = 64 * 1024 * 1024
 
 #: ``source_doc`` of records entered by an editor (form or import) rather than
 #: transcribed from documents 001-003.
@@ -277,9 +297,50 @@ MESSAGES: dict[str, str] = {
     "too_large": N_("the file has {size} MB; at most {limit} MB can be imported"),
     "unknown_type": N_("unknown file type; expected {listed}"),
     "not_text": N_("the file is neither UTF-8 nor Windows-1251 text"),
+    "utf16": N_(
+        "encoding not recognised: the file looks like UTF-16 without a byte order mark; "
+        "save it as UTF-8"
+    ),
+    "encoding_guess": N_(
+        "encoding not recognised: read as Windows-1251 no header matches, read as {guess} "
+        "they do; save the file as UTF-8"
+    ),
+    "encoding_unknown": N_(
+        "encoding not recognised: read as Windows-1251 no header matches the {kind} import "
+        "schema; save the file as UTF-8"
+    ),
+    "not_csv": N_("not a readable CSV table ({error})"),
+    "quote": N_(
+        "a quote opened in this row is never closed (the rest of the file would be one cell)"
+    ),
+    "too_many_rows": N_(
+        "the file has data in row {row}; at most {limit} rows can be imported at once"
+    ),
+    "sheet_rows": N_(
+        "the sheet goes on beyond row {row}; at most {limit} rows can be imported at once"
+    ),
+    "too_many_columns": N_("the file has {count} columns; at most {limit} can be imported"),
+    "header_long": N_("a header of {length} characters is too long (at most {limit})"),
     "not_xlsx": N_("not a readable XLSX workbook ({error})"),
+    "unpacked": N_(
+        "the workbook is too large when uncompressed: {size} MB; at most {limit} MB can be read"
+    ),
+    "formula": N_(
+        "a formula without a saved value ({formula}); save the workbook in a spreadsheet "
+        "program so that the value is stored, or type the value"
+    ),
     "not_geojson": N_("not valid GeoJSON ({error})"),
+    "too_deep": N_("the JSON is nested too deeply to read (hundreds of levels)"),
     "not_collection": N_("not a GeoJSON FeatureCollection"),
+    "features_type": N_("'features' is not a list of GeoJSON Features"),
+    "feature_type": N_("feature {number} is not a GeoJSON Feature (an object)"),
+    "properties_type": N_("the properties of feature {number} are not an object"),
+    "list_value": N_("a list is not a cell value; give text or a number"),
+    "object_value": N_("an object is not a cell value; give text or a number"),
+    "json_constant": N_(
+        "'{text}' is not a number in JSON (JSON has no NaN or Infinity); give a number or "
+        "leave the value empty"
+    ),
     "no_header": N_("the file has no header row"),
     "no_rows": N_("the file has no data rows"),
     "geometry_ignored": N_(
@@ -502,17 +563,38 @@ class ParsedFile:
 
 
 def _say(key: str, /, **values: Any) -> Message:
-    """The English sentence :data:`MESSAGES` ``[key]`` with ``values``, translatable."""
-    return Message(MESSAGES[key], **values)
+    """The English sentence :data:`MESSAGES` ``[key]`` with ``values``, translatable; text
+    values from the file are shortened and made visible (:func:`geo.data.records.message`)."""
+    return records.message(MESSAGES[key], **values)
+
+
+class _EncodingError(ValueError):
+    """A file whose text encoding is not one of those read (the message says which)."""
+
+
+def _looks_utf16(data: bytes) -> bool:
+    """True when ``data`` reads as UTF-16 without a byte order mark: zero bytes in about
+    every other position (the high bytes of ASCII separators, digits and Latin letters)
+    and almost none in the others. A stray NUL in UTF-8 text is not UTF-16."""
+    sample = data[:65536]
+    half = len(sample) // 2
+    if half < 4:
+        return False
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    many, few = max(even, odd), min(even, odd)
+    return many >= max(2, half // 10) and few <= half // 100
 
 
 def _decode(data: bytes) -> tuple[str, str]:
     """Text and encoding name: UTF-8 (with or without BOM), UTF-16 with BOM, else
-    Windows-1251; raises ``UnicodeDecodeError`` when none fits."""
+    Windows-1251; raises ``UnicodeDecodeError`` when none fits and :class:`_EncodingError`
+    for UTF-16 without a byte order mark (it would read as UTF-8 full of NULs)."""
     if data.startswith(codecs.BOM_UTF8):
         return data[len(codecs.BOM_UTF8) :].decode("utf-8"), "UTF-8 with BOM"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16"), "UTF-16"
+    if _looks_utf16(data):
+        raise _EncodingError(_say("utf16"))
     try:
         return data.decode("utf-8"), "UTF-8"
     except UnicodeDecodeError:
@@ -525,7 +607,10 @@ def _delimiter(text: str) -> str:
     sample = text.splitlines()[:50]
     best, best_fields = ",", 0
     for delimiter in (",", ";", "\t"):
-        counts = {len(r) for r in csv.reader(sample, delimiter=delimiter) if any(r)}
+        try:
+            counts = {len(r) for r in csv.reader(sample, delimiter=delimiter) if any(r)}
+        except csv.Error:
+            continue
         if len(counts) == 1 and (fields := counts.pop()) > max(best_fields, 1):
             best, best_fields = delimiter, fields
     return best
@@ -534,31 +619,157 @@ def _delimiter(text: str) -> str:
 _Raw = tuple[list[str], list[tuple[int, list[Any]]]]
 
 
+def _csv_table(name: str, text: str, issues: list[ValidationIssue]) -> list[list[str]] | None:
+    """The rows of a CSV text. A quote opened and never closed is reported at its row
+    (read leniently it would swallow the rest of the file into one cell); other oddities
+    of quoting are read as spreadsheets read them."""
+    records.allow_long_fields()
+    delimiter = _delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    table: list[list[str]] = []
+    try:
+        table.extend(reader)
+        return table
+    except csv.Error as exc:
+        if "unexpected end of data" in str(exc):
+            issues.append(ValidationIssue(name, len(table) + 1, None, _say("quote")))
+            return None
+    try:
+        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as exc:
+        issues.append(ValidationIssue(name, None, None, _say("not_csv", error=str(exc))))
+        return None
+
+
 def _raw_csv(name: str, data: bytes, issues: list[ValidationIssue]) -> tuple[_Raw, str] | None:
     try:
         text, encoding = _decode(data)
     except UnicodeDecodeError:
         issues.append(ValidationIssue(name, None, None, _say("not_text")))
         return None
-    table = list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))
+    except _EncodingError as exc:
+        issues.append(ValidationIssue(name, None, None, exc.args[0]))
+        return None
+    table = _csv_table(name, text, issues)
+    if table is None:
+        return None
     if not table:
         return ([], []), encoding
     return (table[0], list(enumerate(table[1:], start=2))), encoding
 
 
-def _raw_xlsx(name: str, data: bytes, kind: str, issues: list[ValidationIssue]) -> _Raw | None:
+def _encoding_problem(
+    name: str, data: bytes, kind: str, header: Sequence[str], refs: References
+) -> ValidationIssue | None:
+    """Why a Windows-1251 reading whose headers match nothing is probably the wrong
+    encoding: the headers match when read as KOI8-R or DOS (CP866), else the file is not
+    one of the encodings read. None when the header is plain ASCII (the encoding is not
+    the problem then)."""
+    if all(str(h).isascii() for h in header):
+        return None
+    first_line = data.split(b"\n", 1)[0]
+    for codec, label in (("koi8_r", "KOI8-R"), ("cp866", "CP866 (DOS)")):
+        heading = first_line.decode(codec, "replace").strip("\r\ufeff")
+        fields = next(csv.reader([heading], delimiter=_delimiter(heading)), [])
+        frame = _map_columns(name, kind, fields, refs, [])[0]
+        if (frame["status"] == "mapped").any():
+            return ValidationIssue(name, 1, None, _say("encoding_guess", guess=label))
+    return ValidationIssue(name, 1, None, _say("encoding_unknown", kind=kind))
+
+
+class _Formula(str):
+    """An XLSX cell holding a formula whose value the file does not store (a workbook
+    written by a script, never opened in a spreadsheet): the text is the formula."""
+
+
+class _TooMuch(ValueError):
+    """A file over one of the import's size limits (the message says which)."""
+
+
+def _unpacked_size(data: bytes) -> int:
+    """The bytes an XLSX (a zip archive) says its parts unpack to. ``zipfile`` never reads
+    more than a part declares, so this bounds what openpyxl can be made to read."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return sum(info.file_size for info in archive.infolist())
+
+
+def _cell_value(cell: Any) -> Any:
+    """A workbook cell's value: a formula as :class:`_Formula`; text as a spreadsheet shows
+    it, OOXML's escapes of characters XML cannot hold (``_x0000_`` for NUL, ``_x000a_`` for
+    a line break) decoded, so what they stand for is judged (a NUL is then refused)."""
+    from openpyxl.utils.escape import unescape
+
+    value = cell.value
+    if getattr(cell, "data_type", None) == "f":
+        return _Formula(value)
+    return unescape(value) if isinstance(value, str) else value
+
+
+def _sheet_rows(data: bytes, kind: str, data_only: bool) -> list[list[Any]]:
+    """The cells of the workbook's ``kind`` sheet (else its first), row by row.
+
+    The sheet's declared size is ignored (a 1 KB file may declare a million rows and 16,384
+    columns): rows are read as stored, and a row beyond :data:`MAX_ROWS` data rows (the
+    reader yields rows only up to the last one the sheet stores, so one is there) or a value
+    beyond :data:`MAX_COLUMNS` columns stops the read at once. Without ``data_only`` a
+    formula cell reads as :class:`_Formula`.
+    """
     from openpyxl import load_workbook
 
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a file that is not XLSX
-        issues.append(ValidationIssue(name, None, None, _say("not_xlsx", error=str(exc))))
-        return None
+    book = load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
     try:
         sheet = book[kind] if kind in book.sheetnames else book.worksheets[0]
-        rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+        sheet.reset_dimensions()
+        rows: list[list[Any]] = []
+        for number, row in enumerate(sheet.iter_rows(), start=1):
+            if number > MAX_ROWS + 1:
+                raise _TooMuch(_say("sheet_rows", row=Number(MAX_ROWS + 1), limit=Number(MAX_ROWS)))
+            values = [_cell_value(cell) for cell in row]
+            while values and values[-1] is None:
+                values.pop()
+            if len(values) > MAX_COLUMNS:
+                count = Number(len(values))
+                raise _TooMuch(_say("too_many_columns", count=count, limit=Number(MAX_COLUMNS)))
+            rows.append(values)
+        return rows
     finally:
         book.close()
+
+
+def _with_cached_values(rows: list[list[Any]], data: bytes, kind: str) -> list[list[Any]]:
+    """``rows`` with each formula replaced by the value the workbook stores for it (a
+    formula without one stays a :class:`_Formula`)."""
+    if not any(isinstance(v, _Formula) for row in rows for v in row):
+        return rows
+    cached = _sheet_rows(data, kind, data_only=True)
+    out = []
+    for r, row in enumerate(rows):
+        stored = cached[r] if r < len(cached) else []
+        out.append(
+            [
+                (stored[c] if c < len(stored) and stored[c] is not None else v)
+                if isinstance(v, _Formula)
+                else v
+                for c, v in enumerate(row)
+            ]
+        )
+    return out
+
+
+def _raw_xlsx(name: str, data: bytes, kind: str, issues: list[ValidationIssue]) -> _Raw | None:
+    try:
+        size = _unpacked_size(data)
+        if size > MAX_UNPACKED_BYTES:
+            megabytes, limit = Number(size / 2**20, 1), Number(MAX_UNPACKED_BYTES / 2**20)
+            raise _TooMuch(_say("unpacked", size=megabytes, limit=limit))
+        rows = _with_cached_values(_sheet_rows(data, kind, data_only=False), data, kind)
+    except _TooMuch as exc:
+        issues.append(ValidationIssue(name, None, None, exc.args[0]))
+        return None
+    except Exception as exc:  # openpyxl and zipfile raise many types for a file that is not XLSX
+        problem = _say("not_xlsx", error=f"{type(exc).__name__}: {exc}")
+        issues.append(ValidationIssue(name, None, None, problem))
+        return None
     if not rows:
         return [], []
     header = ["" if h is None else str(h) for h in rows[0]]
@@ -567,21 +778,66 @@ def _raw_xlsx(name: str, data: bytes, kind: str, issues: list[ValidationIssue]) 
     return header, list(enumerate(rows[1:], start=2))
 
 
-def _raw_geojson(name: str, data: bytes, kind: str, issues: list[ValidationIssue]) -> _Raw | None:
+class _JsonConstant(str):
+    """``NaN``, ``Infinity`` or ``-Infinity`` in a JSON file: not JSON, but Python's reader
+    accepts them; kept as this marker so the cell is refused where it is."""
+
+
+def _load_json(name: str, data: bytes, issues: list[ValidationIssue]) -> Any:
+    """The JSON value of ``data``, or None with the reason in ``issues`` (encoding, syntax,
+    nesting deeper than the reader's recursion limit)."""
     try:
-        collection = json.loads(_decode(data)[0])
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return json.loads(_decode(data)[0], parse_constant=_JsonConstant)
+    except _EncodingError as exc:
+        issues.append(ValidationIssue(name, None, None, exc.args[0]))
+    except RecursionError:
+        issues.append(ValidationIssue(name, None, None, _say("too_deep")))
+    except (UnicodeDecodeError, ValueError) as exc:  # JSONDecodeError, a 5,000-digit number
         issues.append(ValidationIssue(name, None, None, _say("not_geojson", error=str(exc))))
+    return None
+
+
+def _feature_properties(
+    name: str, features: list[Any], issues: list[ValidationIssue]
+) -> list[dict[str, Any]] | None:
+    """The properties of every feature; None when a feature is not an object or its
+    properties are neither an object nor null (each reported with its feature number)."""
+    properties: list[dict[str, Any]] = []
+    for number, feature in enumerate(features, start=1):
+        if not isinstance(feature, dict):
+            issues.append(ValidationIssue(name, number, None, _say("feature_type", number=number)))
+            continue
+        props = feature.get("properties")
+        if props is not None and not isinstance(props, dict):
+            problem = _say("properties_type", number=number)
+            issues.append(ValidationIssue(name, number, None, problem))
+            continue
+        properties.append(props or {})
+    return None if len(properties) < len(features) else properties
+
+
+def _raw_geojson(name: str, data: bytes, kind: str, issues: list[ValidationIssue]) -> _Raw | None:
+    collection = _load_json(name, data, issues)
+    if collection is None:
         return None
     if not isinstance(collection, dict) or collection.get("type") != "FeatureCollection":
         issues.append(ValidationIssue(name, None, None, _say("not_collection")))
         return None
-    features = collection.get("features") or []
+    features = collection.get("features")
+    if features is None:
+        features = []
+    if not isinstance(features, list):
+        issues.append(ValidationIssue(name, None, None, _say("features_type")))
+        return None
+    if len(features) > MAX_ROWS:
+        problem = _say("too_many_rows", row=Number(len(features)), limit=Number(MAX_ROWS))
+        issues.append(ValidationIssue(name, None, None, problem))
+        return None
+    properties = _feature_properties(name, features, issues)
+    if properties is None:
+        return None
     header: dict[str, None] = {}
-    properties: list[dict[str, Any]] = []
-    for feature in features:
-        props = (feature or {}).get("properties") or {}
-        properties.append(props)
+    for props in properties:
         header.update(dict.fromkeys(map(str, props)))
     columns = list(header)
     return columns, [(i, [p.get(c) for c in columns]) for i, p in enumerate(properties, 1)]
@@ -611,8 +867,8 @@ def _map_columns(
         # against the name row by row rather than read twice.
         codes = {_fold_header(c) for c in _REGION_CODE_HEADERS}
         region_checks = {i for i, f in enumerate(folded_header) if f in codes}
-    for position, heading in enumerate(header):
-        folded = folded_header[position]
+    for position, raw in enumerate(header):
+        folded, heading = folded_header[position], shown(raw, LONG)
         column = names.get(folded) or indicators.get(folded)
         if position in region_checks:
             table.append((heading, None, REGION_CHECK))
@@ -628,7 +884,7 @@ def _map_columns(
             issues.append(ValidationIssue(name, 1, heading, problem))
             table.append((heading, column, "duplicate"))
         else:
-            first[column] = heading
+            first[column] = raw
             if folded in names:
                 schema_at[position] = column
                 table.append((heading, column, "mapped"))
@@ -640,7 +896,43 @@ def _map_columns(
     return pd.DataFrame(table, columns=["header", "column", "status"]), schema_at, indicator_at
 
 
+def _header_problems(name: str, header: Sequence[str]) -> list[ValidationIssue]:
+    """Headers that are too long or hold control or invisible characters (a byte order
+    mark aside), and a header wider than :data:`MAX_COLUMNS`."""
+    issues = []
+    if len(header) > MAX_COLUMNS:
+        problem = _say("too_many_columns", count=Number(len(header)), limit=Number(MAX_COLUMNS))
+        issues.append(ValidationIssue(name, 1, None, problem))
+        return issues
+    for heading in header:
+        text = str(heading).replace("\ufeff", "")
+        if len(text) > MAX_HEADER:
+            problem = _say("header_long", length=Number(len(text)), limit=Number(MAX_HEADER))
+            issues.append(ValidationIssue(name, 1, shown(text, LONG), problem))
+        elif unsafe := unsafe_characters(text):
+            template = records.ERROR_TEMPLATES["unsafe_characters"]
+            problem = records.message(template, text=text, characters=code_points(unsafe))
+            issues.append(ValidationIssue(name, 1, shown(text, LONG), problem))
+    return issues
+
+
+def _odd_cell(value: Any) -> Message | None:
+    """Why a cell cannot be read as a value (a JSON list or object, NaN or Infinity, a
+    formula without a saved value), or None."""
+    if isinstance(value, list):
+        return _say("list_value")
+    if isinstance(value, dict):
+        return _say("object_value")
+    if isinstance(value, _JsonConstant):
+        return _say("json_constant", text=str(value))
+    if isinstance(value, _Formula):
+        return _say("formula", formula=str(value))
+    return None
+
+
 def _number_text(value: float) -> str:
+    if isinstance(value, int):
+        return str(value)
     return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
@@ -657,10 +949,12 @@ def _normalise_cell(kind: str, column: str, value: Any, refs: References) -> tup
     if isinstance(value, bool):
         return str(value), None
     if isinstance(value, int | float):
-        if column in spec.numeric:
-            return float(value), None
+        if column in spec.numeric:  # a huge integer stays one: the validator refuses it
+            return (value if isinstance(value, int) and abs(value) >= 1e15 else float(value)), None
         return _number_text(value), None
-    return _normalise_text(spec, column, str(value).replace("\u00a0", " ").strip(), refs)
+    text = str(value).replace("\u00a0", " ").strip()
+    text = read_back(text)  # neutralised by our own spreadsheet-safe writing: as it was
+    return _normalise_text(spec, column, text, refs)
 
 
 def _normalise_text(
@@ -718,6 +1012,10 @@ def _source_rows(
     notices: list[str],
 ) -> tuple[pd.DataFrame, list[SourceRow]]:
     header, body = raw
+    header_issues = _header_problems(name, header)
+    issues.extend(header_issues)
+    if len(header) > MAX_COLUMNS:
+        return pd.DataFrame(columns=["header", "column", "status"]), []
     columns, schema_at, indicator_at = _map_columns(name, kind, header, refs, issues)
     layout = _Layout(
         header,
@@ -733,11 +1031,13 @@ def _source_rows(
         if all(c is None or str(c).strip() == "" for c in cells):
             skipped += 1
             continue
-        if len(cells) > len(header) and any(
-            c is not None and str(c).strip() for c in cells[len(header) :]
-        ):
-            problem = _say("fields", fields=len(cells), header=len(header))
-            issues.append(ValidationIssue(name, number, None, problem))
+        if number > MAX_ROWS + 1:
+            problem = _say("too_many_rows", row=Number(number), limit=Number(MAX_ROWS))
+            issues.append(ValidationIssue(name, None, None, problem))
+            break
+        problems = _row_problems(name, number, cells, header)
+        if problems:
+            issues.extend(problems)
             continue
         cells = list(cells) + [None] * (len(header) - len(cells))
         issues.extend(_cell_problems(name, number, cells, layout, refs))
@@ -745,6 +1045,23 @@ def _source_rows(
     if skipped:
         notices.append(_say("empty_rows", count=skipped))
     return columns, rows
+
+
+def _row_problems(
+    name: str, number: int, cells: Sequence[Any], header: Sequence[str]
+) -> list[ValidationIssue]:
+    """A row that cannot be read: values beyond the header, or cells that are not values
+    (:func:`_odd_cell`), each named by its column."""
+    if len(cells) > len(header) and any(
+        c is not None and str(c).strip() for c in cells[len(header) :]
+    ):
+        fields = _say("fields", fields=len(cells), header=len(header))
+        return [ValidationIssue(name, number, None, fields)]
+    return [
+        ValidationIssue(name, number, shown(header[position], LONG), odd)
+        for position, cell in enumerate(cells)
+        if (odd := _odd_cell(cell)) is not None
+    ]
 
 
 def _cell_problems(
@@ -794,6 +1111,42 @@ def _rows_of(
     return rows
 
 
+def _refusal(name: str, data: bytes, fmt: str | None) -> ValidationIssue | None:
+    """A file refused before it is read: too large, or of an unknown type."""
+    if len(data) > MAX_UPLOAD_BYTES:
+        return _too_large(name, len(data))
+    if fmt is None:
+        return ValidationIssue(name, None, None, unknown_type())
+    return None
+
+
+def file_format(name: str) -> str | None:
+    """The format a file name's extension says (``csv``, ``xlsx``, ``geojson``), or None."""
+    return _FORMATS.get(Path(name).suffix.lower())
+
+
+def unknown_type() -> Message:
+    """Why a file of an unknown type is refused (the extensions that are read)."""
+    return _say("unknown_type", listed=", ".join(sorted(_FORMATS)))
+
+
+def _too_large(name: str, size: int) -> ValidationIssue:
+    megabytes, limit = Number(size / 2**20, 1), Number(MAX_UPLOAD_BYTES / 2**20, 0)
+    return ValidationIssue(name, None, None, _say("too_large", size=megabytes, limit=limit))
+
+
+def _raw(
+    name: str, data: bytes, kind: str, fmt: str, issues: list[ValidationIssue]
+) -> tuple[_Raw | None, str | None]:
+    """The header and rows of a file in ``fmt``, and its text encoding (CSV only)."""
+    if fmt == "csv":
+        decoded = _raw_csv(name, data, issues)
+        return decoded if decoded else (None, None)
+    if fmt == "xlsx":
+        return _raw_xlsx(name, data, kind, issues), None
+    return _raw_geojson(name, data, kind, issues), None
+
+
 def parse_bytes(name: str, data: bytes, kind: str, refs: References) -> ParsedFile:
     """Read an uploaded file of ``kind``; the format comes from the file name's extension.
 
@@ -801,27 +1154,16 @@ def parse_bytes(name: str, data: bytes, kind: str, refs: References) -> ParsedFi
     """
     if kind not in IMPORT_KINDS:
         raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(IMPORT_KINDS)}")
+    name = shown(name, MAX_NAME)  # an upload's name is the user's text too
     issues: list[ValidationIssue] = []
     notices: list[str] = []
     empty = pd.DataFrame(columns=["header", "column", "status"])
     fmt = _FORMATS.get(Path(name).suffix.lower())
-    if len(data) > MAX_UPLOAD_BYTES:
-        size, limit = Number(len(data) / 2**20, 1), Number(MAX_UPLOAD_BYTES / 2**20, 0)
-        issues.append(ValidationIssue(name, None, None, _say("too_large", size=size, limit=limit)))
-        return ParsedFile(name, kind, fmt or "unknown", None, empty, (), tuple(issues))
-    if fmt is None:
-        listed = ", ".join(sorted(_FORMATS))
-        issues.append(ValidationIssue(name, None, None, _say("unknown_type", listed=listed)))
-        return ParsedFile(name, kind, "unknown", None, empty, (), tuple(issues))
-    encoding: str | None = None
-    raw: _Raw | None
-    if fmt == "csv":
-        decoded = _raw_csv(name, data, issues)
-        raw, encoding = decoded if decoded else (None, None)
-    elif fmt == "xlsx":
-        raw = _raw_xlsx(name, data, kind, issues)
-    else:
-        raw = _raw_geojson(name, data, kind, issues)
+    refused = _refusal(name, data, fmt)
+    if refused is not None or fmt is None:
+        found = (refused,) if refused else ()
+        return ParsedFile(name, kind, fmt or "unknown", None, empty, (), found)
+    raw, encoding = _raw(name, data, kind, fmt, issues)
     if raw is None:
         return ParsedFile(name, kind, fmt, encoding, empty, (), tuple(issues))
     if not raw[0]:
@@ -830,6 +1172,12 @@ def parse_bytes(name: str, data: bytes, kind: str, refs: References) -> ParsedFi
     if fmt == "geojson" and kind == "clusters":
         notices.append(_say("geometry_ignored"))
     columns, rows = _source_rows(name, kind, raw, refs, issues, notices)
+    if encoding == "Windows-1251" and not (columns["status"] == "mapped").any():
+        problem = _encoding_problem(name, data, kind, raw[0], refs)
+        if problem is not None and "guess" in dict(problem.values):
+            issues, rows = [problem], []  # the garbled headers say nothing more
+        elif problem is not None:
+            issues.append(problem)
     if not rows and not issues:
         issues.append(ValidationIssue(name, None, None, _say("no_rows")))
     return ParsedFile(
@@ -837,13 +1185,59 @@ def parse_bytes(name: str, data: bytes, kind: str, refs: References) -> ParsedFi
     )
 
 
+def read_path(path: Path | str) -> tuple[str, bytes | None, ValidationIssue | None]:
+    """``(name, bytes, None)`` of a file on disk, or ``(name, None, problem)`` when it
+    cannot be imported: a missing or unreadable path, a folder, a device or a pipe (never
+    opened for reading, so nothing blocks), a file over :data:`MAX_UPLOAD_BYTES` (with its
+    real size; at most that many bytes are ever read). ``name`` is the file's name as it
+    can be printed."""
+    name = display_name(Path(path).name or str(path))
+    try:
+        return name, read_bounded(path, MAX_UPLOAD_BYTES), None
+    except FileTooLarge as exc:
+        return name, None, _too_large(name, exc.size)
+    except FileRefused as exc:
+        return name, None, ValidationIssue(name, None, None, exc.args[0])
+
+
 def read_file(path: Path | str, kind: str, refs: References) -> ParsedFile:
-    """:func:`parse_bytes` for a file on disk (the size is checked before reading)."""
-    path = Path(path)
-    size = path.stat().st_size
-    if size > MAX_UPLOAD_BYTES:
-        return parse_bytes(path.name, b"\0" * (MAX_UPLOAD_BYTES + 1), kind, refs)
-    return parse_bytes(path.name, path.read_bytes(), kind, refs)
+    """:func:`parse_bytes` for a file on disk (:func:`read_path` reads it)."""
+    name, data, problem = read_path(path)
+    if data is None:
+        empty = pd.DataFrame(columns=["header", "column", "status"])
+        fmt = _FORMATS.get(Path(name).suffix.lower(), "unknown")
+        return ParsedFile(name, kind, fmt, None, empty, (), (problem,) if problem else ())
+    return parse_bytes(name, data, kind, refs)
+
+
+def detect_kind(name: str, data: bytes, refs: References) -> str | None:
+    """The kind of import file ``data`` holds, from its header (English or Russian names,
+    as :func:`parse_bytes` maps them): the kind whose columns the header covers best, at
+    least half of its key and required columns; None when no kind fits (for example a
+    reference table such as ``vocabularies.csv``)."""
+    fmt = _FORMATS.get(Path(name).suffix.lower())
+    if fmt is None or _refusal(name, data, fmt) is not None:
+        return None
+    raw, _encoding = _raw(name, data, IMPORT_KINDS[0], fmt, [])
+    if raw is None or not raw[0]:
+        return None
+    scores = []
+    for kind in IMPORT_KINDS:
+        frame = _map_columns(name, kind, raw[0], refs, [])[0]
+        mapped = set(frame.loc[frame["status"] == "mapped", "column"])
+        needed = set(_KINDS[kind].key) | set(_REQUIRED[kind])
+        unknown = int((frame["status"] == "unknown").sum())
+        scores.append((len(mapped & needed) / len(needed), -unknown, kind))
+    best = max(scores)
+    return best[2] if best[0] >= 0.5 else None
+
+
+#: Columns a new record of each kind needs (besides its key), for :func:`detect_kind`.
+_REQUIRED: dict[str, tuple[str, ...]] = {
+    "clusters": ("name_en", "region_as_published", "source_doc", "source_ref"),
+    "mne_links": ("mne_name", "cluster_id", "source_doc", "source_ref"),
+    "regional_indicators": ("indicator", "value", "source_doc", "source_ref"),
+}
 
 
 def form_file(
@@ -1202,7 +1596,11 @@ def _check_row(
     spec = _KINDS[kind]
     problems: list[ValidationIssue] = []
     region = row.cells.get(spec.region_column) if spec.region_column else None
-    if region is not None and refs.resolver.resolve(str(region)) is None:
+    if (
+        region is not None
+        and not unsafe_characters(str(region))  # the validator names those characters
+        and refs.resolver.resolve(str(region)) is None
+    ):
         problems.append(
             _issue(source, row, spec.region_column, _say("unknown_region", region=region))
         )

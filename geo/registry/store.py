@@ -66,6 +66,7 @@ from geo.registry.importer import (
     ParsedFile,
     References,
 )
+from geo.render.exports.formulas import neutralise
 
 __all__ = [
     "ENV_DATABASE_URL",
@@ -444,8 +445,10 @@ class Store:
         return [_version_info(row) for row in rows]
 
     def version(self, version: int) -> VersionInfo:
-        """One version; ``KeyError`` naming the range when it does not exist."""
+        """One version; ``KeyError`` naming the range when it does not exist (checked
+        before the query: a number beyond the database's integers is not a version)."""
         with self.engine.connect() as conn:
+            self._checked(conn, version)
             row = conn.execute(sa.select(_versions).where(_versions.c.id == version)).first()
         if row is None:
             raise KeyError(LABELS["no_version"].format(version=version, head=self.head()))
@@ -1022,14 +1025,27 @@ def _cell_text(entry: Entry, column: str, marker: Callable[[str], str] = str) ->
 
 
 def records_csv(kind: str, entries: Sequence[Entry] | Any) -> str:
-    """Entries as CSV in the import schema (the published files' conventions)."""
+    """Entries as CSV in the import schema (the published files' conventions).
+
+    The file is meant to be opened in a spreadsheet and imported back: a text value a
+    spreadsheet would run as a formula (``=cmd|' /C calc'!A0``, ``+SUM(1,2)``, ``@A1``) is
+    written with a leading ``'`` (:func:`geo.render.exports.formulas.neutralise`), which
+    the importer reads back as the original text; numbers, negative ones included, and
+    missing-value markers are written as they are.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     columns = importer.kind_columns(kind)
     writer.writerow(columns)
     for entry in entries:
-        writer.writerow([_cell_text(entry, c) for c in columns])
+        writer.writerow([_csv_cell(entry, c) for c in columns])
     return buffer.getvalue()
+
+
+def _csv_cell(entry: Entry, column: str) -> str:
+    """A cell of :func:`records_csv`: text values neutralised, the rest as they are."""
+    text = _cell_text(entry, column)
+    return str(neutralise(text)) if isinstance(entry.values.get(column), str) else text
 
 
 def current_indicators(long: pd.DataFrame, store_refs: References) -> pd.DataFrame:

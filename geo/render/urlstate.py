@@ -22,6 +22,7 @@ from geo.analysis.filters import FACETS, MNE_CHOICES, MNE_QUERY_KEY, ClusterFilt
 from geo.analysis.measures import DEFAULT_MEASURE, MEASURES
 from geo.base import i18n
 from geo.base.i18n import N_
+from geo.base.shown import shown
 from geo.render.classify import (
     DEFAULT_CLASSES,
     DEFAULT_SCHEME,
@@ -102,7 +103,13 @@ def view_key(view: View) -> str:
 
 
 def _k(text: str | None) -> int:
-    k = int(text) if text is not None and text.isdigit() else DEFAULT_CLASSES
+    """The class count a URL gives; the default when it is not one or two ASCII digits in
+    range (``str.isdigit`` also accepts ``²`` and ``፩``, which ``int`` refuses).
+
+    >>> _k("5"), _k("²"), _k("99"), _k(None)
+    (5, 5, 5, 5)
+    """
+    k = int(text) if text is not None and re.fullmatch(r"[0-9]{1,2}", text) else DEFAULT_CLASSES
     return k if MIN_CLASSES <= k <= MAX_CLASSES else DEFAULT_CLASSES
 
 
@@ -247,7 +254,7 @@ def choice_message(key: str, lang: str = "en", value: object = "", **more: objec
     ``more`` placeholders (the parameter's ``name``, the registry's ``head``, ...)."""
     template = i18n.translator(lang)(CHOICE_MESSAGES[key])
     largest = f"{APP_MAX_CLUSTERS:,}" if lang == "en" else i18n.format_int(APP_MAX_CLUSTERS, lang)
-    return template.format(value=value, max=largest, **more)
+    return template.format(value=shown(value), max=largest, **more)
 
 
 @dataclass(frozen=True)
@@ -314,7 +321,7 @@ def _stripped(text: str | None) -> str | None:
 
 
 def _whole_number(text: str) -> int | None:
-    return int(text) if re.fullmatch(r"\d{1,9}", text) else None
+    return int(text) if re.fullmatch(r"[0-9]{1,9}", text) else None
 
 
 def choice_from_query_params(params: Params, lang: str = "en") -> tuple[DatasetChoice, list[str]]:

@@ -35,6 +35,7 @@ from geo.analysis import filters, measures
 from geo.analysis.dataset import Dataset
 from geo.base import i18n
 from geo.base.i18n import N_
+from geo.base.shown import shown
 from geo.data import records
 from geo.data.regions import FEDERAL_DISTRICT_NAMES_RU, FEDERAL_DISTRICTS
 from geo.render import classify
@@ -172,7 +173,8 @@ def resolve_territory(regions: pd.DataFrame, territory: str) -> Territory:
             str(row["name_ru"]),
             (str(row["code"]),),
         )
-    raise ValueError(MESSAGES["territory"].format(value=text, known=", ".join(FEDERAL_DISTRICTS)))
+    known = ", ".join(FEDERAL_DISTRICTS)
+    raise ValueError(MESSAGES["territory"].format(value=shown(text), known=known))
 
 
 # --- resolved view ---------------------------------------------------------------------------
@@ -344,5 +346,3 @@ def filter_summary(
         rows.append((filters.facet_label(facet.field, lang), "; ".join(chosen) or _(ALL_VALUES)))
     rows.append((_(MNE_PRESENCE), filters.mne_label(flt.mne, lang)))
     return rows
-
-
