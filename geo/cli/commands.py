@@ -45,7 +45,9 @@ class Command:
 COMMANDS: dict[str, Command] = {
     "regions": Command("geo.cli.data", N_("list the regions")),
     "clusters": Command("geo.cli.data", N_("list the clusters with their region and location")),
-    "validate": Command("geo.cli.data", N_("validate record files (clusters, MNE links, ...)")),
+    "validate": Command(
+        "geo.cli.validation", N_("validate record files (clusters, MNE links, ...)")
+    ),
     "joins": Command(
         "geo.cli.data", N_("clusters whose point falls outside their declared region")
     ),

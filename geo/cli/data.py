@@ -1,4 +1,4 @@
-"""``clustermap regions | clusters | validate | joins | indices | scenarios``: the data.
+"""``clustermap regions | clusters | joins | indices | scenarios``: the data.
 
 The commands that read the registry take ``--source`` (``store``, the default: the
 registry store the app shows, seeded with the published records; or ``published``: the
@@ -78,14 +78,6 @@ def cmd_clusters(args: argparse.Namespace) -> int:
     from geo.analysis.dataset import cluster_listing
 
     return _emit(cluster_listing(loaded(args).dataset.clusters), args.format)
-
-
-def cmd_validate(args: argparse.Namespace) -> int:
-    """Validate each file as ``import --dry-run`` would; exit status 2 when any has a
-    problem (as a refused import)."""
-    from geo.cli import validation
-
-    return validation.run(args)
 
 
 def cmd_joins(args: argparse.Namespace) -> int:
@@ -172,10 +164,6 @@ def register(sub: argparse._SubParsersAction, _: Translate = str) -> None:
     p.set_defaults(func=cmd_regions)
 
     _listing(sub, "clusters", _).set_defaults(func=cmd_clusters)
-
-    p = sub.add_parser("validate", help=command_help("validate", _))
-    p.add_argument("paths", nargs="+", metavar="PATH")
-    p.set_defaults(func=cmd_validate)
 
     _listing(sub, "joins", _).set_defaults(func=cmd_joins)
 

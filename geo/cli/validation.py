@@ -1,8 +1,8 @@
 """``clustermap validate``: a records file checked exactly as ``clustermap import --dry-run``
 checks it (the importer's reader, rules and reference data), so the two never disagree.
 
-A module of its own so the listing commands of :mod:`geo.cli.data` start without the
-importer and the store; ``cmd_validate`` imports it when it runs.
+A command module of its own (``geo.cli.commands.COMMANDS``), so the listing commands of
+:mod:`geo.cli.data` start without the importer and the store.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from pathlib import Path
 from geo.base import safefiles
 from geo.base.catalogue import N_
 from geo.base.errors import ValidationIssue
+from geo.cli.commands import Translate, command_help
 from geo.data import records
 from geo.data.records import validate_file
 from geo.registry import importer
@@ -89,3 +90,10 @@ def _where(issue: ValidationIssue) -> str:
     """``, row N, column 'X'`` of an issue (as ``ValidationIssue.__str__`` writes it)."""
     where = f", row {issue.row}" if issue.row is not None else ""
     return where + (f", column '{issue.column}'" if issue.column else "")
+
+
+def register(sub: argparse._SubParsersAction, _: Translate = str) -> None:
+    """Add ``clustermap validate PATH...`` (help translated by ``_``)."""
+    p = sub.add_parser("validate", help=command_help("validate", _))
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.set_defaults(func=run)
