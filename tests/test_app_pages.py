@@ -316,6 +316,14 @@ def test_compare_regions_side_by_side():
     assert table.loc["FEA index (published)", EMPTY_REGION] == "not reported"
 
 
+def test_compare_opens_on_the_regions_with_the_highest_index():
+    at = open_page("compare")
+    table = at.dataframe[0].value
+    assert list(table.columns) == ["RU-MOW", "RU-KLU", "RU-SPE"]  # FEA index 002 Table 6
+    assert any("highest recomputed FEA index" in c.value for c in at.caption)
+    assert at.query_params["unit"] == ["RU-MOW", "RU-KLU", "RU-SPE"]
+
+
 def test_compare_needs_two_and_names_unknown_units():
     at = open_page("compare", {"kind": "clusters", "unit": [FULL_CLUSTER, "NOPE"]})
     assert at.warning and "NOPE" in at.warning[0].value
@@ -490,7 +498,7 @@ BILINGUAL = [
         "Сравнение",
         "Compare",
     ),
-    ("compare", {}, "Выберите не менее 2 регионов", "Choose at least 2 regions"),
+    ("compare", {}, "Открыто на 3 регионах с наибольшим", "Opened on the 3 regions with the"),
 ]
 
 
