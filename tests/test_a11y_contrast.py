@@ -157,7 +157,7 @@ def test_markers_stand_out_from_every_background(scenario, kind):
 
 
 def test_no_data_is_a_hatch_not_a_shade():
-    """"No data" is drawn as diagonal lines on a light fill, in the map and in its legend:
+    """No data is drawn as diagonal lines on a light fill, in the map and in its legend:
     a texture that reads in greyscale and is told apart from the lightest class."""
     pattern = elements._HATCH_PATTERN
     assert 'patternTransform="rotate(45)"' in pattern and "<line" in pattern
