@@ -219,7 +219,7 @@ def test_registry_filter_holds_on_the_map_after_navigation():
 def test_cluster_profile_with_full_data():
     at = open_page("cluster", {"id": FULL_CLUSTER})
     assert at.title[0].value.startswith("Nuclear and nanotechnology cluster")
-    subheaders = [s.value for s in at.subheader]
+    subheaders = [s.value for s in at.header]
     for block in ("General data", "Cluster priorities", "Management", "Members",
                   "Partners and projects", "Location"):  # fmt: skip
         assert block in subheaders

@@ -31,6 +31,8 @@ CLUSTER_TEXT: dict[str, str] = {
     "m_mne": N_("MNE links"),
     "location": N_("Location"),
     "locator": N_("Region in blue, the cluster's point in orange (Albers equal-area conic)."),
+    "locator_alt": N_("Map of Russia with {region} in blue and the cluster's point in orange"),
+    "locator_alt_nowhere": N_("Map of Russia with {region} in blue: the cluster has no point"),
     "region_link": N_("Region profile"),
     "indicators": N_("Indicators and index"),
     "equation": N_(
@@ -94,6 +96,7 @@ REGION_TEXT: dict[str, str] = {
     ),
     "location": N_("Location"),
     "locator": N_("The region in blue (Albers equal-area conic)."),
+    "locator_alt": N_("Map of Russia with {region} in blue"),
     "clusters": N_("Clusters in the region"),
     "no_clusters": N_("No cluster of the registry is declared in this region."),
     "scenarios": N_("Scenarios: {counts}"),
