@@ -1,5 +1,7 @@
 """axe-core in Chromium over every page of ``ui.navigation.PAGES`` in both languages, the
-map's iframe included: no violation of impact serious or critical.
+map's iframe included: no violation of impact critical, serious or moderate (the issue asks
+for none serious or critical; moderate ones, such as a skipped heading level, are held too).
+Minor ones are recorded in the JSON only (Streamlit's file uploader has one, see below).
 
 axe-core comes from the ``axe-playwright-python`` package (it ships ``axe.min.js``; nothing
 is fetched). Its own ``Axe.run`` injects axe into the top document only, and axe skips an
@@ -35,12 +37,15 @@ from tests.support.browser_pages import (
 pytestmark = pytest.mark.browser
 sync_api, app_url, browser = bp.sync_api, bp.app_url, bp.browser  # the shared fixtures
 
-FAILING_IMPACTS = ("critical", "serious")
+FAILING_IMPACTS = ("critical", "serious", "moderate")
 
 STREAMLIT_EXCLUDED: dict[tuple[str, str], str] = {}
 """(axe rule, CSS selector) → why: violations in Streamlit's own markup that no option or
-CSS of ours removes. Empty while there are none; an entry excludes exactly that rule on
-exactly that selector (axe's ``exclude`` is per selector, so the rule stays on elsewhere)."""
+CSS of ours removes. Empty: Streamlit 1.67's markup gives none that fails. (It has one
+*minor* finding, recorded, not failed: ``st.file_uploader`` renders its dropzone as
+``<section role="presentation" tabindex="-1" aria-label=...>``, axe
+"presentation-role-conflict", on the import page; its "Browse files" button is labelled
+and reachable.) An entry would exclude exactly that rule on exactly that selector."""
 
 
 @pytest.fixture(scope="module")
