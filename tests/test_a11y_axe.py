@@ -129,3 +129,18 @@ def test_axe_looks_inside_the_map(browser, app_url, axe_script):
         page.context.close()
     inside = [n for r in result["passes"] for n in r["nodes"] if len(n["target"]) > 1]
     assert inside, "axe did not look inside the map's iframe"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_page_declares_its_language(browser, app_url, lang):
+    """``<html lang>`` follows the interface language (Streamlit serves "en" whatever it
+    shows), so a screen reader reads Russian with Russian pronunciation (WCAG 3.1.1)."""
+    page = new_page(browser, 1280, 900, lang)
+    try:
+        open_app_page(page, page_url(app_url, "registry", lang))
+        declared = page.evaluate("() => document.documentElement.lang")
+        hidden = page.locator(".st-key-document_language").bounding_box()
+    finally:
+        page.context.close()
+    assert declared == lang
+    assert hidden is None or hidden["height"] == 0, "the language script takes room"
