@@ -153,10 +153,12 @@ def cluster_metrics(p: profiles.ClusterProfile, lang: str = "en") -> dict[str, s
 
 
 def index_metrics(p: profiles.ClusterProfile, lang: str = "en") -> dict[str, str]:
-    """The ranks and region index under the indicators, by label."""
+    """The ranks and region index under the indicators, by label. The ranks are their two
+    numbers ("3 of 4"): the sentence above names the group, and a metric's value never
+    wraps, so "3 of 4 (Nuclear industries)" would be cut on a phone."""
     return {
-        text(CLUSTER_TEXT, "rank_recomputed", lang): ranks.rank_text(p.rank, lang, NOT_ASSESSED),
-        text(CLUSTER_TEXT, "rank_published", lang): ranks.rank_text(
+        text(CLUSTER_TEXT, "rank_recomputed", lang): ranks.rank_short(p.rank, lang, NOT_ASSESSED),
+        text(CLUSTER_TEXT, "rank_published", lang): ranks.rank_short(
             p.rank_published, lang, NOT_REPORTED
         ),
         text(CLUSTER_TEXT, "region_index", lang): profiles.number(
