@@ -144,3 +144,21 @@ def test_the_page_declares_its_language(browser, app_url, lang):
         page.context.close()
     assert declared == lang
     assert hidden is None or hidden["height"] == 0, "the language script takes room"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_axe_on_the_map_with_its_panel_and_table_open(browser, app_url, axe_script, lang):
+    """What the landing page shows after a click: a region's panel, and the map as a table
+    unfolded."""
+    page = new_page(browser, 1280, 900, lang)
+    try:
+        open_app_page(page, page_url(app_url, "map", lang) + "&panel=RU-TA", is_map=True)
+        title = "Карта в виде таблицы" if lang == "ru" else "The map as a table"
+        page.get_by_text(title, exact=True).click()
+        bp.wait_settled(page)
+        assert page.locator("[data-testid='stDataFrame']").count() >= 2  # panel and table
+        found = findings(run_axe(page, axe_script))
+    finally:
+        page.context.close()
+    bad = [f for f in found if f["impact"] in FAILING_IMPACTS and not excluded(f)]
+    assert not bad, "\n".join(f"  {f['impact']} {f['rule']} {f['target'][-120:]}" for f in bad)

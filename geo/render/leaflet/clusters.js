@@ -8,9 +8,9 @@
  * scenarios, a dark arc for the share with MNE links, the number), redrawn after every
  * move. Tooltips and popups are built here from the payload. Keyboard: the single markers
  * are one tab stop (window.cmRoving of regions.js); Enter opens a marker's popup and puts
- * the focus on its link, Escape gives it back; group symbols are named buttons. Values are JSON placeholders
- * filled in by the Python side; parent is the feature group's variable. This header is not
- * sent to the browser.
+ * the focus on its link, Escape gives it back; group symbols are named buttons. Values
+ * are JSON placeholders filled in by the Python side; parent is the feature group's
+ * variable. This header is not sent to the browser.
  */
 (function (parent) {
   var P = /*@points*/null, K = /*@config*/null;
