@@ -84,7 +84,10 @@ if len(units) < profiles.MIN_COMPARED:
     st.stop()
 
 table, values = comparison(dataset_key(), kind, tuple(units), lang)
-st.dataframe(table, width="stretch", height="content")
+# Each unit's column at least "medium" (200 px): sized from a sample of its cells, a column
+# could cut "1 of 19 (regions of 002 Table 6)"; four of them scroll inside the table.
+wide = {unit: st.column_config.Column(width="medium") for unit in table.columns}
+st.dataframe(table, width="stretch", height="content", column_config=wide)
 st.caption(t("note"))
 if units == default_units(dataset_key(), kind):
     st.caption(t(f"default_{kind}", n=len(units)))
