@@ -48,5 +48,5 @@ def test_the_map_page_offers_the_table_and_a_route_to_any_panel(app_test):
     at.selectbox(key="map_table_pick").select("RU-KYA").run()
     assert not at.exception
     assert at.session_state["map_panel"] == "RU-KYA"
-    assert any("Krasnoyarsk Krai" in h.value for h in at.subheader)
+    assert any("Krasnoyarsk Krai" in h.value for h in at.header)
     assert at.query_params["panel"] in ("RU-KYA", ["RU-KYA"])
