@@ -11,11 +11,11 @@ import streamlit as st
 
 from ui import navigation
 from ui.dataset import dataset_selector, synthetic_banner
-from ui.lang import language_switch, translator
+from ui.lang import document_language, language_switch, translator
 
 _ = translator()  # the language of this run: URL ?lang=, session, browser, else Russian
 st.set_page_config(page_title=_("Cluster Map of Russia"), page_icon="🗺️", layout="wide")
-language_switch()
+document_language(language_switch())  # <html lang> follows the interface language
 dataset_selector()  # published data (default) or a synthetic registry, also from the URL
 synthetic_banner()  # every page says so while synthetic data is shown
 st.navigation(navigation.streamlit_pages(_)).run()

@@ -63,12 +63,21 @@ def profile(key: tuple, cluster_id: str, lang: str) -> profiles.ClusterProfile:
 
 def show_block(block: profiles.Block) -> None:
     """A profile block: heading, facts as a plain-text table, and its note."""
-    st.subheader(block.title)
+    st.header(block.title)
     frame = block.as_frame()
-    config = headers(frame.columns, lang)
-    st.dataframe(frame, hide_index=True, width="stretch", height="content", column_config=config)
+    st.dataframe(
+        frame, hide_index=True, width="stretch", height="content", column_config=narrow(frame)
+    )
     if block.note:
         st.caption(block.note)
+
+
+def narrow(frame) -> dict:
+    """Translated headers, the first column (a field's or indicator's name, up to ~540 px)
+    capped at "medium" so the values beside it stay in view on a phone."""
+    config = headers(frame.columns, lang)
+    config[frame.columns[0]]["width"] = "medium"
+    return config
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -97,9 +106,7 @@ def show_timeline(cluster_id: str) -> bool:
 
 
 def table(frame) -> None:
-    st.dataframe(
-        frame, hide_index=True, width="stretch", column_config=headers(frame.columns, lang)
-    )
+    st.dataframe(frame, hide_index=True, width="stretch", column_config=narrow(frame))
 
 
 lang = current_lang()
@@ -123,32 +130,35 @@ except profiles.UnknownUnitError as error:
 
 st.title(profiles.md_literal(p.name))
 st.caption(views.cluster_subtitle(p, lang))
-for column, (label, value) in zip(
-    st.columns(4), views.cluster_metrics(p, lang).items(), strict=True
-):
-    column.metric(label, value)
+with st.container(horizontal=True, gap="medium"):  # each metric as wide as its text, wrapping
+    for label, value in views.cluster_metrics(p, lang).items():
+        st.metric(label, value, width="content")
 
+# The fact blocks in the wide column (in the narrow one a long field name pushed the
+# values of "Members" out of view), the locator alone in the narrow one.
 left, right = st.columns([3, 2])
 with left:
-    for block in p.blocks[:3]:
+    for block in p.blocks:
         show_block(block)
 with right:
-    st.subheader(t("location"))
-    st.image(locator_image(dataset_key(), p.region_code, p.lon, p.lat), caption=t("locator"))
+    st.header(t("location"))
+    located = p.lon is not None and p.lat is not None
+    alt = t("locator_alt" if located else "locator_alt_nowhere", region=p.region_name)
+    image = locator_image(dataset_key(), p.region_code, p.lon, p.lat)
+    st.image(image, caption=t("locator"), alt=alt)
     st.caption(profiles.md_literal(p.location))
     if p.region_code:
         region = navigation.file("region")
         st.page_link(
             region, label=t("region_link"), icon="📍", query_params={"code": p.region_code}
         )
-    for block in p.blocks[3:]:
-        show_block(block)
 
 st.header(t("indicators"))
 st.markdown(t("equation", group=profiles.md_literal(p.group)))
 table(p.indicators)
-for column, (label, value) in zip(st.columns(3), views.index_metrics(p, lang).items(), strict=True):
-    column.metric(label, value)
+with st.container(horizontal=True, gap="medium"):
+    for label, value in views.index_metrics(p, lang).items():
+        st.metric(label, value, width="content")
 if len(p.group_table):
     st.markdown(t("group"))
     group = views.group_table(p)  # English headers (msgids), shown translated

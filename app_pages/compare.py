@@ -34,6 +34,12 @@ def comparison(
     return compare.comparison(dataset(), kind, units, lang, vocabulary_labels())
 
 
+@st.cache_data(show_spinner=False)
+def default_units(key: tuple, kind: str) -> list[str]:
+    """:func:`geo.analysis.compare.default_units` for the dataset ``key``."""
+    return compare.default_units(dataset(), kind)
+
+
 lang = current_lang()
 data = dataset()
 options = compare.unit_options(data, lang)
@@ -44,9 +50,13 @@ if fresh or st.session_state.get(URL_KEY) != current:
     kind, units, problems = compare.choice(
         urlstate.last(current, "kind"), current.get("unit", []), data.regions, options, lang
     )
+    defaulted = not current.get("unit")  # a URL without units opens on the best, not empty
     st.session_state[KIND_KEY] = kind
     for k, key in UNIT_KEYS.items():
-        st.session_state[key] = units if k == kind else st.session_state.get(key, [])
+        if k == kind:
+            st.session_state[key] = default_units(dataset_key(), k) if defaulted else units
+        elif fresh or key not in st.session_state:
+            st.session_state[key] = default_units(dataset_key(), k)
     if problems:
         st.warning(t("ignored", items=profiles.md_literal("; ".join(problems))))
 
@@ -74,8 +84,13 @@ if len(units) < profiles.MIN_COMPARED:
     st.stop()
 
 table, values = comparison(dataset_key(), kind, tuple(units), lang)
-st.dataframe(table, width="stretch", height="content")
+# Each unit's column at least "medium" (200 px): sized from a sample of its cells, a column
+# could cut "1 of 19 (regions of 002 Table 6)"; four of them scroll inside the table.
+wide = {unit: st.column_config.Column(width="medium") for unit in table.columns}
+st.dataframe(table, width="stretch", height="content", column_config=wide)
 st.caption(t("note"))
+if units == default_units(dataset_key(), kind):
+    st.caption(t(f"default_{kind}", n=len(units)))
 
 series = {"recomputed": t("recomputed"), "published": t("published")}
 chart = (

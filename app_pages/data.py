@@ -81,7 +81,7 @@ c2.metric(_("Clusters"), i18n.format_int(len(data.clusters), lang))
 c3.metric(_("MNE links"), i18n.format_int(len(data.mne_links), lang))
 c4.metric(_("Regions with indicators"), i18n.format_int(len(data.indicators), lang))
 
-st.subheader(_("Clusters"))
+st.header(_("Clusters"))
 listing = localised_listing(data.clusters)
 st.dataframe(
     listing,
@@ -92,7 +92,7 @@ st.dataframe(
 
 mismatches = data.clusters.loc[data.clusters["region_mismatch"]]
 if len(mismatches):
-    st.subheader(_("Clusters whose point falls outside their declared region"))
+    st.header(_("Clusters whose point falls outside their declared region"))
     table = pd.DataFrame(
         {
             "id": mismatches["id"],

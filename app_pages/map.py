@@ -20,6 +20,7 @@ from ui.dataset import dataset, dataset_key
 from ui.export_panel import render_export_panel
 from ui.filter_sidebar import MAP_URL_KEY, FilterWidgets, filter_options, share, shared_filter
 from ui.lang import current_lang, page_text, vocabulary_labels
+from ui.map_table import render_map_table
 from ui.region_panel import render_region_panel
 from ui.url import update_url
 
@@ -74,6 +75,11 @@ def push_url_to_widgets(params: dict[str, list[str]], arriving: bool) -> list[st
 
 def close_panel() -> None:
     st.session_state[PANEL_KEY] = None
+
+
+def open_panel(code: str | None) -> None:
+    """The region picked under the map (in its table view) opens its panel."""
+    st.session_state[PANEL_KEY] = code
 
 
 lang = current_lang()
@@ -152,6 +158,7 @@ if click is not None and st.session_state.get(CLICK_KEY) != click:
     if target in region_names:
         st.session_state[PANEL_KEY] = target
 panel = st.session_state.get(PANEL_KEY)
+render_map_table(content, "map_table", region_names, open_panel, panel)  # the map in words
 
 # Mirror the state in the URL (only this page's keys), so the view can be shared.
 new_params = {k: v for k, v in urlstate.view_to_query_params(view).items() if k in URL_KEYS}

@@ -91,10 +91,9 @@ initiatives = aggregates().set_index("metric")["value"].get("cluster_initiatives
 
 st.title(t("title"))
 st.markdown(t("intro", initiatives=profiles.whole(initiatives, lang=lang)))
-for column, (label, value) in zip(
-    st.columns(4), mne_tables.metrics(result.summary, lang).items(), strict=True
-):
-    column.metric(label, value)
+with st.container(horizontal=True, gap="medium"):  # each metric as wide as its text, wrapping
+    for label, value in mne_tables.metrics(result.summary, lang).items():
+        st.metric(label, value, width="content")
 with st.expander(t("rules")):
     st.markdown(t("rules_text"))
 
@@ -105,21 +104,25 @@ chart = (
     .mark_bar()
     .encode(
         x=alt.X("share_pct:Q", title=t("share_axis"), scale=alt.Scale(domain=[0, 100])),
-        y=alt.Y("source:N", title=None, sort=sources, axis=alt.Axis(labelLimit=0)),
-        row=alt.Row("group:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left")),
+        # One band per group, the two sources side by side in it (as on Compare): unlike a
+        # row facet of fixed width it takes the container's width, so a phone does not
+        # scroll sideways. Long group names are cut at 160 px (whole in the tooltip and the
+        # table below).
+        y=alt.Y("group:N", title=None, axis=alt.Axis(labelLimit=160)),
+        yOffset=alt.YOffset("source:N", sort=sources),
         color=alt.Color(
             "source:N",
             scale=alt.Scale(domain=sources, range=[ORANGE, BLUE]),
-            legend=alt.Legend(title=None, orient="bottom", labelLimit=0),
+            legend=alt.Legend(title=None, orient="bottom", labelLimit=0, direction="vertical"),
         ),
         tooltip=[
             field(f) for f in ("group:N", "source:N", "with_mnes:Q", "clusters:Q", "share_pct:Q")
         ],
     )
-    .properties(height=alt.Step(26), width=420)
+    .properties(height=alt.Step(14))
     .configure(locale=i18n.vega_locale(lang))
 )
-st.altair_chart(chart)
+st.altair_chart(chart, width="stretch")
 st.dataframe(mne_tables.comparison_table(result, lang, vocab), hide_index=True, width="stretch")
 st.markdown(mne_tables.why_text(result, lang))
 st.markdown(t("all_statuses"))

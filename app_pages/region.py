@@ -63,23 +63,23 @@ except profiles.UnknownUnitError as error:
 
 st.title(views.region_title(p, lang))
 st.caption(views.region_subtitle(p, lang))
-for column, (label, value) in zip(
-    st.columns(4), views.region_metrics(p, lang).items(), strict=True
-):
-    column.metric(label, value)
+with st.container(horizontal=True, gap="medium"):  # each metric as wide as its text, wrapping
+    for label, value in views.region_metrics(p, lang).items():
+        st.metric(label, value, width="content")
 
 left, right = st.columns([3, 2])
 with left:
-    st.subheader(t("general"))
+    st.header(t("general"))
     table(p.general.as_frame())
-    st.subheader(t("indicators"))
+    st.header(t("indicators"))
     if not p.has_indicators:
         st.info(t("no_indicators"))
     table(p.indicators)
     st.caption(t("indicators_note"))
 with right:
-    st.subheader(t("location"))
-    st.image(locator_image(dataset_key(), p.code), caption=t("locator"))
+    st.header(t("location"))
+    alt = t("locator_alt", region=p.name)
+    st.image(locator_image(dataset_key(), p.code), caption=t("locator"), alt=alt)
 
 st.header(t("clusters"))
 if p.clusters.empty:

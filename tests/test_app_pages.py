@@ -219,7 +219,7 @@ def test_registry_filter_holds_on_the_map_after_navigation():
 def test_cluster_profile_with_full_data():
     at = open_page("cluster", {"id": FULL_CLUSTER})
     assert at.title[0].value.startswith("Nuclear and nanotechnology cluster")
-    subheaders = [s.value for s in at.subheader]
+    subheaders = [s.value for s in at.header]
     for block in ("General data", "Cluster priorities", "Management", "Members",
                   "Partners and projects", "Location"):  # fmt: skip
         assert block in subheaders
@@ -314,6 +314,14 @@ def test_compare_regions_side_by_side():
     table = at.dataframe[0].value
     assert table.loc["FEA index (published)", FULL_REGION] == "0.79"
     assert table.loc["FEA index (published)", EMPTY_REGION] == "not reported"
+
+
+def test_compare_opens_on_the_regions_with_the_highest_index():
+    at = open_page("compare")
+    table = at.dataframe[0].value
+    assert list(table.columns) == ["RU-MOW", "RU-KLU", "RU-SPE"]  # FEA index 002 Table 6
+    assert any("highest recomputed FEA index" in c.value for c in at.caption)
+    assert at.query_params["unit"] == ["RU-MOW", "RU-KLU", "RU-SPE"]
 
 
 def test_compare_needs_two_and_names_unknown_units():
@@ -490,7 +498,7 @@ BILINGUAL = [
         "Сравнение",
         "Compare",
     ),
-    ("compare", {}, "Выберите не менее 2 регионов", "Choose at least 2 regions"),
+    ("compare", {}, "Открыто на 3 регионах с наибольшим", "Opened on the 3 regions with the"),
 ]
 
 

@@ -172,6 +172,16 @@ def test_compare_reads_what_it_can_and_names_the_rest(data) -> None:
     assert shown.index.tolist() == ["PIC-20", "PIC-01"]
 
 
+def test_compare_opens_on_the_units_with_the_highest_index(data) -> None:
+    regions = compare.default_units(data, "regions")
+    fea = profiles.region_index_frame(data.indicators)["index"].dropna()
+    assert len(regions) == compare.DEFAULT_COUNT
+    assert [fea[c] for c in regions] == sorted(fea, reverse=True)[: compare.DEFAULT_COUNT]
+    clusters = compare.default_units(data, "clusters", count=2)
+    index = data.clusters.set_index("id")["cluster_index"].dropna()
+    assert [index[c] for c in clusters] == sorted(index, reverse=True)[:2]
+
+
 # --- profiles, MNEs, methodology --------------------------------------------------------------
 
 

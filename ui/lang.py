@@ -17,6 +17,7 @@ the language. Caching of catalogues and labels lives here, at the Streamlit boun
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 
 import streamlit as st
@@ -100,6 +101,18 @@ def language_switch() -> str:
     )
     _sync_url(lang)
     return lang
+
+
+def document_language(lang: str) -> None:
+    """Tell the browser the page's language: Streamlit always serves ``<html lang="en">``,
+    so a screen reader would read the Russian interface with English pronunciation (WCAG
+    3.1.1). Its container is hidden, so it takes no space (nor a gap) on the page."""
+    st.container(key="document_language").html(
+        "<style>[data-testid=stLayoutWrapper]:has(> .st-key-document_language)"
+        " { display: none; }</style>"
+        f"<script>document.documentElement.lang = {json.dumps(i18n.check_lang(lang))};</script>",
+        unsafe_allow_javascript=True,
+    )
 
 
 def translator() -> Callable[[str], str]:

@@ -34,7 +34,7 @@ def render_region_panel(
     name = partial(maps.cluster_name, lang=lang)  # as the popups name clusters
     p = panels.region_panel(data, table, code, view.measure, shown["id"], lang, vocab, name)
     head, close = st.columns([6, 1])
-    head.subheader(p.title)
+    head.header(p.title)  # h2: the section under the page's h1
     close.button(t("close"), on_click=on_close, key="map_close_panel")
     st.caption(p.facts)
     m1, m2 = st.columns([2, 3])

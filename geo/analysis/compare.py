@@ -18,6 +18,8 @@ from geo.base import i18n
 from geo.base.i18n import N_
 from geo.base.shown import shown
 
+DEFAULT_COUNT = 3
+"""How many units the page compares when its URL names none (see :func:`default_units`)."""
 KINDS = {"regions": N_("Regions"), "clusters": N_("Clusters")}
 """What can be compared, the default first."""
 URL_KEYS = ("kind", "unit")
@@ -46,6 +48,13 @@ TEXT: dict[str, str] = {
     "value": N_("Value"),
     "recomputed": N_("recomputed"),
     "published": N_("published"),
+    "default_regions": N_(
+        "Opened on the {n} regions with the highest recomputed FEA index; choose others above."
+    ),
+    "default_clusters": N_(
+        "Opened on the {n} clusters with the highest internationalisation index; choose "
+        "others above."
+    ),
 }
 """Every user-facing text of the compare page (English msgids in one place)."""
 
@@ -151,3 +160,18 @@ def index_table(values: pd.DataFrame, units: Sequence[str], lang: str = "en") ->
     )
     shown["published"] = shown["published"].map(lambda v: profiles.number(v, lang=lang))
     return shown[["recomputed", "published"]]
+
+
+def default_units(data: Dataset, kind: str, count: int = DEFAULT_COUNT) -> list[str]:
+    """What the page compares when its URL names no unit, so it never opens empty: the
+    ``count`` units of ``kind`` with the highest recomputed index (regions: the FEA index of
+    002 Table 6; clusters: the internationalisation index), highest first, ties by code.
+    Units without an index are never picked."""
+    if kind == "clusters":
+        values = data.clusters.set_index("id")["cluster_index"]
+    else:
+        values = profiles.region_index_frame(data.indicators)["index"]
+    values = pd.to_numeric(values, errors="coerce").dropna()
+    order = pd.DataFrame({"value": values.to_numpy(), "unit": values.index.astype(str)})
+    order = order.sort_values(["value", "unit"], ascending=[False, True])
+    return order["unit"].head(count).tolist()

@@ -31,6 +31,8 @@ CLUSTER_TEXT: dict[str, str] = {
     "m_mne": N_("MNE links"),
     "location": N_("Location"),
     "locator": N_("Region in blue, the cluster's point in orange (Albers equal-area conic)."),
+    "locator_alt": N_("Map of Russia with {region} in blue and the cluster's point in orange"),
+    "locator_alt_nowhere": N_("Map of Russia with {region} in blue: the cluster has no point"),
     "region_link": N_("Region profile"),
     "indicators": N_("Indicators and index"),
     "equation": N_(
@@ -94,6 +96,7 @@ REGION_TEXT: dict[str, str] = {
     ),
     "location": N_("Location"),
     "locator": N_("The region in blue (Albers equal-area conic)."),
+    "locator_alt": N_("Map of Russia with {region} in blue"),
     "clusters": N_("Clusters in the region"),
     "no_clusters": N_("No cluster of the registry is declared in this region."),
     "scenarios": N_("Scenarios: {counts}"),
@@ -150,10 +153,12 @@ def cluster_metrics(p: profiles.ClusterProfile, lang: str = "en") -> dict[str, s
 
 
 def index_metrics(p: profiles.ClusterProfile, lang: str = "en") -> dict[str, str]:
-    """The ranks and region index under the indicators, by label."""
+    """The ranks and region index under the indicators, by label. The ranks are their two
+    numbers ("3 of 4"): the sentence above names the group, and a metric's value never
+    wraps, so "3 of 4 (Nuclear industries)" would be cut on a phone."""
     return {
-        text(CLUSTER_TEXT, "rank_recomputed", lang): ranks.rank_text(p.rank, lang, NOT_ASSESSED),
-        text(CLUSTER_TEXT, "rank_published", lang): ranks.rank_text(
+        text(CLUSTER_TEXT, "rank_recomputed", lang): ranks.rank_short(p.rank, lang, NOT_ASSESSED),
+        text(CLUSTER_TEXT, "rank_published", lang): ranks.rank_short(
             p.rank_published, lang, NOT_REPORTED
         ),
         text(CLUSTER_TEXT, "region_index", lang): profiles.number(

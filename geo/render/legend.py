@@ -22,8 +22,7 @@ def _dot_svg(fill: str, mne: bool) -> str:
     """A sample marker as the map draws it (``MARKER_STYLE``), as inline SVG."""
     style = MARKER_STYLE["mne" if mne else "plain"]
     r = style["radius"]
-    stroke = style["color"] if mne else "#555555"
-    width = style["weight"] if mne else 1
+    stroke, width = style["color"], style["weight"]
     return (
         f'<svg width="20" height="20" viewBox="0 0 20 20" aria-hidden="true">'
         f'<circle cx="10" cy="10" r="{r}" fill="{fill}" stroke="{stroke}" '

@@ -82,7 +82,7 @@ def base_map(payload: RegionPayload, assets: LeafletAssets, lang: str = "en") ->
     fitting Russia fills the frame; the fit is done in the browser, above the legend, and
     redone when the frame is resized until the user moves the map. Leaflet is loaded from
     ``assets`` (``data:`` URLs) instead of folium's CDN defaults. ``lang``: the language of
-    the attribution line.
+    the attribution line and of the map's keyboard help.
     """
     (south, west), (north, east) = payload.bounds
     centre = [(south + north) / 2, (west + east) / 2]
@@ -101,7 +101,7 @@ def base_map(payload: RegionPayload, assets: LeafletAssets, lang: str = "en") ->
     attribution = i18n.translator(lang)(ATTRIBUTION[payload.projection])
     m.default_js = [("leaflet", assets.js)]
     m.default_css = [("leaflet_css", assets.css)]
-    RegionLayer(payload, attribution=attribution).add_to(m)
+    RegionLayer(payload, attribution=attribution, lang=lang).add_to(m)
     return m
 
 

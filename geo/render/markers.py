@@ -92,9 +92,12 @@ class MarkerStyle(TypedDict):
 
 MARKER_STYLE: dict[str, MarkerStyle] = {
     "mne": {"radius": 8, "color": "#111111", "weight": 3},
-    "plain": {"radius": 6.5, "color": "#ffffff", "weight": 1.5},
+    "plain": {"radius": 6.5, "color": "#333333", "weight": 1.2},
 }
-"""Markers: fill = scenario colour; a thick dark ring = the cluster has MNE links."""
+"""Markers: fill = scenario colour; a thick dark ring = the cluster has MNE links. Every
+marker has a thin dark outline and, on the interactive map, a white halo (``map.css``), so
+it stands out at 3:1 or more (WCAG 1.4.11) on white and light fills (where the orange,
+pink and grey fills alone give 1.6–3.0:1) and on the darkest class (blue alone: 2.0:1)."""
 
 
 def popup_text(lang: str = "en") -> dict[str, str]:

@@ -6,9 +6,11 @@
  * config.groupAbove clusters: one marker each, spread around shared points by pixel
  * offsets. Above: the markers of each screen cell are one group symbol (a pie of
  * scenarios, a dark arc for the share with MNE links, the number), redrawn after every
- * move. Tooltips and popups are built here from the payload. Values are JSON placeholders
- * filled in by the Python side; parent is the feature group's variable. This header is not
- * sent to the browser.
+ * move. Tooltips and popups are built here from the payload. Keyboard: the single markers
+ * are one tab stop (window.cmRoving of regions.js); Enter opens a marker's popup and puts
+ * the focus on its link, Escape gives it back; group symbols are named buttons. Values
+ * are JSON placeholders filled in by the Python side; parent is the feature group's
+ * variable. This header is not sent to the browser.
  */
 (function (parent) {
   var P = /*@points*/null, K = /*@config*/null;
@@ -47,9 +49,46 @@
     marker.feature = {type: "Feature", properties: {kind: "cluster", id: P.id[i], region: region}};
     marker.bindTooltip(P.t[i], {sticky: true});
     marker.bindPopup(function () { return popup(i); }, {maxWidth: 340});
+    marker.cmLabel = plainText(P.t[i]) + ", " + plainText(K.scenarios[P.s[i]]) +
+      (mne ? ", " + plainText(T.mne) + ": " + P.m[i] : "");
+    marker.on("add", function () { if (keys) { keys(marker); } });
+    marker.on("cmfocus", function () {
+      var map = parent._map;
+      if (map && !map.getBounds().contains(marker.getLatLng())) { map.panTo(marker.getLatLng()); }
+      marker.setStyle(K.focus);
+      marker.setRadius(s.radius + 2);
+      marker.openTooltip();
+    });
+    marker.on("cmblur", function () {
+      marker.setStyle({color: s.color, weight: s.weight});
+      marker.setRadius(s.radius);
+      if (!marker.isPopupOpen()) { marker.closeTooltip(); }
+    });
+    marker.on("popupopen", function (ev) { if (marker.cmByKey) { focusPopup(marker, ev); } });
     return marker;
   }
+  // Opened by the keyboard: the focus goes to the popup's link (or its close button), and
+  // Escape closes the popup and gives the focus back to the marker.
+  function focusPopup(marker, ev) {
+    marker.cmByKey = false;
+    var box = ev.popup.getElement();
+    var link = box.querySelector(".leaflet-popup-content a[href]") ||
+      box.querySelector(".leaflet-popup-close-button");
+    if (link) { link.focus({preventScroll: true}); }
+    box.onkeydown = function (k) {
+      if (k.key === "Escape") {
+        marker.closePopup();
+        marker.getElement().focus({preventScroll: true});
+      }
+    };
+  }
+  function plainText(t) { return window.cmPlain ? window.cmPlain(t) : String(t); }
   var singles = L.featureGroup().addTo(parent);
+  var keys = window.cmRoving ? window.cmRoving(function () { return singles.getLayers(); },
+    function (marker, e) {
+      marker.cmByKey = true;
+      marker.fire("click", {latlng: marker.getLatLng(), originalEvent: e}, true);
+    }) : null;
   if (n <= K.groupAbove) {
     for (var i = 0; i < n; i++) { singles.addLayer(dot(i, P.o[i] || [0, 0])); }
     return;
@@ -125,6 +164,10 @@
       icon: L.divIcon({html: pie(g, total, size), className: "cm-group", iconSize: [size, size]})
     });
     marker.bindTooltip(groupTip(g, total, canZoom), {direction: "top"});
+    marker.on("add", function () {  // a group symbol is a Leaflet button: give it a name
+      var el = marker.getElement();
+      if (el) { el.setAttribute("aria-label", plainText(groupTip(g, total, canZoom))); }
+    });
     marker.on("click", function () {
       if (canZoom) {
         var box = L.latLngBounds(map.unproject([x0, y0], 0), map.unproject([x1, y1], 0));

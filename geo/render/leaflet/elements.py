@@ -20,6 +20,8 @@ from typing import Any
 from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
+from geo.base import i18n
+from geo.base.i18n import N_
 from geo.render import markers
 from geo.render.classify import NO_DATA_FILL, NO_DATA_HATCH
 from geo.render.leaflet.offline import package_text
@@ -55,6 +57,22 @@ def map_css() -> str:
     css = TextTemplate(package_text("map.css"))
     return "\n" + css.substitute(no_data_hatch=NO_DATA_HATCH, no_data_fill=NO_DATA_FILL)
 
+
+KEYBOARD_TEXT: dict[str, str] = {
+    "label": N_(
+        "Map of the regions and clusters. Tab moves to the regions, then to the clusters; "
+        "arrow keys or a first letter move between them, Enter opens the region's panel "
+        "or the cluster's facts, Escape returns to the map. On the map, arrow keys pan and "
+        "plus and minus zoom."
+    ),
+    "roledesc": N_("map"),
+    "home": N_("Show all of Russia"),
+}
+"""What the map tells keyboard and screen-reader users: its accessible name (with the keys)
+and role description, and the home button's name (English msgids)."""
+
+_FOCUS_STYLE = {"color": "#000000", "weight": 3}
+"""A focused region or marker: a black outline (plus a white halo from ``map.css``)."""
 
 _REGION_STYLE = {"color": "#7a7a7a", "weight": 0.6, "fillColor": "url(#cm-hatch)", "fillOpacity": 1}
 _REGION_HOVER = {"color": "#1a1a1a", "weight": 2}
@@ -110,7 +128,9 @@ class _ScriptElement(MacroElement):
 class RegionLayer(_ScriptElement):
     """The base layer (``regions.js``): decodes the region payload, draws neutral shapes
     (class ``cm-region``), and sets up what the dynamic layer fills in (legend control, the
-    cluster pane, the offset marker class and the hatch pattern for "no data")."""
+    cluster pane, the offset marker class and the hatch pattern for "no data") and the
+    keyboard (the map's name in ``lang``, the regions as one tab stop, Enter opens a
+    region's panel as a click does)."""
 
     _template = script_template("regions.js")
 
@@ -119,9 +139,13 @@ class RegionLayer(_ScriptElement):
         payload: RegionPayload,
         attribution: str = "Regions: Natural Earth",
         legend_position: str = "bottomleft",
+        lang: str = "en",
     ) -> None:
         super().__init__()
         self._name = "RegionLayer"
+        _ = i18n.translator(lang)
+        self.keyboard = compact_json({k: _(v) for k, v in KEYBOARD_TEXT.items()})
+        self.focus_style = compact_json(_FOCUS_STYLE)
         self.payload = payload.json
         self.css = compact_json(map_css())
         self.pattern = compact_json(_HATCH_PATTERN)
@@ -171,6 +195,7 @@ class ClusterLayer(_ScriptElement):
                 "scenarios": [html.escape(scenario_word(s, lang)) for s in SCENARIO_COLOURS],
                 "mne": MARKER_STYLE["mne"],
                 "plain": MARKER_STYLE["plain"],
+                "focus": _FOCUS_STYLE,
                 "text": {k: html.escape(v) for k, v in popup_text(lang).items()},
                 "decimal": "," if lang == "ru" else ".",
                 "profile": PROFILE_URL.split("{id}")[0] if profile_links else None,

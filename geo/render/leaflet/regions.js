@@ -4,7 +4,10 @@
  * Decodes the region payload (encoded polylines, geo.render.shapes), draws the neutral
  * region shapes (class cm-region), and sets up what the dynamic layer fills in: the legend
  * control, the cluster pane, the offset marker class (window.CmDot), the "no data" hatch
- * pattern and the fit of Russia to the frame (window.cmFit).
+ * pattern and the fit of Russia to the frame (window.cmFit), and the keyboard: the map's
+ * role and name, and window.cmRoving, which makes a group of layers (the regions here,
+ * the markers in clusters.js) one tab stop whose arrow keys, letters, Enter and Escape
+ * move, open and leave.
  *
  * Each value the Python side fills in is written as a JSON placeholder, so this file stays
  * valid JavaScript: parent is the map's variable, the others are attributes of the element.
@@ -62,6 +65,98 @@
   }).addTo(map);
   window.cmRegions = regions;
   window.cmMap = map;
+  // Keyboard: the container (Leaflet's tab stop: arrows pan, +/- zoom) gets a role and a
+  // name that explains the keys; the regions, and later the cluster markers, are one tab
+  // stop each ("roving" tabindex, window.cmRoving).
+  var KB = /*@keyboard*/null, focusStyle = /*@focus_style*/null, box = map.getContainer();
+  box.setAttribute("role", "region");
+  box.setAttribute("aria-roledescription", KB.roledesc);
+  box.setAttribute("aria-label", KB.label);
+  // Focus must never scroll the (overflow: hidden) container: Leaflet positions panes itself.
+  box.addEventListener("scroll", function () { box.scrollTop = 0; box.scrollLeft = 0; });
+  function plain(html) {
+    var d = document.createElement("div");
+    d.innerHTML = String(html || "").replace(/<br\s*\/?>/gi, ", ");
+    return d.textContent.replace(/\s+/g, " ").trim();
+  }
+  window.cmPlain = plain;
+  // In a group, arrow keys move in alphabetical order of the names, a letter jumps to the
+  // next name starting with it, Home and End go to the first and last, Enter or Space does
+  // what a click does, Escape goes back to the map container. layersOf lists the group's
+  // layers, activate clicks one.
+  window.cmRoving = function (layersOf, activate) {
+    function element(l) { return l.getElement ? l.getElement() : null; }
+    function ordered() {
+      return layersOf().filter(element).sort(function (a, b) {
+        return (a.cmLabel || "").localeCompare(b.cmLabel || "");
+      });
+    }
+    function setStop(layer) {
+      layersOf().forEach(function (l) {
+        var e = element(l);
+        if (e) { e.setAttribute("tabindex", l === layer ? "0" : "-1"); }
+      });
+    }
+    function moveTo(layer) {
+      setStop(layer);
+      if (layer.bringToFront) { layer.bringToFront(); }
+      element(layer).focus({preventScroll: true});
+    }
+    function target(list, i, k) {
+      var n = list.length;
+      if (k === "ArrowRight" || k === "ArrowDown") { return list[(i + 1) % n]; }
+      if (k === "ArrowLeft" || k === "ArrowUp") { return list[(i - 1 + n) % n]; }
+      if (k === "Home") { return list[0]; }
+      if (k === "End") { return list[n - 1]; }
+      if (k.length !== 1 || !k.trim()) { return null; }
+      var c = k.toLocaleLowerCase();
+      for (var j = 1; j <= n; j++) {
+        var l = list[(i + j) % n];
+        if ((l.cmLabel || "").toLocaleLowerCase().indexOf(c) === 0) { return l; }
+      }
+      return null;
+    }
+    return function setup(layer) {
+      var el = element(layer);
+      if (!el) { return; }
+      if (layer.cmLabel) { el.setAttribute("aria-label", layer.cmLabel); }
+      if (el.cmKeyboard) { return; }
+      el.cmKeyboard = true;
+      var taken = layersOf().some(function (l) {
+        var e = element(l);
+        return l !== layer && e && e.getAttribute("tabindex") === "0";
+      });
+      el.setAttribute("tabindex", taken ? "-1" : "0");
+      el.setAttribute("role", "button");
+      el.addEventListener("focus", function () { setStop(layer); layer.fire("cmfocus"); });
+      el.addEventListener("blur", function () { layer.fire("cmblur"); });
+      el.addEventListener("keydown", function (e) {
+        var k = e.key;
+        if (k === "Enter" || k === " ") { e.preventDefault(); activate(layer, e); return; }
+        if (k === "Escape") { box.focus({preventScroll: true}); return; }
+        var list = ordered(), next = target(list, list.indexOf(layer), k);
+        if (next) { e.preventDefault(); e.stopPropagation(); moveTo(next); }
+      });
+    };
+  };
+  var regionKeys = window.cmRoving(function () { return regions.getLayers(); },
+    function (layer, e) {
+      layer.fire("click", {latlng: layer.getCenter(), originalEvent: e}, true);
+    });
+  regions.eachLayer(function (layer) {
+    layer.cmLabel = plain(layer.cmName);
+    regionKeys(layer);
+    layer.on("cmfocus", function () {
+      if (!map.getBounds().intersects(layer.getBounds())) { map.panTo(layer.getCenter()); }
+      layer.setStyle(focusStyle);
+      layer.openTooltip(layer.getCenter());
+    });
+    layer.on("cmblur", function () {
+      layer.setStyle({color: baseStyle.color, weight: baseStyle.weight});
+      layer.closeTooltip();
+    });
+  });
+  window.cmRegionKeys = regionKeys;
   var pane = map.createPane("cmClusters");
   pane.style.zIndex = 450;
   pane.classList.add("cm-clusters-pane");
@@ -101,7 +196,8 @@
   homeButton.onAdd = function () {
     var div = L.DomUtil.create("div", "leaflet-bar leaflet-control");
     var a = L.DomUtil.create("a", "cm-home", div);
-    a.href = "#"; a.title = "Show all of Russia"; a.setAttribute("role", "button");
+    a.href = "#"; a.title = KB.home; a.setAttribute("role", "button");
+    a.setAttribute("aria-label", KB.home);
     a.innerHTML = "&#8962;";
     L.DomEvent.on(a, "click", function (e) { L.DomEvent.preventDefault(e); window.cmFit(true); });
     L.DomEvent.disableClickPropagation(div);

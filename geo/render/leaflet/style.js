@@ -13,6 +13,10 @@
       var s = styles[layer.feature.properties.code];
       layer.setStyle({fillColor: (s && s[0]) || hatch, fillOpacity: 1});
       layer.setTooltipContent(s ? s[1] : layer.cmName);
+      if (window.cmPlain) {  // the keyboard's name of the region: its tooltip as text
+        layer.cmLabel = window.cmPlain(s ? s[1] : layer.cmName);
+        if (window.cmRegionKeys) { window.cmRegionKeys(layer); }
+      }
     });
   }
   var box = window.cmLegend && window.cmLegend.getContainer();
