@@ -1356,7 +1356,7 @@ OPTION_CASES: list[OptionCase] = [
         ("import", "clusters", "{folder}/ok.csv", "--user", "alice"),
         refused("password", "terminal", "CLUSTERMAP_PASSWORD", row=None),
         env={"CLUSTERMAP_PASSWORD": None},
-        code=3,
+        code=2,
         source="issue",
         store_write=True,
     ),
@@ -1366,7 +1366,7 @@ OPTION_CASES: list[OptionCase] = [
         ("restore", "1", "--user", "alice"),
         refused("password", "terminal", "CLUSTERMAP_PASSWORD"),
         env={"CLUSTERMAP_PASSWORD": None},
-        code=3,
+        code=2,
         store_write=True,
     ),
     OptionCase(
