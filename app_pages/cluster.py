@@ -12,8 +12,7 @@ from functools import partial
 
 import streamlit as st
 
-from geo.analysis import profile_views as views
-from geo.analysis import profiles
+from geo.analysis import profile_views as views, profiles
 from geo.render import locator, urlstate
 from ui import navigation
 from ui.dataset import dataset, dataset_key

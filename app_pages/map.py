@@ -20,6 +20,7 @@ from ui.dataset import dataset, dataset_key
 from ui.export_panel import render_export_panel
 from ui.filter_sidebar import MAP_URL_KEY, FilterWidgets, filter_options, share, shared_filter
 from ui.lang import current_lang, page_text, vocabulary_labels
+from ui.region_panel import render_region_panel
 from ui.url import update_url
 
 MAP_HEIGHT = 600
@@ -130,7 +131,6 @@ shown = filters.apply_filter(data.clusters, regions, flt)
 count, note = panels.shown_count(shown, len(data.clusters), lang)
 count_slot.markdown(t("shown", count=count, note=note))
 
-values = table[view.measure]
 content = maps.MapContent.of_view(data, view, table, shown=shown, labels=vocab)
 layers = maps.map_layers(content, region_payload(view.projection, data_key), leaflet_assets())
 
@@ -161,41 +161,9 @@ if new_params != current:
 st.session_state[MAP_URL_KEY] = new_params
 
 
-def render_panel(code: str) -> None:
-    """The region panel of :func:`geo.analysis.panels.region_panel`, with its exports."""
-    name = partial(maps.cluster_name, lang=lang)  # as the popups name clusters
-    p = panels.region_panel(data, table, code, view.measure, shown["id"], lang, vocab, name)
-    head, close = st.columns([6, 1])
-    head.subheader(p.title)
-    close.button(t("close"), on_click=close_panel, key="map_close_panel")
-    st.caption(p.facts)
-    m1, m2 = st.columns([2, 3])
-    m1.metric(p.measure, p.value, help=p.help)
-    m2.markdown(f"**{p.rank}**")
-    st.dataframe(p.measures, hide_index=True, width="stretch")
-
-    with st.expander(t("export_region")):
-        render_export_panel(
-            data,
-            view.for_territory(code),
-            key="region_export",
-        )
-
-    if p.clusters.empty:
-        st.info(t("no_clusters"))
-        return
-    st.markdown(p.clusters_heading)
-    profile, on_map = t("col_profile"), t("col_on_map")
-    links = st.column_config.LinkColumn(profile, display_text=r"/cluster\?id=(.*)")
-    ticks = st.column_config.CheckboxColumn(on_map, help=t("on_map_help"))
-    st.dataframe(
-        p.clusters, hide_index=True, width="stretch", column_config={profile: links, on_map: ticks}
-    )
-
-
 if panel:
     with st.container(border=True):
-        render_panel(panel)
+        render_region_panel(data, table, view, shown, panel, vocab, close_panel)
 
 with st.expander(t("export_view")):
     render_export_panel(

@@ -7,8 +7,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from geo.analysis import indices
-from geo.analysis import methodology as method
+from geo.analysis import indices, methodology as method
 from geo.analysis.indices import scenario_table
 from geo.base import i18n
 from geo.render.palette import SCENARIO_COLOURS

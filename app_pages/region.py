@@ -14,8 +14,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from geo.analysis import profile_views as views
-from geo.analysis import profiles
+from geo.analysis import profile_views as views, profiles
 from geo.render import locator, urlstate
 from ui.dataset import dataset, dataset_key
 from ui.lang import current_lang, page_text, vocabulary_labels

@@ -20,8 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks import cli_bench  # noqa: E402
-from benchmarks import scale as bench  # noqa: E402
+from benchmarks import cli_bench, scale as bench  # noqa: E402
 
 DOC = ROOT / "docs" / "BENCHMARKS.md"
 JSON_OUT = Path(__file__).resolve().parent / "scale.json"

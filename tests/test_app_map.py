@@ -12,23 +12,15 @@ import json
 import re
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.analysis import filters, measures
+from geo.analysis import filters, measures, ranks
 from geo.render import classify, urlstate
 from geo.render.leaflet import offline
 from ui import navigation
 
 TIMEOUT = 120
 APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
-
-
-@pytest.fixture(scope="module")
-def data():
-    from geo.registry.sources import load_dataset
-
-    return load_dataset()
 
 
 def run_app(query: dict[str, str | list[str]] | None = None) -> AppTest:
@@ -272,8 +264,8 @@ def test_the_map_page_in_russian(data):
     panel = at.dataframe[0].value
     assert list(panel.columns) == [_("Measure"), "Значение", "Место", "Источник"]
     assert re.fullmatch(r"\d+,\d\d", panel["Значение"].iloc[0]), "a decimal comma"
-    rank = measures.rank_of(measures.measure_table(data)[measures.DEFAULT_MEASURE], "RU-TA")
-    assert panel["Место"].iloc[0] == measures.rank_text(rank, "ru")
+    rank = ranks.rank_of(measures.measure_table(data)[measures.DEFAULT_MEASURE], "RU-TA")
+    assert panel["Место"].iloc[0] == ranks.rank_text(rank, "ru")
     clusters = at.dataframe[-1].value
     assert "not reported" not in clusters.to_string()
     assert "нет данных" in clusters["Город"].tolist(), "a city the source does not report"

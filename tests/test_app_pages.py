@@ -22,7 +22,6 @@ from streamlit.testing.v1 import AppTest
 
 from geo.analysis import filters
 from geo.registry import store
-from geo.registry.sources import load_dataset
 from geo.render import urlstate
 from ui import navigation
 
@@ -39,11 +38,6 @@ TEXT_TYPES = ("title", "header", "subheader", "markdown", "caption", "error", "w
 ENGLISH = {"lang": "en"}
 """The tests read English labels, whatever the interface's default language."""
 URL = re.compile(r"(?:https?:)?//[\w.-]+\.[a-z]{2,}", re.I)
-
-
-@pytest.fixture(scope="module")
-def data():
-    return load_dataset()
 
 
 def open_page(page: str, query: dict | None = None, at: AppTest | None = None) -> AppTest:

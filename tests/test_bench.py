@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks import cli_bench
-from benchmarks import scale as bench
+from benchmarks import cli_bench, scale as bench
 from geo.analysis import measures
 from geo.registry import sources
 from geo.render import maps

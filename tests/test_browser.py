@@ -8,6 +8,7 @@ was one. Without Chromium the tests are skipped, unless ``CLUSTERMAP_REQUIRE_BRO
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import time
@@ -104,13 +105,6 @@ def page(browser, outside_requests):
     yield pg
     pg.context.close()
     assert outside_requests == [], f"requests left localhost: {outside_requests}"
-
-
-@pytest.fixture(scope="module")
-def data():
-    from geo.registry.sources import load_dataset
-
-    return load_dataset()
 
 
 def expected_markers(data, params: dict[str, list[str]] | None = None) -> int:
@@ -311,18 +305,10 @@ def many_clusters(data):
 def test_many_clusters_are_grouped_with_scenarios_and_mne_still_shown(
     browser, outside_requests, data, many_clusters
 ):
-    from types import SimpleNamespace
-
-    from geo.render import legend as map_legend
-    from geo.render import maps
+    from geo.render import legend as map_legend, maps
 
     assert GROUPED_N > maps.GROUP_ABOVE
-    dataset = SimpleNamespace(
-        regions=data.regions,
-        clusters=many_clusters,
-        mne_links=data.mne_links.iloc[:0],
-        indicators=data.indicators,
-    )
+    dataset = dataclasses.replace(data, clusters=many_clusters, mne_links=data.mne_links.iloc[:0])
     page = guarded_page(browser, outside_requests)
     try:
         page.set_content(maps.build_map_html(dataset, views.View(measure="cluster_count")))

@@ -17,7 +17,6 @@ import pytest
 from geo.analysis import filters
 from geo.analysis.dataset import Dataset
 from geo.cli import main
-from geo.registry.sources import load_dataset
 from geo.render import views
 from geo.render.exports import formats
 

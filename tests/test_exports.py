@@ -33,10 +33,10 @@ import pytest
 import shapely
 from PIL import Image
 
-from geo.analysis import filters, measures
-from geo.analysis import indices as dataset_module
+from geo.analysis import filters, indices as dataset_module, measures
 from geo.analysis.dataset import Dataset
 from geo.base import i18n
+from geo.base.missing import is_null
 from geo.registry import sources
 from geo.render import classify, markers, projection, views
 from geo.render.cartography import frames, layouts
@@ -211,8 +211,7 @@ def test_html_map_is_the_map_page_s_pipeline(data: Dataset, monkeypatch) -> None
     tooltips, attribution and vocabulary labels; with grouped markers, the group symbol in
     the legend; and the page's layer, profile links aside."""
     from geo.data import records
-    from geo.render import legend as map_legend
-    from geo.render import maps
+    from geo.render import legend as map_legend, maps
 
     ru = views.resolve_view(data, views.View(lang="ru"))
     text = export(ru, "html").decode("utf-8")
@@ -329,8 +328,8 @@ def test_pdf_is_one_page(country: views.ResolvedView) -> None:
 
 
 def _same(a: object, b: object) -> bool:
-    if views.is_missing(a) or views.is_missing(b):
-        return views.is_missing(a) and views.is_missing(b)
+    if is_null(a) or is_null(b):
+        return is_null(a) and is_null(b)
     return math.isclose(float(a), float(b), rel_tol=1e-9)
 
 

@@ -8,7 +8,6 @@ import json
 import math
 import re
 from pathlib import Path
-from types import SimpleNamespace
 
 import geopandas as gpd
 import numpy as np
@@ -16,11 +15,22 @@ import pandas as pd
 import pytest
 import shapely
 
+from geo.analysis.dataset import Dataset
 from geo.analysis.filters import ClusterFilter
-from geo.render import choropleth, classify, maps, markers, projection, shapes, urlstate, views
-from geo.render import legend as map_legend
+from geo.render import (
+    choropleth,
+    classify,
+    legend as map_legend,
+    maps,
+    markers,
+    projection,
+    shapes,
+    urlstate,
+    views,
+)
 from geo.render.leaflet import offline
 from geo.render.palette import SCENARIO_COLOURS
+from tests.support.datasets import small_dataset
 
 EVIL = '<script>alert("x")</script>'
 
@@ -70,8 +80,8 @@ def clusters() -> pd.DataFrame:
     )
 
 
-def dataset(regions, clusters) -> SimpleNamespace:
-    return SimpleNamespace(
+def dataset(regions, clusters) -> Dataset:
+    return small_dataset(
         regions=regions,
         clusters=clusters,
         mne_links=pd.DataFrame({"link_id": ["l1"], "cluster_id": ["c2"]}),

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import math
-from types import SimpleNamespace
 
 import pandas as pd
 import pytest
 
-from geo.analysis import measures
+from geo.analysis import measures, ranks
+from geo.analysis.dataset import Dataset
 from geo.data import records
+from tests.support.datasets import small_dataset
 
 
 @pytest.fixture
-def data() -> SimpleNamespace:
+def data() -> Dataset:
     regions = pd.DataFrame({"code": ["RU-A", "RU-B", "RU-C", "RU-D"]})
     clusters = pd.DataFrame(
         {
@@ -32,9 +33,7 @@ def data() -> SimpleNamespace:
             "foreign_owned_companies": [3.0, math.nan],
         }
     )
-    return SimpleNamespace(
-        regions=regions, clusters=clusters, mne_links=links, indicators=indicators
-    )
+    return small_dataset(regions=regions, clusters=clusters, mne_links=links, indicators=indicators)
 
 
 def test_every_measure_has_a_unique_key_and_the_default_exists():
@@ -85,11 +84,11 @@ def test_measure_table_has_one_column_per_measure(data):
 
 def test_rank_counts_only_regions_with_data_and_reports_ties():
     values = pd.Series({"a": 3.0, "b": 5.0, "c": 3.0, "d": math.nan})
-    assert measures.rank_of(values, "b") == measures.Rank(1, 3, 1)
-    assert measures.rank_of(values, "a") == measures.Rank(2, 3, 2)
-    assert str(measures.rank_of(values, "c")) == "2 of 3 (2 tied)"
-    assert measures.rank_of(values, "d") is None
-    assert measures.rank_of(values, "zz") is None
+    assert ranks.rank_of(values, "b") == ranks.Rank(1, 3, 1)
+    assert ranks.rank_of(values, "a") == ranks.Rank(2, 3, 2)
+    assert str(ranks.rank_of(values, "c")) == "2 of 3 (2 tied)"
+    assert ranks.rank_of(values, "d") is None
+    assert ranks.rank_of(values, "zz") is None
 
 
 def test_values_print_with_the_measure_decimals_and_no_data():
@@ -110,11 +109,11 @@ def test_published_dataset_has_the_fea_index_for_nineteen_regions():
 
 def test_ranks_of_all_regions_agree_with_rank_of():
     values = pd.Series({"a": 3.0, "b": 5.0, "c": 3.0, "d": math.nan, "e": 0.0})
-    all_ranks = measures.ranks(values)
+    all_ranks = ranks.all_ranks(values)
     assert set(all_ranks) == {"a", "b", "c", "e"}
     for code in values.index:
-        assert all_ranks.get(code) == measures.rank_of(values, code)
-    assert measures.ranks(pd.Series([math.nan], index=["x"])) == {}
+        assert all_ranks.get(code) == ranks.rank_of(values, code)
+    assert ranks.all_ranks(pd.Series([math.nan], index=["x"])) == {}
 
 
 # --- Russian (issue 9) ----------------------------------------------------------------------
@@ -141,8 +140,8 @@ def test_labels_ranks_and_sources_follow_the_language():
         measures.measure("cluster_count").label
     )
     assert measures.family_label("mne_links", "ru") == _("cluster registry")
-    tied = measures.Rank(3, 19, 2)
-    assert measures.rank_text(tied) == str(tied), "English reads as before"
-    assert measures.rank_text(measures.Rank(1, 1234, 1), "ru") == _("{rank} of {of}").format(
+    tied = ranks.Rank(3, 19, 2)
+    assert ranks.rank_text(tied) == str(tied), "English reads as before"
+    assert ranks.rank_text(ranks.Rank(1, 1234, 1), "ru") == _("{rank} of {of}").format(
         rank="1", of="1\u202f234"
     )

@@ -2,8 +2,8 @@
 
 Two kinds of test: the functions on small hand-made frames whose answers are counted by
 eye, and the page's numbers against counts computed here straight from the CSV files
-with the ``csv`` module (never through ``geo.analysis.mne`` or ``geo.data.records``), so a bug in the
-analysis cannot hide behind the same bug in the check.
+with the ``csv`` module (never through ``geo.analysis.mne`` or ``geo.data.records``), so a
+bug in the analysis cannot hide behind the same bug in the check.
 """
 
 from __future__ import annotations

@@ -91,6 +91,25 @@ def test_region_without_data_or_clusters(data) -> None:
     assert panel.clusters.empty and panel.clusters_heading.endswith("(0)**")
 
 
+@pytest.mark.parametrize(
+    ("tied", "russian", "english"),
+    [
+        (2, "имеет ещё 1 регион", "tied with 1 other"),
+        (3, "имеют ещё 2 региона", "tied with 2 others"),
+        (6, "имеют ещё 5 регионов", "tied with 5 others"),
+        (12, "имеют ещё 11 регионов", "tied with 11 others"),
+        (22, "имеет ещё 21 регион", "tied with 21 others"),
+        (23, "имеют ещё 22 региона", "tied with 22 others"),
+    ],
+)
+def test_the_rank_line_says_ties_in_the_plural_form_of_the_language(tied, russian, english):
+    values = pd.Series([1.0] * tied + [2.0], index=[f"R{i}" for i in range(tied + 1)])
+    assert panels._rank_line(values, "R0", "ru").endswith(f", то же значение {russian}")
+    assert panels._rank_line(values, "R0", "en") == (
+        f"Rank 2 of {tied + 1} regions with data, {english}"
+    )
+
+
 def test_clicks_and_counts() -> None:
     assert panels.clicked_region(None) == (None, None)
     assert panels.clicked_region({"last_active_drawing": {}}) == (None, None)

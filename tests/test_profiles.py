@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo.analysis import profiles
+from geo.analysis import profiles, ranks
+from geo.base.missing import is_missing
 from geo.data import records
 
 RECORDS = Path(__file__).resolve().parent.parent / "data" / "records"
@@ -33,14 +34,14 @@ def csv_rows(name: str) -> list[dict[str, str]]:
 
 @pytest.mark.parametrize("value", [None, float("nan"), pd.NA, "", "   ", np.nan])
 def test_missing_values_read_not_reported(value):
-    assert profiles.is_missing(value)
+    assert is_missing(value)
     assert profiles.text(value) == "not reported"
     assert profiles.number(value) == "not reported"
     assert profiles.whole(value) == "not reported"
 
 
 def test_zero_is_a_value_not_a_gap():
-    assert not profiles.is_missing(0)
+    assert not is_missing(0)
     assert profiles.number(0) == "0"
     assert profiles.whole(0.0) == "0"
     assert profiles.number(1.42977, 2) == "1.43"
@@ -83,10 +84,10 @@ def test_display_name_falls_back_to_russian_then_id():
 
 def test_rank_in_shares_ties_and_skips_missing():
     values = pd.Series({"a": 2.0, "b": 1.0, "c": 2.0, "d": np.nan})
-    assert profiles.rank_in(values, "a", "g") == profiles.Rank(1, 3, "g")
-    assert profiles.rank_in(values, "b", "g").text == "3 of 3 (g)"
-    assert profiles.rank_in(values, "d", "g") is None
-    assert profiles.rank_text(None) == "not assessed"
+    assert ranks.rank_of(values, "a", "g") == ranks.Rank(1, 3, tied=2, among="g")
+    assert str(ranks.rank_of(values, "b", "g")) == "3 of 3 (g)"
+    assert ranks.rank_of(values, "d", "g") is None
+    assert ranks.rank_text(None) == "not assessed"
 
 
 # --- cluster profile ------------------------------------------------------------------------------
@@ -118,7 +119,7 @@ def test_cluster_rank_is_within_its_industry_group(data):
     own = peers[FULL_CLUSTER]
     expected = 1 + sum(v > own for v in peers.values())
     p = profiles.cluster_profile(data, FULL_CLUSTER)
-    assert p.rank_published == profiles.Rank(expected, len(peers), group)
+    assert p.rank_published == ranks.Rank(expected, len(peers), among=group)
     assert set(p.group_table["id"]) == set(peers)
     recomputed = data.clusters.set_index("id").loc[list(peers), "cluster_index"]
     assert p.rank.position == 1 + int((recomputed > recomputed[FULL_CLUSTER]).sum())
@@ -172,7 +173,7 @@ def test_full_region_profile_against_the_regional_table(data):
     assert values["FDI per capita"] == f"{own['fdi_per_capita']:.2f}"
     assert p.fea_published == own["fea_index_published"]
     expected = 1 + sum(v > own["fea_index_published"] for v in published)
-    assert p.rank_published == profiles.Rank(expected, len(published), profiles.REGION_GROUP)
+    assert p.rank_published == ranks.Rank(expected, len(published), among=profiles.REGION_GROUP)
     assert p.fea_index == pytest.approx(own["fea_index_published"], abs=0.005)
     assert p.clusters["ID"].tolist() == ["PIC-20"]
     assert p.scenario_counts[p.clusters["Scenario"].iloc[0]] == 1
@@ -298,10 +299,10 @@ def test_numbers_and_missing_values_in_russian():
 
 
 def test_rank_texts_in_both_languages():
-    rank = profiles.Rank(2, 19, "group")
-    assert profiles.rank_text(rank) == "2 of 19 (group)" == rank.text
-    assert profiles.rank_text(rank, lang="ru") == "2 из 19 (group)"
-    assert profiles.rank_short(None, profiles.NOT_REPORTED, "ru") == "нет данных"
+    rank = ranks.Rank(2, 19, among="group")
+    assert ranks.rank_text(rank) == "2 of 19 (group)" == str(rank)
+    assert ranks.rank_text(rank, lang="ru") == "2 из 19 (group)"
+    assert ranks.rank_short(None, lang="ru", missing=profiles.NOT_REPORTED) == "нет данных"
 
 
 def test_cluster_profile_in_russian(data, vocab):

@@ -1,4 +1,5 @@
-"""tests.support.serve: the app served on localhost for browser tests and the cold-start benchmark."""
+"""tests.support.serve: the app served on localhost for browser tests and the cold-start
+benchmark."""
 
 from __future__ import annotations
 

@@ -472,8 +472,14 @@ def test_export_text_marks_missing_as_not_reported(registry):
         ({}, urlstate.DatasetChoice()),
         ({"data": ["published"]}, urlstate.DatasetChoice()),
         ({"data": ["synthetic"]}, urlstate.DatasetChoice("synthetic", 1000, 1)),
-        ({"data": "synthetic", "n": "250", "seed": "7"}, urlstate.DatasetChoice("synthetic", 250, 7)),
-        ({"data": ["synthetic"], "n": ["5", "20000"]}, urlstate.DatasetChoice("synthetic", 20000, 1)),
+        (
+            {"data": "synthetic", "n": "250", "seed": "7"},
+            urlstate.DatasetChoice("synthetic", 250, 7),
+        ),
+        (
+            {"data": ["synthetic"], "n": ["5", "20000"]},
+            urlstate.DatasetChoice("synthetic", 20000, 1),
+        ),
     ],
 )
 def test_choice_from_good_query_params(params, expected):

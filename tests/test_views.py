@@ -9,6 +9,7 @@ import pytest
 
 from geo.analysis import filters, measures
 from geo.analysis.dataset import Dataset
+from geo.base.missing import is_null
 from geo.data import version
 from geo.render import classify, urlstate, views
 
@@ -163,8 +164,8 @@ def test_synthetic_registry_is_recognised(data: Dataset) -> None:
 
 
 def test_is_missing() -> None:
-    assert views.is_missing(None) and views.is_missing(float("nan")) and views.is_missing(pd.NA)
-    assert not views.is_missing(0) and not views.is_missing("") and not views.is_missing("x")
+    assert is_null(None) and is_null(float("nan")) and is_null(pd.NA)
+    assert not is_null(0) and not is_null("") and not is_null("x")
 
 
 def test_filter_summary_in_russian_names_labels_and_values_english_unchanged() -> None:

@@ -27,6 +27,7 @@ from typing import Any
 
 import streamlit as st
 
+from geo.analysis.dataset import Dataset
 from geo.base import i18n
 from geo.base.i18n import N_
 from geo.data import regions
@@ -67,7 +68,7 @@ def t(key: str, table: dict[str, Any] = LABELS, **values: object) -> str:
 
 
 def export_callable(
-    data: views.ViewData,
+    data: Dataset,
     view: views.View,
     fmt: str,
     now: datetime | None = None,
@@ -111,7 +112,7 @@ def territory_label(code: str, names: dict[str, str], lang: str = "en") -> str:
     return i18n.translator(lang)(LABELS["district"]).format(name=code)
 
 
-def _choose_territory(data: views.ViewData, view: views.View, key: str) -> views.View:
+def _choose_territory(data: Dataset, view: views.View, key: str) -> views.View:
     """The territory selector: ``view`` for the territory chosen (its own if valid)."""
     lang = current_lang()
     choices = views.territory_choices(data.regions)
@@ -138,7 +139,7 @@ def _choose_territory(data: views.ViewData, view: views.View, key: str) -> views
 
 
 def render_export_panel(
-    data: views.ViewData,
+    data: Dataset,
     view: views.View,
     *,
     key: str = "export",

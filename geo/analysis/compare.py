@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from geo.analysis import profiles
+from geo.analysis.dataset import Dataset
 from geo.base import i18n
 from geo.base.i18n import N_
 
@@ -58,7 +59,7 @@ def kind_label(kind: str, lang: str = "en") -> str:
     return i18n.translator(lang)(KINDS[kind])
 
 
-def unit_options(data: profiles.ProfileData, lang: str = "en") -> dict[str, dict[str, str]]:
+def unit_options(data: Dataset, lang: str = "en") -> dict[str, dict[str, str]]:
     """The units of each kind with their labels in ``lang``: clusters as "PIC-01 · name" in
     the data's order, regions as "name (code)" by name."""
     names = i18n.localised_names(data.regions.set_index("code"), lang)
@@ -101,7 +102,7 @@ def choice(
 
 
 def comparison(
-    data: profiles.ProfileData, kind: str, units: Sequence[str], lang: str = "en", vocab=None
+    data: Dataset, kind: str, units: Sequence[str], lang: str = "en", vocab=None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The side-by-side table of ``units`` (in ``lang``) and their recomputed and published
     indices in long format (``unit``, ``index``, ``value``), for the chart."""
@@ -124,7 +125,7 @@ def comparison(
 def index_table(values: pd.DataFrame, units: Sequence[str], lang: str = "en") -> pd.DataFrame:
     """Each unit's recomputed index (two decimals, "not assessed" when missing) and
     published index (as printed), one row per unit in the chosen order."""
-    shown = values.pivot(index="unit", columns="index", values="value").reindex(units)
+    shown = values.pivot(index="unit", columns="index", values="value").reindex(list(units))
     shown["recomputed"] = shown["recomputed"].map(
         lambda v: profiles.number(v, 2, profiles.NOT_ASSESSED, lang)
     )

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from geo.analysis.indices import SCENARIOS
-from geo.base.i18n import N_, format_int, translations
+from geo.base.i18n import N_, format_int, ngettext, translations
 
 NOT_REPORTED = "not reported"
 """The option standing for a missing value (the source does not report it)."""
@@ -267,9 +267,7 @@ def count_text(shown: int, total: int, noun: str = "clusters", lang: str = "en")
     """
     if lang == "en":
         return f"{shown} of {total} {noun}"
-    text = translations(lang).ngettext(
-        "{shown} of {total} cluster", "{shown} of {total} clusters", total
-    )
+    text = ngettext("{shown} of {total} cluster", "{shown} of {total} clusters", total, lang)
     return text.format(shown=format_int(shown, lang), total=format_int(total, lang))
 
 

@@ -118,11 +118,9 @@ def shown_line(shown: int, total: int, searched: bool, filtered: bool, lang: str
     basis = "shown_both" if searched and filtered else (
         "shown_search" if searched else ("shown_filters" if filtered else "shown")
     )  # fmt: skip
-    count = (
-        i18n.translations(lang)
-        .ngettext("{shown} of {total} cluster", "{shown} of {total} clusters", total)
-        .format(shown=i18n.format_int(shown, lang), total=i18n.format_int(total, lang))
-    )
+    count = i18n.ngettext(
+        "{shown} of {total} cluster", "{shown} of {total} clusters", total, lang
+    ).format(shown=i18n.format_int(shown, lang), total=i18n.format_int(total, lang))
     return text(basis, lang, count=count)
 
 

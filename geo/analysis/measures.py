@@ -18,14 +18,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal, NamedTuple, Protocol
+from typing import Literal
 
-import numpy as np
 import pandas as pd
 
 from geo.analysis import indices
+from geo.analysis.dataset import Dataset
 from geo.base import i18n
 from geo.base.i18n import N_
+from geo.base.missing import is_missing
 
 MeasureFamily = Literal["regional table", "cluster registry"]
 
@@ -102,15 +103,6 @@ _INDICATOR_COLUMNS = frozenset(ind.column for ind in indices.REGION_INDICATORS)
 _BY_KEY: dict[str, Measure] = {m.key: m for m in MEASURES}
 
 
-class RegionData(Protocol):
-    """What measures are computed from (``geo.analysis.dataset.Dataset`` satisfies it)."""
-
-    regions: pd.DataFrame
-    clusters: pd.DataFrame
-    mne_links: pd.DataFrame
-    indicators: pd.DataFrame
-
-
 def available_measures() -> tuple[Measure, ...]:
     """The measures a user can pick, with labels, in display order."""
     return MEASURES
@@ -133,24 +125,24 @@ def _on_regions(values: Mapping[str, float] | pd.Series, codes: pd.Index, key: s
     return out
 
 
-def _region_codes(data: RegionData) -> pd.Index:
+def _region_codes(data: Dataset) -> pd.Index:
     return pd.Index(data.regions["code"].astype(str), name="region_code")
 
 
-def fea_index(data: RegionData) -> pd.Series:
+def fea_index(data: Dataset) -> pd.Series:
     """The recomputed regional FEA index (Equation 1 over Table 6), NaN outside the table."""
     recomputed = indices.region_index(data.indicators).index
     return _on_regions(recomputed, _region_codes(data), "fea_index")
 
 
-def cluster_count(data: RegionData) -> pd.Series:
+def cluster_count(data: Dataset) -> pd.Series:
     """Clusters declared in each region; 0 where the registry has none."""
     counts = data.clusters["region_code"].dropna().value_counts()
     out = _on_regions(counts, _region_codes(data), "cluster_count")
     return out.fillna(0.0)
 
 
-def mne_links(data: RegionData) -> pd.Series:
+def mne_links(data: Dataset) -> pd.Series:
     """MNE links of each region's clusters (a link counts in its cluster's region); 0 if none."""
     region_of = data.clusters.set_index("id")["region_code"]
     regions = data.mne_links["cluster_id"].map(region_of).dropna()
@@ -158,14 +150,14 @@ def mne_links(data: RegionData) -> pd.Series:
     return out.fillna(0.0)
 
 
-def mean_cluster_index(data: RegionData) -> pd.Series:
+def mean_cluster_index(data: Dataset) -> pd.Series:
     """Mean recomputed cluster index over each region's assessed clusters; NaN if none."""
     frame = data.clusters[["region_code", "cluster_index"]].dropna()
     means = frame.groupby("region_code")["cluster_index"].mean()
     return _on_regions(means, _region_codes(data), "mean_cluster_index")
 
 
-def compute_measure(key: str, data: RegionData) -> pd.Series:
+def compute_measure(key: str, data: Dataset) -> pd.Series:
     """One measure for all regions: a float Series keyed by region code, NaN = no data."""
     measure(key)  # validates the key
     if key == "fea_index":
@@ -180,55 +172,13 @@ def compute_measure(key: str, data: RegionData) -> pd.Series:
     return _on_regions(table, _region_codes(data), key)
 
 
-def measure_table(data: RegionData) -> pd.DataFrame:
+def measure_table(data: Dataset) -> pd.DataFrame:
     """Every measure for every region (rows: region codes; columns: measure keys).
 
     One call computes all of them, so a page can cache the table once and read any
     measure, or a region's whole row for its panel, from it.
     """
     return pd.DataFrame({m.key: compute_measure(m.key, data) for m in MEASURES})
-
-
-class Rank(NamedTuple):
-    """A region's place among the regions with data: ``rank`` (1 = highest) of ``of``;
-    ``tied`` regions (itself included) share that value."""
-
-    rank: int
-    of: int
-    tied: int
-
-    def __str__(self) -> str:
-        text = f"{self.rank} of {self.of}"
-        return text + (f" ({self.tied} tied)" if self.tied > 1 else "")
-
-
-def rank_of(values: pd.Series, code: str) -> Rank | None:
-    """The rank of a region among the regions with data, 1 = highest value.
-
-    Ties share the best rank ("min" method), and say how many share it. ``None`` when
-    the region has no value.
-    """
-    present = values.dropna()
-    if code not in present.index:
-        return None
-    ranks = present.rank(ascending=False, method="min")
-    tied = int((present == present[code]).sum())
-    return Rank(int(ranks[code]), int(len(present)), tied)
-
-
-def ranks(values: pd.Series) -> dict[str, Rank]:
-    """``rank_of`` for every region with data at once (one ranking, not one per region):
-    the region panel and the map's tooltips need all of them on every rerun."""
-    present = values.dropna()
-    if present.empty:
-        return {}
-    order = present.rank(ascending=False, method="min").astype(int)
-    tied = present.map(present.value_counts())
-    of = int(len(present))
-    return {
-        str(code): Rank(int(r), of, int(t))
-        for code, r, t in zip(present.index, order.to_numpy(), tied.to_numpy(), strict=True)
-    }
 
 
 NO_DATA = N_("no data")
@@ -240,12 +190,6 @@ FAMILY_LABELS: dict[str, str] = {
 }
 """Where a measure comes from, as the region panel's "Source" column says it."""
 
-RANK_TEXT: dict[str, str] = {
-    "plain": N_("{rank} of {of}"),
-    "tied": N_("{rank} of {of} ({tied} tied)"),
-}
-"""A rank as text (English: the same as ``str(Rank)``)."""
-
 
 def format_value(value: float | None, key: str, lang: str = "en") -> str:
     """A measure value printed with the measure's decimals; "no data" for NaN.
@@ -253,7 +197,7 @@ def format_value(value: float | None, key: str, lang: str = "en") -> str:
     English keeps the narrow no-break space between thousands; other languages follow
     their locale (``geo.base.i18n.format_number``: a decimal comma in Russian).
     """
-    if value is None or (isinstance(value, float) and np.isnan(value)) or pd.isna(value):
+    if is_missing(value):
         return i18n.translator(lang)(NO_DATA)
     decimals = measure(key).decimals
     if lang == "en":
@@ -279,13 +223,3 @@ def measure_description(key: str, lang: str = "en") -> str:
 def family_label(key: str, lang: str = "en") -> str:
     """Where a measure comes from (regional table / cluster registry), in ``lang``."""
     return i18n.translator(lang)(FAMILY_LABELS[measure(key).family])
-
-
-def rank_text(rank: Rank, lang: str = "en") -> str:
-    """A rank as text, "3 of 19 (2 tied)" in ``lang`` (numbers grouped for the locale)."""
-    template = RANK_TEXT["tied"] if rank.tied > 1 else RANK_TEXT["plain"]
-    return i18n.translator(lang)(template).format(
-        rank=i18n.format_int(rank.rank, lang),
-        of=i18n.format_int(rank.of, lang),
-        tied=i18n.format_int(rank.tied, lang),
-    )

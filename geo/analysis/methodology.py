@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Literal
 
 import pandas as pd
 
-from geo.analysis import indices, profiles
-from geo.analysis.dataset import index_comparison
+from geo.analysis import indices
+from geo.analysis.dataset import Dataset, index_comparison
 from geo.base import i18n
 from geo.base.i18n import N_
 
@@ -132,7 +133,11 @@ def headers(columns: Iterable[str], lang: str = "en", vocab=None) -> dict[str, H
 
 
 def methods(
-    weights: Mapping[str, float], placement: str, grouping: str, missing: str, negatives: str
+    weights: Mapping[str, float],
+    placement: indices.WeightPlacement,
+    grouping: str,
+    missing: indices.MissingPolicy,
+    negatives: indices.NegativePolicy,
 ) -> tuple[indices.IndexMethod, indices.IndexMethod]:
     """The cluster and region index methods the page's parameters describe: the cluster
     ``weights`` by indicator, where they act, the cluster comparison groups (by industry
@@ -195,7 +200,11 @@ def _translate_column(values: pd.Series, translate: Callable[[str], str]) -> pd.
 
 
 def comparison(
-    data: profiles.ProfileData, unit: str, method: indices.IndexMethod, lang: str = "en", vocab=None
+    data: Dataset,
+    unit: Literal["clusters", "regions"],
+    method: indices.IndexMethod,
+    lang: str = "en",
+    vocab=None,
 ) -> pd.DataFrame:
     """:func:`geo.analysis.dataset.index_comparison` of ``unit`` ("clusters" or "regions")
     with its texts in ``lang``: comparison groups, reasons, notes, missing indicators."""

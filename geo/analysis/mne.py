@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from geo.analysis import indices
+from geo.analysis.ranks import Rank, all_ranks, rank_short
 from geo.base import i18n
 from geo.base.i18n import N_
 
@@ -147,8 +148,6 @@ BASIS: dict[str, str] = {
     "recomputed": N_("clusters.csv status '{status}'; mne_links.csv present links."),
 }
 """Where the numbers of a row of :func:`published_vs_recomputed` come from."""
-
-RANK_TEXT = N_("{position} of {total}")
 
 
 def basis_text(group: PublishedGroup, source: str, published_ok: bool, lang: str = "en") -> str:
@@ -264,10 +263,11 @@ def host_regions(
         }
     )
     names = regions.set_index("code")["name_en"]
-    ranks = region_index.dropna().rank(ascending=False, method="min")
+    fea_ranks = all_ranks(region_index)
     rows = []
     for code, part in frame.groupby("region_code", sort=True):
         idx = region_index.get(code)
+        fea_rank = fea_ranks.get(str(code))
         rows.append(
             {
                 "region_code": code,
@@ -276,9 +276,7 @@ def host_regions(
                 "links": len(part),
                 "present": int(part.loc[part["present"], "mne"].nunique()),
                 "fea_index": float(idx) if idx is not None and not pd.isna(idx) else np.nan,
-                "fea_rank": RANK_TEXT.format(position=int(ranks[code]), total=len(ranks))
-                if code in ranks
-                else NOT_REPORTED,
+                "fea_rank": rank_short(fea_rank) if fea_rank else NOT_REPORTED,
                 "fea_published": published_index.get(code, np.nan),
                 "standing": standing(idx),
                 "innovation_rank": NOT_REPORTED,
@@ -475,5 +473,5 @@ def _rank_text(value: object, lang: str) -> object:
     match = _RANK.match(str(value))
     if not match:
         return i18n.translator(lang)(NOT_REPORTED) if value == NOT_REPORTED else value
-    position, total = (i18n.format_int(int(g), lang) for g in match.groups())
-    return i18n.translator(lang)(RANK_TEXT).format(position=position, total=total)
+    position, total = (int(g) for g in match.groups())
+    return rank_short(Rank(position, total), lang)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from geo.analysis import mne, profiles
+from geo.analysis.dataset import Dataset
 from geo.base import i18n
 from geo.base.i18n import N_
 
@@ -157,9 +158,7 @@ def field_title(name: str, lang: str = "en") -> str:
     return i18n.translator(lang)(CHART_FIELDS.get(name, name))
 
 
-def analyse(
-    data: profiles.ProfileData, aggregates: pd.DataFrame, vocabularies: pd.DataFrame
-) -> mne.Analysis:
+def analyse(data: Dataset, aggregates: pd.DataFrame, vocabularies: pd.DataFrame) -> mne.Analysis:
     """:func:`geo.analysis.mne.analyse` of a dataset, with 003's published ``aggregates``
     and the statuses and interplay types of ``vocabularies`` (``vocabularies.csv``)."""
 
@@ -222,12 +221,18 @@ def comparison_table(result: mne.Analysis, lang: str, vocab=None) -> pd.DataFram
     return mne.localise(table, lang, vocab).rename(columns=labelled(COMPARISON_COLUMNS, lang))
 
 
+def _group_row(table: pd.DataFrame, group: str, source: str) -> pd.Series:
+    """The row of :func:`geo.analysis.mne.published_vs_recomputed` for ``group`` and
+    ``source`` (each pair has one)."""
+    return table.loc[(table["group"] == group) & (table["source"] == source)].iloc[0]
+
+
 def why_text(result: mne.Analysis, lang: str) -> str:
     """Why the published and recomputed shares of innovation clusters differ."""
-    rec = result.published_vs_recomputed.set_index(["group", "source"])
-    innov_pub = rec.loc[("innovation clusters", mne.PUBLISHED)]
-    innov_rec = rec.loc[("innovation clusters", mne.RECOMPUTED)]
-    none_rec = rec.loc[("clusters without any status", mne.RECOMPUTED)]
+    rec = result.published_vs_recomputed
+    innov_pub = _group_row(rec, "innovation clusters", mne.PUBLISHED)
+    innov_rec = _group_row(rec, "innovation clusters", mne.RECOMPUTED)
+    none_rec = _group_row(rec, "clusters without any status", mne.RECOMPUTED)
     why = text(
         "why",
         lang,

@@ -15,9 +15,12 @@ from typing import Any
 
 import pandas as pd
 
-from geo.analysis import filters, measures, profiles
+from geo.analysis import filters, measures, profiles, ranks
+from geo.analysis.dataset import Dataset
 from geo.base import i18n
 from geo.base.i18n import N_
+from geo.base.missing import is_missing
+from geo.base.tables import row_dicts
 
 TEXT: dict[str, str] = {
     "title": N_("Cluster Map of Russia"),
@@ -48,8 +51,6 @@ TEXT: dict[str, str] = {
     "rank": N_("rank {rank} of {of} regions with data"),
     "export_region": N_("Export this region (map and data)"),
     "export_view": N_("Export this view (map and data)"),
-    "tied": N_(", tied with {n} other"),
-    "tied_plural": N_(", tied with {n} others"),
     "col_measure": N_("Measure"),
     "col_value": N_("Value"),
     "col_rank": N_("Rank"),
@@ -146,16 +147,21 @@ class RegionPanel:
 
 
 def _rank_line(values: pd.Series, code: str, lang: str) -> str:
-    rank = measures.rank_of(values, code)
+    rank = ranks.rank_of(values, code)
     if not rank:
         line = text("no_data", lang)
     else:
         line = text(
-            "rank", lang, rank=i18n.format_int(rank.rank, lang), of=i18n.format_int(rank.of, lang)
+            "rank",
+            lang,
+            rank=i18n.format_int(rank.position, lang),
+            of=i18n.format_int(rank.of, lang),
         )
         if rank.tied > 1:
-            n = i18n.format_int(rank.tied - 1, lang)
-            line += text("tied_plural", lang, n=n) if rank.tied > 2 else text("tied", lang, n=n)
+            others = rank.tied - 1
+            line += i18n.ngettext(
+                ", tied with {n} other", ", tied with {n} others", others, lang
+            ).format(n=i18n.format_int(others, lang))
     return line[:1].upper() + line[1:]
 
 
@@ -163,12 +169,12 @@ def measure_rows(table: pd.DataFrame, code: str, lang: str, vocab=None) -> pd.Da
     """Every available measure of region ``code``: its value, rank and source."""
     rows = []
     for m in measures.available_measures():
-        r = measures.rank_of(table[m.key], code)
+        r = ranks.rank_of(table[m.key], code)
         rows.append(
             {
                 text("col_measure", lang): measures.measure_label(m.key, lang, vocab),
-                text("col_value", lang): measures.format_value(table.at[code, m.key], m.key, lang),
-                text("col_rank", lang): measures.rank_text(r, lang) if r else "—",
+                text("col_value", lang): measures.format_value(table[m.key].get(code), m.key, lang),
+                text("col_rank", lang): ranks.rank_text(r, lang) if r else "—",
                 text("col_source", lang): measures.family_label(m.key, lang),
             }
         )
@@ -190,7 +196,7 @@ def cluster_rows(
     return pd.DataFrame(
         {
             text("col_profile", lang): [profiles.cluster_url(i) for i in in_region["id"]],
-            text("col_cluster", lang): [name(r) for r in in_region.to_dict("records")],
+            text("col_cluster", lang): [name(r) for r in row_dicts(in_region)],
             text("col_city", lang): i18n.texts(in_region["city"], lang),
             text("col_status", lang): words.terms("status", in_region["status"]),
             text("col_scenario", lang): in_region["scenario"].map(words.scenario).astype(object),
@@ -202,7 +208,7 @@ def cluster_rows(
 
 
 def region_panel(
-    data: profiles.ProfileData,
+    data: Dataset,
     table: pd.DataFrame,
     code: str,
     measure: str,
@@ -219,7 +225,7 @@ def region_panel(
     words = profiles.Words(lang, vocab)
     row = data.regions.loc[data.regions["code"] == code].iloc[0]
     first, other = ("name_ru", "name_en") if lang == "ru" else ("name_en", "name_ru")
-    names = [str(row[c]) for c in (first, other) if not i18n.is_missing(row.get(c))]
+    names = [str(row[c]) for c in (first, other) if not is_missing(row.get(c))]
     facts = text(
         "facts",
         lang,

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from geo.analysis import profiles
+from geo.analysis import profiles, ranks
 from geo.analysis.profiles import NOT_ASSESSED, NOT_REPORTED, md_literal
 from geo.base import i18n
 from geo.base.i18n import N_
@@ -144,7 +144,7 @@ def cluster_metrics(p: profiles.ClusterProfile, lang: str = "en") -> dict[str, s
             p.cluster_index, 2, NOT_ASSESSED, lang
         ),
         text(CLUSTER_TEXT, "m_published", lang): profiles.number(p.index_published, lang=lang),
-        text(CLUSTER_TEXT, "m_rank", lang): profiles.rank_short(p.rank, NOT_ASSESSED, lang),
+        text(CLUSTER_TEXT, "m_rank", lang): ranks.rank_short(p.rank, lang, NOT_ASSESSED),
         text(CLUSTER_TEXT, "m_mne", lang): profiles.whole(len(p.mne_links), lang=lang),
     }
 
@@ -152,9 +152,9 @@ def cluster_metrics(p: profiles.ClusterProfile, lang: str = "en") -> dict[str, s
 def index_metrics(p: profiles.ClusterProfile, lang: str = "en") -> dict[str, str]:
     """The ranks and region index under the indicators, by label."""
     return {
-        text(CLUSTER_TEXT, "rank_recomputed", lang): profiles.rank_text(p.rank, NOT_ASSESSED, lang),
-        text(CLUSTER_TEXT, "rank_published", lang): profiles.rank_text(
-            p.rank_published, NOT_REPORTED, lang
+        text(CLUSTER_TEXT, "rank_recomputed", lang): ranks.rank_text(p.rank, lang, NOT_ASSESSED),
+        text(CLUSTER_TEXT, "rank_published", lang): ranks.rank_text(
+            p.rank_published, lang, NOT_REPORTED
         ),
         text(CLUSTER_TEXT, "region_index", lang): profiles.number(
             p.region_index, 2, NOT_ASSESSED, lang
@@ -173,7 +173,8 @@ def group_table(p: profiles.ClusterProfile) -> pd.DataFrame:
 
 def region_choices(regions: pd.DataFrame, lang: str = "en") -> dict[str, str]:
     """The picker's labels ("name (code)") by code, sorted by name in ``lang``."""
-    names = i18n.localised_names(regions.set_index("code"), lang).to_dict()
+    localised = i18n.localised_names(regions.set_index("code"), lang)
+    names = {str(code): name for code, name in localised.items()}
     return {c: f"{names.get(c, c)} ({c})" for c in sorted(names, key=lambda c: names[c])}
 
 
@@ -202,7 +203,7 @@ def region_metrics(p: profiles.RegionProfile, lang: str = "en") -> dict[str, str
     return {
         text(REGION_TEXT, "m_index", lang): profiles.number(p.fea_index, 2, lang=lang),
         text(REGION_TEXT, "m_published", lang): profiles.number(p.fea_published, 2, lang=lang),
-        text(REGION_TEXT, "m_rank", lang): profiles.rank_short(p.rank, NOT_REPORTED, lang),
+        text(REGION_TEXT, "m_rank", lang): ranks.rank_short(p.rank, lang, NOT_REPORTED),
         text(REGION_TEXT, "m_clusters", lang): profiles.whole(len(p.clusters), lang=lang),
     }
 

@@ -1,6 +1,6 @@
 """What the registry, the cluster and region profiles and the comparison page show.
 
-Plain functions over a :class:`geo.analysis.dataset.Dataset` (or anything with the same frames):
+Plain functions over a :class:`geo.analysis.dataset.Dataset`:
 no Streamlit here, so the pages only render what these return and the command line or a
 test can call the same code.
 
@@ -28,18 +28,20 @@ called ``<script>…`` or ``**x**`` is shown literally.
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 import pandas as pd
 
 from geo.analysis import indices
+from geo.analysis.dataset import Dataset
+from geo.analysis.ranks import Rank, rank_of, rank_text
 from geo.base import i18n
 from geo.base.i18n import N_
+from geo.base.missing import is_missing
 from geo.data.regions import FEDERAL_DISTRICT_NAMES_RU
 
 NOT_REPORTED = i18n.NOT_REPORTED
@@ -65,8 +67,6 @@ EITHER_RELATION = "member or partner"
 NONE = N_("none")
 YES, NO = N_("yes"), N_("no")
 LEFT_SUFFIX = N_(" (left)")
-RANK_TEXT = N_("{position} of {total} ({group})")
-RANK_SHORT = N_("{position} of {total}")
 SOURCE_TEXT = N_("{doc}: {ref}")
 
 REGION_TYPES: dict[str, str] = {
@@ -80,34 +80,11 @@ REGION_TYPES: dict[str, str] = {
 """The region types of the outlines (``type``), as interface words (not data names)."""
 
 
-class ProfileData(Protocol):
-    """The frames profiles are built from (``geo.analysis.dataset.Dataset`` satisfies it)."""
-
-    regions: pd.DataFrame
-    clusters: pd.DataFrame
-    mne_links: pd.DataFrame
-    indicators: pd.DataFrame
-
-
 class UnknownUnitError(LookupError):
     """A cluster id or region code that is not in the data; the message names it."""
 
 
 # --- text -------------------------------------------------------------------------------------
-
-
-def is_missing(value: Any) -> bool:
-    """True for ``None``, ``NaN``, ``pd.NA`` and blank strings: the records' missing value."""
-    if value is None or value is pd.NA:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    if isinstance(value, str):
-        return not value.strip()
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
 
 
 def text(value: Any, missing: str = NOT_REPORTED, lang: str = "en") -> str:
@@ -259,8 +236,8 @@ class Words:
         return i18n.scenario_name(str(value), self.lang)
 
     def rank(self, rank: Rank | None, missing: str = NOT_ASSESSED) -> str:
-        """:func:`rank_text` in this language."""
-        return rank_text(rank, missing, self.lang)
+        """:func:`geo.analysis.ranks.rank_text` in this language."""
+        return rank_text(rank, self.lang, missing)
 
     def source(self, doc: Any, ref: Any) -> str:
         """``"001: Table 5"``: the document and where in it."""
@@ -279,56 +256,6 @@ def region_url(code: str) -> str:
     from urllib.parse import quote
 
     return REGION_URL.format(code=quote(str(code), safe=""))
-
-
-# --- ranks ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Rank:
-    """A unit's place among ``of`` units with a value (1 = highest; ties share a rank)."""
-
-    position: int
-    of: int
-    among: str
-
-    @property
-    def text(self) -> str:
-        """E.g. ``"2 of 5 (Chemistry and Petrochemistry)"`` (English; :func:`rank_text`
-        gives it in any language)."""
-        return f"{self.position} of {self.of} ({self.among})"
-
-
-def rank_in(values: pd.Series, key: Any, among: str) -> Rank | None:
-    """The rank of ``values[key]`` among the non-missing values; ``None`` if it has none.
-
-    Descending with ties at their best place ("min"), as league tables print them.
-    """
-    present = pd.to_numeric(values, errors="coerce").dropna()
-    if key not in present.index:
-        return None
-    ranks = present.rank(ascending=False, method="min")
-    return Rank(int(ranks[key]), int(len(present)), among)
-
-
-def rank_text(rank: Rank | None, missing: str = NOT_ASSESSED, lang: str = "en") -> str:
-    """A rank as text in ``lang`` (``"2 of 5 (group)"``), ``missing`` when there is none."""
-    _ = i18n.translator(lang)
-    if rank is None:
-        return _(missing)
-    return _(RANK_TEXT).format(
-        position=whole(rank.position, lang=lang), total=whole(rank.of, lang=lang), group=rank.among
-    )
-
-
-def rank_short(rank: Rank | None, missing: str = NOT_ASSESSED, lang: str = "en") -> str:
-    """A rank without its group (``"2 of 5"``), ``missing`` when there is none."""
-    _ = i18n.translator(lang)
-    if rank is None:
-        return _(missing)
-    return _(RANK_SHORT).format(
-        position=whole(rank.position, lang=lang), total=whole(rank.of, lang=lang)
-    )
 
 
 # --- blocks -----------------------------------------------------------------------------------
@@ -569,7 +496,7 @@ CLUSTER_NOTES: dict[str, str] = {
 
 
 def cluster_profile(
-    data: ProfileData,
+    data: Dataset,
     cluster_id: str,
     lang: str = "en",
     vocab: i18n.VocabularyLabels | None = None,
@@ -609,8 +536,8 @@ def cluster_profile(
         cluster_index=_float_or_none(row.get("cluster_index")),
         index_published=_float_or_none(row.get("index_published")),
         group=group_name,
-        rank=rank_in(rec, cluster_id, group_name),
-        rank_published=rank_in(pub, cluster_id, group_name),
+        rank=rank_of(rec, cluster_id, group_name),
+        rank_published=rank_of(pub, cluster_id, group_name),
         group_table=group_table,
         scenario=scenario,
         scenario_label=i18n.scenario_label(scenario_value, lang)
@@ -809,7 +736,7 @@ def find_region_code(regions: pd.DataFrame, code: str) -> str | None:
 
 
 def region_profile(
-    data: ProfileData,
+    data: Dataset,
     code: str,
     lang: str = "en",
     vocab: i18n.VocabularyLabels | None = None,
@@ -859,8 +786,8 @@ def region_profile(
         indicators=_region_indicators(w, table, computed, stored),
         fea_index=None if stored not in fea.index else float(fea[stored]),
         fea_published=None if is_missing(published.get(stored)) else float(published[stored]),
-        rank=rank_in(fea, stored, group),
-        rank_published=rank_in(published, stored, group),
+        rank=rank_of(fea, stored, group),
+        rank_published=rank_of(published, stored, group),
         clusters=_cluster_rows(declared, regions, w),
         located_here_declared_elsewhere=_cluster_rows(elsewhere, regions, w),
         mne_links=mne_link_table(links, clusters, lang, vocab),
@@ -883,7 +810,7 @@ def _region_indicators(
             {
                 "Indicator": _indicator_label(ind, w),
                 "Value": w.number(values.get(stored), 2) if has else w._(NOT_REPORTED),
-                "Rank": w.rank(rank_in(values, stored, group), NOT_REPORTED),
+                "Rank": w.rank(rank_of(values, stored, group), NOT_REPORTED),
                 "Component of the index": w.number(
                     computed.at[stored, f"{ind.column}_component"], 3
                 )
@@ -1137,7 +1064,7 @@ def _region_facts(p: RegionProfile, w: Words) -> Facts:
 
 
 def compare_clusters(
-    data: ProfileData,
+    data: Dataset,
     ids: Sequence[str],
     lang: str = "en",
     vocab: i18n.VocabularyLabels | None = None,
@@ -1151,7 +1078,7 @@ def compare_clusters(
 
 
 def compare_regions(
-    data: ProfileData,
+    data: Dataset,
     codes: Sequence[str],
     lang: str = "en",
     vocab: i18n.VocabularyLabels | None = None,

@@ -29,54 +29,26 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
-from babel import dates as babel_dates
-from babel import numbers as babel_numbers
+from babel import dates as babel_dates, numbers as babel_numbers
 
-from geo.base.catalogue import (
-    CLI_LANG_ENV as CLI_LANG_ENV,
-)
-from geo.base.catalogue import (
-    DEFAULT_LANG as DEFAULT_LANG,
-)
-from geo.base.catalogue import (
-    DOMAIN as DOMAIN,
-)
-from geo.base.catalogue import (
-    LOCALE_ENV as LOCALE_ENV,
-)
-from geo.base.catalogue import (
-    LOCALES_DIR as LOCALES_DIR,
-)
-from geo.base.catalogue import (
-    N_ as N_,
-)
-from geo.base.catalogue import (
-    SOURCE_LANG as SOURCE_LANG,
-)
-from geo.base.catalogue import (
-    SUPPORTED as SUPPORTED,
-)
-from geo.base.catalogue import (
-    Lang as Lang,
-)
 from geo.base.catalogue import (  # re-exported: the gettext side of the languages
+    CLI_LANG_ENV as CLI_LANG_ENV,
+    DEFAULT_LANG as DEFAULT_LANG,
+    DOMAIN as DOMAIN,
+    LOCALE_ENV as LOCALE_ENV,
+    LOCALES_DIR as LOCALES_DIR,
+    N_ as N_,
+    SOURCE_LANG as SOURCE_LANG,
+    SUPPORTED as SUPPORTED,
+    Lang as Lang,
     catalogue_path as catalogue_path,
-)
-from geo.base.catalogue import (
     check_lang as check_lang,
-)
-from geo.base.catalogue import (
     lang_from_environment as lang_from_environment,
-)
-from geo.base.catalogue import (
     lang_from_locale as lang_from_locale,
-)
-from geo.base.catalogue import (
     translations as translations,
-)
-from geo.base.catalogue import (
     translator as translator,
 )
+from geo.base.missing import is_missing, missing_mask
 
 RUSSIAN_GROUP_SEPARATOR = "\u202f"
 """Thousands separator in Russian: narrow no-break space (CLDR gives U+00A0)."""
@@ -107,17 +79,20 @@ SCENARIO_DESCRIPTIONS: dict[str, str] = {
 """The scenario legend; the English text equals ``geo.render.palette.SCENARIO_LABELS`` (tested)."""
 
 
+def ngettext(singular: str, plural: str, n: int, lang: str) -> str:
+    """The form of the English msgid pair ``singular``/``plural`` for the count ``n``, in
+    ``lang``: the catalogue's ``Plural-Forms`` rule picks it (English two forms; Russian
+    three: 1, 21 регион · 2–4, 22 региона · 0, 5–20, 25 регионов). Fill in the values
+    after: ``ngettext("{n} cluster", "{n} clusters", n, lang).format(n=...)``.
+    ``pybabel extract`` takes the pair through its default ``ngettext`` keyword.
+
+    >>> ngettext("{n} cluster", "{n} clusters", 2, "en")
+    '{n} clusters'
+    """
+    return translations(lang).ngettext(singular, plural, n)
+
+
 # --------------------------------------------------------------------------- formatting
-
-
-def is_missing(value: Any) -> bool:
-    """True for None, NaN, pandas' NA/NaT and blank text: the value is not reported."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return True
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
 
 
 def not_reported(lang: str) -> str:
@@ -225,12 +200,6 @@ def localised_names(frame: pd.DataFrame, lang: str, field: str = "name") -> pd.S
             present = ~missing_mask(values)
             names[present] = values[present].astype(str)
     return names
-
-
-def missing_mask(values: pd.Series) -> pd.Series:
-    """:func:`is_missing` for a column, vectorised."""
-    blank = values.map(lambda v: isinstance(v, str) and not v.strip())
-    return values.isna() | blank.astype(bool)
 
 
 # --------------------------------------------------------------------------- vocabularies

@@ -1,13 +1,30 @@
-"""Writing frames as CSV, Markdown or JSON for the command line and downloads."""
+"""Rows of frames as dicts, and frames written as CSV, Markdown or JSON for the command line
+and downloads."""
 
 from __future__ import annotations
 
 import math
-from typing import Literal
+from typing import Any, Literal, cast
 
 import pandas as pd
 
 TableFormat = Literal["csv", "md", "json"]
+
+
+def row_dicts(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The rows of ``frame`` as dicts by column name (``frame.to_dict("records")``).
+
+    The frames of this package name their columns with text. pandas-stubs types the keys
+    of a record as ``Hashable``, since a column may be named by any hashable; this checks
+    that the names are text, so the rows can be typed by ``str``.
+
+    >>> row_dicts(pd.DataFrame({"a": [1], "b": ["x"]}))
+    [{'a': 1, 'b': 'x'}]
+    """
+    named = [c for c in frame.columns if not isinstance(c, str)]
+    if named:
+        raise TypeError(f"column names must be text, not {named!r}")
+    return cast(list[dict[str, Any]], frame.to_dict("records"))
 
 
 def _cell(value: object) -> str:

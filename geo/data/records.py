@@ -60,6 +60,7 @@ from pydantic_core import PydanticCustomError
 
 from geo.base.errors import DataValidationError, Message, ValidationIssue
 from geo.base.i18n import N_, VocabularyLabels
+from geo.base.missing import is_null
 from geo.base.paths import records_dir
 
 __all__ = [
@@ -189,7 +190,10 @@ def invalid(kind: str, /, **values: Any) -> PydanticCustomError:
 
 
 def _is_missing(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and value in MISSING_MARKERS)
+    """A cell that holds no value: null (:func:`geo.base.missing.is_null`) or one of the
+    transcription's :data:`MISSING_MARKERS`. Other text, even blank, is validated as it is
+    written: a cell with stray whitespace is reported by the row reader, not read as empty."""
+    return is_null(value) or (isinstance(value, str) and value in MISSING_MARKERS)
 
 
 def _parse_number(value: Any) -> float | None:

@@ -7,7 +7,8 @@ import html
 
 import pandas as pd
 
-from geo.analysis.measures import format_value, measure_label, rank_text, ranks
+from geo.analysis.measures import format_value, measure_label
+from geo.analysis.ranks import all_ranks, rank_text
 from geo.base import i18n
 from geo.base.i18n import N_
 from geo.render.classify import Classification
@@ -32,7 +33,7 @@ def region_styles(
     """
     label = html.escape(measure_label(measure_key, lang, labels))
     rank_template = i18n.translator(lang)(REGION_TEXT["rank"])
-    all_ranks = ranks(values)
+    ranked_regions = all_ranks(values)
     value_of = values.to_dict()
     class_of = classification.classes.to_dict()
     out: dict[str, list[str | None]] = {}
@@ -41,7 +42,7 @@ def region_styles(
         strict=True,
     ):  # fmt: skip
         text = html.escape(format_value(value_of.get(code, float("nan")), measure_key, lang))
-        rank = all_ranks.get(str(code))
+        rank = ranked_regions.get(str(code))
         ranked = html.escape(rank_template.format(rank=rank_text(rank, lang))) if rank else ""
         tip = f"{region_label_html(name_en, name_ru, lang)}<br>{label}: {text}{ranked}"
         c = int(class_of.get(code, -1))

@@ -31,10 +31,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import folium
+import geopandas as gpd
 import pandas as pd
 
 from geo.analysis import filters
-from geo.analysis.measures import RegionData, compute_measure
+from geo.analysis.dataset import Dataset
+from geo.analysis.measures import compute_measure
 from geo.base import i18n
 from geo.base.i18n import N_
 from geo.render import markers
@@ -153,7 +155,7 @@ class MapContent:
     """
 
     measure: str
-    regions: pd.DataFrame
+    regions: gpd.GeoDataFrame
     values: pd.Series
     classification: Classification
     legend_classes: Classification
@@ -165,7 +167,7 @@ class MapContent:
     @classmethod
     def of_view(
         cls,
-        data: RegionData,
+        data: Dataset,
         view: View,
         table: pd.DataFrame | None = None,
         shown: pd.DataFrame | None = None,
@@ -242,7 +244,7 @@ def map_layers(
 
 
 def build_map_html(
-    data: RegionData,
+    data: Dataset,
     view: View = View(),  # noqa: B008 - frozen dataclass, safe as a default
     payload: RegionPayload | None = None,
     assets: LeafletAssets | None = None,
@@ -250,10 +252,9 @@ def build_map_html(
 ) -> str:
     """The map page's map of a view as one standalone HTML page (benchmarks, screenshots).
 
-    ``data`` is a ``geo.analysis.dataset.Dataset`` or anything with its ``regions``,
-    ``clusters``, ``mne_links`` and ``indicators``. Without ``payload``/``assets``/``table``
-    everything is computed (a cold build); with them, only what a page rerun recomputes
-    (the warm build: the map page caches exactly these three).
+    Without ``payload``/``assets``/``table`` everything is computed (a cold build); with
+    them, only what a page rerun recomputes (the warm build: the map page caches exactly
+    these three).
     """
     if payload is None:
         payload = region_payload(data.regions, view.projection)

@@ -12,7 +12,7 @@ import html
 import math
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, TypedDict
 from urllib.parse import quote
 
 import numpy as np
@@ -80,7 +80,17 @@ fills them in, HTML-escaped)."""
 GROUP_LIST_MAX = 25
 """A group that cannot be split by zooming lists at most this many clusters in its popup."""
 
-MARKER_STYLE = {
+
+class MarkerStyle(TypedDict):
+    """How a marker is drawn: ``radius`` and ring ``weight`` in screen pixels, ring
+    ``color``."""
+
+    radius: float
+    color: str
+    weight: float
+
+
+MARKER_STYLE: dict[str, MarkerStyle] = {
     "mne": {"radius": 8, "color": "#111111", "weight": 3},
     "plain": {"radius": 6.5, "color": "#ffffff", "weight": 1.5},
 }
@@ -400,7 +410,7 @@ def cluster_payload(
     names = dict(zip(regions["code"], i18n.localised_names(regions, lang), strict=True))
     out = []
     for (_, row), xi, yi, off in zip(located.iterrows(), x, y, offsets, strict=True):
-        rec = row.to_dict()
+        rec = {str(column): value for column, value in row.items()}
         scenario = text_of(rec.get("scenario"), "not assessed")
         out.append(
             {

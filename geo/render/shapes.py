@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import html
 import json
-import math
 import re
 from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 import shapely
+from shapely.geometry.base import BaseGeometry
 
+from geo.base.missing import is_missing
 from geo.render.projection import REGION_DECIMALS, to_map_coordinates
 from geo.render.views import Projection
 
@@ -97,7 +97,7 @@ class RegionPayload:
     regions: int
 
 
-def _polygons(geom: shapely.Geometry) -> list[shapely.Polygon]:
+def _polygons(geom: BaseGeometry | None) -> list[shapely.Polygon]:
     """The polygons of any areal geometry (nothing for an empty or non-areal one)."""
     if geom is None or geom.is_empty:
         return []
@@ -178,10 +178,9 @@ def region_payload(
 
 def text_of(value: Any, missing: str = "not reported") -> str:
     """``value`` as stripped text, ``missing`` when it is missing or blank."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
+    if is_missing(value):
         return missing
-    text = str(value).strip()
-    return text or missing
+    return str(value).strip()
 
 
 def region_label_html(name_en: Any, name_ru: Any, lang: str = "en") -> str:

@@ -269,7 +269,8 @@ class DatasetChoice:
 def _whole_in(value: object, low: int, high: int | None) -> bool:
     if isinstance(value, bool) or not isinstance(value, int | np.integer):
         return False
-    return value >= low and (high is None or value <= high)
+    number = int(value)
+    return number >= low and (high is None or number <= high)
 
 
 def _stripped(text: str | None) -> str | None:
@@ -292,8 +293,8 @@ def choice_from_query_params(params: Params, lang: str = "en") -> tuple[DatasetC
         _stripped(last(params, key)) for key in (DATA_QUERY_KEY, N_QUERY_KEY, SEED_QUERY_KEY)
     )
     if kind is None or kind == PUBLISHED:
-        problems = [choice_message("orphan", lang)] if (n_text or seed_text) else []
-        return DatasetChoice(), problems
+        orphan = [choice_message("orphan", lang)] if (n_text or seed_text) else []
+        return DatasetChoice(), orphan
     if kind != SYNTHETIC:
         return DatasetChoice(), [choice_message("kind", lang, kind)]
     problems: list[str] = []

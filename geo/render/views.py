@@ -25,14 +25,14 @@ What is "in" a view, and why:
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field, replace
-from typing import Literal, Protocol, get_args
+from typing import Literal, get_args
 
 import geopandas as gpd
 import pandas as pd
 
 from geo.analysis import filters, measures
+from geo.analysis.dataset import Dataset
 from geo.base import i18n
 from geo.base.i18n import N_
 from geo.data import records
@@ -129,8 +129,9 @@ class Territory:
     name_ru: str
     region_codes: tuple[str, ...]
 
-    def name(self, lang: Lang = "en") -> str:
-        """The territory's name in ``lang`` (English when there is no Russian name)."""
+    def name(self, lang: str = "en") -> str:
+        """The territory's name in ``lang`` (English in any other language, and when there
+        is no Russian name)."""
         return self.name_ru if lang == "ru" and self.name_ru else self.name_en
 
 
@@ -175,16 +176,6 @@ def resolve_territory(regions: pd.DataFrame, territory: str) -> Territory:
 
 
 # --- resolved view ---------------------------------------------------------------------------
-
-
-class ViewData(Protocol):
-    """What a view is resolved against (``geo.analysis.dataset.Dataset`` satisfies it)."""
-
-    regions: gpd.GeoDataFrame
-    detailed: gpd.GeoDataFrame
-    clusters: gpd.GeoDataFrame
-    mne_links: pd.DataFrame
-    indicators: pd.DataFrame
 
 
 @dataclass(frozen=True)
@@ -244,7 +235,7 @@ def _in_territory(codes: pd.Series, territory: Territory) -> pd.Series:
     return codes.isin(territory.region_codes)
 
 
-def resolve_view(data: ViewData, view: View) -> ResolvedView:
+def resolve_view(data: Dataset, view: View) -> ResolvedView:
     """The regions, clusters, MNE links, indicators and measure values of ``view``.
 
     Clusters are filtered with ``geo.analysis.filters.apply_filter`` (the map page's function),
@@ -353,17 +344,5 @@ def filter_summary(
         rows.append((filters.facet_label(facet.field, lang), "; ".join(chosen) or _(ALL_VALUES)))
     rows.append((_(MNE_PRESENCE), filters.mne_label(flt.mne, lang)))
     return rows
-
-
-def is_missing(value: object) -> bool:
-    """True for ``None``, ``NaN``, ``pd.NA`` and ``NaT``."""
-    if value is None:
-        return True
-    if isinstance(value, float):
-        return math.isnan(value)
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
 
 

@@ -15,6 +15,7 @@ from collections.abc import Callable, KeysView
 from dataclasses import dataclass
 from datetime import datetime
 
+from geo.analysis.dataset import Dataset
 from geo.base.i18n import N_
 from geo.render import views
 from geo.render.cartography.layouts import DEFAULT_LAYOUT, check_layout
@@ -159,7 +160,7 @@ def export_resolved(
 
 
 def export_view(
-    dataset: views.ViewData,
+    dataset: Dataset,
     view: views.View,
     fmt: str,
     now: datetime | None = None,

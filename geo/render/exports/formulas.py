@@ -42,8 +42,8 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
         elif series.dtype == "object":  # mixed text and numbers: cell by cell
             values = series.astype("object")
             # ``.str`` leaves non-text cells out (NaN), so numbers are never touched.
-            risky = values.str.startswith(FORMULA_PREFIXES, na=False).astype(bool)
-            out[column] = values.mask(risky, "'" + values[risky].astype(str))
+            risky_cells = values.str.startswith(FORMULA_PREFIXES, na=False).astype(bool)
+            out[column] = values.mask(risky_cells, "'" + values[risky_cells].astype(str))
     return out
 
 

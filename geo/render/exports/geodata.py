@@ -13,7 +13,10 @@ import numpy as np
 import pandas as pd
 import pyogrio
 import shapely
+from geopandas.array import from_shapely
 
+from geo.base.missing import is_null
+from geo.base.tables import row_dicts
 from geo.render import views
 from geo.render.exports.context import export_stem, make_context
 from geo.render.exports.metadata import metadata_rows
@@ -24,7 +27,7 @@ from geo.render.exports.tables import clusters_table, regions_table
 
 def _json_value(value: object) -> object:
     """A table cell as a JSON value: missing → null, numpy scalars → Python numbers."""
-    if views.is_missing(value):
+    if is_null(value):  # blank text stays "" in GeoJSON/GPKG, as recorded
         return None
     if isinstance(value, np.generic):
         return value.item()
@@ -33,7 +36,7 @@ def _json_value(value: object) -> object:
 
 def _records(frame: pd.DataFrame) -> list[dict[str, object]]:
     """The rows of ``frame`` as JSON-ready property dicts."""
-    return [{k: _json_value(v) for k, v in row.items()} for row in frame.to_dict("records")]
+    return [{k: _json_value(v) for k, v in row.items()} for row in row_dicts(frame)]
 
 
 def _region_geometries(rv: views.ResolvedView, codes: pd.Series) -> list[shapely.Geometry]:
@@ -93,7 +96,8 @@ def export_gpkg(
     region_layer = gpd.GeoDataFrame(
         regions, geometry=_region_geometries(rv, regions["code"]), crs="EPSG:4326"
     )
-    cluster_layer = gpd.GeoDataFrame(clusters, geometry=_cluster_geometries(rv), crs="EPSG:4326")
+    cluster_points = from_shapely(_cluster_geometries(rv))  # a None stays a missing geometry
+    cluster_layer = gpd.GeoDataFrame(clusters, geometry=cluster_points, crs="EPSG:4326")
     metadata = {k: v for k, v in metadata_rows(ctx)}
     with tempfile.TemporaryDirectory(prefix="clustermap-") as folder:
         path = Path(folder) / "view.gpkg"

@@ -21,6 +21,7 @@ from geo.render.exports.context import (
     make_context,
     translated,
 )
+from geo.render.leaflet.elements import figure_of
 
 _PAGE_CSS = """
 html, body { display: flex; flex-direction: column; }
@@ -85,7 +86,7 @@ def export_html(
     ctx = make_context(rv, now, version)
     content = maps.MapContent.of_resolved(rv, records.vocabulary_labels())
     layers = maps.map_layers(content, profile_links=False)
-    root = layers.base.get_root()
+    root = figure_of(layers.base)
     root.header.add_child(folium.Element(_page_head(ctx)))
     root.html.add_child(folium.Element(_html_header(ctx) + _html_footer(ctx)))
     text = layers.html()

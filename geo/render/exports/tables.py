@@ -10,6 +10,7 @@ import zipfile
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
+import numpy as np
 import pandas as pd
 
 from geo.analysis.filters import NOT_REPORTED
@@ -320,11 +321,12 @@ def _xlsx_safe(frame: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
         text = series.astype("str")
         # One regex pass finds the rare cells to fix: a formula's first character, a
         # control character, or more text than a cell holds.
-        needs = text.str.contains(_XLSX_FIX, regex=True) | (text.str.len() > XLSX_MAX_TEXT)
-        needs = needs.fillna(False).astype(bool).to_numpy()
+        found = text.str.contains(_XLSX_FIX, regex=True) | (text.str.len() > XLSX_MAX_TEXT)
+        needs = found.fillna(False).astype(bool).to_numpy()
         if needs.any():
             text = text.copy()
-            text[needs] = [_xlsx_text(str(neutralise(v)), cut) for v in text[needs]]
+            fixed = [_xlsx_text(str(neutralise(v)), cut) for v in text[needs]]
+            text[needs] = np.array(fixed, dtype=object)
         out[column] = text
     return out
 
@@ -370,7 +372,7 @@ def export_xlsx(
         sheets.append((sheet_name(table, lang), safe))
     buffer = io.BytesIO()
     rustpy_xlsxwriter.write_worksheets(
-        sheets,
+        list(sheets),  # a new list: the stub asks for a list of (name, Any), lists are invariant
         buffer,
         freeze_panes={"general": {"row": 1, "col": 0}},
         bold_headers=True,

@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from string import Template as TextTemplate
 from typing import Any
 
-from branca.element import Element, MacroElement
+from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
 from geo.render import markers
@@ -68,6 +68,15 @@ _HATCH_PATTERN = (
 )
 
 
+def figure_of(element: Element) -> Figure:
+    """The page (branca's ``Figure``) that ``element`` is in; ``TypeError`` when it is in
+    none. (``get_root`` is typed as returning any ``Element``; a map's root is its page.)"""
+    root = element.get_root()
+    if not isinstance(root, Figure):
+        raise TypeError(f"{type(element).__name__} is not in a Figure")
+    return root
+
+
 class _RawScript(Element):
     """Rendered JavaScript, inserted as is.
 
@@ -87,13 +96,15 @@ class _RawScript(Element):
 class _ScriptElement(MacroElement):
     """A macro element whose script goes into the page without a second template pass."""
 
-    def render(self, **kwargs: Any) -> None:
-        """Add the rendered script to the page, then render the children."""
-        figure = self.get_root()
+    def render(self, **kwargs: Any) -> str:
+        """Add the rendered script to the page, then render the children. Nothing is
+        drawn in place (the script goes into the page's script section): ``""``."""
+        figure = figure_of(self)
         script = self._template.module.__dict__["script"]
         figure.script.add_child(_RawScript(str(script(self, kwargs))), name=self.get_name())
         for element in self._children.values():
             element.render(**kwargs)
+        return ""
 
 
 class RegionLayer(_ScriptElement):
