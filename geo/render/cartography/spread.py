@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import shapely
@@ -36,10 +35,10 @@ RELAX_STEPS = 150
 def marker_style(kind: str) -> tuple[float, str, float]:
     """Diameter (points), edge colour and edge width (points) of a ``plain`` or ``mne``
     marker: the screen map's markers (``geo.render.markers.MARKER_STYLE``) at print scale."""
-    style: dict[str, Any] = markers.MARKER_STYLE[kind]
+    style = markers.MARKER_STYLE[kind]
     return (
         2 * float(style["radius"]) * STATIC_SCALE,
-        str(style["color"]),
+        style["color"],
         float(style["weight"]) * STATIC_SCALE,
     )
 

@@ -24,8 +24,7 @@ from matplotlib.patches import Patch
 import geo
 from geo.base import i18n
 from geo.base.i18n import N_
-from geo.render import classify
-from geo.render import markers as marker_texts
+from geo.render import classify, markers as marker_texts
 from geo.render.cartography.frames import MAP_PADDING, Frame, Rect, fit_limits, padded_aspect
 from geo.render.cartography.insets import (
     INSET_PADDING,
