@@ -12,7 +12,9 @@ import shapely
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from geo.render.cartography import frames, labels, names, scalebar, spread
+from geo.analysis.dataset import Dataset
+from geo.render import views
+from geo.render.cartography import frames, labels, names, scalebar, spread, weblabels
 from geo.render.cartography.textmeter import TextMeter
 
 # --- names ---------------------------------------------------------------------------------------
@@ -180,3 +182,30 @@ def test_frames_fit_and_convert() -> None:
     px, py = frame.to_px(np.array([0.0]), np.array([0.0]))
     assert np.concatenate(frame.to_data(px, py)) == pytest.approx([0.0, 0.0])
     assert frame.metres_per_point == pytest.approx(300 / 72 / frame.scale)
+
+
+# --- labels of the HTML export --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("territory", "lang"), [("RU", "en"), ("Central", "ru")])
+def test_web_labels_cover_the_territory_in_its_language_by_priority(
+    data: Dataset, territory: str, lang: str
+) -> None:
+    rv = views.resolve_view(data, views.View(territory, lang=lang))
+    counts = rv.clusters["region_code"].value_counts().to_dict()
+    entries = weblabels.region_labels(rv.regions, lang, counts)
+    assert sorted(e["c"] for e in entries) == sorted(rv.regions["code"])
+    column = "name_ru" if lang == "ru" else "name_en"
+    names_of = dict(zip(rv.regions["code"], rv.regions[column], strict=True))
+    for entry in entries:
+        assert entry["t"][0] == names_of[entry["c"]]  # the full name first
+        assert len(entry["t"]) == len(set(entry["t"]))
+    # Regions with more clusters come first.
+    order = [counts.get(e["c"], 0) for e in entries]
+    assert order == sorted(order, reverse=True)
+    # The anchor lies inside its region (map coordinates = Albers metres / MAP_SCALE).
+    albers = rv.regions.to_crs(weblabels.projection.ALBERS).set_index("code").geometry
+    for entry in entries:
+        scale = weblabels.projection.MAP_SCALE
+        point = shapely.Point(entry["x"] * scale, entry["y"] * scale)
+        assert albers[entry["c"]].buffer(1000).contains(point), entry["c"]
