@@ -179,12 +179,12 @@ def region_names(ctx: context.ExportContext) -> dict[str, str]:
 # --- labels in every format --------------------------------------------------------------------
 
 CASES = [(t, "en", fmt, "a4-landscape") for t in ("Central", "RU") for fmt in FORMATS] + [
-    ("RU", "ru", "png", "a4-landscape"),
-    ("RU", "en", "png", "screen"),
-    ("Central", "ru", "svg", "screen"),
+    pytest.param("RU", "ru", "png", "a4-landscape", marks=pytest.mark.slow),
+    pytest.param("RU", "en", "png", "screen", marks=pytest.mark.slow),
+    pytest.param("Central", "ru", "svg", "screen", marks=pytest.mark.slow),
 ]
 """A district and the whole country in every format on A4; the Russian country map
-(longest names); the default screen layout (least room)."""
+(longest names) and the default screen layout (least room), marked slow (CI runs them)."""
 
 
 @pytest.mark.parametrize(("territory", "lang", "fmt", "layout"), CASES)
@@ -227,6 +227,7 @@ def test_labels_follow_the_language_of_the_view(data: Dataset) -> None:
     assert all(re.search("[А-Яа-яЁё]", t) for t in ru_texts)
 
 
+@pytest.mark.slow
 def test_the_overlap_check_finds_overlaps(data: Dataset, monkeypatch) -> None:
     """The checks above can fail: with labels allowed to eat 4 pt into each other, the
     renderer's boxes overlap."""
@@ -397,7 +398,11 @@ def test_layouts_hold_the_largest_furniture_without_overlaps(
 
 @pytest.mark.parametrize(
     ("territory", "lang", "layout"),
-    [("RU", "en", "a4-landscape"), ("RU", "ru", "a3-portrait"), ("Central", "en", "a4-portrait")],
+    [
+        ("RU", "en", "a4-landscape"),
+        pytest.param("RU", "ru", "a3-portrait", marks=pytest.mark.slow),
+        ("Central", "en", "a4-portrait"),
+    ],
 )
 def test_page_blocks_do_not_overlap_in_svg_and_pdf(
     data: Dataset, territory: str, lang: str, layout: str

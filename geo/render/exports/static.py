@@ -59,6 +59,11 @@ from geo.render.exports.static_place import Markers, Placement, Work, not_labell
 STATIC_FORMATS = ("png", "svg", "pdf")
 MAX_PASSES = 5
 """Plan-and-place passes at most (see :func:`build_static_map`)."""
+FIGSIZE: tuple[float, float] = LAYOUTS[DEFAULT_LAYOUT].figsize
+"""Size in inches of the default page (``screen``: 11 × 7 in), for callers that draw on it
+(the benchmark's naive reference)."""
+PNG_DPI: int = LAYOUTS[DEFAULT_LAYOUT].dpi
+"""Resolution of the default page's PNG (150 dpi: 1650 × 1050 px)."""
 
 
 @dataclass
