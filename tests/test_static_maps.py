@@ -522,3 +522,52 @@ def test_large_registry_renders_with_groups_and_nothing_overlaps() -> None:
         assert np.hypot(*(a - b)) >= diameter - 1e-6
     _, _, labels, _ = save_capturing(smap, ctx, "png")
     assert overlapping(labels) == []
+
+
+# --- the layout option of the command line and the export panel ---------------------------------
+
+
+def test_command_line_layout_option(data: Dataset, monkeypatch, capsys, tmp_path) -> None:
+    """``clustermap export --layout`` picks the page of a static map and names it in the
+    file; with a format that has no page it is an error naming the formats that do, and
+    nothing is written."""
+    from geo.cli import main
+
+    monkeypatch.setattr(sources, "load_dataset", lambda: data)
+    argv = ["export", "--source", "published", "--territory", "RU-TA", "-o", str(tmp_path)]
+    assert main([*argv, "--format", "png", "--layout", "a4-portrait"]) == 0
+    written = next(tmp_path.glob("*.png"))
+    assert written.name.endswith("_a4-portrait.png")
+    assert Image.open(written).size == EXPECTED_PIXELS["a4-portrait"]
+    written.unlink()
+    assert main([*argv, "--format", "csv", "--layout", "a4-portrait"]) != 0
+    err = capsys.readouterr().err
+    assert "--layout" in err and "png, svg, pdf" in err and "csv" in err
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(SystemExit):
+        main([*argv, "--format", "png", "--layout", "letter"])
+    assert "invalid choice: 'letter'" in capsys.readouterr().err
+
+
+def test_export_panel_offers_the_layouts_with_screen_first() -> None:
+    """The panel's page selector lists every layout of the table (by its label), starts
+    at the default and keeps a choice."""
+    from streamlit.testing.v1 import AppTest
+
+    script = (
+        "from geo.registry.sources import load_dataset\n"
+        "from geo.render import views\n"
+        "from ui.export_panel import render_export_panel\n"
+        "render_export_panel(load_dataset(), views.View('RU-TA'), key='p')\n"
+    )
+    at = AppTest.from_string(script, default_timeout=120)
+    at.query_params["lang"] = "en"
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    box = at.selectbox(key="p_layout")
+    assert box.value == layouts.DEFAULT_LAYOUT == "screen"
+    assert box.options == [layout.label for layout in layouts.LAYOUTS.values()]
+    box.select("a3-portrait").run()
+    assert not at.exception
+    assert at.selectbox(key="p_layout").value == "a3-portrait"
+    assert len(at.get("download_button")) == len(formats.FORMATS)
