@@ -12,7 +12,9 @@
 * ``labels``: greedy, deterministic placement of region labels without overlaps (inside,
   mostly inside, outside with a leader line, else omitted and listed);
 * ``scalebar``: a scale bar in km, its length solved on the ellipsoid for the projection;
-* ``insets``: the insets of the whole-country map (Moscow, St Petersburg, Central Russia).
+* ``insets``: the insets of the whole-country map (Moscow, St Petersburg, Central Russia);
+* ``weblabels``: region labels of the HTML export (anchors, texts, priority), placed in the
+  browser at every zoom by ``weblabels.js``.
 
 Nothing here knows about exports or pages' furniture; no pyplot (bare ``Figure`` objects
 are safe in a server's threads).
