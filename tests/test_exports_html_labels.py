@@ -92,6 +92,6 @@ def test_html_labels_do_not_overlap_and_the_rest_are_listed(
     page.wait_for_timeout(1200)
     zoomed = page.evaluate(STATE)
     _check(zoomed, regions)
-    if first["omitted"]:
-        assert zoomed["omitted"] < first["omitted"] or len(zoomed["labels"]) != len(first["labels"])
+    if first["omitted"]:  # zooming in makes room: fewer regions are left unlabelled
+        assert zoomed["omitted"] < first["omitted"]
     assert page.cm_errors == []
