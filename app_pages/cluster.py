@@ -4,6 +4,10 @@ the comparison group, the scenario, the MNE links and a small locator map.
 
 An unknown id gets a clear message and a link back to the registry. Text from the data is
 shown in ``st.dataframe`` cells (plain text) or escaped with ``profiles.md_literal``.
+
+The timeline (issue 17) lists every version of the registry store in which the cluster or
+one of its MNE links changed (:func:`geo.registry.history.cluster_timeline`); a cluster
+that is not in the version shown (picked "as of" an earlier date) gets its timeline too.
 """
 
 from __future__ import annotations
@@ -13,13 +17,22 @@ from functools import partial
 import streamlit as st
 
 from geo.analysis import profile_views as views, profiles
+from geo.registry import history
 from geo.render import locator, urlstate
 from ui import navigation
-from ui.dataset import dataset, dataset_key
+from ui.dataset import (
+    dataset,
+    dataset_key,
+    is_synthetic,
+    open_store,
+    registry_version,
+    shown_version,
+)
 from ui.lang import current_lang, page_text, translator, vocabulary_labels
 from ui.profile_widgets import back_link, headers, picker, stop
 
 t = partial(page_text, views.CLUSTER_TEXT)  # the page's text in the interface language
+tl = partial(page_text, history.TIMELINE_TEXT)  # the timeline's
 
 
 @st.cache_resource(show_spinner=False)
@@ -58,6 +71,31 @@ def show_block(block: profiles.Block) -> None:
         st.caption(block.note)
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def timeline(url: str, head: int, cluster_id: str, lang: str):
+    """The cluster's timeline in the store at ``url`` (``head`` keys it to the latest
+    version, so a new version shows at once)."""
+    return history.cluster_timeline(open_store(url), cluster_id, lang, vocabulary_labels())
+
+
+def show_timeline(cluster_id: str) -> bool:
+    """The timeline section; False when the store has no history of the cluster."""
+    current = None if is_synthetic() else registry_version()
+    frame = None if current is None else timeline(*current, cluster_id, lang)
+    st.header(tl("title"))
+    if frame is None or frame.empty:
+        st.caption(tl("synthetic") if is_synthetic() else tl("empty"))
+        return False
+    st.caption(tl("intro"))
+    shown = shown_version()
+    if current is not None and shown is not None and shown < current[1]:
+        st.caption(tl("shown", version=shown))
+    _ = translator()
+    titles = {c: st.column_config.Column(_(history.HEADERS[c])) for c in frame.columns}
+    st.dataframe(frame, hide_index=True, width="stretch", column_config=titles)
+    return True
+
+
 def table(frame) -> None:
     st.dataframe(
         frame, hide_index=True, width="stretch", column_config=headers(frame.columns, lang)
@@ -74,6 +112,13 @@ if not requested:
 try:
     p = profile(dataset_key(), requested, lang)
 except profiles.UnknownUnitError as error:
+    store = None if is_synthetic() else registry_version()
+    if store is not None and not timeline(*store, requested, lang).empty:  # in another version
+        st.title(t("title"))
+        st.info(tl("not_at_version", id=profiles.md_literal(requested), version=shown_version()))
+        show_timeline(requested)
+        back_link(t("back"))
+        st.stop()
     stop(t("title"), t("unknown", error=profiles.md_literal(str(error))), t("back"), error=True)
 
 st.title(profiles.md_literal(p.name))
@@ -125,4 +170,5 @@ else:
 if p.notes:
     st.header(t("notes"))
     st.caption(profiles.md_literal(p.notes))
+show_timeline(p.id)
 back_link(t("back"))

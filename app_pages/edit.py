@@ -17,7 +17,7 @@ import streamlit as st
 from geo.base import i18n
 from geo.registry import auth, forms
 from geo.registry.store import State, Store, default_url
-from ui.dataset import open_store
+from ui.dataset import open_store, writes_latest
 from ui.lang import current_lang, page_text, translator, vocabulary_labels
 from ui.signin import sign_in_box
 from ui.store_tables import show_result
@@ -107,6 +107,7 @@ def remove_section(store: Store, editor: auth.Editor, cluster_id: str) -> None:
             show_result(store.remove(editor, "clusters", [cluster_id]))
 
 
+writes_latest()  # edits act on the latest version, whatever is picked
 st.title(t("title"))
 st.caption(t("intro"))
 store = open_store(default_url())

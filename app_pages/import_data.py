@@ -19,7 +19,7 @@ from geo.analysis import profiles
 from geo.base.errors import localised
 from geo.registry import auth, forms, importer
 from geo.registry.store import Store, default_url, localise_history
-from ui.dataset import open_store
+from ui.dataset import open_store, writes_latest
 from ui.lang import current_lang, page_text
 from ui.signin import sign_in_box
 from ui.store_tables import show_result, show_table
@@ -108,6 +108,7 @@ def history_tab(store: Store, editor: auth.Editor | None) -> None:
 
 def main() -> None:
     """The page."""
+    writes_latest()  # imports and restores act on the latest version, whatever is picked
     st.title(t("title"))
     st.caption(t("intro"))
     store = open_store(default_url())

@@ -2,7 +2,7 @@
 
 ``geo`` is split into stages, each a subpackage, in this order::
 
-    base < data < analysis < render < registry < cli
+    base < data < analysis < render < registry < api < cli
 
 Rules checked here, each failure naming the offending ``file:line``:
 
@@ -39,7 +39,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 GEO = ROOT / "geo"
 
-STAGES = ("base", "data", "analysis", "render", "registry", "cli")
+STAGES = ("base", "data", "analysis", "render", "registry", "api", "cli")
 """The stages, earliest first."""
 
 MAX_FUNCTION_LINES = 60

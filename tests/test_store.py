@@ -7,6 +7,7 @@ Every test starts from an empty database, migrated and seeded.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import threading
@@ -609,3 +610,56 @@ def test_a_summary_of_another_wording_is_shown_as_stored():
     assert store.summary_text("edit of clusters PIC-01: 0 added, 1 changed, 0 removed", "ru") == (
         "правка записей «Кластеры»: PIC-01: добавлено: 0, изменено: 1, удалено: 0"
     )
+
+
+# --------------------------------------------------------------------------- as of a moment
+
+
+def test_version_at_a_moment_is_the_latest_created_at_or_before_it(db, refs, editor):
+    db.import_file(editor, parsed("new.csv", CLUSTER_HEADER + NEW_CLUSTER, "clusters", refs))
+    first, second = db.version(1), db.version(2)
+    assert db.version_at(first.created_at) == first  # at the very instant: that version
+    between = first.created_at + (second.created_at - first.created_at) / 2
+    assert db.version_at(between) == first
+    assert db.version_at(second.created_at) == second
+    assert db.version_at(second.created_at + pd.Timedelta(days=3650)) == second
+    naive_utc = second.created_at.replace(tzinfo=None)  # a naive moment is UTC
+    assert db.version_at(naive_utc) == second
+    moscow = second.created_at.astimezone(dt.timezone(dt.timedelta(hours=3)))
+    assert db.version_at(moscow) == second  # the same instant in another offset
+    with pytest.raises(KeyError, match="first version is of"):
+        db.version_at(first.created_at - pd.Timedelta(seconds=1))
+
+
+def test_version_at_of_an_empty_list_and_out_of_order_versions():
+    t = dt.datetime(2026, 5, 1, tzinfo=dt.UTC)
+    assert "it is empty" in store.version_at([], t)
+    hours = dt.timedelta(hours=1)
+    # A clock set back between two writes: the higher version in force wins.
+    assert store.version_at([(2, t - hours), (1, t - 2 * hours), (3, t + hours)], t) == 2
+
+
+def test_a_read_only_store_reads_every_version_and_refuses_writes(db, url, refs, editor):
+    db.import_file(editor, parsed("new.csv", CLUSTER_HEADER + NEW_CLUSTER, "clusters", refs))
+    reader = store.Store(url, refs=refs, read_only=True)
+    try:
+        assert reader.head() == 2 and [v.id for v in reader.versions()] == [2, 1]
+        assert "CL-0100" in reader.state()["clusters"]
+        assert "CL-0100" not in reader.state(1)["clusters"]
+        with pytest.raises(sa.exc.DBAPIError, match="read-only|readonly"):
+            another = NEW_CLUSTER.replace("CL-0100", "CL-0101")
+            reader.import_file(editor, parsed("x.csv", CLUSTER_HEADER + another, "clusters", refs))
+        with pytest.raises(sa.exc.DBAPIError, match="read-only|readonly"):
+            reader.remove(editor, "clusters", ["CL-0100"])
+    finally:
+        reader.dispose()
+    assert db.head() == 2
+
+
+def test_a_read_only_sqlite_store_never_creates_its_file(tmp_path, refs):
+    path = tmp_path / "missing" / "store.db"
+    reader = store.Store(f"sqlite:///{path}", refs=refs, read_only=True)
+    with pytest.raises(sa.exc.OperationalError):
+        reader.head()
+    reader.dispose()
+    assert not path.exists() and not path.parent.exists()

@@ -9,10 +9,20 @@ mirrored in the URL. While synthetic data is shown, :func:`synthetic_banner` put
 "SYNTHETIC DATA" warning on the page. The entry point calls both once per run, before the
 page runs, so every page is marked; pages only call :func:`dataset` (and pass
 :func:`dataset_key` to their own cached functions, so caches never mix the two datasets).
+
+As of a date (issue 17): the registry is shown at its latest version unless the user picks
+an earlier one, by date or by version, in the same sidebar box, or by URL
+(``?version=3``, the canonical form, or ``?asof=2026-11-30``, read as the version current at
+the end of that day and written back as ``version``). Every page that reads
+:func:`dataset` then shows that version, says so in a banner with a way back to the latest,
+and its exports carry it (``Dataset.version``). Pages that write call :func:`writes_latest`:
+they work on the latest version whatever is picked, and their banner says so instead.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import UTC, date, datetime
 from functools import partial
 
 import streamlit as st
@@ -23,7 +33,7 @@ from geo.base import i18n
 from geo.base.i18n import N_
 from geo.registry import sources
 from geo.registry.sources import dataset_from_store, load_dataset
-from geo.registry.store import Store, default_url
+from geo.registry.store import Store, VersionInfo, default_url, version_at as store_version_at
 from geo.render import urlstate
 from ui.lang import current_lang, page_text
 
@@ -33,6 +43,12 @@ PROBLEMS_KEY = "dataset_url_problems"
 KIND_WIDGET = "dataset_kind"
 N_WIDGET = "dataset_n"
 SEED_WIDGET = "dataset_seed"
+VERSION_WIDGET = "dataset_version"
+DATE_WIDGET = "dataset_as_of"
+VERSION_SEEN_KEY = "dataset_version_seen"  # the choice's version the two widgets show
+VERSION_PROBLEMS_KEY = "dataset_url_version_problems"
+BANNER_SLOT_KEY = "_dataset_as_of_banner"  # this run's banner slot (see writes_latest)
+LATEST = 0  # the version picker's "latest" option (versions start at 1)
 # How many synthetic registries the server keeps (a 10,000-cluster one is ~100 MB).
 CACHED_SYNTHETIC = 3
 
@@ -64,6 +80,30 @@ LABELS: dict[str, str] = {
         "They are not real clusters, regions' clusters or MNE links: do not cite them."
     ),
     "ignored": N_("Ignored in the URL: {problems}. Showing the published data."),
+    "ignored_version": N_(
+        "Ignored in the URL: {problems}. Showing the latest version of the registry."
+    ),
+    "ignored_plain": N_("Ignored in the URL: {problems}."),
+    "as_of": N_("As of date"),
+    "as_of_help": N_(
+        "Show the registry as it stood at the end of this day (UTC): the version current "
+        "then. Pages that import or edit always work on the latest version."
+    ),
+    "version_pick": N_("Registry version"),
+    "latest_option": N_("Latest (version {version})"),
+    "version_option": N_("v{version} · {time}"),
+    "version_pick_help": N_(
+        "Every version of the registry, when it was made (UTC). “Latest” follows new "
+        "imports and edits; a version or a date stays as picked, also in a shared link."
+    ),
+    "past_banner": N_(
+        "Showing the registry as of {time} (version {version}); the latest is version {head}."
+    ),
+    "show_latest": N_("Show the latest version"),
+    "writes_latest": N_(
+        "This page works on the latest version of the registry (version {head}); the "
+        "“as of” choice (version {version}) applies to the pages that show data."
+    ),
 }
 
 
@@ -107,11 +147,37 @@ def registry_version() -> tuple[str, int] | None:
         return None
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def version_infos(url: str, head: int) -> list[VersionInfo]:
+    """The store's versions, newest first (cached per head: a new version, a new entry)."""
+    return open_store(url).versions()
+
+
+def version_times(url: str, head: int) -> list[tuple[int, datetime]]:
+    """The store's versions and their times, oldest first (what ``urlstate`` resolves
+    versions and dates against)."""
+    return [(info.id, info.created_at) for info in reversed(version_infos(url, head))]
+
+
+def shown_version() -> int | None:
+    """The store version the pages show: the chosen one, else the latest (None when the
+    store cannot be opened or a synthetic registry is shown)."""
+    choice = current_choice()
+    current = None if choice.synthetic else registry_version()
+    if current is None:
+        return None
+    head = current[1]
+    return choice.version if choice.version is not None and choice.version <= head else head
+
+
 def published_dataset() -> Dataset:
-    """The registry: the store's latest version (seeded from the published records)."""
+    """The registry: the store at the chosen version, by default the latest (seeded from
+    the published records)."""
     current = registry_version()
     with st.spinner(t("loading_published")):
-        return shipped_dataset() if current is None else stored_dataset(*current)
+        if current is None:
+            return shipped_dataset()
+        return stored_dataset(current[0], shown_version() or current[1])
 
 
 @st.cache_resource(show_spinner=False, max_entries=CACHED_SYNTHETIC)
@@ -130,23 +196,39 @@ def current_choice() -> urlstate.DatasetChoice:
     """
     params = urlstate.read(st.query_params, urlstate.DATASET_QUERY_KEYS)
     if params and params != st.session_state.get(URL_SEEN_KEY):
-        choice, problems = urlstate.choice_from_query_params(params, current_lang())
+        lang = current_lang()
+        choice, problems = urlstate.choice_from_query_params(params, lang)
+        version, version_problems = urlstate.version_from_query_params(
+            params, _times_if_asked(params, choice), store_version_at, lang, choice.synthetic
+        )
+        choice = replace(choice, version=version)
         st.session_state[URL_SEEN_KEY] = params
         st.session_state[CHOICE_KEY] = choice
         st.session_state[PROBLEMS_KEY] = problems
+        st.session_state[VERSION_PROBLEMS_KEY] = version_problems
+        st.session_state.pop(VERSION_SEEN_KEY, None)  # the version widgets follow the URL
         _choice_to_widgets(choice)
     return st.session_state.get(CHOICE_KEY, urlstate.DatasetChoice())
 
 
+def _times_if_asked(
+    params: dict[str, list[str]], choice: urlstate.DatasetChoice
+) -> list[tuple[int, datetime]] | None:
+    """The store's version times when the URL asks for a version of the registry (the
+    store is opened only then); None when the store cannot be opened."""
+    asked = urlstate.VERSION_QUERY_KEY in params or urlstate.AS_OF_QUERY_KEY in params
+    current = registry_version() if asked and not choice.synthetic else None
+    return None if current is None else version_times(*current)
+
+
 def dataset_key() -> tuple[str, int | None, int | None, int | None]:
-    """A hashable key of the chosen dataset (with the store's version for the registry):
-    pass it to a page's ``st.cache_data`` functions that read :func:`dataset`, so a cached
-    result never crosses datasets or outlives an edit."""
+    """A hashable key of the chosen dataset (with the store version shown for the
+    registry): pass it to a page's ``st.cache_data`` functions that read :func:`dataset`,
+    so a cached result never crosses datasets or versions, nor outlives an edit."""
     choice = current_choice()
     if choice.synthetic:
         return (*choice.key(), None)
-    current = registry_version()
-    return (*choice.key(), None if current is None else current[1])
+    return (*choice.key(), shown_version())
 
 
 def dataset() -> Dataset:
@@ -189,6 +271,8 @@ def _widgets_to_choice() -> None:
         choice = urlstate.DatasetChoice()
     st.session_state[CHOICE_KEY] = choice
     st.session_state[PROBLEMS_KEY] = []
+    st.session_state[VERSION_PROBLEMS_KEY] = []
+    st.session_state.pop(VERSION_SEEN_KEY, None)
     _sync_url(choice)
 
 
@@ -216,7 +300,9 @@ def dataset_selector() -> None:
         _choice_to_widgets(choice)
     st.session_state.setdefault(N_WIDGET, urlstate.DEFAULT_APP_CLUSTERS)
     st.session_state.setdefault(SEED_WIDGET, urlstate.DEFAULT_APP_SEED)
-    box = st.sidebar.expander(t("selector"), expanded=choice.synthetic)
+    box = st.sidebar.expander(
+        t("selector"), expanded=choice.synthetic or choice.version is not None
+    )
     # the labels in this run's language
     kinds = {kind: t(kind) for kind in (urlstate.PUBLISHED, urlstate.SYNTHETIC)}
     box.radio(
@@ -246,17 +332,153 @@ def dataset_selector() -> None:
             help=t("seed_help"),
             on_change=_widgets_to_choice,
         )
+    else:
+        _version_picker(box)
     box.caption(t("version", version=dataset().version), help=t("version_help"))
+    _sync_url(current_choice())
+
+
+# --------------------------------------------------------------------------- as of a date
+
+
+_UNSET = "unset"
+
+
+def _time_text(info: VersionInfo) -> str:
+    """When a version was made, as the picker and the banner say it (UTC, to the minute)."""
+    return info.created_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _version_day(infos: list[VersionInfo], version: int | None) -> date:
+    """The day (UTC) the date picker shows for ``version``: the day it was made; for
+    the latest, today."""
+    made = next((i.created_at for i in infos if i.id == version), None)
+    return (made or datetime.now(UTC)).astimezone(UTC).date()
+
+
+def _day_bounds(infos: list[VersionInfo]) -> tuple[date, date]:
+    """The days the date picker offers: from the first version's to today (or the last
+    version's, if the server's clock is behind)."""
+    days = [i.created_at.astimezone(UTC).date() for i in infos]
+    return min(days), max([*days, datetime.now(UTC).date()])
+
+
+def _set_version(version: int | None, follow: bool = False) -> None:
+    """The session shows the registry at ``version`` (None: the latest) and the URL says
+    so; with ``follow`` the pickers are set to it on the next run."""
+    choice = replace(current_choice(), version=version)
+    st.session_state[CHOICE_KEY] = choice
+    st.session_state[VERSION_PROBLEMS_KEY] = []
+    if follow:
+        st.session_state.pop(VERSION_SEEN_KEY, None)
+    else:
+        st.session_state[VERSION_SEEN_KEY] = version
     _sync_url(choice)
 
 
+def _version_picked() -> None:
+    """Version picker callback: show that version (or follow the latest); the date picker
+    shows the day it was made."""
+    picked = st.session_state.get(VERSION_WIDGET, LATEST)
+    _set_version(None if picked == LATEST else int(picked), follow=True)
+
+
+def _date_picked() -> None:
+    """Date picker callback: show the version current at the end of that day (UTC), kept
+    as that version (so a link to the view shows the same data later too)."""
+    day, current = st.session_state.get(DATE_WIDGET), registry_version()
+    if not isinstance(day, date) or current is None:
+        return
+    moment = urlstate.parse_moment(day.isoformat())
+    version = None if moment is None else store_version_at(version_times(*current), moment)
+    if isinstance(version, int):
+        _set_version(version)
+        st.session_state[VERSION_WIDGET] = version
+
+
+def _version_picker(box) -> None:  # noqa: ANN001 - a Streamlit container
+    """The registry's date and version pickers (when its store is open), set from the
+    session's choice whenever that changed elsewhere (URL, banner, the other picker)."""
+    current = registry_version()
+    infos = [] if current is None else version_infos(*current)
+    if not infos:
+        return
+    choice, (first, last) = current_choice(), _day_bounds(infos)
+    if st.session_state.get(VERSION_SEEN_KEY, _UNSET) != choice.version:
+        st.session_state[VERSION_WIDGET] = choice.version or LATEST
+        st.session_state[DATE_WIDGET] = _version_day(infos, choice.version)
+        st.session_state[VERSION_SEEN_KEY] = choice.version
+    day = st.session_state.get(DATE_WIDGET)
+    st.session_state[DATE_WIDGET] = min(max(day, first), last) if isinstance(day, date) else last
+    labels = {LATEST: t("latest_option", version=infos[0].id)}
+    labels |= {i.id: t("version_option", version=i.id, time=_time_text(i)[:-4]) for i in infos}
+    if st.session_state.get(VERSION_WIDGET) not in labels:
+        st.session_state[VERSION_WIDGET] = LATEST
+    box.date_input(
+        t("as_of"),
+        min_value=first,
+        max_value=last,
+        key=DATE_WIDGET,
+        on_change=_date_picked,
+        format="YYYY-MM-DD",
+        help=t("as_of_help"),
+    )
+    box.selectbox(
+        t("version_pick"),
+        list(labels),
+        format_func=labels.__getitem__,
+        key=VERSION_WIDGET,
+        on_change=_version_picked,
+        help=t("version_pick_help"),
+    )
+
+
+def as_of_banner() -> None:
+    """While a past version of the registry is shown: a banner saying which, and when,
+    with a button back to the latest. Its slot is kept for this run, so that a page that
+    writes can replace it (:func:`writes_latest`)."""
+    slot = st.empty()
+    st.session_state[BANNER_SLOT_KEY] = slot
+    choice = current_choice()
+    current = None if choice.synthetic or choice.version is None else registry_version()
+    if current is None or choice.version is None or choice.version >= current[1]:
+        return
+    info = next(i for i in version_infos(*current) if i.id == choice.version)
+    with slot.container():
+        st.warning(
+            t("past_banner", time=_time_text(info), version=info.id, head=current[1]), icon="🕰️"
+        )
+        st.button(
+            t("show_latest"), on_click=_set_version, args=(None, True), key="dataset_show_latest"
+        )
+
+
+def writes_latest() -> None:
+    """For a page that writes (import, edit), which always works on the latest version:
+    while a past version is picked, the banner says so instead of "showing version N"."""
+    slot = st.session_state.get(BANNER_SLOT_KEY)
+    choice = current_choice()
+    current = None if choice.version is None else registry_version()
+    if slot is None or current is None or choice.version is None or choice.version >= current[1]:
+        return
+    slot.info(t("writes_latest", head=current[1], version=choice.version), icon="✏️")
+
+
 def synthetic_banner() -> None:
-    """A "SYNTHETIC DATA" warning while a synthetic registry is shown, and a note when the
-    URL's dataset parameters had to be ignored. Call once per run, before the page."""
+    """A "SYNTHETIC DATA" warning while a synthetic registry is shown, a note when the
+    URL's dataset parameters had to be ignored, and the "as of" banner while a past
+    version of the registry is shown (:func:`as_of_banner`). Call once per run, before the
+    page."""
     problems = st.session_state.pop(PROBLEMS_KEY, None) or []  # said once, not every rerun
     if problems:
         st.warning(t("ignored", problems=md_literal("; ".join(problems))), icon="⚠️")
     choice = current_choice()
+    version_problems = st.session_state.pop(VERSION_PROBLEMS_KEY, None) or []
+    if version_problems:
+        shown = choice.synthetic or choice.version is not None  # not the latest: say no more
+        closing = "ignored_plain" if shown else "ignored_version"
+        st.warning(t(closing, problems=md_literal("; ".join(version_problems))), icon="⚠️")
+    as_of_banner()
     if choice.synthetic:
         lang = current_lang()
         n = i18n.format_int(choice.n, lang) if lang != "en" else f"{choice.n:,}"

@@ -51,6 +51,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("mne", N_("MNEs in clusters"), "🌐", "mne"),
     PageSpec("compare", N_("Compare"), "⚖️", "compare"),
     PageSpec("import_data", N_("Import and history"), "📥", "import"),
+    PageSpec("changes", N_("Changes"), "🕰️", "changes"),
     PageSpec("edit", N_("Register and edit"), "✏️", "edit"),
     PageSpec("data", N_("Data"), "📋", "data"),
     PageSpec("methodology", N_("Methodology"), "📐", "methodology"),

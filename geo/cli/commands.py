@@ -67,6 +67,9 @@ COMMANDS: dict[str, Command] = {
     ),
     "restore": Command("geo.cli.store", N_("make a new version equal to an earlier one")),
     "hash-password": Command("geo.cli.store", N_("print a password hash for the editor list")),
+    "api": Command(
+        "geo.cli.api", N_("serve the registry as OGC API - Features (read only; QGIS, GDAL)")
+    ),
 }
 """Every subcommand, in the order ``--help`` lists them."""
 

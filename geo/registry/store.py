@@ -42,6 +42,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import quote
 
 import pandas as pd
 import sqlalchemy as sa
@@ -64,11 +65,13 @@ __all__ = [
     "ENV_DATABASE_URL",
     "ENV_STATE_DIR",
     "SEED_AUTHOR",
+    "RecordRow",
     "Store",
     "VersionInfo",
     "WriteResult",
     "default_url",
     "state_dir",
+    "version_at",
 ]
 
 #: Environment variable holding the database URL (SQLAlchemy form).
@@ -92,6 +95,9 @@ LABELS: dict[str, str] = {
     "counts": N_("{added} added, {changed} changed, {removed} removed"),
     "no_version": "there is no version {version} (the latest is {head})",
     "no_kind": "unknown kind {kind!r}; expected one of {kinds}",
+    "no_version_at": "the registry has no version at {moment}: {reason}",
+    "before_first": "its first version is of {first}",
+    "empty": "it is empty",
 }
 SUMMARY_KEYS: tuple[str, ...] = ("seed", "import", "edit", "register", "remove", "restore")
 """The :data:`LABELS` a stored summary starts with (before ``": "`` and the counts)."""
@@ -169,25 +175,38 @@ def default_url() -> str:
     return f"sqlite:///{state_dir() / 'clustermap.db'}"
 
 
-def _make_engine(url: str) -> Engine:
+def _make_engine(url: str, read_only: bool = False) -> Engine:
     """An engine whose write transactions serialise.
 
     SQLite: the driver's own transaction handling is switched off so a write can start
     with ``BEGIN IMMEDIATE`` (taking the write lock before it reads), readers and the
     writer share the file in WAL mode, and a busy writer is waited for (60 s).
+
+    ``read_only``: the database itself refuses writes. SQLite opens the file with
+    ``mode=ro`` (a missing file is an error, never created; no directory is made);
+    PostgreSQL sessions start with ``default_transaction_read_only`` on.
     """
     parsed = sa.engine.make_url(url)
     if parsed.get_backend_name() != "sqlite":
+        if read_only:
+            options = {"options": "-c default_transaction_read_only=on"}
+            return sa.create_engine(url, pool_pre_ping=True, connect_args=options)
         return sa.create_engine(url, pool_pre_ping=True)
     database = parsed.database or ""
-    if database and database != ":memory:":
-        Path(database).parent.mkdir(parents=True, exist_ok=True)
-    engine = sa.create_engine(url, connect_args={"timeout": 60})
+    on_disk = bool(database) and database != ":memory:"
+    if read_only and on_disk:
+        location = "file:" + quote(str(Path(database).absolute()))
+        ro = sa.engine.URL.create("sqlite", database=location, query={"mode": "ro", "uri": "true"})
+        engine = sa.create_engine(ro, connect_args={"timeout": 60})
+    else:
+        if on_disk:
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        engine = sa.create_engine(url, connect_args={"timeout": 60})
 
     @sa.event.listens_for(engine, "connect")
     def _connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
-        if database and database != ":memory:":
+        if on_disk and not read_only:
             _use_wal(dbapi_connection)
 
     @sa.event.listens_for(engine, "begin")
@@ -248,6 +267,18 @@ class WriteResult:
 
 
 @dataclass(frozen=True)
+class RecordRow:
+    """One stored row of a record: valid from the version that wrote it until the version
+    that replaced or removed it (None: still current)."""
+
+    kind: str
+    key: str
+    valid_from: int
+    valid_to: int | None
+    entry: Entry
+
+
+@dataclass(frozen=True)
 class _Row:
     kind: str
     key: str
@@ -266,12 +297,17 @@ class Store:
 
     Create with :meth:`open` (migrates and seeds) or the constructor followed by
     :meth:`migrate` and :meth:`seed`. ``refs`` (vocabularies and region names) is loaded
-    from the shipped tables on first need.
+    from the shipped tables on first need. ``read_only=True`` (for readers that must never
+    change the store, such as the OGC API) opens the database so that it refuses every
+    write (see :func:`_make_engine`); such a store is never migrated or seeded.
     """
 
-    def __init__(self, url: str | None = None, *, refs: References | None = None) -> None:
+    def __init__(
+        self, url: str | None = None, *, refs: References | None = None, read_only: bool = False
+    ) -> None:
         self.url = url or default_url()
-        self.engine = _make_engine(self.url)
+        self.read_only = read_only
+        self.engine = _make_engine(self.url, read_only)
         self._refs = refs
 
     @classmethod
@@ -362,6 +398,55 @@ class Store:
         if row is None:
             raise KeyError(LABELS["no_version"].format(version=version, head=self.head()))
         return _version_info(row)
+
+    def version_at(self, moment: datetime) -> VersionInfo:
+        """The version the registry was at ``moment``: the latest version created at or
+        before it (a naive ``moment`` is taken as UTC). ``KeyError`` saying why when there
+        is none: ``moment`` is before the first version, or the store is empty.
+
+        Versions are immutable, so the answer for a past moment never changes; a moment
+        in the future gives the latest version (until a newer one is written).
+        """
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(_versions.c.id, _versions.c.created_at)).all()
+        found = version_at([(row.id, _utc(row.created_at)) for row in rows], moment)
+        if isinstance(found, str):
+            raise KeyError(found)
+        return self.version(found)
+
+    def cluster_rows(self, cluster_id: str) -> list[RecordRow]:
+        """Every stored row of the cluster ``cluster_id`` and of the MNE links that named
+        it in any version, oldest first: the material of a cluster's timeline."""
+        is_cluster = sa.and_(_records.c.kind == "clusters", _records.c.key == cluster_id)
+        is_link = sa.and_(
+            _records.c.kind == "mne_links",
+            _records.c["values"]["cluster_id"].as_string() == cluster_id,
+        )
+        link_keys = sa.select(_records.c.key).where(is_link).scalar_subquery()
+        of_links = sa.and_(_records.c.kind == "mne_links", _records.c.key.in_(link_keys))
+        query = (
+            sa.select(
+                _records.c.kind,
+                _records.c.key,
+                _records.c.valid_from,
+                _records.c.valid_to,
+                _records.c["values"],
+                _records.c.markers,
+            )
+            .where(sa.or_(is_cluster, of_links))
+            .order_by(_records.c.valid_from, _records.c.kind, _records.c.position)
+        )
+        with self.engine.connect() as conn:
+            return [
+                RecordRow(
+                    r.kind,
+                    r.key,
+                    r.valid_from,
+                    r.valid_to,
+                    Entry(r.key, dict(r[4]), dict(r.markers)),
+                )
+                for r in conn.execute(query)
+            ]
 
     def history(self) -> pd.DataFrame:
         """Versions as a table, newest first, with the number of records each added,
@@ -655,12 +740,48 @@ class Store:
 # --------------------------------------------------------------------------- queries
 
 
+def _utc(moment: datetime) -> datetime:
+    """``moment`` as an aware UTC datetime; a naive one is taken as UTC (SQLite returns
+    naive datetimes, and they were written in UTC)."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def version_at(created: Sequence[tuple[int, datetime]], moment: datetime) -> int | str:
+    """Of versions given as ``(id, created_at)`` (any order), the id of the one in force
+    at ``moment``: the highest id created at or before it. When there is none, the reason
+    as text (:data:`LABELS`). Naive datetimes are taken as UTC.
+
+    >>> from datetime import datetime
+    >>> versions = [(1, datetime(2026, 1, 1)), (2, datetime(2026, 3, 1))]
+    >>> version_at(versions, datetime(2026, 2, 1)), version_at(versions, datetime(2027, 1, 1))
+    (1, 2)
+    >>> print(version_at(versions, datetime(2025, 1, 1)))  # doctest: +NORMALIZE_WHITESPACE
+    the registry has no version at 2025-01-01T00:00:00+00:00:
+    its first version is of 2026-01-01T00:00:00+00:00
+    """
+    when = _utc(moment)
+    stamp = when.isoformat(timespec="seconds")
+    if not created:
+        return LABELS["no_version_at"].format(moment=stamp, reason=LABELS["empty"])
+    earlier = [version for version, at in created if _utc(at) <= when]
+    if earlier:
+        return max(earlier)
+    first = min(_utc(at) for _, at in created).isoformat(timespec="seconds")
+    reason = LABELS["before_first"].format(first=first)
+    return LABELS["no_version_at"].format(moment=stamp, reason=reason)
+
+
 def _version_info(row: Any) -> VersionInfo:
-    created = row.created_at
-    if created.tzinfo is None:  # SQLite returns naive datetimes; they were written in UTC
-        created = created.replace(tzinfo=UTC)
     return VersionInfo(
-        row.id, created, row.author, row.action, row.summary, row.source, row.restored_from
+        row.id,
+        _utc(row.created_at),
+        row.author,
+        row.action,
+        row.summary,
+        row.source,
+        row.restored_from,
     )
 
 

@@ -1,0 +1,134 @@
+"""What each collection is, whatever the version: id, title, geometry, filters, and the
+public fields of a cluster. Adding a collection is one :class:`CollectionSpec` here and
+one builder in :mod:`geo.api.collections`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from geo.base.catalogue import N_
+
+
+@dataclass(frozen=True)
+class FilterParam:
+    """A query parameter filtering on the property of the same name (GDAL sends a
+    ``where`` comparison to the server only for a parameter named after the field).
+    Repeated values are alternatives (OR), different parameters must all match (AND), as
+    in the app's sidebar. ``description`` is for the OpenAPI document (English)."""
+
+    name: str
+    description: str
+
+
+@dataclass(frozen=True)
+class CollectionSpec:
+    """A collection: id, title and description (English msgids), geometry, filters."""
+
+    id: str
+    title: str
+    description: str
+    geometry: Literal["point", "polygon"]
+    filters: tuple[FilterParam, ...]
+
+
+CLUSTER_FILTERS: tuple[FilterParam, ...] = (
+    FilterParam("industry_group", "Industry group (the map's facet 'industry')."),
+    FilterParam(
+        "specialisation",
+        "Specialisation; a cluster listing several matches each of them (the map's facet "
+        "'specialisation').",
+    ),
+    FilterParam("org_level", "Organisation development level (the map's facet 'level')."),
+    FilterParam("status", "Status (the map's facet 'status')."),
+    FilterParam("scenario", "Internationalisation scenario (the map's facet 'scenario')."),
+    FilterParam(
+        "federal_district", "Federal district of the declared region (the map's 'district')."
+    ),
+    FilterParam("region_code", "ISO 3166-2 code of the declared region (the map's 'region')."),
+    FilterParam("mne_presence", "'with' or 'without' MNE links (the map's facet 'mne')."),
+)
+"""The clusters' filters: the map's facets, named after the properties they filter."""
+
+CLUSTER_FACET_PARAMS: dict[str, str] = {"region": "region_code", "mne": "mne_presence"}
+"""Facet fields of ``geo.analysis.filters`` whose parameter has another name."""
+
+SPECS: dict[str, CollectionSpec] = {
+    spec.id: spec
+    for spec in (
+        CollectionSpec(
+            "clusters",
+            N_("Clusters"),
+            N_(
+                "Cluster initiatives: points with their card fields, recomputed index and "
+                "scenario (public fields only)."
+            ),
+            "point",
+            CLUSTER_FILTERS,
+        ),
+        CollectionSpec(
+            "regions",
+            N_("Regions"),
+            N_(
+                "Russia's regions (polygons simplified for the web) with the regional "
+                "indicators of paper 002 (Table 6), the recomputed and published "
+                "foreign-economic-activity index and the registry's counts."
+            ),
+            "polygon",
+            (
+                FilterParam("federal_district", "Federal district."),
+                FilterParam("code", "ISO 3166-2 code of the region."),
+                FilterParam("type", "Type of region (oblast, republic, ...)."),
+            ),
+        ),
+        CollectionSpec(
+            "mne_links",
+            N_("MNE links"),
+            N_(
+                "Links between multinational enterprises and clusters, located at the "
+                "cluster's point (no geometry where the cluster has none)."
+            ),
+            "point",
+            (
+                FilterParam("cluster_id", "Id of the linked cluster."),
+                FilterParam("hq_country", "Headquarters country of the MNE."),
+                FilterParam("relation", "Relation of the MNE to the cluster."),
+                FilterParam("presence", "Presence of the MNE."),
+                FilterParam("interplay_type", "Type of interplay."),
+                FilterParam("region_code", "ISO 3166-2 code of the cluster's region."),
+                FilterParam("federal_district", "Federal district of the cluster's region."),
+            ),
+        ),
+        CollectionSpec(
+            "federal_districts",
+            N_("Federal districts"),
+            N_("Federal districts, merged from their regions, with the registry's counts."),
+            "polygon",
+            (FilterParam("name", "Name of the federal district."),),
+        ),
+    )
+}
+"""Every collection, in the order ``/collections`` lists them."""
+
+CLUSTER_PROPERTIES: tuple[str, ...] = (
+    "id", "name_en", "name_ru", "city", "region_code", "region_name_en", "region_name_ru",
+    "federal_district", "industry_group", "specialisation", "status", "org_level",
+    "participants", "intl_members", "export_bln_rub", "publications", "joint_rd_bln_rub",
+    "index_published", "cluster_index", "region_index", "scenario", "mne_count",
+    "mne_presence", "location_basis", "source_doc", "source_ref", "synthetic",
+)  # fmt: skip
+"""The public fields of a cluster, in order: an allow-list, so a column added to the
+registry (notes, internal columns such as ``located_region_code`` or a synthetic
+registry's ``employees``) is not published until it is named here. CSV adds ``lon`` and
+``lat`` (GeoJSON has the geometry)."""
+
+WHOLE_NUMBER_PROPERTIES: tuple[str, ...] = (
+    "participants",
+    "intl_members",
+    "publications",
+    "mne_count",
+    "area_km2",
+    "cluster_count",
+    "mne_link_count",
+)
+"""Counts, published as integers when every value is whole."""
