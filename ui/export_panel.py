@@ -173,10 +173,16 @@ def render_export_panel(
         st.markdown(f"**{_(formats.GROUPS[group])}**")
         columns = st.columns(len(entries))
         for column, entry in zip(columns, entries, strict=True):
-            chosen = layout if entry.layouts else None
+            # The default page is not passed: the file is the one made without a layout.
+            chosen = layout if entry.layouts and layout != DEFAULT_LAYOUT else None
+            make = (
+                export_callable(data, view, entry.key, layout=chosen)
+                if chosen
+                else export_callable(data, view, entry.key)
+            )
             column.download_button(
                 _(entry.label),
-                data=export_callable(data, view, entry.key, layout=chosen),
+                data=make,
                 file_name=formats.export_filename(ctx, entry.key, chosen),
                 mime=entry.mime,
                 key=f"{key}_{entry.key}",
