@@ -39,6 +39,7 @@ from geo.base import i18n
 from geo.base.missing import is_null
 from geo.registry import sources
 from geo.render import classify, markers, projection, views
+from geo.render.cartography import frames, layouts
 from geo.render.exports import context, formats, formulas, metadata, static, tables
 from geo.render.leaflet import offline
 from geo.render.palette import SCENARIO_COLOURS
@@ -247,10 +248,7 @@ def test_png_has_the_print_size_the_classes_colours_and_metadata(
 ) -> None:
     image = Image.open(io.BytesIO(export(country, "png")))
     assert image.format == "PNG"
-    assert image.size == (
-        round(static.FIGSIZE[0] * static.PNG_DPI),
-        round(static.FIGSIZE[1] * static.PNG_DPI),
-    )
+    assert image.size == (1650, 1050) == layouts.LAYOUTS[layouts.DEFAULT_LAYOUT].pixels
     assert image.info["Title"] == "Regional foreign-economic-activity index (recomputed) — Russia"
     assert VERSION in image.info["Description"]
     rgb = np.asarray(image.convert("RGB")).reshape(-1, 3).astype(np.int64)
@@ -314,7 +312,7 @@ def test_static_map_is_fit_to_the_territory(data: Dataset, territory: str) -> No
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
     assert x0 < west and east < x1 and y0 < south and north < y1
     # The territory, padded by 3 % of its larger side, fills the axes in one direction.
-    pad = static.MAP_PADDING * max(east - west, north - south)
+    pad = frames.MAP_PADDING * max(east - west, north - south)
     fills_x = (x1 - x0) == pytest.approx(east - west + 2 * pad, rel=1e-9)
     fills_y = (y1 - y0) == pytest.approx(north - south + 2 * pad, rel=1e-9)
     assert fills_x or fills_y
@@ -700,7 +698,8 @@ def test_static_outlines_are_simplified_to_print_resolution(country: views.Resol
     original = int(shapely.get_num_coordinates(projected.geometry.to_numpy()).sum())
     assert drawn < original / 3
     # Outlines move by at most a quarter point: the bounds are kept to that tolerance.
-    tolerance = static.PRINT_TOLERANCE_PT * static._metres_per_point(ax.get_xlim())
+    points_wide = ax.get_window_extent().width / fig.dpi * 72
+    tolerance = frames.PRINT_TOLERANCE_PT * (ax.get_xlim()[1] - ax.get_xlim()[0]) / points_wide
     path = patches["region-RU-TA"].get_path()
     west, south, east, north = projected.geometry["RU-TA"].bounds
     (x0, y0), (x1, y1) = path.vertices.min(axis=0), path.vertices.max(axis=0)

@@ -14,7 +14,9 @@ The buttons are those of the export table (``geo.render.exports.formats``, which
 line reads too), by group; the files are made by ``formats.export_view``, the function
 ``clustermap export`` calls, and only when a button is clicked (Streamlit runs the callable
 in its own thread), so showing the panel costs nothing but resolving the view. A click does
-not rerun the page (``on_click="ignore"``): the map keeps its state.
+not rerun the page (``on_click="ignore"``): the map keeps its state. A page-layout selector
+(``geo.render.cartography.layouts.LAYOUTS``: screen, the fast default, or A4/A3 portrait or
+landscape at 300 dpi) applies to the static maps (PNG, SVG, PDF).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from geo.base import i18n
 from geo.base.i18n import N_
 from geo.data import regions
 from geo.render import views
+from geo.render.cartography.layouts import DEFAULT_LAYOUT, LAYOUTS
 from geo.render.exports import context, formats
 from ui.lang import current_lang, translator
 
@@ -42,6 +45,12 @@ LABELS: dict[str, Any] = {
     "country": N_("Russia (all regions)"),
     "district": N_("{name} Federal District"),
     "summary": "{title} · {clusters} · {filters}",
+    "layout": N_("Page of PNG, SVG and PDF"),
+    "layout_help": N_(
+        "Screen (1650 × 1050 px) is the quickest to make; A4 and A3 are print pages at "
+        "300 dpi with more room for region labels. Every page has labels, a scale bar and, for "
+        "the whole country, insets of Moscow, St Petersburg and Central Russia."
+    ),
     "note": N_(
         "Files state their filters, measure, classes, dataset version, export time and "
         "sources. HTML opens offline in any browser; CSV comes as a zip of three tables."
@@ -59,15 +68,36 @@ def t(key: str, table: dict[str, Any] = LABELS, **values: object) -> str:
 
 
 def export_callable(
-    data: Dataset, view: views.View, fmt: str, now: datetime | None = None
+    data: Dataset,
+    view: views.View,
+    fmt: str,
+    now: datetime | None = None,
+    layout: str | None = None,
 ) -> Callable[[], bytes]:
     """A no-argument function that makes the file (what ``st.download_button`` calls on
-    a click): ``geo.render.exports.formats.export_view``, the command line's function."""
+    a click): ``geo.render.exports.formats.export_view``, the command line's function
+    (``layout`` for the static maps only)."""
 
     def make() -> bytes:
-        return formats.export_view(data, view, fmt, now)[1]
+        return formats.export_view(data, view, fmt, now, layout)[1]
 
     return make
+
+
+def _choose_layout(key: str) -> str:
+    """The page-layout selector of the static maps; the layout chosen."""
+    _ = translator()
+    choices = list(LAYOUTS)
+    return str(
+        st.selectbox(
+            t("layout"),
+            choices,
+            index=choices.index(DEFAULT_LAYOUT),
+            format_func=lambda k: _(LAYOUTS[k].label),
+            key=f"{key}_layout",
+            help=t("layout_help"),
+        )
+    )
 
 
 def territory_label(code: str, names: dict[str, str], lang: str = "en") -> str:
@@ -138,14 +168,22 @@ def render_export_panel(
         )
     )
     _ = translator()
+    layout = _choose_layout(key)
     for group, entries in formats.by_group():
         st.markdown(f"**{_(formats.GROUPS[group])}**")
         columns = st.columns(len(entries))
         for column, entry in zip(columns, entries, strict=True):
+            # The default page is not passed: the file is the one made without a layout.
+            chosen = layout if entry.layouts and layout != DEFAULT_LAYOUT else None
+            make = (
+                export_callable(data, view, entry.key, layout=chosen)
+                if chosen
+                else export_callable(data, view, entry.key)
+            )
             column.download_button(
                 _(entry.label),
-                data=export_callable(data, view, entry.key),
-                file_name=formats.export_filename(ctx, entry.key),
+                data=make,
+                file_name=formats.export_filename(ctx, entry.key, chosen),
                 mime=entry.mime,
                 key=f"{key}_{entry.key}",
                 help=_(entry.help),

@@ -1,12 +1,15 @@
 """``clustermap export``: a regional view to a file, through the same code as the page buttons.
 
     clustermap export --territory RU-TA --measure fea_index --format png -o tatarstan.png
+    clustermap export --territory Central --format pdf --layout a4-landscape -o central.pdf
     clustermap export --territory Volga --status "pilot innovative" --mne with \\
         --format xlsx -o exports/
 
 Filters take the map page's URL keys as options (``--industry``, ``--level``,
 ``--status``, ``--scenario``, ``--district``, ``--region``, ``--specialisation``; each may
-be repeated) and ``--mne any|with|without``. ``-o`` is a file, an existing directory in
+be repeated) and ``--mne any|with|without``. ``--layout`` chooses the page of a static map
+(png, svg, pdf): ``screen`` (default, 1650 × 1050 px), ``a4-landscape``, ``a4-portrait``,
+``a3-landscape`` or ``a3-portrait`` (300 dpi). ``-o`` is a file, an existing directory in
 which the export is saved under its safe default name, or ``-`` for standard output (a
 binary format only when standard output is not a terminal). The file name's extension
 must be the format's (the CSV export is a ZIP: ``.zip``). A bad option, territory, measure,
@@ -30,6 +33,7 @@ from geo.base.i18n import N_
 from geo.cli.commands import command_help
 from geo.cli.data import add_source_options, loaded
 from geo.render import classify, views
+from geo.render.cartography.layouts import LAYOUTS
 from geo.render.exports import formats
 
 TEXT: dict[str, str] = {
@@ -53,6 +57,13 @@ TEXT: dict[str, str] = {
         "reproducible byte for byte where the format allows"
     ),
     "filters": N_("filters (repeat an option to select several values)"),
+    "layout": N_(
+        "page of a static map (png, svg, pdf): screen (default, 1650 × 1050 px), or A4/A3 "
+        "portrait/landscape at 300 dpi for print"
+    ),
+    "layout_format": N_(
+        "--layout applies to the static maps ({formats}), not to --format {format}"
+    ),
     "facet": N_("{facet} to keep"),
 }
 """Help texts and messages of ``clustermap export`` (English literals, one place)."""
@@ -111,12 +122,15 @@ def _is_binary(mime: str) -> bool:
 def cmd_export(args: argparse.Namespace) -> int:
     """Resolve the view, export it and write the file; prints the path written."""
     entry = formats.check_format(args.format)
+    if args.layout is not None and not entry.layouts:
+        takes = ", ".join(e.key for e in formats.REGISTRY.values() if e.layouts)
+        raise ValueError(_text(args, "layout_format").format(formats=takes, format=args.format))
     now = _exported_at(args.exported_at, _text(args, "bad_time"))
     target = _target(args.output, entry)
     data = loaded(args).dataset
     view = _view(args, data)
     views.resolve_territory(data.regions, view.territory)  # fail before any work
-    filename, payload, mime = formats.export_view(data, view, args.format, now)
+    filename, payload, mime = formats.export_view(data, view, args.format, now, args.layout)
     if target is None:
         safefiles.write_stdout(payload, entry.key, _is_binary(mime))
         return 0
@@ -149,6 +163,7 @@ def register(sub: argparse._SubParsersAction, _: Callable[[str], str] = str) -> 
         help=h("measure"),
     )
     p.add_argument("--format", required=True, choices=list(formats.FORMATS))
+    p.add_argument("--layout", choices=list(LAYOUTS), help=h("layout"))
     add_source_options(p, _)
     p.add_argument("-o", "--output", required=True, metavar="PATH", help=h("output"))
     p.add_argument("--scheme", default=classify.DEFAULT_SCHEME, choices=list(classify.SCHEMES))

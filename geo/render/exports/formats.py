@@ -2,9 +2,11 @@
 both read, and ``export_view``, the one entry point that makes a file.
 
 A format is one ``ExportFormat`` entry (key, button label, help, MIME type, file extension,
-group, render function) in ``ENTRIES``; adding a format is one entry plus its function,
-which takes a resolved view (``geo.render.views.resolve_view``) and the keyword arguments
-``now`` and ``version`` and returns the file's bytes.
+group, render function, whether it takes a page layout) in ``ENTRIES``; adding a format is
+one entry plus its function, which takes a resolved view (``geo.render.views.resolve_view``)
+and the keyword arguments ``now`` and ``version`` (and ``layout``, a key of
+``geo.render.cartography.layouts.LAYOUTS``, when the entry says ``layouts=True``) and
+returns the file's bytes.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from datetime import datetime
 from geo.analysis.dataset import Dataset
 from geo.base.i18n import N_
 from geo.render import views
+from geo.render.cartography.layouts import DEFAULT_LAYOUT, check_layout
 from geo.render.exports.context import ExportContext, export_stem, make_context
 from geo.render.exports.geodata import export_geojson, export_gpkg
 from geo.render.exports.interactive import export_html
@@ -23,7 +26,8 @@ from geo.render.exports.static import export_pdf, export_png, export_svg
 from geo.render.exports.tables import export_csv, export_xlsx
 
 Exporter = Callable[..., bytes]
-"""``render(rv, *, now=None, version=None) -> bytes``: one format of a resolved view."""
+"""``render(rv, *, now=None, version=None[, layout=...]) -> bytes``: one format of a
+resolved view."""
 
 GROUPS: dict[str, str] = {"maps": N_("Maps"), "data": N_("Data")}
 """The groups formats are offered in (panel headings), in order."""
@@ -33,7 +37,8 @@ GROUPS: dict[str, str] = {"maps": N_("Maps"), "data": N_("Data")}
 class ExportFormat:
     """One export format: how it is offered (``label`` of its button and ``help``, both
     msgids or untranslated format names; ``group``, a key of ``GROUPS``), how its file is
-    saved (``mime``, ``extension``) and the function that makes it (``render``)."""
+    saved (``mime``, ``extension``), the function that makes it (``render``) and whether
+    that function takes a page layout (``layouts``: the static maps)."""
 
     key: str
     label: str
@@ -42,6 +47,7 @@ class ExportFormat:
     extension: str
     group: str
     render: Exporter
+    layouts: bool = False
 
 
 ENTRIES: tuple[ExportFormat, ...] = (
@@ -51,16 +57,16 @@ ENTRIES: tuple[ExportFormat, ...] = (
         "text/html", "html", "maps", export_html,
     ),
     ExportFormat(
-        "png", "PNG", N_("Static map for slides and print (1650 × 1050 px)."),
-        "image/png", "png", "maps", export_png,
+        "png", "PNG", N_("Static map as an image, in the page layout chosen."),
+        "image/png", "png", "maps", export_png, layouts=True,
     ),
     ExportFormat(
         "svg", "SVG", N_("Static map as vector graphics; text stays editable."),
-        "image/svg+xml", "svg", "maps", export_svg,
+        "image/svg+xml", "svg", "maps", export_svg, layouts=True,
     ),
     ExportFormat(
-        "pdf", "PDF", N_("Static map as a one-page PDF."),
-        "application/pdf", "pdf", "maps", export_pdf,
+        "pdf", "PDF", N_("Static map as a one-page PDF; text stays searchable."),
+        "application/pdf", "pdf", "maps", export_pdf, layouts=True,
     ),
     ExportFormat(
         "geojson", "GeoJSON",
@@ -114,9 +120,26 @@ def check_format(fmt: str) -> ExportFormat:
     return REGISTRY[fmt]
 
 
-def export_filename(ctx: ExportContext, fmt: str) -> str:
-    """``clustermap_<territory>_<measure>[_filtered]_<yyyymmdd>.<ext>``, all parts slugs."""
-    return export_stem(ctx) + "." + check_format(fmt).extension
+def check_layout_for(fmt: str, layout: str | None) -> str | None:
+    """The page layout an export of ``fmt`` is made on: ``layout`` (checked) or the
+    default for a format that takes one, ``None`` for one that does not. A layout given
+    for a format without layouts is a ``ValueError`` naming the formats that take one."""
+    entry = check_format(fmt)
+    if not entry.layouts:
+        if layout is not None:
+            takes = ", ".join(e.key for e in REGISTRY.values() if e.layouts)
+            raise ValueError(
+                f"format '{fmt}' has no page layout; layouts apply to {takes} (got '{layout}')"
+            )
+        return None
+    return check_layout(layout or DEFAULT_LAYOUT).name
+
+
+def export_filename(ctx: ExportContext, fmt: str, layout: str | None = None) -> str:
+    """``clustermap_<territory>_<measure>[_filtered]_<yyyymmdd>[_<layout>].<ext>``, all
+    parts slugs; the layout is named when it is not the default."""
+    suffix = f"_{layout}" if layout and layout != DEFAULT_LAYOUT else ""
+    return export_stem(ctx) + suffix + "." + check_format(fmt).extension
 
 
 def export_resolved(
@@ -124,12 +147,16 @@ def export_resolved(
     fmt: str,
     now: datetime | None = None,
     version: str | None = None,
+    layout: str | None = None,
 ) -> tuple[str, bytes, str]:
-    """``(file name, bytes, MIME type)`` of a resolved view in ``fmt``."""
+    """``(file name, bytes, MIME type)`` of a resolved view in ``fmt`` (on ``layout``, a
+    key of ``geo.render.cartography.layouts.LAYOUTS``, for the static maps)."""
     entry = check_format(fmt)
+    chosen = check_layout_for(fmt, layout)
     ctx = make_context(rv, now, version)
-    data = entry.render(rv, now=ctx.exported_at, version=ctx.dataset_version)
-    return export_filename(ctx, fmt), data, entry.mime
+    options = {"layout": chosen} if chosen is not None else {}
+    data = entry.render(rv, now=ctx.exported_at, version=ctx.dataset_version, **options)
+    return export_filename(ctx, fmt, chosen), data, entry.mime
 
 
 def export_view(
@@ -137,11 +164,13 @@ def export_view(
     view: views.View,
     fmt: str,
     now: datetime | None = None,
+    layout: str | None = None,
 ) -> tuple[str, bytes, str]:
     """Resolve ``view`` against ``dataset`` and export it: ``(file name, bytes, MIME)``.
 
-    The one entry point of the page buttons and ``clustermap export``. A bad format or
-    territory raises ``ValueError`` before anything is written.
+    The one entry point of the page buttons and ``clustermap export``. ``layout`` is the
+    page of a static map (default ``screen``). A bad format, layout or territory raises
+    ``ValueError`` before anything is written.
     """
-    check_format(fmt)
-    return export_resolved(views.resolve_view(dataset, view), fmt, now)
+    check_layout_for(fmt, layout)
+    return export_resolved(views.resolve_view(dataset, view), fmt, now, layout=layout)

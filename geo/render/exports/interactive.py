@@ -9,10 +9,13 @@ import html
 from datetime import datetime
 
 import folium
+from branca.element import MacroElement
+from jinja2 import Template
 
 import geo
 from geo.data import records
 from geo.render import maps, views
+from geo.render.cartography import weblabels
 from geo.render.exports.context import (
     MISSING_NOTE,
     PROJECTION_NOTE,
@@ -22,6 +25,7 @@ from geo.render.exports.context import (
     translated,
 )
 from geo.render.leaflet.elements import figure_of
+from geo.render.shapes import compact_json
 
 _PAGE_CSS = """
 html, body { display: flex; flex-direction: column; }
@@ -33,6 +37,10 @@ body { font: 13px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; 
 .cm-export-foot { order: 2; padding: 4px 12px 6px; border-top: 1px solid #ddd; color: #555;
   font-size: 11px; max-height: 30vh; overflow: auto; }
 .cm-export-foot ul { margin: 2px 0; padding-left: 18px; }
+.cm-region-label { font: 600 11px/15px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+  color: #1a1a1a; white-space: nowrap; text-align: center; pointer-events: none;
+  text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff; }
+#cm-labels-note { font-style: italic; }
 """
 
 
@@ -59,7 +67,7 @@ def _html_footer(ctx: ExportContext) -> str:
     )
     return (
         f'<footer class="cm-export-foot"><b>{e(ctx.text("sources"))}</b>'
-        f"<ul>{items}</ul><p>{e(footer)}</p></footer>"
+        f'<ul>{items}</ul><p id="{LABELS_NOTE_ID}"></p><p>{e(footer)}</p></footer>'
     )
 
 
@@ -73,6 +81,37 @@ def _page_head(ctx: ExportContext) -> str:
         f'<meta name="description" content="{html.escape(description)}">'
         f"<style>{_PAGE_CSS}</style>"
     )
+
+
+LABELS_NOTE_ID = "cm-labels-note"
+"""The footer line naming the regions left unlabelled at the current zoom."""
+
+
+class RegionLabels(MacroElement):
+    """The region labels of the export's map (``geo.render.cartography.weblabels``):
+    placed in the browser after every zoom, without overlaps, by priority."""
+
+    def __init__(self, labels: list[dict[str, object]], note: str) -> None:
+        super().__init__()
+        self._name = "RegionLabels"
+        self.labels = compact_json(labels)
+        self.note = compact_json(note)
+        script = weblabels.script_text()
+        if any(mark in script for mark in ("{{", "{%", "{#")):
+            raise ValueError("weblabels.js holds Jinja syntax")
+        self._template = Template(
+            "{% macro script(this, kwargs) %}\n" + script
+            + "({{ this._parent.get_name() }}, {{ this.labels }}, {{ this.note }}, "
+            + f'"{LABELS_NOTE_ID}");\n' + "{% endmacro %}"
+        )  # fmt: skip
+
+
+def region_labels(rv: views.ResolvedView) -> RegionLabels:
+    """The label layer of ``rv``'s regions in its language, clusters' regions first."""
+    counts = rv.clusters["region_code"].value_counts().to_dict() if len(rv.clusters) else {}
+    labels = weblabels.region_labels(rv.regions, rv.view.lang, counts)
+    note = translated(weblabels.LABEL_TEXT["omitted"], rv.view.lang)
+    return RegionLabels(labels, note)
 
 
 def export_html(
@@ -89,6 +128,7 @@ def export_html(
     root = figure_of(layers.base)
     root.header.add_child(folium.Element(_page_head(ctx)))
     root.html.add_child(folium.Element(_html_header(ctx) + _html_footer(ctx)))
+    layers.base.add_child(region_labels(rv))
     text = layers.html()
     text = text.replace("<html>", f'<html lang="{html.escape(rv.view.lang)}">', 1)
     return text.encode("utf-8")
