@@ -383,7 +383,10 @@ def _version_picked() -> None:
     """Version picker callback: show that version (or follow the latest); the date picker
     shows the day it was made."""
     picked = st.session_state.get(VERSION_WIDGET, LATEST)
-    _set_version(None if picked == LATEST else int(picked), follow=True)
+    # A stale option comes back as its old label (e.g. "Latest (version 1)" once version 2
+    # exists: Streamlit keeps a select box's value by its label): that is the latest.
+    version = picked if isinstance(picked, int) and picked != LATEST else None
+    _set_version(version, follow=True)
 
 
 def _date_picked() -> None:
