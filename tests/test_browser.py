@@ -9,47 +9,22 @@ was one. Without Chromium the tests are skipped, unless ``CLUSTERMAP_REQUIRE_BRO
 from __future__ import annotations
 
 import dataclasses
-import os
 import re
 import time
 from collections.abc import Iterator
-from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 import pytest
 
 from geo.analysis import filters, measures
 from geo.render import urlstate, views
-from tests.support import serve
+from tests.support import browser_pages as bp, serve
+from tests.support.browser_pages import APP_IDLE, MAP_FRAME
 
 pytestmark = pytest.mark.browser
+sync_api, browser = bp.sync_api, bp.browser  # the shared fixtures
 
-CHROMIUM = os.environ.get("CLUSTERMAP_CHROMIUM", "/usr/bin/chromium")
-REQUIRE = os.environ.get("CLUSTERMAP_REQUIRE_BROWSER") == "1"
-LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
-MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
-APP_IDLE = (
-    "[data-testid='stApp'][data-test-connection-state='CONNECTED']"
-    "[data-test-script-state='notRunning']"
-)
 TIMEOUT_MS = 30_000
-
-
-def _unavailable(reason: str) -> None:
-    if REQUIRE:
-        pytest.fail(f"CLUSTERMAP_REQUIRE_BROWSER=1 but {reason}")
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="module")
-def sync_api():
-    try:
-        from playwright import sync_api
-    except ImportError:
-        _unavailable("the playwright package is not installed")
-    if not Path(CHROMIUM).exists():
-        _unavailable(f"Chromium is not installed at {CHROMIUM}")
-    return sync_api
 
 
 @pytest.fixture(scope="module")
@@ -63,40 +38,15 @@ def app_url(sync_api) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def browser(sync_api):
-    with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield b
-        b.close()
-
-
-@pytest.fixture(scope="module")
 def outside_requests() -> list[str]:
     """Every request to a host other than localhost, over the whole module."""
     return []
 
 
 def guarded_page(browser, sink: list[str]):
-    """A page in a fresh context (a new app session) that aborts, and records in
-    ``sink``, every request to a host other than localhost."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-US")
-
-    def guard(route) -> None:
-        url = route.request.url
-        host = urlsplit(url).hostname or ""
-        if url.startswith(("data:", "blob:")) or host in LOCAL_HOSTS:
-            route.continue_()
-        else:
-            sink.append(url)
-            route.abort()
-
-    context.route("**/*", guard)
-    pg = context.new_page()
-    pg.set_default_timeout(TIMEOUT_MS)
-    return pg
+    """A page in a fresh context (a new app session, 1400 px wide, English locale) that
+    aborts, and records in ``sink``, every request to a host other than localhost."""
+    return bp.guarded_page(browser, sink, 1400, 1000, "en-US", TIMEOUT_MS)
 
 
 @pytest.fixture

@@ -23,7 +23,6 @@ import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 import sqlalchemy as sa
@@ -31,20 +30,14 @@ import sqlalchemy as sa
 from geo.base import i18n
 from geo.base.paths import PROJECT_ROOT
 from geo.registry import auth, forms, store
-from tests.support import serve
+from tests.support import browser_pages as bp, serve
+from tests.support.browser_pages import APP_IDLE, guarded_page
 
 pytestmark = pytest.mark.browser
+sync_api, browser = bp.sync_api, bp.browser  # the shared fixtures
 
 PG_ENV = "CLUSTERMAP_TEST_POSTGRES_URL"
 REQUIRE_PG = os.environ.get("CLUSTERMAP_REQUIRE_POSTGRES") == "1"
-REQUIRE_BROWSER = os.environ.get("CLUSTERMAP_REQUIRE_BROWSER") == "1"
-CHROMIUM = os.environ.get("CLUSTERMAP_CHROMIUM", "/usr/bin/chromium")
-LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
-APP_IDLE = (
-    "[data-testid='stApp'][data-test-connection-state='CONNECTED']"
-    "[data-test-script-state='notRunning']"
-)
-TIMEOUT_MS = 60_000
 USER, PASSWORD = "bob", "scale-out test password"
 
 HEADER = (
@@ -64,21 +57,6 @@ def cluster_file(path: Path, cluster_id: str, name: str) -> Path:
         encoding="utf-8",
     )
     return path
-
-
-@pytest.fixture(scope="module")
-def sync_api():
-    try:
-        from playwright import sync_api
-    except ImportError:
-        if REQUIRE_BROWSER:
-            pytest.fail("CLUSTERMAP_REQUIRE_BROWSER=1 but playwright is not installed")
-        pytest.skip("the playwright package is not installed")
-    if not Path(CHROMIUM).exists():
-        if REQUIRE_BROWSER:
-            pytest.fail(f"CLUSTERMAP_REQUIRE_BROWSER=1 but Chromium is not at {CHROMIUM}")
-        pytest.skip(f"Chromium is not installed at {CHROMIUM}")
-    return sync_api
 
 
 @pytest.fixture
@@ -103,34 +81,10 @@ def shared_store() -> Iterator[str]:
         engine.dispose()
 
 
-@pytest.fixture
-def browser(sync_api):
-    with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield b
-        b.close()
-
-
 def local_page(browser, outside: list[str]):
     """A page in a fresh context (a new app session); requests leaving localhost are
     aborted and recorded in ``outside``."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-US")
-
-    def guard(route) -> None:
-        url = route.request.url
-        if url.startswith(("data:", "blob:")) or (urlsplit(url).hostname or "") in LOCAL_HOSTS:
-            route.continue_()
-        else:
-            outside.append(url)
-            route.abort()
-
-    context.route("**/*", guard)
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    return page
+    return guarded_page(browser, outside, 1400, 1000, "en-US")
 
 
 def sidebar(page):

@@ -87,13 +87,17 @@ def browser(sync_api):
         b.close()
 
 
-def new_page(browser, width: int = 1280, height: int = 900, lang: str = "en"):
+def guarded_page(
+    browser,
+    outside: list[str],
+    width: int = 1280,
+    height: int = 900,
+    locale: str = "en-US",
+    timeout_ms: int = TIMEOUT_MS,
+):
     """A page in a fresh context (a new app session) that aborts every request leaving
-    localhost; ``page.outside`` lists them."""
-    context = browser.new_context(
-        viewport={"width": width, "height": height}, locale=LOCALES.get(lang, "en-US")
-    )
-    outside: list[str] = []
+    localhost and records it in ``outside``."""
+    context = browser.new_context(viewport={"width": width, "height": height}, locale=locale)
 
     def guard(route) -> None:
         url = route.request.url
@@ -106,7 +110,15 @@ def new_page(browser, width: int = 1280, height: int = 900, lang: str = "en"):
 
     context.route("**/*", guard)
     page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
+    page.set_default_timeout(timeout_ms)
+    return page
+
+
+def new_page(browser, width: int = 1280, height: int = 900, lang: str = "en"):
+    """:func:`guarded_page` in ``lang``'s locale, its own list of requests that left
+    localhost as ``page.outside``."""
+    outside: list[str] = []
+    page = guarded_page(browser, outside, width, height, LOCALES.get(lang, "en-US"))
     page.outside = outside
     return page
 
