@@ -166,7 +166,11 @@ def shown_version() -> int | None:
     """The store version the pages show: the chosen one, else the latest (None when the
     store cannot be opened or a synthetic registry is shown)."""
     choice = current_choice()
-    current = None if choice.synthetic else registry_version()
+    return None if choice.synthetic else _version_to_show(choice, registry_version())
+
+
+def _version_to_show(choice: urlstate.DatasetChoice, current: tuple[str, int] | None) -> int | None:
+    """The chosen version if the store (``current``: URL and head) has it, else the head."""
     if current is None:
         return None
     head = current[1]
@@ -175,12 +179,12 @@ def shown_version() -> int | None:
 
 def published_dataset() -> Dataset:
     """The registry: the store at the chosen version, by default the latest (seeded from
-    the published records)."""
+    the published records). The store's head is read once for both."""
     current = registry_version()
     with st.spinner(t("loading_published")):
         if current is None:
             return shipped_dataset()
-        return stored_dataset(current[0], shown_version() or current[1])
+        return stored_dataset(current[0], _version_to_show(current_choice(), current) or current[1])
 
 
 @st.cache_resource(show_spinner=False, max_entries=CACHED_SYNTHETIC)
