@@ -46,16 +46,12 @@ from geo.api.params import CRS84, GEOJSON
 from geo.cli import api as cli_api
 from geo.registry import accounts, auth, importer, store
 from tests.support.serve import free_port
+from tests.test_store import CLUSTER_HEADER  # the clusters file header
 
 ROOT = Path(__file__).resolve().parent.parent
 ERROR_KEYS = {"code", "description"}
 PG_ENV = "CLUSTERMAP_TEST_POSTGRES_URL"
 
-CLUSTER_HEADER = (
-    "id,name_en,name_ru,city,region_as_published,industry_group,specialisation,status,"
-    "org_level,participants,intl_members,export_bln_rub,publications,joint_rd_bln_rub,"
-    "index_published,source_doc,source_ref,notes\n"
-)
 NEW_CLUSTERS = (
     "CL-0100,Kazan test cluster,Казанский тестовый кластер,Kazan,RU-TA,n/a,testing,leading,"
     "n/a,12,n/a,n/a,n/a,n/a,n/a,registry,test file,\n"

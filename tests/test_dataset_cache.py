@@ -19,6 +19,7 @@ from geo.analysis.dataset import Dataset
 from geo.base import cache
 from geo.base.paths import data_dir
 from geo.registry import auth, importer, sources, store
+from tests.test_store import CLUSTER_HEADER  # the clusters file header
 
 
 @pytest.fixture
@@ -78,10 +79,7 @@ def test_the_published_source_is_built_then_loaded(cache_home, data):
     assert_same_dataset(second, data)
 
 
-NEW_CLUSTER = (
-    "id,name_en,name_ru,city,region_as_published,industry_group,specialisation,status,"
-    "org_level,participants,intl_members,export_bln_rub,publications,joint_rd_bln_rub,"
-    "index_published,source_doc,source_ref,notes\n"
+NEW_CLUSTER = CLUSTER_HEADER + (
     "CL-0100,Kazan cache test,Тестовый кластер,Kazan,RU-TA,n/a,testing,n/a,n/a,12,"
     "n/a,n/a,n/a,n/a,n/a,registry,test file,\n"
 )

@@ -13,12 +13,8 @@ import pytest
 
 from geo.cli import commands as cli
 from geo.registry import auth, store
+from tests.test_store import CLUSTER_HEADER as HEADER  # the clusters file header
 
-HEADER = (
-    "id,name_en,name_ru,city,region_as_published,industry_group,specialisation,status,"
-    "org_level,participants,intl_members,export_bln_rub,publications,joint_rd_bln_rub,"
-    "index_published,source_doc,source_ref,notes\n"
-)
 NEW = (
     "CL-0777,One truth test cluster,Кластер одной правды,Kazan,RU-TA,n/a,testing,n/a,n/a,12,"
     "n/a,n/a,n/a,n/a,n/a,registry,test file,\n"

@@ -32,6 +32,7 @@ from geo.base.paths import PROJECT_ROOT
 from geo.registry import auth, forms, store
 from tests.support import browser_pages as bp, serve
 from tests.support.browser_pages import APP_IDLE, guarded_page
+from tests.test_store import CLUSTER_HEADER as HEADER  # the clusters file header
 
 pytestmark = pytest.mark.browser
 sync_api, browser = bp.sync_api, bp.browser  # the shared fixtures
@@ -40,11 +41,6 @@ PG_ENV = "CLUSTERMAP_TEST_POSTGRES_URL"
 REQUIRE_PG = os.environ.get("CLUSTERMAP_REQUIRE_POSTGRES") == "1"
 USER, PASSWORD = "bob", "scale-out test password"
 
-HEADER = (
-    "id,name_en,name_ru,city,region_as_published,industry_group,specialisation,status,"
-    "org_level,participants,intl_members,export_bln_rub,publications,joint_rd_bln_rub,"
-    "index_published,source_doc,source_ref,notes\n"
-)
 PAGE_CLUSTER = ("CL-0201", "Scale-out page test cluster")
 CLI_CLUSTER = ("CL-0202", "Scale-out command-line test cluster")
 
