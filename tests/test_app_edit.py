@@ -19,10 +19,12 @@ from streamlit.testing.v1 import AppTest
 
 from geo.registry import auth, store
 from geo.registry.accounts import ENV_SECRET_KEY, Accounts
-from tests.support import serve
+from tests.support import browser_pages as bp, serve
 from tests.test_accounts import Clock
-from tests.test_browser import APP_IDLE, CHROMIUM, guarded_page
+from tests.test_browser import APP_IDLE, guarded_page
 from ui import navigation, signin
+
+sync_api, browser = bp.sync_api, bp.browser  # the shared browser fixtures (module scope)
 
 TIMEOUT = 120
 ROOT = Path(__file__).resolve().parent.parent
@@ -609,41 +611,16 @@ def test_an_expired_forged_or_revoked_token_signs_nobody_in(accounts, monkeypatc
     assert "Signed in as" not in texts(reloaded(monkeypatch, token))
 
 
-def unavailable(reason: str) -> None:
-    """Skip a browser test, or fail it under ``CLUSTERMAP_REQUIRE_BROWSER=1``."""
-    if os.environ.get("CLUSTERMAP_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"CLUSTERMAP_REQUIRE_BROWSER=1 but {reason}")
-    pytest.skip(reason)
-
-
-@pytest.fixture
-def chromium():
-    """Chromium through Playwright (as in tests/test_browser.py)."""
-    try:
-        from playwright import sync_api
-    except ImportError:
-        unavailable("the playwright package is not installed")
-    if not Path(CHROMIUM).exists():
-        unavailable(f"Chromium is not installed at {CHROMIUM}")
-    with sync_api.sync_playwright() as pw:
-        launched = pw.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield launched
-        launched.close()
-
-
 @pytest.mark.browser
 def test_in_a_browser_a_reload_keeps_the_sign_in_and_signing_out_ends_it(
-    accounts, monkeypatch, chromium
+    accounts, monkeypatch, browser
 ):
     """The real cookie path on a served app: the page's script sets the cookie, the next
     page load sends it, signing out deletes it and revokes the session."""
     monkeypatch.setenv(ENV_SECRET_KEY, SECRET)
     with serve.served_app(timeout_s=60) as app:  # inherits the test's store and secret
         outside_requests: list[str] = []
-        page = guarded_page(chromium, outside_requests)
+        page = guarded_page(browser, outside_requests)
         try:
             page.goto(app.url + "/edit?lang=en")
             page.wait_for_selector(APP_IDLE)
