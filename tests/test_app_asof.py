@@ -262,24 +262,28 @@ def test_a_removed_cluster_shows_its_timeline_and_its_past_profile(store_url):
 
 
 def test_an_export_made_while_viewing_a_past_version_states_it(store_url, monkeypatch):
-    """The map's export buttons are given the dataset shown: their files say version 1."""
+    """The map's export panel is given the dataset shown: its files say version 1."""
     from ui import export_panel
 
-    made: dict[str, tuple[str, object]] = {}
-    real = export_panel.export_callable
+    made: dict[str, tuple[str, bytes]] = {}
+    real = export_panel.make_file
 
-    def spy(data, view, fmt, now=None):
-        made[fmt] = (data.version, real(data, view, fmt, now))
-        return made[fmt][1]
+    def spy(data, view, fmt, now=None, layout=None):
+        name, content, mime = real(data, view, fmt, now, layout)
+        made[fmt] = (data.version, content)
+        return name, content, mime
 
-    monkeypatch.setattr(export_panel, "export_callable", spy)
-    open_page("map", {"version": "1"})
-    assert "geojson" in made and "csv" in made
-    assert {version for version, _make in made.values()} == {
-        "registry v1 (2026-01-10T09:00:00+00:00)"
-    }
-    file = json.loads(made["geojson"][1]())  # what the button's click makes
+    monkeypatch.setattr(export_panel, "make_file", spy)
+    at = open_page("map", {"version": "1"})
+    assert made == {}  # showing the panel makes no file
+    at.button(key="export_geojson_prepare").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert list(made) == ["geojson"]
+    version, content = made["geojson"]
+    assert version == "registry v1 (2026-01-10T09:00:00+00:00)"
+    file = json.loads(content)  # what the download button hands over
     assert file["metadata"]["dataset version"].startswith("registry v1 (2026-01-10T09:00:00")
+    assert [b.proto.label for b in at.get("download_button")] == ["GeoJSON"]
 
 
 # --------------------------------------------------------------------------- in Russian

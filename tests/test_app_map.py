@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from geo.analysis import filters, measures, ranks
 from geo.render import classify, urlstate
+from geo.render.exports import formats
 from geo.render.leaflet import offline
 from ui import navigation
 
@@ -211,13 +212,20 @@ def test_the_map_and_its_region_panel_offer_exports() -> None:
     at.query_params["lang"] = "en"
     at.run()
     assert not at.exception
-    whole = [b.proto.label for b in at.get("download_button")]
+    whole = [b.label for b in at.button if (b.key or "").startswith("export_")]
     at.query_params["panel"] = "RU-TA"
     at.run()
     assert not at.exception
-    with_panel = [b.proto.label for b in at.get("download_button")]
-    assert len(whole) >= 8
-    assert len(with_panel) == 2 * len(whole)
+    with_panel = [
+        b.label for b in at.button if (b.key or "").startswith(("export_", "region_export_"))
+    ]
+    assert len(whole) == len(formats.FORMATS) and "Prepare CSV (zip)" in whole
+    assert with_panel == 2 * whole
+    # A file is made in the panel that asked for it only, and its download takes its place.
+    at.button(key="region_export_csv_prepare").click().run()
+    assert not at.exception
+    assert [b.proto.label for b in at.get("download_button")] == ["CSV (zip)"]
+    assert "Prepare CSV (zip)" in [b.label for b in at.button if b.key == "export_csv_prepare"]
 
 
 # --- Russian (issue 9) ----------------------------------------------------------------------

@@ -609,17 +609,89 @@ def _panel(**query: str):
     return at
 
 
-def test_export_panel_offers_every_format_for_the_view() -> None:
+def _prepare_buttons(at) -> list:
+    """The panel's "Prepare" buttons (one per format whose file is not made yet)."""
+    return [b for b in at.button if (b.key or "").endswith("_prepare")]
 
+
+def test_export_panel_offers_every_format_for_the_view() -> None:
     at = _panel(territory="RU-TA", mne="with")
-    buttons = at.get("download_button")
-    assert len(buttons) == len(formats.FORMATS)
-    labels = [b.proto.label for b in buttons]
     offered = [entry for _, entries in formats.by_group() for entry in entries]
-    assert labels == [entry.label for entry in offered]
+    prepare = _prepare_buttons(at)
+    assert len(prepare) == len(formats.FORMATS)
+    assert [b.label for b in prepare] == [f"Prepare {entry.label}" for entry in offered]
+    assert [b.key for b in prepare] == [f"p_{entry.key}_prepare" for entry in offered]
+    assert len(at.get("download_button")) == 0  # nothing is made while the panel is shown
     assert at.selectbox(key="p_territory").value == "RU-TA"
     caption = at.caption[0].value
     assert "Tatarstan" in caption and "MNE presence" in caption
+
+
+def test_a_file_is_made_on_its_click_only_and_kept_while_its_view_holds(monkeypatch) -> None:
+    """Showing the panel makes nothing; "Prepare" makes the one file, whose download button
+    takes the place of the button and stays over later runs (not made again) until the
+    territory changes; a page layout keeps the data formats' files."""
+    from ui import export_panel
+
+    made: list[tuple[str, str, str | None]] = []
+    real = export_panel.make_file
+
+    def spy(data, view, fmt, now=None, layout=None):
+        made.append((view.territory, fmt, layout))
+        return real(data, view, fmt, now, layout)
+
+    monkeypatch.setattr(export_panel, "make_file", spy)
+    at = _panel(territory="RU-TA")
+    assert made == []
+    at.button(key="p_csv_prepare").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert made == [("RU-TA", "csv", None)]
+    (button,) = at.get("download_button")
+    assert button.proto.label == "CSV (zip)" and button.proto.url.endswith(".zip")
+    assert "p_csv_prepare" not in [b.key for b in _prepare_buttons(at)]
+    file = at.session_state[export_panel.FILES_KEY]["p"]["csv"]
+    assert file.name.startswith("clustermap_ru-ta_") and file.name.endswith(".csv.zip")
+    with zipfile.ZipFile(io.BytesIO(file.data)) as archive:
+        assert "clusters.csv" in archive.namelist()
+    at.run()  # a full rerun draws the same file again, without making it
+    at.selectbox(key="p_layout").select("a3-portrait").run()
+    assert made == [("RU-TA", "csv", None)]
+    assert [b.proto.label for b in at.get("download_button")] == ["CSV (zip)"]
+    at.button(key="p_png_prepare").click().run()
+    assert made[-1] == ("RU-TA", "png", "a3-portrait")
+    assert [b.proto.label for b in at.get("download_button")] == ["PNG", "CSV (zip)"]
+    at.selectbox(key="p_territory").select("RU-MOW").run()  # another view: files dropped
+    assert len(at.get("download_button")) == 0
+    assert at.session_state[export_panel.FILES_KEY]["p"] == {}
+    assert len(_prepare_buttons(at)) == len(formats.FORMATS)
+
+
+def test_a_download_button_holds_its_bytes_not_a_deferred_callable() -> None:
+    """Why the panel makes files on "Prepare": a deferred download (``data=`` a callable)
+    leaves the file Streamlit makes on the click unmapped to the session, and two script
+    runs of ANY other session delete it before a slow browser fetches it (the "canceled"
+    downloads at 30 sessions, benchmarks/load.py). A button with bytes has a media URL
+    mapped to its session."""
+    at = _panel(territory="RU-TA")
+    at.button(key="p_geojson_prepare").click().run()
+    (button,) = at.get("download_button")
+    assert not button.proto.HasField("deferred_file_id")
+    assert button.proto.url.startswith("/mock/media/")
+
+
+def test_a_file_that_cannot_be_made_is_named_without_a_traceback(monkeypatch) -> None:
+    from ui import export_panel
+
+    def fail(data, view, fmt, now=None, layout=None):
+        raise ValueError("the disk is full")
+
+    monkeypatch.setattr(export_panel, "make_file", fail)
+    at = _panel(territory="RU-TA")
+    at.button(key="p_pdf_prepare").click().run()
+    assert not at.exception
+    assert "The PDF file could not be made: the disk is full" in [e.value for e in at.error]
+    assert len(at.get("download_button")) == 0
+    assert at.session_state[export_panel.FILES_KEY]["p"] == {}
 
 
 def test_panel_and_command_line_offer_what_the_format_table_holds(
@@ -652,10 +724,13 @@ def test_panel_and_command_line_offer_what_the_format_table_holds(
     assert written.read_text().endswith("clusters of RU-TA\n"), capsys.readouterr().err
 
     at = _panel(territory="RU-TA")
-    buttons = at.get("download_button")
-    assert [b.proto.label for b in buttons][-1] == "Dummy"
+    buttons = _prepare_buttons(at)
+    assert [b.label for b in buttons][-1] == "Prepare Dummy"
     assert len(buttons) == len(formats.ENTRIES) + 1
-    assert "A format registered by a test." in [b.proto.help for b in buttons]
+    assert buttons[-1].help.startswith("A format registered by a test.")
+    at.button(key="p_dummy_prepare").click().run()
+    (button,) = at.get("download_button")
+    assert button.proto.label == "Dummy" and button.proto.url.endswith(".txt")
 
 
 def test_export_panel_reports_a_bad_territory() -> None:
@@ -663,20 +738,19 @@ def test_export_panel_reports_a_bad_territory() -> None:
 
     at = _panel(territory="RU-XX")  # the selector falls back to Russia
     assert at.selectbox(key="p_territory").value == "RU"
-    assert len(at.get("download_button")) == len(formats.FORMATS)
+    assert len(_prepare_buttons(at)) == len(formats.FORMATS)
     # Without the selector, an unknown territory is an error and no button is drawn.
     bad = _panel(territory="RU-XX", choose="no")
     assert "unknown territory 'RU-XX'" in bad.error[0].value
-    assert len(bad.get("download_button")) == 0
+    assert len(bad.get("download_button")) == len(_prepare_buttons(bad)) == 0
     assert export_panel.territory_label("Volga", {}) == "Volga Federal District"
 
 
 def test_export_panel_button_makes_the_cli_s_file(data: Dataset) -> None:
-    from ui.export_panel import export_callable
+    from ui.export_panel import make_file
 
     view = views.View("Volga", measure="mne_links")
-    make = export_callable(data, view, "geojson", NOW)
-    assert make() == formats.export_view(data, view, "geojson", NOW)[1]
+    assert make_file(data, view, "geojson", NOW) == formats.export_view(data, view, "geojson", NOW)
 
 
 def test_cluster_names_are_the_map_s(country: views.ResolvedView) -> None:

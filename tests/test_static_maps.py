@@ -570,4 +570,5 @@ def test_export_panel_offers_the_layouts_with_screen_first() -> None:
     box.select("a3-portrait").run()
     assert not at.exception
     assert at.selectbox(key="p_layout").value == "a3-portrait"
-    assert len(at.get("download_button")) == len(formats.FORMATS)
+    prepare = [b for b in at.button if (b.key or "").endswith("_prepare")]
+    assert len(prepare) == len(formats.FORMATS)
