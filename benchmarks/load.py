@@ -21,7 +21,9 @@ step by step on the client:
    until the profile's heading names C;
 4. **back to map**: the sidebar's "Map", until the map shows D and S again (kept in the
    session while the URL was the profile's);
-5. **export**: "Export this view", then the "CSV (zip)" download, until the file is saved.
+5. **export**: "Export this view", then "Prepare CSV (zip)" (the panel makes the file, in
+   its fragment) and the "CSV (zip)" download button that takes its place, until the file
+   is saved.
 
 Nothing may be lost or cross between sessions: each session has its own (D, S) pair and
 cluster, and checks its own state at every step (URL parameters, shown count, marker
@@ -73,6 +75,7 @@ from geo.registry import sources, store  # noqa: E402
 from geo.render import urlstate  # noqa: E402
 from geo.render.exports import formats  # noqa: E402
 from tests.support import serve  # noqa: E402
+from ui import export_panel  # noqa: E402
 
 DOC = ROOT / "docs" / "BENCHMARKS.md"
 JSON_OUT = Path(__file__).resolve().parent / "load.json"
@@ -216,6 +219,11 @@ def _option_text(value: str, words: profiles.Words) -> str:
     if value == filters.NOT_REPORTED:
         return filters.not_reported_label(LANG)
     return words.scenario(value)
+
+
+def prepare_label(fmt: str) -> str:
+    """The English label of the export panel's "Prepare" button of format ``fmt``."""
+    return export_panel.LABELS["prepare"].format(format=formats.REGISTRY[fmt].label)
 
 
 # --------------------------------------------------------------------------- the checks
@@ -385,6 +393,12 @@ class Session:
             .click()
         )
         entry = formats.REGISTRY[EXPORT_FORMAT]
+        prepare = main.locator("[data-testid='stButton']").filter(
+            has_text=prepare_label(EXPORT_FORMAT)
+        )
+        await prepare.first.wait_for()
+        await self._settled()
+        await prepare.first.click()
         button = main.locator("[data-testid='stDownloadButton']").filter(has_text=entry.label)
         await button.first.wait_for()
         await self._settled()
@@ -711,8 +725,9 @@ def markdown(result: Mapping[str, Any]) -> str:
         "the last has finished, each a real Streamlit session walking: open "
         "a shared map link with a federal-district filter → pick a scenario in the sidebar → "
         "the cluster profile page and a cluster in its picker → back to the map → the "
-        "CSV (zip) download of the export panel. Seconds on the client, from the action to "
-        "the checked result, nearest-rank percentiles over the sessions. Every session has "
+        'export panel\'s "Prepare CSV (zip)" and its download. Seconds on the client, '
+        "from the action to the checked result, nearest-rank percentiles over the sessions. "
+        "Every session has "
         "its own district and scenario pair and cluster and checks its own URL, shown count, "
         "markers, profile and exported file (ids, count, stated filters), and its map once "
         "more after all sessions finished: a *mismatch* would be state lost or crossed "

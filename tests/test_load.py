@@ -2,8 +2,11 @@
 
 The quick tests check the driver's own checks (a session must notice another session's
 state); the slow browser test runs the whole path with three concurrent sessions and
-asserts that nothing failed, crossed or was logged as a traceback. The figures at 1, 10 and
-30 sessions are in docs/BENCHMARKS.md ("Load"), from ``python benchmarks/load.py``.
+asserts that nothing failed, crossed or was logged as a traceback. A browser test replays,
+with two sessions, the race that failed CSV downloads at 30 sessions: another session's
+script runs ending between a click on a download button and the browser's fetch. The
+figures at 1, 10 and 30 sessions are in docs/BENCHMARKS.md ("Load"), from
+``python benchmarks/load.py``.
 """
 
 from __future__ import annotations
@@ -18,8 +21,10 @@ import pytest
 from benchmarks import load
 from geo.render import views
 from geo.render.exports import formats
+from tests.support import browser_pages as bp
 
 REQUIRE_BROWSER = os.environ.get("CLUSTERMAP_REQUIRE_BROWSER") == "1"
+sync_api, browser, app_url = bp.sync_api, bp.browser, bp.app_url  # the shared fixtures
 
 
 @pytest.fixture(scope="module")
@@ -112,3 +117,53 @@ def test_three_concurrent_sessions_walk_the_app_without_error_or_crossing(data):
         assert level["steps"][step]["done"] == 3, step
     assert level["rss_open_bytes"] > 0 and level["rss_before_bytes"] > 0
     assert "| 3 | 3 of 3 | 0 | 0 |" in load.markdown(result)
+
+
+def _ready_download(page):
+    """Open the map's export panel in ``page`` and prepare the CSV (zip); its download
+    button once the panel's run has ended."""
+    main = page.locator("[data-testid='stMain']")
+    main.locator("[data-testid='stExpander'] summary").filter(has_text="Export this view").click()
+    prepare = main.locator("[data-testid='stButton']").filter(
+        has_text=load.prepare_label(load.EXPORT_FORMAT)
+    )
+    prepare.first.click()
+    entry = formats.REGISTRY[load.EXPORT_FORMAT]
+    button = main.locator("[data-testid='stDownloadButton']").filter(has_text=entry.label)
+    button.first.wait_for()
+    bp.wait_settled(page)
+    return button.first
+
+
+@pytest.mark.browser
+def test_a_download_outlives_other_sessions_runs_until_the_browser_fetches_it(
+    browser, app_url
+) -> None:
+    """Session A downloads its CSV (zip); then session B ends two script runs (each run's
+    end sweeps the files no session holds: the first pass marks, the second deletes), and
+    A's browser fetches the file's address once more, as a slow browser would fetch it
+    only then. It must still come whole: the file belongs to A's session while A shows
+    its button. With ``st.download_button(data=callable)`` (the deferred download the
+    panel used before) the file made on the click was held by no session and gone: 404,
+    the "canceled" downloads at 30 sessions."""
+    mine, other = bp.new_page(browser, 1400, 1000), bp.new_page(browser, 1400, 1000)
+    try:
+        bp.open_app_page(mine, f"{app_url}/?lang=en", is_map=True)
+        button = _ready_download(mine)
+        with mine.expect_download() as info:
+            button.click()
+        download = info.value
+        assert download.failure() is None
+        content = Path(download.path()).read_bytes()
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            assert "clusters.csv" in archive.namelist()
+        for _ in range(2):  # two script runs of another session end
+            bp.open_app_page(other, bp.page_url(app_url, "methodology", "en"))
+        again = mine.request.get(download.url)
+        assert again.status == 200, f"{download.url}: {again.status}"
+        assert again.body() == content
+        assert mine.locator("[data-testid='stException']").count() == 0
+    finally:
+        mine.context.close()
+        other.context.close()
+    assert mine.outside == other.outside == []
