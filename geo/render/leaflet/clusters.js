@@ -220,9 +220,8 @@
     }
     return {name: g.members.length <= K.spreadMax ? "spread" : "showList", box: box};
   }
-  function groupMarker(map, g, z, key) {
+  function groupMarker(map, g, z, key, act) {
     var total = g.members.length, size = Math.min(40, Math.round(24 + 6 * Math.log10(total)));
-    var act = groupAction(map, g, z);
     var marker = L.marker(map.unproject([g.sx / total, g.sy / total], z), {
       pane: "cmClusters", keyboard: false,
       icon: L.divIcon({html: pie(g, total, size), className: "cm-group", iconSize: [size, size]})
@@ -236,7 +235,8 @@
       var byKey = marker.cmByKey;
       marker.cmByKey = false;
       if (act.name === "zoomIn") {
-        var zoom = Math.min(map.getMaxZoom(), Math.max(z + 1, map.getBoundsZoom(act.box.pad(0.2))));
+        var zoom = Math.max(map.getZoom() + 1, map.getBoundsZoom(act.box.pad(0.2)));
+        zoom = Math.min(map.getMaxZoom(), zoom);
         map.setView(act.box.getCenter(), zoom);
       } else if (act.name === "spread") {
         spread = key;
@@ -284,8 +284,9 @@
           want.set(it.key, it.make);
           legLines.push(it.leg);
         });
-      } else {
-        want.set("g" + z + ":" + key, function () { return groupMarker(map, g, z, key); });
+      } else {  // kept from one zoom to the next while its members and action stay the same
+        var act = groupAction(map, g, z);
+        want.set("g" + act.name + ":" + key, function () { return groupMarker(map, g, z, key, act); });
       }
     });
     if (!spreadFound) { spread = null; }
