@@ -96,10 +96,8 @@ def test_default_view_draws_every_region_and_cluster(page, app_url, data):
     frame = open_map(page, app_url + "/")
     assert wait_for_count(frame.locator("path.cm-region"), len(data.regions)) == 85
     n = expected_markers(data)
-    assert wait_for_count(frame.locator("path.cm-cluster"), n) == n
-    assert frame.locator("path.cm-cluster.cm-mne").count() == expected_markers(
-        data, {"mne": ["with"]}
-    )
+    assert wait_for_count(bp.DrawnClusters(frame), n) == n
+    assert bp.DrawnClusters(frame, mne=True).count() == expected_markers(data, {"mne": ["with"]})
     default = measures.measure(measures.DEFAULT_MEASURE).label
     assert default in measure_shown(page)
     assert default in frame.locator(".cm-legend").inner_text()
@@ -113,7 +111,7 @@ def test_default_view_draws_every_region_and_cluster(page, app_url, data):
 
 def test_a_sidebar_filter_changes_the_markers_without_reloading_the_map(page, app_url, data):
     frame = open_map(page, app_url + "/")
-    markers = frame.locator("path.cm-cluster")
+    markers = bp.DrawnClusters(frame)
     assert wait_for_count(markers, expected_markers(data)) == expected_markers(data)
     map_frame_handle(page).evaluate("window.cmProbe = 'same map'")
 
@@ -140,7 +138,7 @@ def test_a_shared_url_reopens_the_same_view(page, browser, outside_requests, app
     frame = open_map(page, url)
     n = expected_markers(data, params)
     assert 0 < n < expected_markers(data)
-    assert wait_for_count(frame.locator("path.cm-cluster"), n) == n
+    assert wait_for_count(bp.DrawnClusters(frame), n) == n
     label = measures.measure("cluster_count").label
     assert label in measure_shown(page)
     legend = frame.locator(".cm-legend").inner_text()
@@ -152,7 +150,7 @@ def test_a_shared_url_reopens_the_same_view(page, browser, outside_requests, app
     other = guarded_page(browser, outside_requests)
     try:
         frame2 = open_map(other, shared)
-        assert wait_for_count(frame2.locator("path.cm-cluster"), n) == n
+        assert wait_for_count(bp.DrawnClusters(frame2), n) == n
         assert label in measure_shown(other)
         assert frame2.locator(".cm-legend").inner_text() == legend
     finally:

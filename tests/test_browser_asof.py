@@ -19,6 +19,7 @@ import pytest
 
 from geo.registry import auth, sources, store
 from tests.support import serve
+from tests.support.browser_pages import DrawnClusters
 from tests.test_browser import (  # noqa: F401 - browser, outside_requests, sync_api: fixtures
     APP_IDLE,
     browser,
@@ -104,7 +105,7 @@ def test_an_earlier_date_shows_the_earlier_clusters_and_the_url_reopens_it(
     page = guarded_page(browser, outside_requests)
     try:
         frame = open_map(page, app_url + "/")
-        markers = frame.locator("path.cm-cluster")
+        markers = DrawnClusters(frame)
         assert wait_for_count(markers, latest) == latest
         main = page.locator("[data-testid='stMain']")
         assert main.get_by_text("Showing the registry as of").count() == 0
@@ -125,7 +126,7 @@ def test_an_earlier_date_shows_the_earlier_clusters_and_the_url_reopens_it(
     other = guarded_page(browser, outside_requests)  # a new context: a new session
     try:
         frame = open_map(other, shared)
-        assert wait_for_count(frame.locator("path.cm-cluster"), earlier) == earlier
+        assert wait_for_count(DrawnClusters(frame), earlier) == earlier
         main = other.locator("[data-testid='stMain']")
         main.get_by_text("the latest is version 2.", exact=False).wait_for()
         other.wait_for_selector(APP_IDLE)

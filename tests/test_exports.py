@@ -43,6 +43,7 @@ from geo.render.cartography import frames, layouts
 from geo.render.exports import context, formats, formulas, metadata, static, tables
 from geo.render.leaflet import offline
 from geo.render.palette import SCENARIO_COLOURS
+from tests.support.browser_pages import DrawnClusters
 
 NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 VERSION = "sha256:0123456789ab"
@@ -555,7 +556,7 @@ def test_html_export_renders_offline_in_chromium(
                 "path.cm-region",
                 "els => els.map(e => [e.getAttribute('class'), e.getAttribute('fill')])",
             )
-            markers = page.locator("path.cm-cluster").count()
+            markers = DrawnClusters(page).once_drawn()
             legend = page.inner_text(".cm-legend")
             title = page.inner_text(".cm-export-head h1")
             footer = page.inner_text(".cm-export-foot")

@@ -42,7 +42,7 @@ TEXT: dict[str, str] = {
     "albers": N_("Albers equal-area conic projection."),
     "caption": N_(
         "{count} shown{note}. Click a region for its panel, a marker for the cluster's "
-        "facts; with many clusters, nearby markers are grouped: click a group to zoom in. "
+        "facts; overlapping markers are grouped: click a group to zoom in or to spread it. "
     ),
     "close": N_("Close"),
     "disputed": N_(" · disputed territory"),
@@ -73,12 +73,13 @@ TEXT: dict[str, str] = {
         "scheme (mapclassify); hatched grey means *no data*, which is never the lowest "
         "class. Indicators of the regional table exist for 19 regions only.\n"
         "- **Markers** are clusters: the fill is the scenario, a thick dark ring means the "
-        "cluster has links to multinational enterprises (MNEs). Clusters sharing a point "
-        "are spread on a small ring around it; a popup says when a cluster is drawn at a "
-        "point of its region because the source does not report its city.\n"
-        "- With more than {group_above} clusters, nearby markers are **grouped**: the pie "
-        "shows their scenarios, the dark arc the share with MNE links, the number how "
-        "many clusters; click a group to zoom in.\n"
+        "cluster has links to multinational enterprises (MNEs). A popup says when a cluster "
+        "is drawn at a point of its region because the source does not report its city.\n"
+        "- Markers that overlap at the current zoom are **grouped** (with more than "
+        "{group_above} clusters, those in each small square of the screen): the pie shows "
+        "their scenarios, the dark arc the share with MNE links, the number how many "
+        "clusters; click a group to zoom in, or, when its clusters share one point, to "
+        "spread them around it.\n"
         "- The view (filters, measure, classes, open region) is in the page URL: copy it "
         "to share exactly this map."
     ),

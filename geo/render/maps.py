@@ -58,7 +58,7 @@ from geo.render.shapes import RegionPayload, region_payload
 from geo.render.views import Projection, ResolvedView, View
 
 __all__ = [
-    "ATTRIBUTION", "GROUP_ABOVE", "OSM_ATTRIBUTION", "PROFILE_URL", "LeafletAssets",
+    "ATTRIBUTION", "GROUP_ABOVE", "OSM_ATTRIBUTION", "PROFILE_URL", "Grouping", "LeafletAssets",
     "MapContent", "MapLayers", "RegionPayload", "base_map", "build_map_html", "cluster_name",
     "content_layer", "dynamic_layer", "leaflet_assets", "map_layers", "region_payload",
     "standalone_html",
@@ -111,6 +111,7 @@ def dynamic_layer(
     points: Mapping[str, Any] | Sequence[Mapping[str, Any]],
     profile_links: bool = True,
     lang: str = "en",
+    grouping: Grouping | None = None,
 ) -> folium.FeatureGroup:
     """What changes with the measure and the filters: region colours and tooltips, the
     legend's content and the cluster markers, as one feature group for
@@ -120,13 +121,45 @@ def dynamic_layer(
     with ``points_from_records``, their popups kept). ``profile_links=False`` leaves the
     links to cluster profiles out of the popups (a standalone export has no app to open).
     ``lang``: the language of the texts the browser fills into tooltips and popups.
+    ``grouping``: how markers are grouped (default: no overlap grouping, grid groups above
+    ``GROUP_ABOVE``).
     """
     if not isinstance(points, Mapping):
         points = points_from_records(points)
+    g = grouping if grouping is not None else Grouping(overlaps=False)
     group = folium.FeatureGroup(name="clusters", control=False)
     RegionStyle(styles, legend).add_to(group)
-    ClusterLayer(points, profile_links, lang).add_to(group)
+    ClusterLayer(points, profile_links, lang, g.overlaps, g.threshold()).add_to(group)
     return group
+
+
+@dataclass(frozen=True)
+class Grouping:
+    """How a map groups its cluster markers.
+
+    ``overlaps``: markers that overlap at the current zoom are one group symbol with their
+    count (clicking it zooms in, or spreads markers that share a point); otherwise markers
+    sharing a point are spread by fixed offsets. ``above``: more clusters than this are
+    grouped per screen cell instead (``None``: ``GROUP_ABOVE``, read when the map is built).
+    The map page and the HTML export group overlaps (``map_layers``' default).
+    """
+
+    overlaps: bool = True
+    above: int | None = None
+
+    def threshold(self) -> int:
+        """The number of clusters above which markers are grouped per screen cell."""
+        return markers.GROUP_ABOVE if self.above is None else self.above
+
+    def grouped(self, n: int) -> bool:
+        """Whether a map of ``n`` clusters may show group symbols (the legend explains
+        them then): overlap grouping with two or more, or more than the threshold."""
+        return n > self.threshold() or (self.overlaps and n >= 2)
+
+    def offsets_up_to(self) -> int:
+        """Up to how many clusters the payload carries fixed offsets for shared points
+        (0 when the browser groups overlaps: it spreads them on click instead)."""
+        return 0 if self.overlaps else self.threshold()
 
 
 def standalone_html(base: folium.Map, layer: folium.FeatureGroup | None = None) -> str:
@@ -199,20 +232,27 @@ class MapContent:
         )  # fmt: skip
 
 
-def content_layer(content: MapContent, profile_links: bool = True) -> folium.FeatureGroup:
+def content_layer(
+    content: MapContent,
+    profile_links: bool = True,
+    grouping: Grouping = Grouping(),  # noqa: B008 - frozen dataclass, safe as a default
+) -> folium.FeatureGroup:
     """The dynamic layer of ``content``: what a filter, measure or class change re-renders.
 
-    Region colours and tooltips, the legend (with the group symbol when there are more
-    than ``GROUP_ABOVE`` clusters, which the map then groups) and the markers.
-    ``profile_links=False`` leaves the links to cluster profiles out of the popups.
+    Region colours and tooltips, the legend (with the group symbol when the map may group
+    markers: ``grouping``, by default overlapping markers and more than ``GROUP_ABOVE``
+    clusters per screen cell) and the markers. ``profile_links=False`` leaves the links to
+    cluster profiles out of the popups.
     """
     c = content
     styles = region_styles(c.values, c.classification, c.regions, c.measure, c.lang, c.labels)
-    points = cluster_points(c.clusters, c.regions, c.projection, c.lang, c.labels)
-    grouped = point_count(points) > markers.GROUP_ABOVE
+    points = cluster_points(
+        c.clusters, c.regions, c.projection, c.lang, c.labels, grouping.offsets_up_to()
+    )
+    grouped = grouping.grouped(point_count(points))
     counts = scenario_counts(c.clusters)
     legend = legend_html(c.measure, c.legend_classes, counts, grouped, c.lang, c.labels)
-    return dynamic_layer(styles, legend, points, profile_links, c.lang)
+    return dynamic_layer(styles, legend, points, profile_links, c.lang, grouping)
 
 
 @dataclass(frozen=True)
@@ -233,14 +273,16 @@ def map_layers(
     payload: RegionPayload | None = None,
     assets: LeafletAssets | None = None,
     profile_links: bool = True,
+    grouping: Grouping = Grouping(),  # noqa: B008 - frozen dataclass, safe as a default
 ) -> MapLayers:
     """The interactive map of ``content``: the one pipeline of the map page and the HTML
     export. ``payload`` and ``assets`` are the page's caches (``region_payload`` of the
-    regions drawn, ``leaflet_assets``); without them they are built here."""
+    regions drawn, ``leaflet_assets``); without them they are built here. ``grouping``:
+    how markers are grouped (by default overlapping markers are)."""
     if payload is None:
         payload = region_payload(content.regions, content.projection)
     base = base_map(payload, assets if assets is not None else leaflet_assets(), content.lang)
-    return MapLayers(base, content_layer(content, profile_links))
+    return MapLayers(base, content_layer(content, profile_links, grouping))
 
 
 def build_map_html(
@@ -249,14 +291,15 @@ def build_map_html(
     payload: RegionPayload | None = None,
     assets: LeafletAssets | None = None,
     table: pd.DataFrame | None = None,
+    grouping: Grouping = Grouping(),  # noqa: B008 - frozen dataclass, safe as a default
 ) -> str:
     """The map page's map of a view as one standalone HTML page (benchmarks, screenshots).
 
     Without ``payload``/``assets``/``table`` everything is computed (a cold build); with
     them, only what a page rerun recomputes (the warm build: the map page caches exactly
-    these three).
+    these three). ``grouping``: as ``map_layers``.
     """
     if payload is None:
         payload = region_payload(data.regions, view.projection)
     content = MapContent.of_view(data, view, table)
-    return map_layers(content, payload, assets).html()
+    return map_layers(content, payload, assets, grouping=grouping).html()

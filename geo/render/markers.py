@@ -72,6 +72,7 @@ POPUP_TEXT: dict[str, str] = {
     "withMne": N_("{n} with MNE links"),
     "zoomIn": N_("Click to zoom in."),
     "showList": N_("Click for the list."),
+    "spread": N_("Click to show each of them."),
     "more": N_("and {n} more"),
 }
 """Every text of marker tooltips and popups (English literals in one place; the browser
@@ -218,6 +219,22 @@ GROUP_CELL_PX = 44
 """Side of the screen grid, in pixels, in which grouped markers are combined."""
 
 
+def _largest_diameter() -> float:
+    """The screen diameter of the largest marker, its ring included (pixels)."""
+    return max(2 * s["radius"] + s["weight"] for s in MARKER_STYLE.values())
+
+
+OVERLAP_PX = _largest_diameter()
+"""Two markers overlap when their centres are closer than this many screen pixels (the
+diameter of the largest marker, MNE ring included: 19 px). When the map groups overlaps
+(``ClusterLayer(group_overlaps=True)``), markers linked by such overlaps are one group."""
+
+SPREAD_MAX = 25
+"""A group that zooming cannot split (clusters at one point, or the deepest zoom) spreads
+its markers around the point on click when it has at most this many; a larger one lists
+them in a popup."""
+
+
 def _clean_text(series: pd.Series) -> list[str | None]:
     """Stripped strings, ``None`` where the value is missing or blank.
 
@@ -342,6 +359,7 @@ def cluster_points(
     projection: Projection = "albers",
     lang: str = "en",
     labels: i18n.VocabularyLabels | None = None,
+    offsets_up_to: int | None = None,
 ) -> dict[str, Any]:
     """The markers' data: one column per attribute, one entry per located cluster (by id).
 
@@ -352,7 +370,9 @@ def cluster_points(
     reported), ``i`` recomputed index, ``ip`` published index (sparse: position → value),
     ``b`` location basis (1 city, 2 a point of the region), ``q`` URL-quoted ids where they
     differ from ``id`` and ``o`` pixel offsets of markers that share a point (sparse; only
-    when the markers are not grouped). The browser builds tooltips and popups from these;
+    when there are at most ``offsets_up_to`` clusters, by default ``GROUP_ABOVE``: above
+    it, or when the map groups overlapping markers (pass 0), the browser groups instead of
+    offsetting). The browser builds tooltips and popups from these;
     every string from the data is HTML-escaped here. Clusters without coordinates cannot
     be drawn and are left out. Names are those of ``lang`` (falling back to the other
     language's name as published); industry groups and statuses are in ``lang`` when
@@ -383,7 +403,7 @@ def cluster_points(
         "o": {},
         "lk": tables,
     }
-    if len(ids) <= GROUP_ABOVE:
+    if len(ids) <= (GROUP_ABOVE if offsets_up_to is None else offsets_up_to):
         offsets = marker_offsets(list(zip(xi.tolist(), yi.tolist(), strict=True)))
         payload["o"] = {str(j): list(o) for j, o in enumerate(offsets) if o != (0.0, 0.0)}
     return payload

@@ -167,3 +167,31 @@ def open_app_page(page, url: str, is_map: bool = False) -> None:
     dialog = page.locator("[role='dialog']")
     if dialog.count() and "not found" in dialog.first.inner_text().lower():
         pytest.fail(f"{url}: Streamlit says 'Page not found'")
+
+
+class DrawnClusters:
+    """How many clusters a map draws, with a locator's ``count()``: a single marker counts
+    one, a group symbol (overlapping markers grouped, ``geo.render.maps.Grouping``) the
+    clusters it holds. ``mne=True``: only the clusters with MNE links. ``scope`` is the
+    page, a frame or a frame locator of the map."""
+
+    def __init__(self, scope, mne: bool = False) -> None:
+        single = "path.cm-cluster.cm-mne" if mne else "path.cm-cluster"
+        self.locator = scope.locator(f"{single}, .cm-group svg")
+        self.key = "mne" if mne else "count"
+
+    def count(self) -> int:
+        """The clusters drawn now (single markers plus the groups' numbers)."""
+        key = self.key
+        return int(
+            self.locator.evaluate_all(
+                "els => els.reduce((n, e) => n + (e.tagName.toLowerCase() === 'svg' ? "
+                f"Number(e.dataset.{key}) : 1), 0)"
+            )
+        )
+
+    def once_drawn(self) -> int:
+        """``count()`` once the map has drawn its markers: they appear all at once, after
+        the map is placed, so the first one attached means all are."""
+        self.locator.first.wait_for(state="attached")
+        return self.count()

@@ -114,17 +114,23 @@ def region_labels(rv: views.ResolvedView) -> RegionLabels:
     return RegionLabels(labels, note)
 
 
+EXPORT_GROUPING = maps.Grouping(overlaps=True)
+"""The export groups overlapping cluster markers at every zoom, with their counts (clusters
+at one point spread on click), whatever the page's setting."""
+
+
 def export_html(
     rv: views.ResolvedView, *, now: datetime | None = None, version: str | None = None
 ) -> bytes:
     """The view as one standalone interactive map page (UTF-8), opening with no network.
 
     The map is the map page's (``geo.render.maps.map_layers``, with the same vocabulary
-    labels), without profile links; Leaflet is inlined as ``data:`` URLs.
+    labels), without profile links, always grouping overlapping markers
+    (``EXPORT_GROUPING``); Leaflet is inlined as ``data:`` URLs.
     """
     ctx = make_context(rv, now, version)
     content = maps.MapContent.of_resolved(rv, records.vocabulary_labels())
-    layers = maps.map_layers(content, profile_links=False)
+    layers = maps.map_layers(content, profile_links=False, grouping=EXPORT_GROUPING)
     root = figure_of(layers.base)
     root.header.add_child(folium.Element(_page_head(ctx)))
     root.html.add_child(folium.Element(_html_header(ctx) + _html_footer(ctx)))

@@ -173,22 +173,34 @@ class ClusterLayer(_ScriptElement):
     """Cluster markers from a ``cluster_points`` payload (``clusters.js``), on their own
     pane above the regions.
 
-    Up to ``GROUP_ABOVE`` clusters: one marker each (class ``cm-cluster``, plus ``cm-mne``
-    with MNE links), spread around shared points by pixel offsets. Above: markers in the
-    same ``GROUP_CELL_PX`` screen cell are drawn as one group symbol (class ``cm-group``)
-    whose pie shows the scenarios, whose dark arc shows the share with MNE links and whose
-    number counts the clusters; only cells in view are drawn, so the map stays light at any
-    size. Tooltips and popups are built in the browser from the payload.
+    Up to ``group_above`` clusters (default ``GROUP_ABOVE``), with ``group_overlaps``:
+    markers whose centres are closer than ``OVERLAP_PX`` at the current zoom (and those
+    linked to them by such overlaps) are one group symbol (class ``cm-group``), redrawn
+    after every zoom; the others are single markers (class ``cm-cluster``, plus ``cm-mne``
+    with MNE links). Without ``group_overlaps``: one marker each, spread around shared
+    points by the payload's pixel offsets. Above ``group_above``: markers in the same
+    ``GROUP_CELL_PX`` screen cell are one group symbol; only cells in view are drawn, so the
+    map stays light at any size. A group symbol's pie shows the scenarios, its dark arc
+    the share with MNE links and its number the clusters; clicking it zooms in, or, when
+    zooming cannot split it (clusters at one point), spreads its markers around the point
+    (up to ``SPREAD_MAX``; a larger one lists them). Group symbols are named buttons in
+    the markers' keyboard stop. Tooltips and popups are built in the browser.
     """
 
     _template = script_template("clusters.js")
 
     def __init__(
-        self, points: Mapping[str, Any], profile_links: bool = True, lang: str = "en"
+        self,
+        points: Mapping[str, Any],
+        profile_links: bool = True,
+        lang: str = "en",
+        group_overlaps: bool = False,
+        group_above: int | None = None,
     ) -> None:
         super().__init__()
         self._name = "ClusterLayer"
         self.points = compact_json(dict(points))
+        above = markers.GROUP_ABOVE if group_above is None else group_above
         self.config = compact_json(
             {
                 "colours": list(SCENARIO_COLOURS.values()),
@@ -199,7 +211,10 @@ class ClusterLayer(_ScriptElement):
                 "text": {k: html.escape(v) for k, v in popup_text(lang).items()},
                 "decimal": "," if lang == "ru" else ".",
                 "profile": PROFILE_URL.split("{id}")[0] if profile_links else None,
-                "groupAbove": markers.GROUP_ABOVE,  # read at call time: tests lower it
+                "groupAbove": above,  # GROUP_ABOVE read at call time: tests lower it
+                "groupOverlaps": group_overlaps,
+                "overlapPx": markers.OVERLAP_PX,
+                "spreadMax": markers.SPREAD_MAX,
                 "cellPx": markers.GROUP_CELL_PX,
                 "listMax": markers.GROUP_LIST_MAX,
             }
