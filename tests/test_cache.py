@@ -157,3 +157,17 @@ def test_package_versions_reads_installed_distributions():
     text = cache.package_versions(["pandas", "no-such-package-here"])
     assert f"pandas={pandas.__version__}" in text
     assert "no-such-package-here=?" in text
+
+
+def test_load_and_store_keep_a_value_a_caller_updates(cache_home):
+    is_dict = lambda value: isinstance(value, dict)  # noqa: E731
+    assert cache.load("memo", ["k"], is_dict) == (False, None)
+    cache.store("memo", ["k"], {"a": 1})
+    assert cache.load("memo", ["k"], is_dict) == (True, {"a": 1})
+    cache.store("memo", ["k"], {"a": 1, "b": 2})
+    assert cache.load("memo", ["k"], is_dict) == (True, {"a": 1, "b": 2})
+    assert cache.load("memo", ["other"], is_dict) == (False, None)
+    assert cache.load("memo", ["k"], lambda value: False) == (False, None)
+    assert len(list(cache_home.glob("memo-*.pickle"))) == 1
+    next(cache_home.glob("memo-*.pickle")).write_bytes(b"not a pickle")
+    assert cache.load("memo", ["k"], is_dict) == (False, None)

@@ -183,3 +183,24 @@ def cached(
     value = compute()
     _store(path, value)
     return value
+
+
+def load(name: str, parts: Iterable[str], check: Callable[[object], bool]) -> tuple[bool, object]:
+    """``(True, value)`` when the value ``name`` for the key ``parts`` is in the cache and
+    passes ``check``, else ``(False, None)``: for a caller that keeps a value it updates
+    (read once, then :func:`store` after each change) rather than one :func:`cached`
+    computes whole."""
+    try:
+        return _load(entry_path(name, list(parts)), check)
+    except OSError:
+        return False, None
+
+
+def store(name: str, parts: Iterable[str], value: object) -> None:
+    """Keep ``value`` as the value ``name`` for the key ``parts`` (atomically, replacing
+    older entries of that name); a cache that cannot be written is skipped."""
+    try:
+        path = entry_path(name, list(parts))
+    except OSError:
+        return
+    _store(path, value)

@@ -5,20 +5,30 @@ A choropleth shows a measure in a few classes. The breaks come from mapclassify 
 class ("no data", drawn hatched, never as the lowest class). Colours are a sequential
 ColorBrewer ramp, colour-blind safe. The map page, the exports and the legend all use
 :func:`classify`, so a region has the same class everywhere.
+
+Start-up (issue 18): importing mapclassify imports SciPy's statistics, scikit-learn's
+clustering and matplotlib's pyplot (about 1.5 s of CPU, the largest part of a server's
+first map). Breaks are a pure function of the values, the scheme, the number of classes
+and the library's version, so :class:`BreaksMemo` keeps those computed in the user cache
+(:mod:`geo.base.cache`) and mapclassify is imported only when a classification is new: a
+restarted server draws its first map without it.
 """
 
 from __future__ import annotations
 
+import hashlib
+import importlib
 import math
+import threading
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-import mapclassify
 import numpy as np
 import pandas as pd
 
-from geo.base import i18n
+from geo.base import cache, i18n
 from geo.base.i18n import N_
 
 Scheme = Literal["quantiles", "natural_breaks", "equal_interval"]
@@ -32,6 +42,15 @@ SCHEMES: dict[str, str] = {
 """Classification schemes offered, with labels. Natural breaks use Fisher–Jenks, the
 optimal and deterministic form of Jenks' method (mapclassify's ``NaturalBreaks`` is
 randomised)."""
+
+
+CLASSIFIERS: dict[str, str] = {
+    "quantiles": "Quantiles",
+    "natural_breaks": "FisherJenks",
+    "equal_interval": "EqualInterval",
+}
+"""The mapclassify classifier of each scheme, by name: resolved when breaks are computed
+(see the module's note on start-up)."""
 
 
 MIN_CLASSES, MAX_CLASSES = 3, 7
@@ -122,19 +141,10 @@ def classify(
         classes = pd.Series(-1, index=values.index, dtype="int64")
         return Classification(scheme, k, (), float("nan"), classes, ())
     k_eff = max(1, min(int(k), int(data.nunique()), MAX_CLASSES))
-    if k_eff == 1:
-        bins = np.array([data.max()])
-    else:
-        classifier = {
-            "quantiles": mapclassify.Quantiles,
-            "natural_breaks": mapclassify.FisherJenks,
-            "equal_interval": mapclassify.EqualInterval,
-        }[scheme]
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            bins = np.unique(np.asarray(classifier(data.to_numpy(), k=k_eff).bins, dtype="float64"))
+    numbers = data.to_numpy()
+    bins = np.array([data.max()]) if k_eff == 1 else BREAKS.breaks(numbers, scheme, k_eff)
     bins[-1] = max(bins[-1], data.max())
-    idx = np.searchsorted(bins, data.to_numpy(), side="left").clip(0, len(bins) - 1)
+    idx = np.searchsorted(bins, numbers, side="left").clip(0, len(bins) - 1)
     classes = pd.Series(-1, index=values.index, dtype="int64")
     classes.loc[data.index] = idx
     return Classification(
@@ -145,6 +155,72 @@ def classify(
         classes,
         sequential_colours(len(bins)),
     )
+
+
+def mapclassify_breaks(values: np.ndarray, scheme: str, k: int) -> np.ndarray:
+    """The distinct upper bounds of mapclassify's ``scheme`` for ``values`` in ``k``
+    classes (sorted; fewer than ``k`` when breaks coincide)."""
+    classifier = getattr(importlib.import_module("mapclassify"), CLASSIFIERS[scheme])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return np.unique(np.asarray(classifier(values, k=k).bins, dtype="float64"))
+
+
+BreaksKey = tuple[str, str, int]
+"""What breaks depend on: the SHA-256 of the values (float64 bytes), the scheme and k."""
+
+
+class BreaksMemo:
+    """Breaks computed by ``compute`` (:func:`mapclassify_breaks`), remembered in the
+    process and in the user cache under ``name``, keyed by the values, scheme and k; the
+    cache entry's own key is this module's source and the versions of the libraries that
+    compute breaks, so a new release of either is computed afresh. The ``kept`` most
+    recent classifications are kept (a few hundred bytes each). Safe to use from the
+    server's session threads; the cache is an optimisation only (see
+    :mod:`geo.base.cache`)."""
+
+    PACKAGES = ("mapclassify", "numpy", "scipy", "scikit-learn")
+
+    def __init__(
+        self,
+        name: str = "class_breaks",
+        kept: int = 512,
+        compute: Callable[[np.ndarray, str, int], np.ndarray] = mapclassify_breaks,
+    ) -> None:
+        self.name, self.kept, self.compute = name, kept, compute
+        self._known: dict[BreaksKey, tuple[float, ...]] | None = None
+        self._lock = threading.Lock()
+
+    def _parts(self) -> list[str]:
+        return [cache.file_digest(__file__), cache.package_versions(self.PACKAGES)]
+
+    def _memo(self) -> dict[BreaksKey, tuple[float, ...]]:
+        """The classifications known (read from the user cache on first use)."""
+        if self._known is None:
+            hit, value = cache.load(self.name, self._parts(), lambda v: isinstance(v, dict))
+            self._known = value if hit else {}  # type: ignore[assignment]
+        assert self._known is not None
+        return self._known
+
+    def breaks(self, values: np.ndarray, scheme: str, k: int) -> np.ndarray:
+        """The breaks of ``values`` (float64) in ``k`` classes of ``scheme``."""
+        key: BreaksKey = (hashlib.sha256(values.tobytes()).hexdigest(), scheme, k)
+        with self._lock:
+            known = self._memo().get(key)
+        if known is not None:
+            return np.array(known, dtype="float64")
+        bins = self.compute(values, scheme, k)
+        with self._lock:
+            memo = self._memo()
+            memo[key] = tuple(float(b) for b in bins)
+            for old in list(memo)[: max(0, len(memo) - self.kept)]:
+                del memo[old]
+            cache.store(self.name, self._parts(), dict(memo))
+        return bins
+
+
+BREAKS = BreaksMemo()
+"""The breaks every classification uses."""
 
 
 def scheme_label(scheme: str, lang: str = "en") -> str:

@@ -7,23 +7,27 @@ one entry plus its function, which takes a resolved view (``geo.render.views.res
 and the keyword arguments ``now`` and ``version`` (and ``layout``, a key of
 ``geo.render.cartography.layouts.LAYOUTS``, when the entry says ``layouts=True``) and
 returns the file's bytes.
+
+The shipped entries name their function by path (``"module:function"``), imported when a
+file of that format is first made. The table is read by every page that offers exports
+(the landing map among them) and by ``clustermap export``; importing the static maps with
+it would load matplotlib (about 0.4 s of CPU) into every page's start (issue 18). An entry
+may also hold the function itself (a format registered at run time).
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, KeysView
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
 from geo.analysis.dataset import Dataset
 from geo.base.i18n import N_
 from geo.render import views
 from geo.render.cartography.layouts import DEFAULT_LAYOUT, check_layout
 from geo.render.exports.context import ExportContext, export_stem, make_context
-from geo.render.exports.geodata import export_geojson, export_gpkg
-from geo.render.exports.interactive import export_html
-from geo.render.exports.static import export_pdf, export_png, export_svg
-from geo.render.exports.tables import export_csv, export_xlsx
 
 Exporter = Callable[..., bytes]
 """``render(rv, *, now=None, version=None[, layout=...]) -> bytes``: one format of a
@@ -37,8 +41,9 @@ GROUPS: dict[str, str] = {"maps": N_("Maps"), "data": N_("Data")}
 class ExportFormat:
     """One export format: how it is offered (``label`` of its button and ``help``, both
     msgids or untranslated format names; ``group``, a key of ``GROUPS``), how its file is
-    saved (``mime``, ``extension``), the function that makes it (``render``) and whether
-    that function takes a page layout (``layouts``: the static maps)."""
+    saved (``mime``, ``extension``), the function that makes it (``renderer``: the function,
+    or its path ``"package.module:function"``, imported on first use) and whether that
+    function takes a page layout (``layouts``: the static maps)."""
 
     key: str
     label: str
@@ -46,47 +51,59 @@ class ExportFormat:
     mime: str
     extension: str
     group: str
-    render: Exporter
+    renderer: Exporter | str
     layouts: bool = False
+
+    def function(self) -> Exporter:
+        """The render function: ``renderer`` itself, or the function its path names
+        (imported now; Python keeps the module, so only the first call pays)."""
+        if callable(self.renderer):
+            return self.renderer
+        module, _, name = self.renderer.partition(":")
+        return cast(Exporter, getattr(importlib.import_module(module), name))
+
+    def render(self, rv: views.ResolvedView, **options: object) -> bytes:
+        """The file's bytes: ``rv`` rendered by this format's function."""
+        return self.function()(rv, **options)
 
 
 ENTRIES: tuple[ExportFormat, ...] = (
     ExportFormat(
         "html", N_("HTML map"),
         N_("Interactive map in one file: opens from disk with no network."),
-        "text/html", "html", "maps", export_html,
+        "text/html", "html", "maps", "geo.render.exports.interactive:export_html",
     ),
     ExportFormat(
         "png", "PNG", N_("Static map as an image, in the page layout chosen."),
-        "image/png", "png", "maps", export_png, layouts=True,
+        "image/png", "png", "maps", "geo.render.exports.static:export_png", layouts=True,
     ),
     ExportFormat(
         "svg", "SVG", N_("Static map as vector graphics; text stays editable."),
-        "image/svg+xml", "svg", "maps", export_svg, layouts=True,
+        "image/svg+xml", "svg", "maps", "geo.render.exports.static:export_svg", layouts=True,
     ),
     ExportFormat(
         "pdf", "PDF", N_("Static map as a one-page PDF; text stays searchable."),
-        "application/pdf", "pdf", "maps", export_pdf, layouts=True,
+        "application/pdf", "pdf", "maps", "geo.render.exports.static:export_pdf", layouts=True,
     ),
     ExportFormat(
         "geojson", "GeoJSON",
         N_("Regions (measure and indicators) and cluster points in one file."),
-        "application/geo+json", "geojson", "data", export_geojson,
+        "application/geo+json", "geojson", "data", "geo.render.exports.geodata:export_geojson",
     ),
     ExportFormat(
         "gpkg", "GeoPackage", N_("GeoPackage with two layers: regions and clusters."),
-        "application/geopackage+sqlite3", "gpkg", "data", export_gpkg,
+        "application/geopackage+sqlite3", "gpkg", "data", "geo.render.exports.geodata:export_gpkg",
     ),
     ExportFormat(
         "csv", N_("CSV (zip)"),
         N_("Clusters, MNE links and regional indicators as CSV files in a zip."),
-        "application/zip", "csv.zip", "data", export_csv,
+        "application/zip", "csv.zip", "data", "geo.render.exports.tables:export_csv",
     ),
     ExportFormat(
         "xlsx", "Excel",
         N_("Excel workbook: metadata, clusters, MNE links and regional indicators."),
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx", "data",
-        export_xlsx,
+        "geo.render.exports.tables:export_xlsx",
     ),
 )  # fmt: skip
 """Every format, in the order they are offered."""
