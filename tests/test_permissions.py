@@ -47,6 +47,8 @@ EXPECTED: dict[str, set[str]] = {
     "propose_cluster": {"submitter", "moderator", "admin"},
     "propose_change": DIRECT_WRITERS,  # and submitters for the clusters they manage
     "review": DIRECT_WRITERS,
+    "contacts.view": {"submitter", "moderator", "admin"},
+    "assess": DIRECT_WRITERS,
     "accounts.view": DIRECT_WRITERS,
     "accounts.accept": DIRECT_WRITERS,
     "accounts.set_clusters": DIRECT_WRITERS,
