@@ -39,6 +39,7 @@ __all__ = [
     "format_sources",
     "inn_valid",
     "parse_sources",
+    "read_sources",
 ]
 
 #: The earliest founding year accepted (the oldest cluster initiatives of the Cluster Map
@@ -300,3 +301,21 @@ def format_sources(notes: Iterable[SourceNote]) -> str:
     'website | site of the cluster | 2025'
     """
     return "\n".join(" | ".join(note) for note in notes)
+
+
+def read_sources(value: Any) -> dict[str, tuple[str, str]]:
+    """Stored per-field sources (validated on the way in) as ``{field: (source, date)}``;
+    anything else (missing, a malformed line) reads as no source, so a display never
+    fails on them.
+
+    >>> read_sources("website | site of the cluster | 2025")
+    {'website': ('site of the cluster', '2025')}
+    """
+    if not isinstance(value, str):
+        return {}
+    out: dict[str, tuple[str, str]] = {}
+    for line in value.splitlines():
+        parts = [part.strip() for part in line.split("|")]
+        if len(parts) == 3 and all(parts):
+            out.setdefault(parts[0], (parts[1], parts[2]))
+    return out

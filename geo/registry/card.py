@@ -26,12 +26,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import pandas as pd
+
+from geo.base import i18n
+from geo.base.i18n import N_
+
 __all__ = [
     "ASSESS",
     "MODERATOR_FIELDS",
     "PRIVATE_FIELDS",
     "VIEW_CONTACTS",
+    "CONTACT_TEXT",
     "assessed_fields",
+    "contacts_frame",
     "private_values",
     "public_columns",
     "public_values",
@@ -100,3 +107,28 @@ def assessed_fields(
     return [
         column for column in MODERATOR_FIELDS.get(kind, ()) if after.get(column) != old.get(column)
     ]
+
+
+CONTACT_TEXT: dict[str, str] = {
+    "title": N_("Contacts of the management organisation"),
+    "contact_person": N_("Contact person"),
+    "contact_email": N_("Contact e-mail"),
+    "contact_phone": N_("Contact phone"),
+    "private": N_(
+        "Personal data: shown to you because you are signed in; never in exports, the "
+        "API or downloads."
+    ),
+}
+"""The words of the contacts section of the cluster page (English msgids)."""
+
+
+def contacts_frame(values: Mapping[str, Any], lang: str = "en") -> pd.DataFrame:
+    """The private fields :meth:`geo.registry.store.Store.contacts` returned, as a
+    Field/Value table in ``lang`` (a missing value reads "not reported")."""
+    _ = i18n.translator(lang)
+    rows = [
+        (_(CONTACT_TEXT[column]), i18n.not_reported(lang) if value is None else str(value))
+        for column, value in values.items()
+        if column in CONTACT_TEXT
+    ]
+    return pd.DataFrame(rows, columns=["Field", "Value"])
