@@ -127,6 +127,11 @@ VOCABULARY_OF: dict[str, str] = {
 }
 """The vocabulary (``vocabularies.csv``) a field's value comes from: a choice, not text."""
 
+CARD_FIELD_LABELS: dict[str, str] = {
+    column: label for fields in CLUSTER_BLOCKS.values() for column, label in fields.items()
+}
+"""Every cluster field's form label by column (English msgids)."""
+
 LONG_FIELDS: frozenset[str] = frozenset(
     {"notes", "description_ru", "description_en", "org_level_basis", "field_sources"}
 )
