@@ -176,7 +176,10 @@ def synthetic_dataset(
     resolver = joins.RegionResolver.from_tables(detailed, records.load_region_aliases())
     registry = synth.generate(n, seed, mne_per_cluster, detailed=detailed, web=regions)
 
-    clusters = registry.clusters.copy()
+    # the card's columns as the published dataset has them (synth's "employees" is one)
+    clusters = with_card_columns(registry.clusters)
+    public = card.public_columns("clusters", importer.kind_columns("clusters"))
+    clusters = clusters[[*public, *(c for c in clusters.columns if c not in public)]]
     clusters["region_code"] = resolver.resolve_column(
         clusters, "region_as_published", "synthetic clusters"
     )
