@@ -29,7 +29,7 @@ from ui.dataset import (
     shown_version,
 )
 from ui.lang import current_lang, page_text, translator, vocabulary_labels
-from ui.profile_widgets import back_link, headers, picker, stop
+from ui.profile_widgets import back_link, contacts_section, headers, picker, stop
 
 t = partial(page_text, views.CLUSTER_TEXT)  # the page's text in the interface language
 tl = partial(page_text, history.TIMELINE_TEXT)  # the timeline's
@@ -140,6 +140,8 @@ left, right = st.columns([3, 2])
 with left:
     for block in p.blocks:
         show_block(block)
+        if block.key == "Management":
+            contacts_section(p.id)  # signed-in users with a role only
 with right:
     st.header(t("location"))
     located = p.lon is not None and p.lat is not None

@@ -11,6 +11,7 @@ and values come from ``geo.registry.forms``.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from functools import partial
 
 import streamlit as st
@@ -40,9 +41,10 @@ def field(column: str, label: str, current: str, store: Store, key: str) -> str:
             format_func=lambda v: terms.term(vocabulary, v, lang) if v else missing,
             key=key,
         )
-    if column == "notes":
-        return st.text_area(label, value=current, key=key)
-    return st.text_input(label, value=current, key=key, help=t("missing_hint"))
+    hint = translator()(forms.FIELD_HINTS[column]) if column in forms.FIELD_HINTS else None
+    if column in forms.LONG_FIELDS:
+        return st.text_area(label, value=current, key=key, help=hint)
+    return st.text_input(label, value=current, key=key, help=hint or t("missing_hint"))
 
 
 def cluster_form(
@@ -54,16 +56,18 @@ def cluster_form(
     prefix = f"cluster_{cluster_id or forms.NEW}"
     with st.form(prefix):
         entered: dict[str, str] = {}
-        for block, fields in forms.CLUSTER_BLOCKS.items():
+        for block, fields in forms.cluster_blocks(auth.can(editor, "assess")).items():
             st.subheader(translator()(block))
             for column, label in fields.items():
                 entered[column] = field(column, label, initial[column], store, f"{prefix}_{column}")
         submitted = st.form_submit_button(t("save") if stored else t("save_new"))
+    today = datetime.now(UTC).date()
     if submitted and not stored:
-        show_result(store.register_cluster(editor, forms.filled(entered)))
+        sent = forms.with_assessment(forms.filled(entered), initial, editor.name, today)
+        show_result(store.register_cluster(editor, sent))
     elif submitted:
-        changed = forms.changed(entered, initial)
-        show_result(store.save_record(editor, "clusters", {"id": cluster_id, **changed}))
+        sent = forms.with_assessment(forms.changed(entered, initial), initial, editor.name, today)
+        show_result(store.save_record(editor, "clusters", {"id": cluster_id, **sent}))
 
 
 def links_section(store: Store, state: State, editor: auth.Principal, cluster_id: str) -> None:

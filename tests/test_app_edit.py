@@ -657,3 +657,58 @@ def wait_for_cookie(page, *, present: bool, timeout_s: float = 30.0) -> dict:
             return dict(found[0]) if found else {}
         assert time.monotonic() < deadline, f"session cookie present={not present} still"
         time.sleep(0.1)
+
+
+# --------------------------------------------------------------------------- the full card
+
+
+def test_a_moderator_fills_in_the_card_and_the_level_records_who_and_when(db_url):
+    """The card's fields are on the form; a changed development level is stored with the
+    editor as its assessor and today as its date; the contacts are stored but the
+    public download has none of them; a bad INN is refused naming the field."""
+    at = sign_in(open_page("edit"))
+    at.selectbox(key="edit_pick").select("PIC-02")
+    at.run()
+    key = "cluster_PIC-02_"
+    at.text_input(key=key + "manager_inn").input("7707083894")  # wrong check digit
+    next(b for b in at.button if b.label == "Save changes").click()
+    at.run()
+    assert not at.exception
+    assert "check digit" in texts(at) + "".join(d.value.to_csv() for d in at.dataframe)
+    db = store.Store(db_url)
+    assert db.head() == 1
+    at.text_input(key=key + "manager_inn").input("7707083893")
+    at.text_input(key=key + "website").input("https://cluster.example.ru")
+    at.text_input(key=key + "founded_year").input("2012")
+    at.text_input(key=key + "contact_email").input("hidden.person@example.ru")
+    at.text_area(key=key + "description_ru").input("Строка 1\nСтрока 2")
+    at.selectbox(key=key + "org_level").select("high")
+    at.text_area(key=key + "org_level_basis").input("Cluster Map criteria")
+    next(b for b in at.button if b.label == "Save changes").click()
+    at.run()
+    assert not at.exception
+    assert "Saved as version 2." in texts(at)
+    values = db.state()["clusters"]["PIC-02"].values
+    assert values["manager_inn"] == "7707083893" and values["founded_year"] == 2012.0
+    assert values["org_level"] == "high" and values["org_level_assessed_by"] == "alice"
+    assert values["org_level_assessed_at"] == time.strftime("%Y-%m-%d", time.gmtime())
+    assert values["description_ru"] == "Строка 1\nСтрока 2"
+    assert values["contact_email"] == "hidden.person@example.ru"
+    assert "hidden.person" not in db.export("clusters")
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_the_cluster_page_shows_the_card_with_each_fields_source(db_url, lang):
+    db = store.Store.open(db_url)
+    db.accounts.iterations = 1000
+    editor = auth.authenticate("alice", PASSWORD, signin.bootstrap_editors())
+    sources = "founded_year | Register of industrial clusters | 2024-05-01"
+    values = {"id": "PIC-03", "founded_year": "2011", "field_sources": sources}
+    assert db.save_record(editor, "clusters", values).ok
+    at = open_page("cluster", lang)
+    at.query_params["id"] = "PIC-03"
+    at.run()
+    assert not at.exception
+    frames = "".join(d.value.to_csv() for d in at.dataframe)
+    assert "2011" in frames and "Register of industrial clusters, 2024-05-01" in frames
+    assert ("Год создания" if lang == "ru" else "Founding year") in frames

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from geo.registry import accounts, auth, forms, importer, store
+from geo.registry import accounts, auth, card, forms, importer, store
 from geo.registry.importer import References
 from tests.test_accounts import FAST, PW, Clock, empty_postgres
 
@@ -47,6 +47,8 @@ EXPECTED: dict[str, set[str]] = {
     "propose_cluster": {"submitter", "moderator", "admin"},
     "propose_change": DIRECT_WRITERS,  # and submitters for the clusters they manage
     "review": DIRECT_WRITERS,
+    "contacts.view": {"submitter", "moderator", "admin"},
+    "assess": DIRECT_WRITERS,
     "accounts.view": DIRECT_WRITERS,
     "accounts.accept": DIRECT_WRITERS,
     "accounts.set_clusters": DIRECT_WRITERS,
@@ -523,3 +525,55 @@ def test_account_writes_on_a_careless_accounts_page_are_refused_by_geo(site, car
         assert refused(at) and everything(site) == before, label
     assert accounts_snapshot(site)["sign_in_throttle"] == throttle  # not unlocked
     assert site.accounts.sign_in("sub", PW).principal.roles == {"submitter"}
+
+
+# --------------------------------------------------------------------------- moderator-only fields
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"org_level": "high"},
+        {"org_level": "high", "org_level_assessed_by": "sub", "org_level_basis": "we say so"},
+    ],
+)
+def test_a_change_of_a_moderator_only_field_needs_assess_not_just_edit(
+    tmp_path, refs, monkeypatch, values
+):
+    """Even a principal allowed to edit (here a submitter, by a widened table) cannot set
+    the development level or its assessment: the store checks the fields it writes
+    against :data:`geo.registry.card.MODERATOR_FIELDS` and ``assess``. Other fields of
+    the same record it may change; a moderator may change the level."""
+    db = store.Store.open(f"sqlite:///{tmp_path / 'store.db'}", refs=refs)
+    db.accounts.iterations, db.accounts.key_dir = FAST, tmp_path
+    operator = db.accounts.operator("test")
+    db.accounts.add(operator, "sub", PW, ["submitter"])
+    db.accounts.add(operator, "mod", PW, ["moderator"])
+    sub, mod = (db.accounts.sign_in(n, PW).principal for n in ("sub", "mod"))
+    rule = auth.Rule(frozenset({"submitter", "moderator"}))
+    widened = dict(auth.PERMISSIONS, edit=rule, register=rule)
+    monkeypatch.setattr(auth, "PERMISSIONS", widened)
+    before = store_snapshot(db)
+    with pytest.raises(auth.NotAuthorised, match="assess"):
+        db.save_record(sub, "clusters", {"id": "PIC-01", **values})
+    assert store_snapshot(db) == before
+    with pytest.raises(auth.NotAuthorised, match="assess"):
+        db.register_cluster(sub, {**dict(zip(NEW_CLUSTER.split("\n")[0].split(",")[1:],
+                                             NEW_CLUSTER.split("\n")[1].split(",")[1:],
+                                             strict=True)), **values})  # fmt: skip
+    assert store_snapshot(db) == before
+    assert db.save_record(sub, "clusters", {"id": "PIC-01", "website": "https://a.example.ru"}).ok
+    assert db.save_record(mod, "clusters", {"id": "PIC-01", **values}).ok
+    assert db.state()["clusters"]["PIC-01"].values["org_level"] == "high"
+    db.dispose()
+
+
+def test_a_submitter_form_has_no_moderator_only_field():
+    """The form definitions F's submission form reads: without the moderator-only fields
+    for whoever may not assess, whole for a moderator."""
+    moderator_only = set(card.MODERATOR_FIELDS["clusters"])
+    shown = {c for fields in forms.cluster_blocks(assessor=False).values() for c in fields}
+    assert shown and not shown & moderator_only
+    full = {c for fields in forms.cluster_blocks(assessor=True).values() for c in fields}
+    assert moderator_only <= full and shown < full
+    assert not set(card.PRIVATE_FIELDS["clusters"]) - shown  # a manager enters contacts

@@ -8,7 +8,12 @@ from collections.abc import Iterable, Mapping
 import streamlit as st
 
 from geo.analysis import profiles
+from geo.registry import auth, card
+from geo.registry.store import default_url
 from ui import navigation
+from ui.dataset import open_store, shown_version
+from ui.lang import current_lang, page_text
+from ui.signin import current_principal
 from ui.url import set_url
 
 
@@ -68,3 +73,27 @@ def headers(
         else:
             config[c] = st.column_config.Column(label)
     return config
+
+
+def contacts_section(cluster_id: str) -> bool:
+    """The contact person, e-mail and phone of the cluster's management organisation, for
+    a signed-in user allowed to see them (``contacts.view``), read from the store version
+    shown through the one guarded read (:meth:`geo.registry.store.Store.contacts`);
+    nothing for anyone else, or for data not from the store (synthetic, the files). True
+    when shown."""
+    principal = current_principal()
+    version = shown_version()
+    if principal is None or version is None or not auth.can(principal, card.VIEW_CONTACTS):
+        return False
+    try:
+        values = open_store(default_url()).contacts(principal, cluster_id, version)
+    except (auth.NotAuthorised, KeyError):
+        return False
+    lang = current_lang()
+    st.header(page_text(card.CONTACT_TEXT, "title"))
+    frame = card.contacts_frame(values, lang)
+    st.dataframe(
+        frame, hide_index=True, width="stretch", column_config=headers(frame.columns, lang)
+    )
+    st.caption(page_text(card.CONTACT_TEXT, "private"))
+    return True

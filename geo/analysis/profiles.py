@@ -43,6 +43,7 @@ from geo.base import i18n
 from geo.base.i18n import N_
 from geo.base.missing import is_missing
 from geo.base.shown import shown
+from geo.data.cardfields import read_sources
 from geo.data.regions import FEDERAL_DISTRICT_NAMES_RU
 
 NOT_REPORTED = i18n.NOT_REPORTED
@@ -270,6 +271,7 @@ class Field:
     label: str
     value: str
     key: str = ""
+    source: str = ""  # the field's own source and date (the card's field_sources), if any
 
 
 @dataclass(frozen=True)
@@ -283,10 +285,14 @@ class Block:
     key: str = ""
 
     def as_frame(self) -> pd.DataFrame:
-        """The block as a two-column table (plain text cells)."""
-        return pd.DataFrame(
+        """The block as a two-column table (plain text cells), with a third, "Source
+        and date", when a field of the block has its own source."""
+        frame = pd.DataFrame(
             {"Field": [f.label for f in self.fields], "Value": [f.value for f in self.fields]}
         )
+        if any(f.source for f in self.fields):
+            frame["Source and date"] = [f.source for f in self.fields]
+        return frame
 
     def value(self, label: str) -> str:
         """The value of the field called ``label`` (shown label or English key;
@@ -297,14 +303,64 @@ class Block:
         raise KeyError(label)
 
 
-def _block(w: Words, title: str, fields: Iterable[tuple[str, str]], note: str = "") -> Block:
-    """A block in ``w``'s language from English msgids (title, labels, note)."""
+def _block(
+    w: Words,
+    title: str,
+    fields: Iterable[tuple[str, str]],
+    note: str = "",
+    sources: Mapping[str, str] | None = None,
+) -> Block:
+    """A block in ``w``'s language from English msgids (title, labels, note); a field
+    whose English label is in ``sources`` (:func:`field_sources`) shows its source."""
+    sources = sources or {}
     return Block(
         w._(title),
-        tuple(Field(w._(label), value, label) for label, value in fields),
+        tuple(Field(w._(label), value, label, sources.get(label, "")) for label, value in fields),
         w._(note) if note else "",
         title,
     )
+
+
+#: The card's columns and the English label of the profile field that shows each (for
+#: the per-field sources of ``field_sources``).
+CARD_LABELS: dict[str, str] = {
+    "name_en": N_("Name (English)"),
+    "name_ru": N_("Name (Russian)"),
+    "city": N_("City"),
+    "region_as_published": N_("Region as published"),
+    "status": N_("Status"),
+    "status_document": N_("Document of the status"),
+    "founded_year": N_("Founding year"),
+    "website": N_("Web site"),
+    "description_en": N_("Description (English)"),
+    "description_ru": N_("Description (Russian)"),
+    "employees": N_("Employees"),
+    "revenue_bln_rub": N_("Revenue, bln rub."),
+    "industry_group": N_("Industry group (comparison group of the index)"),
+    "specialisation": N_("Specialisations"),
+    "org_level": N_("Organisation development level"),
+    "manager_name": N_("Cluster management organisation"),
+    "manager_inn": N_("INN of the management organisation"),
+    "manager_website": N_("Web site of the management organisation"),
+    "participants": N_("Participants"),
+    "intl_members": N_("International members"),
+    "joint_rd_bln_rub": N_("Joint international R&D, bln rub."),
+}
+
+
+def field_sources(row: Mapping[Any, Any], lang: str = "en") -> dict[str, str]:
+    """The card's own source of each field that has one, keyed by the field's English
+    label: ``"Register of industrial clusters, 2024-05-01"``."""
+    notes = read_sources(row.get("field_sources"))
+    template = i18n.translator(lang)(FIELD_SOURCE)
+    return {
+        CARD_LABELS[name]: template.format(source=source, date=date)
+        for name, (source, date) in notes.items()
+        if name in CARD_LABELS
+    }
+
+
+FIELD_SOURCE = N_("{source}, {date}")
 
 
 def _region_row(regions: pd.DataFrame, code: Any) -> Mapping[str, Any] | None:
@@ -487,7 +543,11 @@ UNKNOWN_CLUSTER = N_("no cluster with id '{id}' in the registry")
 UNKNOWN_REGION = N_("no region with code '{code}' among the {count} regions")
 
 CLUSTER_NOTES: dict[str, str] = {
-    "management": N_("The records name no cluster management organisation for any cluster."),
+    "management": N_(
+        "The development level is the observatory's assessment, set by its moderators. "
+        "The contact person, e-mail and phone of the management organisation are shown "
+        "to signed-in users only."
+    ),
     "members": N_("MNEs are those the presentation 003 names; the records hold no other members."),
     "partners": N_(
         "Joint projects are not records of their own; the notes of the MNE links quote "
@@ -572,18 +632,11 @@ def _cluster_blocks(
                     N_("Industry group (comparison group of the index)"),
                     w.term("industry_group", row.get("industry_group")),
                 ),
-                (N_("Specialisation"), _specialisations(row.get("specialisation"), w.lang)),
+                (N_("Specialisations"), _specialisations(row.get("specialisation"), w.lang)),
             ),
+            sources=field_sources(row, w.lang),
         ),
-        _block(
-            w,
-            N_("Management"),
-            (
-                (N_("Organisation development level"), w.term("org_level", row.get("org_level"))),
-                (N_("Cluster management organisation"), w._(NOT_REPORTED)),
-            ),
-            CLUSTER_NOTES["management"],
-        ),
+        _management_block(w, row),
         _members_block(w, row, links),
         _partners_block(w, row, links),
     )
@@ -604,9 +657,45 @@ def _general_block(w: Words, row: Mapping[Any, Any], regions: pd.DataFrame) -> B
             (N_("Region"), region_label(regions, row.get("region_code"), lang)),
             (N_("Federal district"), w.district(region["federal_district"] if region else None)),
             (N_("Status"), w.term("status", row.get("status"))),
+            (N_("Document of the status"), w.text(row.get("status_document"))),
+            (N_("Founding year"), w.text(_year(row.get("founded_year")))),
+            (N_("Web site"), w.text(row.get("website"))),
+            (N_("Description (English)"), w.text(row.get("description_en"))),
+            (N_("Description (Russian)"), w.text(row.get("description_ru"))),
+            (N_("Employees"), w.whole(row.get("employees"))),
+            (N_("Revenue, bln rub."), w.number(row.get("revenue_bln_rub"))),
             (N_("Location on the map"), _location_text(row, lang)),
             (N_("Sources"), w.source(row.get("source_doc"), row.get("source_ref"))),
         ),
+        sources=field_sources(row, lang),
+    )
+
+
+def _year(value: Any) -> str | None:
+    """A year as text (``2015``, not ``2015.0``); None when missing."""
+    return None if is_missing(value) else str(int(float(value)))
+
+
+def _management_block(w: Words, row: Mapping[Any, Any]) -> Block:
+    """The development level with its assessment, and the organisation that manages the
+    cluster (its contact data is not in the dataset: the page shows it to those allowed)."""
+    return _block(
+        w,
+        N_("Management"),
+        (
+            (N_("Organisation development level"), w.term("org_level", row.get("org_level"))),
+            (N_("Level assessed by"), w.text(row.get("org_level_assessed_by"))),
+            (N_("Level assessed on"), w.text(row.get("org_level_assessed_at"))),
+            (N_("Basis of the assessment"), w.text(row.get("org_level_basis"))),
+            (N_("Cluster management organisation"), w.text(row.get("manager_name"))),
+            (N_("INN of the management organisation"), w.text(row.get("manager_inn"))),
+            (
+                N_("Web site of the management organisation"),
+                w.text(row.get("manager_website")),
+            ),
+        ),
+        CLUSTER_NOTES["management"],
+        sources=field_sources(row, w.lang),
     )
 
 
@@ -880,6 +969,7 @@ COLUMN_LABELS: dict[str, str] = {
     "Rank": N_("Rank"),
     "Component of the index": N_("Component of the index"),
     "Fact": N_("Fact"),
+    "Source and date": N_("Source and date"),
 }
 """Display headers of the tables this module builds (keyed by their fixed column names)."""
 

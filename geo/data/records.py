@@ -301,7 +301,7 @@ def _whole(value: float | None) -> float | None:
     return value
 
 
-def _safe_text(text: str, limit: int = MAX_TEXT, allowed: str = "") -> str:
+def safe_text(text: str, limit: int = MAX_TEXT, allowed: str = "") -> str:
     """``text`` if it can be stored and shown: at most ``limit`` characters, and no
     control or invisible character (:func:`geo.base.shown.unsafe_characters`; ``allowed``
     excepted). PostgreSQL cannot store NUL; the others hide or reverse what is shown."""
@@ -316,18 +316,18 @@ def _safe_text(text: str, limit: int = MAX_TEXT, allowed: str = "") -> str:
 def _optional_text(value: Any) -> str | None:
     if _is_missing(value):
         return None
-    return _safe_text(str(value))
+    return safe_text(str(value))
 
 
 def _required_text(value: Any) -> str:
     if _is_missing(value):
         text = "" if value is None else str(value)
         raise invalid("required", text=text)
-    return _safe_text(str(value))
+    return safe_text(str(value))
 
 
 def _notes(value: Any) -> str:
-    return "" if value is None else _safe_text(str(value), MAX_NOTES, NOTE_CONTROLS)
+    return "" if value is None else safe_text(str(value), MAX_NOTES, NOTE_CONTROLS)
 
 
 def _vocabulary(name: str) -> Callable[[str | None, ValidationInfo], str | None]:

@@ -135,6 +135,9 @@ PERMISSIONS: dict[str, Rule] = {
     "propose_cluster": _rule("submitter", *_WRITERS),
     "propose_change": _rule(*_WRITERS, scoped=("submitter",)),
     "review": _rule(*_WRITERS),
+    # The card (geo.registry.card): personal contact data, the development level.
+    "contacts.view": _rule("submitter", *_WRITERS),
+    "assess": _rule(*_WRITERS),
     # Accounts.
     "accounts.view": _rule(*_WRITERS),
     "accounts.accept": _rule(*_WRITERS),

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 import pandas as pd
 
 from geo.base import i18n
 from geo.base.i18n import N_
-from geo.registry import importer
+from geo.registry import card, importer
 from geo.registry.store import State
 
 NEW = "__new__"
@@ -58,12 +59,30 @@ CLUSTER_BLOCKS: dict[str, dict[str, str]] = {
         "city": N_("City"),
         "region_as_published": N_("Region (code or any known name)"),
         "status": N_("Status"),
+        "status_document": N_("Document of the status (e.g. an entry of a ministry's register)"),
+        "founded_year": N_("Founding year"),
+        "website": N_("Web site"),
+        "description_ru": N_("Description (Russian)"),
+        "description_en": N_("Description (English)"),
+        "employees": N_("Employees"),
+        "revenue_bln_rub": N_("Revenue, bln rub."),
     },
     N_("Cluster priorities"): {
         "industry_group": N_("Industry group (comparison group of the index)"),
-        "specialisation": N_("Specialisation"),
+        "specialisation": N_("Specialisations (separated by ;)"),
     },
-    N_("Management"): {"org_level": N_("Organisation development level")},
+    N_("Management"): {
+        "org_level": N_("Organisation development level"),
+        "org_level_assessed_by": N_("Level assessed by"),
+        "org_level_assessed_at": N_("Level assessed on (YYYY-MM-DD)"),
+        "org_level_basis": N_("Basis of the assessment"),
+        "manager_name": N_("Cluster management organisation"),
+        "manager_inn": N_("INN of the management organisation"),
+        "manager_website": N_("Web site of the management organisation"),
+        "contact_person": N_("Contact person"),
+        "contact_email": N_("Contact e-mail"),
+        "contact_phone": N_("Contact phone"),
+    },
     N_("Members"): {
         "participants": N_("Participants"),
         "intl_members": N_("International members"),
@@ -77,6 +96,7 @@ CLUSTER_BLOCKS: dict[str, dict[str, str]] = {
     N_("Sources"): {
         "source_doc": N_("Source document(s): 001, 002, 003 or registry"),
         "source_ref": N_("Where in the source"),
+        "field_sources": N_("Source and date of each field"),
         "notes": N_("Notes"),
     },
 }
@@ -106,6 +126,44 @@ VOCABULARY_OF: dict[str, str] = {
     "interplay_type": "interplay_type",
 }
 """The vocabulary (``vocabularies.csv``) a field's value comes from: a choice, not text."""
+
+CARD_FIELD_LABELS: dict[str, str] = {
+    column: label for fields in CLUSTER_BLOCKS.values() for column, label in fields.items()
+}
+"""Every cluster field's form label by column (English msgids)."""
+
+LONG_FIELDS: frozenset[str] = frozenset(
+    {"notes", "description_ru", "description_en", "org_level_basis", "field_sources"}
+)
+"""Fields typed in a text area (several lines)."""
+
+FIELD_HINTS: dict[str, str] = {
+    "manager_inn": N_("10 digits (an organisation) or 12 (an individual entrepreneur)."),
+    "website": N_("A full address starting with https:// or http://."),
+    "manager_website": N_("A full address starting with https:// or http://."),
+    "contact_person": N_("Private: shown only to signed-in users, never exported."),
+    "contact_email": N_("Private: shown only to signed-in users, never exported."),
+    "contact_phone": N_("Private: shown only to signed-in users, never exported."),
+    "org_level": N_(
+        "The observatory's assessment (moderators only). When it changes, who assessed "
+        "it and when default to you and today."
+    ),
+    "org_level_basis": N_(
+        "What the assessment rests on (documents, a visit, the Cluster Map's criteria); "
+        "no scoring method is implied."
+    ),
+    "field_sources": N_(
+        "One line per field: field | source | date, e.g. "
+        "founded_year | Register of industrial clusters | 2024-05-01. The date may be "
+        "YYYY-MM-DD, YYYY-MM or YYYY."
+    ),
+}
+"""Help shown under a field (English msgids); other fields get the missing-value hint."""
+
+MODERATOR_ONLY: frozenset[str] = frozenset(card.MODERATOR_FIELDS["clusters"])
+"""The cluster fields only a moderator or an admin may set
+(:data:`geo.registry.card.MODERATOR_FIELDS`): a form for a submitter leaves them out
+(:func:`cluster_blocks`)."""
 
 NEW_DEFAULTS: dict[str, str] = {"source_doc": importer.REGISTRY_SOURCE}
 """Prefilled values of a new record: what an editor enters is registry data."""
@@ -208,6 +266,41 @@ def initial_cluster(state: State, cluster_id: str | None) -> dict[str, str]:
         for fields in CLUSTER_BLOCKS.values()
         for column in fields
     }
+
+
+def cluster_blocks(assessor: bool) -> dict[str, dict[str, str]]:
+    """:data:`CLUSTER_BLOCKS` for a form: whole for someone who may assess the level
+    (moderators, admins), without :data:`MODERATOR_ONLY` for anyone else (a submitter's
+    proposal); a block left empty is left out."""
+    if assessor:
+        return {block: dict(fields) for block, fields in CLUSTER_BLOCKS.items()}
+    out = {}
+    for block, fields in CLUSTER_BLOCKS.items():
+        kept = {c: label for c, label in fields.items() if c not in MODERATOR_ONLY}
+        if kept:
+            out[block] = kept
+    return out
+
+
+def with_assessment(
+    sent: Mapping[str, str], initial: Mapping[str, str], assessor: str, today: date
+) -> dict[str, str]:
+    """The fields a form sends, with the assessment of a changed development level: when
+    ``org_level`` changes to a level and the editor did not change who assessed it or
+    when, ``assessor`` and ``today``; when it is cleared, the assessment is cleared too
+    (an assessment without a level is refused). ``sent`` is :func:`changed` or
+    :func:`filled`; ``initial`` what the form started from."""
+    if "org_level" not in sent:
+        return dict(sent)
+    out = dict(sent)
+    if sent["org_level"] == "":
+        for column in importer.ASSESSMENT_FIELDS:
+            if initial.get(column, ""):
+                out[column] = ""
+        return out
+    out.setdefault("org_level_assessed_by", assessor)
+    out.setdefault("org_level_assessed_at", today.isoformat())
+    return out
 
 
 def filled(entered: Mapping[str, str]) -> dict[str, str]:

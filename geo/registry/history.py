@@ -25,7 +25,7 @@ from typing import Any
 import pandas as pd
 
 from geo.base.i18n import N_, VocabularyLabels, translator
-from geo.registry.forms import VOCABULARY_OF
+from geo.registry.forms import CARD_FIELD_LABELS, VOCABULARY_OF
 from geo.registry.importer import CHANGE_NAMES, IMPORT_KINDS, MARKER_NAMES, Change, Entry
 from geo.registry.store import ACTION_NAMES, RecordRow, State, Store, VersionInfo
 from geo.render.exports.formulas import neutralise_frame
@@ -218,7 +218,8 @@ def _field_cells(
     there; without, the column name and the values as stored (the CSV's form)."""
     if lang is None:
         return column, _cell(old, None), _cell(new, None)
-    name = translator(lang)(FIELD_HEADERS[column]) if column in FIELD_HEADERS else column
+    headers = {**CARD_FIELD_LABELS, **FIELD_HEADERS}  # the card's fields by their form labels
+    name = translator(lang)(headers[column]) if column in headers else column
     vocabulary = VOCABULARY_OF.get(column)
 
     def shown(value: Any) -> Any:

@@ -52,16 +52,23 @@ from typing import Annotated, Any, Literal
 
 import pandas as pd
 import pycountry
-from pydantic import AfterValidator, ValidationError, field_validator
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from geo.base.errors import DataValidationError, Message, Number, ValidationIssue
 from geo.base.i18n import N_, translator
 from geo.base.safefiles import FileRefused, FileTooLarge, display_name, read_bounded
 from geo.base.shown import LONG, code_points, shown, unsafe_characters
-from geo.data import records
+from geo.data import cardfields, records
 from geo.data.joins import RegionResolver, normalise_name, pick_city
 from geo.data.regions import load_regions
+from geo.registry import card
 from geo.render.exports.formulas import read_back
 
 __all__ = [
@@ -140,6 +147,10 @@ ERROR_TEMPLATES: dict[str, str] = {
         "'{value}' is not an id of the form CL-NNNN (registered clusters) "
         "or PIC-NN / P003-NN (published clusters)"
     ),
+    "assessment_without_level": N_(
+        "{columns} given without a development level (org_level): the assessment is of a level"
+    ),
+    **cardfields.ERROR_TEMPLATES,
 }
 
 
@@ -163,11 +174,64 @@ def _registry_source_doc(value: str) -> str:
 RegistrySourceDoc = Annotated[records.RequiredText, AfterValidator(_registry_source_doc)]
 
 
+#: Most characters of a card's description (each language) and of an assessment's basis.
+MAX_DESCRIPTION = 5_000
+
+
+def _long_text(value: Any) -> str | None:
+    """A description or a note of several lines (tabs and line breaks allowed), at most
+    :data:`MAX_DESCRIPTION` characters; missing markers read as missing."""
+    if value is None or (isinstance(value, str) and value in records.MISSING_MARKERS):
+        return None
+    return records.safe_text(str(value), MAX_DESCRIPTION, records.NOTE_CONTROLS)
+
+
+LongText = Annotated[str | None, BeforeValidator(_long_text)]
+
+#: The assessment of a cluster's development level: who, when, on what basis.
+ASSESSMENT_FIELDS: tuple[str, ...] = (
+    "org_level_assessed_by",
+    "org_level_assessed_at",
+    "org_level_basis",
+)
+
+
 class RegistryCluster(records.ClusterRecord):
-    """:class:`geo.data.records.ClusterRecord` plus registered clusters (``CL-NNNN``) and
-    ``source_doc = registry``. Every other rule is the published schema's."""
+    """:class:`geo.data.records.ClusterRecord` plus registered clusters (``CL-NNNN``),
+    ``source_doc = registry`` and the full card of issue 16 (registry-only, optional
+    fields after ``notes``; the published ``clusters.csv`` does not have them, so they read
+    "not reported" there: documents 001-003 give none of them for any cluster). Every
+    other rule is the published schema's.
+
+    The card: founding year; the specialised organisation that manages the cluster (name,
+    INN with its check digits, web site) and its contact person, e-mail and phone
+    (private: :data:`geo.registry.card.PRIVATE_FIELDS`); the cluster's web site;
+    description in Russian and English; employees and revenue (bln rub.; exports are
+    ``export_bln_rub``); who assessed the development level (``org_level``), when and on
+    what basis (moderator-only: :data:`geo.registry.card.MODERATOR_FIELDS`); the document
+    of the status; and ``field_sources``, one ``field | source | date`` line per field
+    (:func:`geo.data.cardfields.parse_sources`). ``specialisation`` may list several,
+    separated by ``;``.
+    """
 
     source_doc: RegistrySourceDoc
+    founded_year: records.Count = None
+    website: records.OptionalText = None
+    description_ru: LongText = None
+    description_en: LongText = None
+    employees: records.Count = None
+    revenue_bln_rub: records.NonNegative = None
+    manager_name: records.OptionalText = None
+    manager_inn: records.OptionalText = None
+    manager_website: records.OptionalText = None
+    contact_person: records.OptionalText = None
+    contact_email: records.OptionalText = None
+    contact_phone: records.OptionalText = None
+    org_level_assessed_by: records.OptionalText = None
+    org_level_assessed_at: records.OptionalText = None
+    org_level_basis: LongText = None
+    status_document: records.OptionalText = None
+    field_sources: LongText = None
 
     @field_validator("id")
     @classmethod
@@ -175,6 +239,76 @@ class RegistryCluster(records.ClusterRecord):
         if _REGISTRY_ID.fullmatch(value) or _PUBLISHED_ID.fullmatch(value):
             return value
         raise _invalid("registry_id", value=value)
+
+    @field_validator("specialisation")
+    @classmethod
+    def _specialisations(cls, value: str | None) -> str | None:
+        return cardfields.check_specialisations(value)
+
+    @field_validator("founded_year")
+    @classmethod
+    def _founded(cls, value: float | None) -> float | None:
+        return cardfields.check_founded(value)
+
+    @field_validator("website", "manager_website")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        return cardfields.check_url(value)
+
+    @field_validator("manager_inn")
+    @classmethod
+    def _inn(cls, value: str | None) -> str | None:
+        return cardfields.check_inn(value)
+
+    @field_validator("contact_email")
+    @classmethod
+    def _email(cls, value: str | None) -> str | None:
+        return cardfields.check_email(value)
+
+    @field_validator("contact_phone")
+    @classmethod
+    def _phone(cls, value: str | None) -> str | None:
+        return cardfields.check_phone(value)
+
+    @field_validator("org_level_assessed_at")
+    @classmethod
+    def _assessed_at(cls, value: str | None) -> str | None:
+        return cardfields.check_date(value)
+
+    @model_validator(mode="after")
+    def _assessment_needs_level(self) -> RegistryCluster:
+        """Who assessed the level, when and why mean nothing without a level: the level
+        is the observatory's assessment, a note alone is not one."""
+        given = [c for c in ASSESSMENT_FIELDS if getattr(self, c) is not None]
+        if given and self.org_level is None:
+            raise _invalid("assessment_without_level", columns=", ".join(given))
+        return self
+
+    @field_validator("field_sources")
+    @classmethod
+    def _field_sources(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        notes = cardfields.parse_sources(value, SOURCED_FIELDS)
+        return cardfields.format_sources(notes) or None
+
+
+#: The fields of the card ``field_sources`` may give a source and date for: every
+#: cluster field but the id, the record's own sources and the assessment of the level
+#: (whose assessor and date are its source).
+SOURCED_FIELDS: tuple[str, ...] = tuple(
+    name
+    for name in RegistryCluster.model_fields
+    if name
+    not in {
+        "id",
+        "source_doc",
+        "source_ref",
+        "notes",
+        "field_sources",
+        *ASSESSMENT_FIELDS,
+    }
+)
 
 
 class RegistryMneLink(records.MneLinkRecord):
@@ -425,6 +559,28 @@ HEADER_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
         "joint_rd_bln_rub": ("joint_rd_bln_rub", "совместные НИОКР, млрд руб."),
         "index_published": ("index_published", "опубликованный индекс интернационализации"),
         **_SOURCE_HEADERS,
+        # the full card (issue 16)
+        "founded_year": ("founded_year", "founding year", "год создания", "год основания"),
+        "website": ("website", "web site", "сайт", "сайт кластера"),
+        "description_ru": ("description_ru", "описание", "описание (рус.)"),
+        "description_en": ("description_en", "description", "описание (англ.)"),
+        "employees": ("employees", "число занятых", "численность работников"),
+        "revenue_bln_rub": ("revenue_bln_rub", "выручка, млрд руб."),
+        "manager_name": (
+            "manager_name",
+            "management organisation",
+            "специализированная организация",
+        ),
+        "manager_inn": ("manager_inn", "ИНН специализированной организации", "ИНН"),
+        "manager_website": ("manager_website", "сайт специализированной организации"),
+        "contact_person": ("contact_person", "контактное лицо"),
+        "contact_email": ("contact_email", "e-mail", "email", "электронная почта"),
+        "contact_phone": ("contact_phone", "phone", "телефон"),
+        "org_level_assessed_by": ("org_level_assessed_by", "кто оценил уровень"),
+        "org_level_assessed_at": ("org_level_assessed_at", "дата оценки уровня"),
+        "org_level_basis": ("org_level_basis", "основание оценки уровня"),
+        "status_document": ("status_document", "документ о статусе"),
+        "field_sources": ("field_sources", "источники полей"),
     },
     "mne_links": {
         "link_id": ("link_id", "идентификатор связи"),
@@ -1278,8 +1434,14 @@ class Entry:
     markers: dict[str, str] = field(default_factory=dict)
 
     def same_as(self, other: Entry) -> bool:
-        """Equal values and markers (``None`` equals ``None``)."""
-        return self.values == other.values and self.markers == other.markers
+        """Equal values and markers (``None`` equals ``None``, and a column a record
+        stored before the column existed does not have equals ``None``)."""
+        return _given(self.values) == _given(other.values) and self.markers == other.markers
+
+
+def _given(values: Mapping[str, Any]) -> dict[str, Any]:
+    """The values that are not ``None``."""
+    return {column: value for column, value in values.items() if value is not None}
 
 
 ChangeKind = Literal["added", "changed", "removed"]
@@ -1295,10 +1457,13 @@ class Change:
     before: Entry | None
     after: Entry | None
 
-    def cells(self) -> list[tuple[str, Any, Any]]:
-        """``(column, before, after)`` for every column whose value or marker differs."""
+    def cells(self, private: bool = False) -> list[tuple[str, Any, Any]]:
+        """``(column, before, after)`` for every column whose value or marker differs;
+        the private columns (:data:`geo.registry.card.PRIVATE_FIELDS`) only with
+        ``private`` (for someone allowed to see them)."""
         out = []
-        for column in _KINDS[self.kind].columns:
+        columns = _KINDS[self.kind].columns
+        for column in columns if private else card.public_columns(self.kind, columns):
             old = _shown(self.before, column) if self.before else None
             new = _shown(self.after, column) if self.after else None
             if old != new:

@@ -33,6 +33,7 @@ from geo.base.i18n import N_
 from geo.data import joins, records, synth
 from geo.data.regions import Resolution, load_regions
 from geo.data.version import dataset_version
+from geo.registry import card, importer
 from geo.registry.store import Store, VersionInfo, current_indicators
 
 SourceName = Literal["store", "published"]
@@ -123,12 +124,26 @@ def load_dataset(resolution: Resolution = "web") -> Dataset:
     resolution is returned for drawing.
     """
     data = build_dataset(
-        records.load_clusters(),
+        with_card_columns(records.load_clusters()),
         records.load_mne_links(),
         records.load_regional_indicators(),
         resolution,
     )
     return replace(data, version=dataset_version())
+
+
+def with_card_columns(clusters: pd.DataFrame) -> pd.DataFrame:
+    """The published clusters with the registry card's public columns they lack
+    (:class:`geo.registry.importer.RegistryCluster`: founding year, web site, ...) added
+    as missing, typed as :func:`geo.registry.store.records_frame` types them: the
+    documents give none of them, and the published and stored datasets have one shape."""
+    out = clusters.copy()
+    numeric = importer.numeric_columns("clusters")
+    for column in card.public_columns("clusters", importer.kind_columns("clusters")):
+        if column not in out.columns:
+            missing = pd.Series([None] * len(out), index=out.index, dtype="object")
+            out[column] = missing.astype("float64" if column in numeric else "str")
+    return out
 
 
 def dataset_from_store(
@@ -161,7 +176,10 @@ def synthetic_dataset(
     resolver = joins.RegionResolver.from_tables(detailed, records.load_region_aliases())
     registry = synth.generate(n, seed, mne_per_cluster, detailed=detailed, web=regions)
 
-    clusters = registry.clusters.copy()
+    # the card's columns as the published dataset has them (synth's "employees" is one)
+    clusters = with_card_columns(registry.clusters)
+    public = card.public_columns("clusters", importer.kind_columns("clusters"))
+    clusters = clusters[[*public, *(c for c in clusters.columns if c not in public)]]
     clusters["region_code"] = resolver.resolve_column(
         clusters, "region_as_published", "synthetic clusters"
     )

@@ -55,7 +55,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from geo.base.i18n import N_, SOURCE_LANG, translator
 from geo.base.paths import records_dir
-from geo.registry import importer
+from geo.registry import card, importer
 from geo.registry.accounts import Accounts
 from geo.registry.auth import Principal
 from geo.registry.importer import (
@@ -595,11 +595,26 @@ class Store:
         with ``lang`` the markers ``not reported`` and ``n/a`` read in that language)."""
         if kind not in _STORE_KINDS:
             raise ValueError(LABELS["no_kind"].format(kind=kind, kinds=", ".join(_STORE_KINDS)))
-        columns = importer.kind_columns(kind)
+        columns = card.public_columns(kind, importer.kind_columns(kind))
         entries = self.state(version).get(kind, {}).values()
         marker = _marker_text(lang)
         rows = [[_cell_text(entry, column, marker) for column in columns] for entry in entries]
         return pd.DataFrame(rows, columns=columns, dtype=object)
+
+    def contacts(
+        self, principal: Principal, cluster_id: str, version: int | None = None
+    ) -> dict[str, Any]:
+        """The private fields (:data:`geo.registry.card.PRIVATE_FIELDS`: contact person,
+        e-mail, phone) of the cluster ``cluster_id`` at ``version`` (default: the latest),
+        each ``None`` when not reported; only for a principal allowed
+        :data:`geo.registry.card.VIEW_CONTACTS` (``NotAuthorised`` otherwise, before
+        anything is read). ``KeyError`` when the version does not hold the cluster. The
+        one read of personal data: every other output is built without it."""
+        self.accounts.authorise(principal, card.VIEW_CONTACTS)
+        entry = self.state(version).get("clusters", {}).get(cluster_id)
+        if entry is None:
+            raise KeyError(cluster_id)
+        return card.private_values("clusters", entry.values)
 
     # ----------------------------------------------------------------- planning (no write)
 
@@ -728,10 +743,22 @@ class Store:
             plan = plan_for(_state_of(_rows_at(conn, head)), conn)
             if not plan.ok or not plan.changes:
                 return WriteResult(plan, None)
+            self._authorise_fields(editor, plan)
             if action == "register":
                 summary = LABELS["register"].format(kind=plan.kind, keys=plan.changes[0].key)
             version = self._apply(conn, head, plan, editor.name, action, summary, restored_from)
             return WriteResult(plan, version)
+
+    def _authorise_fields(self, editor: Principal, plan: ImportPlan) -> None:
+        """Refuse (``NotAuthorised``) a plan that sets a moderator-only field
+        (:data:`geo.registry.card.MODERATOR_FIELDS`) unless ``editor`` may
+        :data:`geo.registry.card.ASSESS`: the development level is the observatory's."""
+        for change in plan.changes:
+            before = change.before.values if change.before else None
+            after = change.after.values if change.after else None
+            if card.assessed_fields(change.kind, before, after):
+                self.accounts.authorise(editor, card.ASSESS)
+                return
 
     def _apply(
         self,
@@ -986,7 +1013,7 @@ def records_frame(kind: str, entries: Sequence[Entry] | Any) -> pd.DataFrame:
     """Stored entries as a frame shaped like :func:`geo.data.records.read_table`'s: numeric
     columns ``float64``, text columns strings with missing values missing, ``notes`` an
     empty string when there is no note, and the markers in ``attrs["missing_markers"]``."""
-    columns = importer.kind_columns(kind)
+    columns = card.public_columns(kind, importer.kind_columns(kind))
     numeric = importer.numeric_columns(kind)
     entries = list(entries)
     frame = pd.DataFrame.from_records([e.values for e in entries], columns=columns)
@@ -1035,7 +1062,7 @@ def records_csv(kind: str, entries: Sequence[Entry] | Any) -> str:
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    columns = importer.kind_columns(kind)
+    columns = card.public_columns(kind, importer.kind_columns(kind))
     writer.writerow(columns)
     for entry in entries:
         writer.writerow([_csv_cell(entry, c) for c in columns])

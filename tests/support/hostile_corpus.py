@@ -1059,6 +1059,161 @@ FILE_CASES: list[FileCase] = [
 ]
 
 
+# ---- the full cluster card (issue 16): each bad value names its row and column -----------
+
+_CARD_ENTRIES = (LIBRARY, CLI_DRY_RUN)
+_CARD_LEVEL = {"org_level": "high", "org_level_assessed_by": "mod"}
+
+
+def _card(description: str, cells: Mapping[str, Any], expect: Expect, **kw: Any) -> FileCase:
+    """A cluster file whose one row has the card's ``cells`` (added as columns); ``id``
+    is given in ``kw``."""
+    return FileCase(
+        kw.pop("id"),
+        description,
+        "clusters",
+        kw.pop("file", "card.csv"),
+        kw.pop("make", lambda: csv_bytes(rows(extra=dict(cells)))),
+        expect,
+        entries=kw.pop("entries", _CARD_ENTRIES),
+        **kw,
+    )
+
+
+FILE_CASES += [
+    _card(
+        "a full card: INN, web sites, e-mail, phone, year, figures, level and sources",
+        {},
+        accepted(manager_inn="0274062111", founded_year=2012.0, revenue_bln_rub=4.5),
+        id="ok_card_full",
+        make=lambda: csv_bytes(
+            rows(
+                extra={
+                    "manager_inn": "0274062111",
+                    "website": "https://кластер.рф",
+                    "manager_website": "http://center.example.ru/",
+                    "contact_email": "ivan@example.ru",
+                    "contact_phone": "+7 (843) 000-00-00",
+                    "founded_year": "2012",
+                    "revenue_bln_rub": "4,5",
+                    "employees": "1 200",
+                    **_CARD_LEVEL,
+                    "org_level_assessed_at": "2025-11",
+                    "field_sources": "founded_year | register | 2024-05-01",
+                }
+            )
+        ),
+        entries=(LIBRARY, CLI_DRY_RUN, UPLOAD),
+    ),
+    _card(
+        "an INN whose check digit is wrong (a typo)",
+        {"manager_inn": "7707083894"},
+        refused("check digit", row=2, column="manager_inn"),
+        id="card_inn_check_digit",
+        entries=(LIBRARY, CLI_DRY_RUN, UPLOAD),
+    ),
+    _card(
+        "an INN with a Latin O for a zero",
+        {"manager_inn": "77O7083893"},
+        refused("INN", row=2, column="manager_inn"),
+        id="card_inn_letter",
+    ),
+    _card(
+        "an INN typed as a number in a spreadsheet: the leading zero is lost",
+        {},
+        refused("INN", row=2, column="manager_inn"),
+        id="card_inn_xlsx_number",
+        file="card.xlsx",
+        make=lambda: xlsx_from_table(rows(extra={"manager_inn": 274062111})),
+    ),
+    _card(
+        "a javascript: address as the web site (the card makes it a link)",
+        {"website": "javascript:alert(document.cookie)"},
+        refused("web address", row=2, column="website"),
+        id="card_url_javascript",
+        entries=(LIBRARY, CLI_DRY_RUN, UPLOAD),
+    ),
+    _card(
+        "a web address with a user name and password in it",
+        {"manager_website": "https://admin:secret@example.ru"},
+        refused("web address", row=2, column="manager_website"),
+        id="card_url_credentials",
+    ),
+    _card(
+        "markup as the e-mail address",
+        {"contact_email": "<img src=x onerror=alert(1)>@example.ru"},
+        refused("e-mail", row=2, column="contact_email"),
+        id="card_email_markup",
+    ),
+    _card(
+        "words in the phone number",
+        {"contact_phone": "+7 CALL NOW"},
+        refused("phone", row=2, column="contact_phone"),
+        id="card_phone_words",
+    ),
+    _card(
+        "a founding year in the future",
+        {"founded_year": "2999"},
+        refused("founding year", row=2, column="founded_year"),
+        id="card_founded_future",
+    ),
+    _card(
+        "negative revenue",
+        {"revenue_bln_rub": "-5"},
+        refused("negative", row=2, column="revenue_bln_rub"),
+        id="card_revenue_negative",
+    ),
+    _card(
+        "half an employee",
+        {"employees": "12.5"},
+        refused("whole", row=2, column="employees"),
+        id="card_employees_fraction",
+    ),
+    _card(
+        "an assessment dated in the future",
+        {**_CARD_LEVEL, "org_level_assessed_at": "2999-12-31"},
+        refused("date", row=2, column="org_level_assessed_at"),
+        id="card_assessed_future",
+    ),
+    _card(
+        "an assessment's basis without a level (a claim, not an assessment)",
+        {"org_level_basis": "we are excellent"},
+        refused("without a development level", row=2),
+        id="card_assessment_without_level",
+    ),
+    _card(
+        "per-field sources naming a field the card does not have",
+        {"field_sources": "password | x | 2024"},
+        refused("not a field", row=2, column="field_sources"),
+        id="card_sources_unknown_field",
+    ),
+    _card(
+        "per-field sources without the date",
+        {"field_sources": "website | the cluster's site"},
+        refused("field | source | date", row=2, column="field_sources"),
+        id="card_sources_no_date",
+    ),
+    _card(
+        "a right-to-left override in the description",
+        {"description_en": "harmless \u202etxt.exe"},
+        refused("U+202E", row=2, column="description_en"),
+        id="card_description_bidi",
+    ),
+    _card(
+        "a description of 5,001 characters",
+        {"description_ru": "я" * 5001},
+        refused("too long", row=2, column="description_ru"),
+        id="card_description_long",
+    ),
+    _card(
+        "an empty item among the specialisations",
+        {"specialisation": "Pharma;;Biotech"},
+        refused("specialisations", row=2, column="specialisation"),
+        id="card_specialisations_empty_item",
+    ),
+]
+
+
 # --------------------------------------------------------------------------- paths (CLI)
 
 
