@@ -303,3 +303,25 @@ def test_the_card_shows_the_composition_in_both_languages():
 def test_a_card_without_members_says_so():
     at = _card("PIC-01", "en")
     assert any("No member organisations are listed" in i.value for i in at.info)
+
+
+def test_a_submission_of_several_kinds_is_one_plan(db, refs):  # noqa: F811
+    """What moderation applies: organisations and memberships naming them, in one plan."""
+    files = [
+        parsed("members.csv", MEMBER_HEADER + MEMBERS, "memberships", refs),
+        parsed("orgs.csv", ORG_HEADER + ORGS, "organisations", refs),
+    ]
+    plan = importer.plan_kinds(files, db.state(), refs)
+    assert plan.ok, plan.issues
+    assert plan.counts()["added"] == 10 and plan.kind == "all"
+    assert [c.kind for c in plan.changes] == ["organisations"] * 5 + ["memberships"] * 5
+    bad = [
+        files[0],
+        parsed("orgs.csv", ORG_HEADER + ORGS.replace("7707083893", "1"), "organisations", refs),
+    ]
+    plan = importer.plan_kinds(bad, db.state(), refs)
+    # the organisation with a bad INN is refused, so its membership names no organisation
+    assert [(i.file, i.row, i.column) for i in plan.issues] == [
+        ("orgs.csv", 2, "inn"),
+        ("members.csv", 2, "org_id"),
+    ]

@@ -84,6 +84,7 @@ __all__ = [
     "indicator_key",
     "parse_bytes",
     "plan_import",
+    "plan_kinds",
     "plan_removal",
     "read_file",
 ]
@@ -1664,6 +1665,31 @@ def plan_import(
         issues.extend(removal.issues)
         changes.extend(removal.changes)
     return ImportPlan(kind, source, tuple(changes), unchanged, tuple(issues))
+
+
+def plan_kinds(
+    files: Sequence[ParsedFile],
+    state: Mapping[str, Mapping[str, Entry]],
+    refs: References,
+) -> ImportPlan:
+    """Several files (one per kind, e.g. a submission's clusters, organisations and
+    memberships) as ONE plan: planned in the order of :data:`IMPORT_KINDS`, each against
+    ``state`` with the records the earlier ones add or change, so a membership may name a
+    cluster or an organisation of the same plan. Kind ``all``; every problem of every file
+    is kept (all-or-nothing)."""
+    now: dict[str, Mapping[str, Entry]] = dict(state)
+    changes: list[Change] = []
+    issues: list[ValidationIssue] = []
+    unchanged = 0
+    for parsed in sorted(files, key=lambda f: IMPORT_KINDS.index(f.kind)):
+        plan = plan_import(parsed, now, refs)
+        changes.extend(plan.changes)
+        issues.extend(plan.issues)
+        unchanged += plan.unchanged
+        written = {c.key: c.after for c in plan.changes if c.after is not None}
+        now[parsed.kind] = {**now.get(parsed.kind, {}), **written}
+    source = ", ".join(dict.fromkeys(f.name for f in files))
+    return ImportPlan("all", source, tuple(changes), unchanged, tuple(issues))
 
 
 def _check_row(

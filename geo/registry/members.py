@@ -21,9 +21,8 @@ from typing import Any
 
 import pandas as pd
 
-from geo.base.errors import ValidationIssue
 from geo.registry import importer
-from geo.registry.importer import Change, Entry, ImportPlan, ParsedFile, References, SourceRow
+from geo.registry.importer import Entry, ImportPlan, ParsedFile, References, SourceRow
 
 __all__ = [
     "RELATION_ROLES",
@@ -168,28 +167,13 @@ def plan_members_from_links(
             org_rows.append(_organisation_row(link, known[name]))
         member_rows.append(_membership_row(link, known[name], f"MEM-{next_member:04d}"))
         next_member += 1
-    return _plan_both(state, refs, org_rows, member_rows)
-
-
-def _plan_both(
-    state: Mapping[str, Mapping[str, Entry]],
-    refs: References,
-    org_rows: list[dict[str, Any]],
-    member_rows: list[dict[str, Any]],
-) -> ImportPlan:
-    """Plan organisations, then memberships against the state with them added."""
-    changes: list[Change] = []
-    issues: list[ValidationIssue] = []
-    now: dict[str, Mapping[str, Entry]] = dict(state)
-    for kind, rows in (("organisations", org_rows), ("memberships", member_rows)):
-        if not rows:
-            continue
-        plan = importer.plan_import(_as_file(kind, rows, refs), now, refs)
-        changes.extend(plan.changes)
-        issues.extend(plan.issues)
-        added = {c.key: c.after for c in plan.changes if c.after is not None}
-        now[kind] = {**now.get(kind, {}), **added}
-    return ImportPlan("all", "mne_links", tuple(changes), 0, tuple(issues))
+    files = [
+        _as_file(kind, rows, refs)
+        for kind, rows in (("organisations", org_rows), ("memberships", member_rows))
+        if rows
+    ]
+    plan = importer.plan_kinds(files, state, refs)
+    return ImportPlan("all", "mne_links", plan.changes, 0, plan.issues)
 
 
 def mne_link_entries(state: Mapping[str, Mapping[str, Entry]]) -> list[Entry]:
