@@ -1,12 +1,14 @@
-"""Member organisations and MNE links: one truth in two shapes.
+"""Member organisations and MNE links: turning one into the other.
 
 An MNE link of 003 (``mne_links``: an MNE named in relation to a cluster) is the
 membership of a foreign-owned organisation. This module turns links into organisations
 and memberships (:func:`plan_members_from_links`: the published transcription
 ``organisations.csv`` / ``memberships.csv`` and the data migration of existing stores,
-``clustermap store migrate-members``, both use it) and back (:func:`mne_link_entries`: the
-MNE links every page, export and the API read are derived from the memberships of
-foreign-owned organisations, so there is one truth).
+``clustermap store migrate-members``, both use it) and back
+(:func:`link_from_membership`). The MNE links pages, exports and the API read
+(:func:`mne_link_entries`) are the stored links plus the links of foreign-owned members
+entered as memberships; retiring the stored ``mne_links`` kind (its form, imports, the
+Changes page and the timeline writing and reading memberships instead) is what is left.
 
 How 003's ``relation`` becomes a ``role`` is the table :data:`RELATION_ROLES` (documented
 in ``data/records/TRANSCRIPTION.md``). The link's own wording stays in the membership
@@ -27,6 +29,7 @@ from geo.registry.importer import Entry, ImportPlan, ParsedFile, References, Sou
 __all__ = [
     "RELATION_ROLES",
     "entries_of",
+    "link_from_membership",
     "ROLE_RELATIONS",
     "mne_link_entries",
     "plan_members_from_links",
@@ -177,24 +180,27 @@ def plan_members_from_links(
 
 
 def mne_link_entries(state: Mapping[str, Mapping[str, Entry]]) -> list[Entry]:
-    """The MNE links of ``state``: one per membership of a foreign-owned organisation
-    (link id, the MNE's name and HQ country, the membership's cluster, relation, presence
-    and sources), then every stored link no membership was made from (a store not yet
-    migrated, or a link added since through the MNE link form). A membership made from a
-    link gives that link back field by field."""
+    """The MNE links of ``state``: every stored link (003's, and those added through the
+    MNE link form or an import: they are what their own write paths change and remove),
+    then one link per membership of a foreign-owned organisation entered as a membership
+    (without ``mne_link_id``: a cluster's member list, e.g. from a submission), so a
+    cluster's foreign members show as MNE presence on the map, in the tables and in the
+    API. A membership made from a link stands for that link and adds none
+    (:func:`link_from_membership` gives the link back from it, field by field)."""
     organisations = state.get("organisations", {})
-    out: list[Entry] = []
+    out = list(state.get("mne_links", {}).values())
     for membership in state.get("memberships", {}).values():
-        org = organisations.get(str(membership.values.get("org_id")))
-        if org is None or org.values.get("foreign_owned") != "yes":
+        if membership.values.get("mne_link_id") is not None:
             continue
-        out.append(_link_of(membership, org))
-    out.extend(_unmigrated(state))
+        org = organisations.get(str(membership.values.get("org_id")))
+        if org is not None and org.values.get("foreign_owned") == "yes":
+            out.append(link_from_membership(membership, org))
     return out
 
 
-def _link_of(membership: Entry, org: Entry) -> Entry:
-    """The MNE link a membership of a foreign-owned organisation stands for."""
+def link_from_membership(membership: Entry, org: Entry) -> Entry:
+    """The MNE link a membership of a foreign-owned organisation stands for: its id is
+    the link's it was made from (``mne_link_id``) or the membership's own."""
     m, o = membership.values, org.values
     relation, presence = m.get("relation"), m.get("presence")
     if m.get("mne_link_id") is None:  # entered as a membership: its link reads from it

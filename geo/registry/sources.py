@@ -123,9 +123,9 @@ def load_dataset(resolution: Resolution = "web") -> Dataset:
     """Load, validate and join the shipped records; geometry at ``resolution``.
 
     Points are joined against the detailed geometry (more exact borders), whatever
-    resolution is returned for drawing. MNE links are derived from the memberships of
-    foreign-owned organisations (:func:`geo.registry.members.mne_link_entries`), as for
-    the store.
+    resolution is returned for drawing. MNE links are the stored links plus those of
+    foreign-owned members entered as memberships
+    (:func:`geo.registry.members.mne_link_entries`), as for the store.
     """
     state = {
         "mne_links": members.entries_of(records.load_mne_links(), "link_id"),
@@ -158,8 +158,8 @@ def dataset_from_store(
     """The :class:`geo.analysis.dataset.Dataset` of the stored records at ``version`` (default: the
     latest), joined and computed exactly as :func:`load_dataset` does for the shipped
     files. Regional indicators stored for several years contribute their latest year
-    (:func:`current_indicators`); MNE links are derived from the memberships of
-    foreign-owned organisations, and member counts taken at the version's year."""
+    (:func:`current_indicators`); MNE links as :func:`geo.registry.members.mne_link_entries`
+    gives them, and member counts taken at the version's year."""
     info = store.version(version if version is not None else store.head())
     state = store.state(info.id)
     frames = {kind: records_frame(kind, state.get(kind, {}).values()) for kind in state}
