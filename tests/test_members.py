@@ -328,3 +328,29 @@ def test_a_submission_of_several_kinds_is_one_plan(db, refs):  # noqa: F811
         ("orgs.csv", 2, "inn"),
         ("members.csv", 2, "org_id"),
     ]
+
+
+def test_migration_of_a_store_built_by_older_code(refs, tmp_path):  # noqa: F811
+    """tests/data/store_0001 (schema 0001, seeded, imported, edited, a link registered and
+    removed, restored, by the code before accounts): upgraded, then its links migrated."""
+    import shutil
+
+    from tests.test_accounts import OLD_STORE
+
+    copy = tmp_path / "old.db"
+    shutil.copyfile(OLD_STORE / "store.db", copy)
+    old = store.Store.open(f"sqlite:///{copy}", refs=refs)
+    try:
+        head, before = old.head(), old.state()
+        assert before["mne_links"] and not before["memberships"]
+        assert old.migrate_members() == head + 1
+        after = old.state()
+        orgs = after["organisations"]
+        recovered = _link_fields(
+            members.link_from_membership(m, orgs[m.values["org_id"]])
+            for m in after["memberships"].values()
+        )
+        assert recovered == _link_fields(before["mne_links"].values())
+        assert len(old.versions()) == head + 1 and old.migrate_members() is None
+    finally:
+        old.dispose()
