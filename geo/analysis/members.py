@@ -77,7 +77,7 @@ def _listed_counts(
     frame = pd.DataFrame(index=pd.Index(ids, name="cluster_id"))
     frame["participants_listed"] = participants.reindex(frame.index).fillna(0).astype(float)
     frame["intl_members_listed"] = intl.reindex(frame.index).fillna(0).astype(float)
-    frame["lists_members"] = lists.reindex(frame.index).fillna(False).astype(bool)
+    frame["lists_members"] = lists.reindex(frame.index).eq(True)
     return frame
 
 
@@ -112,7 +112,7 @@ def apply_member_counts(
     ids = out["id"]
     out["participants_listed"] = ids.map(counts["participants_listed"]).astype(float)
     out["intl_members_listed"] = ids.map(counts["intl_members_listed"]).astype(float)
-    listed = ids.map(counts["lists_members"]).fillna(False).astype(bool)
+    listed = ids.map(counts["lists_members"]).eq(True)  # not in the counts: not listed
     out.loc[listed, "participants"] = out.loc[listed, "participants_listed"]
     out.loc[listed, "intl_members"] = out.loc[listed, "intl_members_listed"]
     out["participants_basis"] = listed.map({True: "members listed", False: "as reported"})
