@@ -29,6 +29,7 @@ from ui.dataset import (
     shown_version,
 )
 from ui.lang import current_lang, page_text, translator, vocabulary_labels
+from ui.members import render_composition
 from ui.profile_widgets import back_link, contacts_section, headers, picker, stop
 
 t = partial(page_text, views.CLUSTER_TEXT)  # the page's text in the interface language
@@ -178,6 +179,7 @@ if p.mne_links.empty:
     st.info(t("no_mne"))
 else:
     table(p.mne_links)
+render_composition(dataset(), p.id, lang, vocabulary_labels())
 
 if p.notes:
     st.header(t("notes"))

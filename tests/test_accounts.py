@@ -579,8 +579,14 @@ def old_store(url: str, tmp_path: Path) -> str:
     return url
 
 
+#: Kinds the code that built tests/data/store_0001 did not have (empty in its versions).
+NEW_KINDS = ("organisations", "memberships")
+
+
 def fingerprint(state: store.State) -> dict[str, object]:
-    """As tests/data/store_0001/build.py computes it with the code of main."""
+    """As tests/data/store_0001/build.py computes it with the code of main (kinds added
+    since, :data:`NEW_KINDS`, left out while they are empty)."""
+    state = {k: rows for k, rows in state.items() if rows or k not in NEW_KINDS}
     canonical = {
         kind: {key: [entry.values, entry.markers] for key, entry in rows.items()}
         for kind, rows in state.items()

@@ -310,7 +310,13 @@ def test_the_import_page_in_russian(db_url):
     assert at.title[0].value == "Импорт и история"
     assert [t.label for t in at.tabs] == ["Импорт", "История"]
     assert at.selectbox[0].label == "Вид записей"
-    assert at.selectbox[0].options == ["Кластеры", "Связи с ТНК", "Региональные показатели"]
+    assert at.selectbox[0].options == [
+        "Кластеры",
+        "Связи с ТНК",
+        "Региональные показатели",
+        "Организации",
+        "Участие в кластерах",
+    ]
     assert "Это последняя версия." in texts(at)
     history = at.dataframe[0]
     assert list(history.value["version"]) == [1]  # the frame keeps its column names

@@ -8,13 +8,14 @@ Data flows one way: load (``geo.data.regions``, ``geo.data.records``), validate 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Literal
 
 import geopandas as gpd
 import pandas as pd
 
-from geo.analysis import indices
+from geo.analysis import indices, members
 from geo.data import joins, records
 from geo.data.regions import Resolution, load_regions
 
@@ -40,6 +41,19 @@ class Dataset:
     indicators: pd.DataFrame
     resolver: joins.RegionResolver
     version: str = ""
+    organisations: pd.DataFrame = field(default_factory=pd.DataFrame)
+    memberships: pd.DataFrame = field(default_factory=pd.DataFrame)
+    members_year: int = 0
+
+
+@dataclass(frozen=True)
+class MemberFrames:
+    """Organisations and memberships (frames as :func:`geo.data.records.read_table` gives
+    them) and the year their current memberships are counted at (the view's year)."""
+
+    organisations: pd.DataFrame
+    memberships: pd.DataFrame
+    year: int
 
 
 def build_dataset(
@@ -47,6 +61,8 @@ def build_dataset(
     mne_links: pd.DataFrame,
     regional_indicators: pd.DataFrame,
     resolution: Resolution = "web",
+    *,
+    members_of: MemberFrames | None = None,
 ) -> Dataset:
     """Join record frames to the regions and compute indices and scenarios.
 
@@ -54,7 +70,9 @@ def build_dataset(
     (``clusters``, ``mne_links`` and the long ``regional_indicators`` table), whether they
     come from the shipped files (:func:`load_dataset`) or from the store
     (:func:`geo.registry.sources.dataset_from_store`). The long table must hold one value per
-    region and indicator. The frames are not modified.
+    region and indicator. The frames are not modified. ``members_of`` (organisations,
+    memberships and the year they are counted at) gives the counts of
+    :func:`geo.analysis.members.apply_member_counts`; without it every count is as reported.
     """
     detailed = load_regions("detailed")
     regions = detailed if resolution == "detailed" else load_regions(resolution)
@@ -65,7 +83,9 @@ def build_dataset(
         clusters, "region_as_published", "clusters.csv"
     )
     located = joins.locate_records(clusters, detailed)
-    return complete_dataset(regions, detailed, located, mne_links, regional_indicators, resolver)
+    return complete_dataset(
+        regions, detailed, located, mne_links, regional_indicators, resolver, members_of
+    )
 
 
 def complete_dataset(
@@ -75,10 +95,16 @@ def complete_dataset(
     mne_links: pd.DataFrame,
     regional_indicators: pd.DataFrame,
     resolver: joins.RegionResolver,
+    members_of: MemberFrames | None = None,
 ) -> Dataset:
     """The computing half of :func:`build_dataset`, for clusters already located (the
-    shipped records through ``geo.data.joins``, synthetic ones through ``geo.data.synth``): MNE
-    counts, the wide regional indicators, indices and scenarios."""
+    shipped records through ``geo.data.joins``, synthetic ones through ``geo.data.synth``):
+    member and MNE counts, the wide regional indicators, indices and scenarios."""
+    found = members_of or MemberFrames(pd.DataFrame(), pd.DataFrame(), datetime.now(UTC).year)
+    counted = members.apply_member_counts(
+        located, found.organisations, found.memberships, found.year
+    )
+    located = gpd.GeoDataFrame(counted, geometry="geometry", crs=located.crs)
     mne_links = mne_links.copy()
     counts = mne_links.groupby("cluster_id").size()
     located["mne_count"] = located["id"].map(counts).fillna(0).astype(int)
@@ -97,7 +123,17 @@ def complete_dataset(
         how="left",
     ).drop(columns="cluster_id")
     located = gpd.GeoDataFrame(located, geometry="geometry", crs="EPSG:4326")
-    return Dataset(regions, detailed, located, mne_links, indicators, resolver)
+    return Dataset(
+        regions,
+        detailed,
+        located,
+        mne_links,
+        indicators,
+        resolver,
+        organisations=found.organisations,
+        memberships=found.memberships,
+        members_year=found.year,
+    )
 
 
 CLUSTER_COLUMNS = [

@@ -62,12 +62,19 @@ COMMANDS: dict[str, Command] = {
     ),
     "import": Command(
         "geo.cli.store",
-        N_("import clusters, MNE links or regional indicators (CSV, XLSX, GeoJSON)"),
+        N_(
+            "import clusters, MNE links, regional indicators, organisations or memberships "
+            "(CSV, XLSX, GeoJSON)"
+        ),
     ),
     "history": Command(
         "geo.cli.store", N_("versions of the registry; a version's changes or data")
     ),
     "restore": Command("geo.cli.store", N_("make a new version equal to an earlier one")),
+    "store": Command(
+        "geo.cli.store",
+        N_("data migrations of the registry store (migrate-members: MNE links as members)"),
+    ),
     "hash-password": Command("geo.cli.store", N_("print a password hash for the editor list")),
     "users": Command(
         "geo.cli.users",

@@ -67,6 +67,14 @@ MESSAGES: dict[str, str] = {
     "written": N_("{path} ({size} bytes)"),
     "output_without_records": N_("-o applies only with --records (which data to write)"),
     "hash_user": N_("print 'user:hash', ready for CLUSTERMAP_EDITORS"),
+    "migrate_members": N_(
+        "add a member organisation and a membership for every MNE link that has none, as "
+        "one new version (run by the deployment's operator; running it again changes nothing)"
+    ),
+    "migrated": N_("version {version}: {added} organisations and memberships added"),
+    "migrated_already": N_(
+        "nothing to migrate: every MNE link has its membership (version {head})"
+    ),
 }
 
 
@@ -186,6 +194,18 @@ def cmd_hash_password(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_migrate_members(args: argparse.Namespace) -> int:
+    """Add organisations and memberships for the MNE links without one (one version)."""
+    store = _open_store()
+    version = store.migrate_members()
+    if version is None:
+        print(_message(args, "migrated_already").format(head=store.head()))
+    else:
+        added = store.history().set_index("version").loc[version, "added"]
+        print(_message(args, "migrated").format(version=version, added=added))
+    return 0
+
+
 def _main_with_permissions(func):
     """Run ``func``; a refused sign-in exits with status 3 and a message."""
 
@@ -200,7 +220,8 @@ def _main_with_permissions(func):
 
 
 def register(sub: argparse._SubParsersAction, _: Callable[[str], str] = str) -> None:
-    """Add ``import``, ``history``, ``restore`` and ``hash-password`` to ``clustermap``
+    """Add ``import``, ``history``, ``restore``, ``store migrate-members`` and
+    ``hash-password`` to ``clustermap``
     (help translated by ``_``)."""
 
     def h(key: str) -> str:
@@ -229,6 +250,11 @@ def register(sub: argparse._SubParsersAction, _: Callable[[str], str] = str) -> 
     p.add_argument("version", type=int)
     p.add_argument("--user", help=user_help)
     p.set_defaults(func=_main_with_permissions(cmd_restore))
+
+    p = sub.add_parser("store", help=command_help("store", _))
+    actions = p.add_subparsers(dest="action", required=True)
+    m = actions.add_parser("migrate-members", help=h("migrate_members"))
+    m.set_defaults(func=cmd_migrate_members)
 
     p = sub.add_parser("hash-password", help=command_help("hash-password", _))
     p.add_argument("--user", help=h("hash_user"))

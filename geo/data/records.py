@@ -58,6 +58,7 @@ from pydantic import (
     field_validator,
 )
 from pydantic_core import PydanticCustomError
+from stdnum.ru import inn as stdnum_inn
 
 from geo.base.errors import DataValidationError, Message, Number as Figure, ValidationIssue
 from geo.base.i18n import N_, VocabularyLabels
@@ -76,6 +77,8 @@ __all__ = [
     "VocabularyRecord",
     "PublishedAggregateRecord",
     "IndexWeightRecord",
+    "OrganisationRecord",
+    "MembershipRecord",
     "read_table",
     "detect_kind",
     "validate_file",
@@ -86,6 +89,8 @@ __all__ = [
     "load_region_aliases",
     "load_aggregates",
     "load_index_weights",
+    "load_organisations",
+    "load_memberships",
     "regional_indicators_wide",
     "region_code_for",
 ]
@@ -177,6 +182,16 @@ ERROR_TEMPLATES: dict[str, str] = {
     "negative_indicator": N_("'{value}' is negative; {indicator} cannot be negative"),
     "weighted_indicator": N_("'{value}' is not one of {listed}"),
     "unit_interval": N_("'{value}' is not between 0 and 1"),
+    "organisation_id": N_("'{value}' is not an id of the form ORG-NNNN"),
+    "membership_id": N_("'{value}' is not an id of the form MEM-NNNN"),
+    "no_org_name": N_("neither name_en nor name_ru is given; an organisation needs a name"),
+    "inn": N_("'{value}' is not a Russian INN (10 or 12 digits with valid check digits)"),
+    "unknown_organisation": N_("'{value}' is not an id in organisations.csv"),
+    "year": N_("'{value}' is not a year between {first} and {last}"),
+    "year_order": N_("to_year {to} is before from_year {start}"),
+    "foreign_hq": N_(
+        "a foreign-owned organisation's headquarters country cannot be Russia ('{value}')"
+    ),
 }
 
 #: Pydantic's own error types a file can reach, with pydantic's English message as the
@@ -393,6 +408,38 @@ def _russian_subdivision(value: str) -> str:
     return value
 
 
+def _known_organisation(value: str, info: ValidationInfo) -> str:
+    """A membership's organisation must be an id of the organisations (when known)."""
+    organisation_ids: set[str] | None = (info.context or {}).get("organisation_ids")
+    if organisation_ids is not None and value not in organisation_ids:
+        raise invalid("unknown_organisation", value=value)
+    return value
+
+
+def _inn(value: str | None) -> str | None:
+    """A Russian taxpayer number (INN): 10 digits (organisations) or 12 (individual
+    entrepreneurs) whose check digits agree (``stdnum.ru.inn``)."""
+    if value is None:
+        return value
+    if not stdnum_inn.is_valid(value) or not value.isdigit():
+        raise invalid("inn", value=value)
+    return value
+
+
+#: Years a membership may start or end in (a plausibility bound, not a source's claim).
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+
+
+def _year(value: float | None) -> float | None:
+    if value is not None and not FIRST_YEAR <= value <= LAST_YEAR:
+        raise invalid("year", value=f"{value:g}", first=FIRST_YEAR, last=LAST_YEAR)
+    return value
+
+
+def _optional_russian_region(value: str | None) -> str | None:
+    return None if value is None else _russian_subdivision(value)
+
+
 Number = Annotated[float | None, BeforeValidator(_parse_number)]
 NonNegative = Annotated[float | None, BeforeValidator(_parse_number), AfterValidator(_non_negative)]
 Count = Annotated[
@@ -428,6 +475,26 @@ InterplayType = Annotated[
     str | None, BeforeValidator(_optional_text), AfterValidator(_vocabulary("interplay_type"))
 ]
 KnownRegion = Annotated[str | None, BeforeValidator(_optional_text), AfterValidator(_known_region)]
+OrgType = Annotated[
+    str | None, BeforeValidator(_optional_text), AfterValidator(_vocabulary("org_type"))
+]
+OrgSize = Annotated[
+    str | None, BeforeValidator(_optional_text), AfterValidator(_vocabulary("org_size"))
+]
+ForeignOwned = Annotated[
+    str | None, BeforeValidator(_optional_text), AfterValidator(_vocabulary("foreign_owned"))
+]
+MemberRole = Annotated[
+    str | None, BeforeValidator(_optional_text), AfterValidator(_vocabulary("member_role"))
+]
+Year = Annotated[
+    float | None,
+    BeforeValidator(_parse_number),
+    AfterValidator(_non_negative),
+    AfterValidator(_whole),
+    AfterValidator(_year),
+]
+Country = Annotated[str | None, BeforeValidator(_optional_text), AfterValidator(_country)]
 
 
 # --------------------------------------------------------------------------- schemas
@@ -656,6 +723,108 @@ class IndexWeightRecord(_Record):
         return value
 
 
+class OrganisationRecord(_Record):
+    """One organisation that is a member of a cluster (``organisations.csv``).
+
+    ``org_id`` is ``ORG-NNNN``. ``inn`` is a Russian taxpayer number (checked digits),
+    ``foreign_id`` any registry number of a foreign organisation (as given). ``org_type``,
+    ``size`` and ``foreign_owned`` come from the vocabularies of the same names
+    (``org_type``, ``org_size``, ``foreign_owned``); ``hq_country`` is an exact ISO 3166-1
+    name or code and, for a foreign-owned organisation, not Russia. ``region_code`` is an
+    ISO 3166-2 code of a Russian region (imports also accept a region's name).
+    """
+
+    unique_key: ClassVar[tuple[str, ...]] = ("org_id",)
+    file_name: ClassVar[str] = "organisations.csv"
+
+    org_id: RequiredText
+    name_en: OptionalText
+    name_ru: OptionalText
+    inn: Annotated[str | None, BeforeValidator(_optional_text), AfterValidator(_inn)]
+    foreign_id: OptionalText
+    org_type: OrgType
+    size: OrgSize
+    foreign_owned: ForeignOwned
+    hq_country: Country
+    industry: OptionalText
+    city: OptionalText
+    region_code: Annotated[
+        str | None, BeforeValidator(_optional_text), AfterValidator(_optional_russian_region)
+    ]
+    source_doc: SourceDoc
+    source_ref: RequiredText
+    notes: Notes
+
+    @field_validator("org_id")
+    @classmethod
+    def _id_pattern(cls, value: str) -> str:
+        if not re.fullmatch(r"ORG-\d{4,}", value):
+            raise invalid("organisation_id", value=value)
+        return value
+
+    @field_validator("name_ru")
+    @classmethod
+    def _some_name(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None and "name_en" in info.data and info.data["name_en"] is None:
+            raise invalid("no_org_name")
+        return value
+
+    @field_validator("hq_country")
+    @classmethod
+    def _foreign_hq(cls, value: str | None, info: ValidationInfo) -> str | None:
+        """A foreign-owned organisation is headquartered abroad (003 contrasts MNEs, the
+        foreign members, with domestic companies)."""
+        if value is None or info.data.get("foreign_owned") != "yes":
+            return value
+        if pycountry.countries.lookup(value).alpha_2 == "RU":
+            raise invalid("foreign_hq", value=value)
+        return value
+
+
+class MembershipRecord(_Record):
+    """One organisation's membership of one cluster (``memberships.csv``).
+
+    ``membership_id`` is ``MEM-NNNN``; ``cluster_id`` and ``org_id`` must be ids of the
+    clusters and organisations. ``role`` (vocabulary ``member_role``: founder, anchor,
+    member, partner) is the normalised role; ``relation`` keeps 003's wording (vocabulary
+    ``relation``) where a membership was transcribed from an MNE link, with ``presence``,
+    ``interplay_type`` and the link's id ``mne_link_id``, so the link is recoverable field
+    by field. ``from_year`` ≤ ``to_year``; a membership without ``to_year`` is current.
+    """
+
+    unique_key: ClassVar[tuple[str, ...]] = ("membership_id",)
+    file_name: ClassVar[str] = "memberships.csv"
+
+    membership_id: RequiredText
+    cluster_id: Annotated[str, BeforeValidator(_required_text), AfterValidator(_known_cluster)]
+    org_id: Annotated[str, BeforeValidator(_required_text), AfterValidator(_known_organisation)]
+    role: MemberRole
+    from_year: Year
+    to_year: Year
+    relation: Relation
+    presence: Presence
+    interplay_type: InterplayType
+    mne_link_id: OptionalText
+    source_doc: SourceDoc
+    source_ref: RequiredText
+    notes: Notes
+
+    @field_validator("membership_id")
+    @classmethod
+    def _id_pattern(cls, value: str) -> str:
+        if not re.fullmatch(r"MEM-\d{4,}", value):
+            raise invalid("membership_id", value=value)
+        return value
+
+    @field_validator("to_year")
+    @classmethod
+    def _in_order(cls, value: float | None, info: ValidationInfo) -> float | None:
+        start = info.data.get("from_year")
+        if value is not None and start is not None and value < start:
+            raise invalid("year_order", to=f"{value:g}", start=f"{start:g}")
+        return value
+
+
 #: Kind name → schema. The kind is also the file stem of the shipped table.
 KINDS: dict[str, type[_Record]] = {
     "clusters": ClusterRecord,
@@ -665,6 +834,8 @@ KINDS: dict[str, type[_Record]] = {
     "vocabularies": VocabularyRecord,
     "published_aggregates": PublishedAggregateRecord,
     "index_weights": IndexWeightRecord,
+    "organisations": OrganisationRecord,
+    "memberships": MembershipRecord,
 }
 
 
@@ -797,6 +968,8 @@ def _context(kind: str, path: Path | None, issues: list[ValidationIssue], name: 
         "clusters": ("vocabularies", "region_aliases"),
         "mne_links": ("vocabularies", "cluster_ids"),
         "regional_indicators": ("region_aliases",),
+        "organisations": ("vocabularies",),
+        "memberships": ("vocabularies", "cluster_ids", "organisation_ids"),
     }.get(kind, ())
     if "vocabularies" in needs:
         vocabularies = _vocabulary_sets(path)
@@ -818,6 +991,12 @@ def _context(kind: str, path: Path | None, issues: list[ValidationIssue], name: 
             problem = _say("no_reference", file="clusters.csv")
             issues.append(ValidationIssue(name, None, None, problem))
         context["cluster_ids"] = cluster_ids
+    if "organisation_ids" in needs:
+        organisation_ids = _raw_column(_reference_file(path, "organisations.csv"), "org_id")
+        if organisation_ids is None:
+            problem = _say("no_reference", file="organisations.csv")
+            issues.append(ValidationIssue(name, None, None, problem))
+        context["organisation_ids"] = organisation_ids
     return context
 
 
@@ -1084,6 +1263,16 @@ def load_aggregates() -> pd.DataFrame:
 def load_index_weights() -> pd.DataFrame:
     """``index_weights.csv``: the weighting factors α of 002 Table 4."""
     return read_table("index_weights")
+
+
+def load_organisations() -> pd.DataFrame:
+    """``organisations.csv``: member organisations (the MNEs named in 003)."""
+    return read_table("organisations")
+
+
+def load_memberships() -> pd.DataFrame:
+    """``memberships.csv``: organisations' memberships of clusters (from ``mne_links.csv``)."""
+    return read_table("memberships")
 
 
 # --------------------------------------------------------------------------- helpers

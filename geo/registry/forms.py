@@ -206,6 +206,8 @@ KIND_LABELS: dict[str, str] = {
     "clusters": N_("Clusters"),
     "mne_links": N_("MNE links"),
     "regional_indicators": N_("Regional indicators"),
+    "organisations": N_("Organisations"),
+    "memberships": N_("Memberships"),
 }
 MODE_LABELS: dict[str, str] = {
     "upsert": N_("Add and update (records not in the file stay)"),

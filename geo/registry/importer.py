@@ -84,17 +84,26 @@ __all__ = [
     "RegistryCluster",
     "RegistryMneLink",
     "RegistryRegionalIndicator",
+    "RegistryOrganisation",
+    "RegistryMembership",
     "SourceRow",
     "form_file",
     "indicator_key",
     "parse_bytes",
     "plan_import",
+    "plan_kinds",
     "plan_removal",
     "read_file",
 ]
 
 #: Kinds of records the registry stores and imports.
-IMPORT_KINDS: tuple[str, ...] = ("clusters", "mne_links", "regional_indicators")
+IMPORT_KINDS: tuple[str, ...] = (
+    "clusters",
+    "mne_links",
+    "regional_indicators",
+    "organisations",
+    "memberships",
+)
 
 #: Largest file accepted (also ``server.maxUploadSize`` in ``.streamlit/config.toml``).
 MAX_UPLOAD_BYTES = records.MAX_FILE_BYTES
@@ -324,11 +333,30 @@ class RegistryRegionalIndicator(records.RegionalIndicatorRecord):
     source_doc: RegistrySourceDoc
 
 
+class RegistryOrganisation(records.OrganisationRecord):
+    """:class:`geo.data.records.OrganisationRecord` with ``source_doc = registry`` allowed
+    (organisations a moderator or a cluster's manager enters)."""
+
+    source_doc: RegistrySourceDoc
+
+
+class RegistryMembership(records.MembershipRecord):
+    """:class:`geo.data.records.MembershipRecord` with ``source_doc = registry`` allowed."""
+
+    source_doc: RegistrySourceDoc
+
+
 @dataclass(frozen=True)
 class _Kind:
     """What the importer needs to know about one kind of record."""
 
-    model: type[records.ClusterRecord | records.MneLinkRecord | records.RegionalIndicatorRecord]
+    model: type[
+        records.ClusterRecord
+        | records.MneLinkRecord
+        | records.RegionalIndicatorRecord
+        | records.OrganisationRecord
+        | records.MembershipRecord
+    ]
     key: tuple[str, ...]
     vocabularies: Mapping[str, str]  # column → vocabulary
     region_column: str | None
@@ -400,6 +428,25 @@ _KINDS: dict[str, _Kind] = {
             "mne_links_in_view",
             "fea_index_recomputed",
         ),
+    ),
+    "organisations": _Kind(
+        RegistryOrganisation,
+        ("org_id",),
+        {"org_type": "org_type", "size": "org_size", "foreign_owned": "foreign_owned"},
+        None,
+        (),
+    ),
+    "memberships": _Kind(
+        RegistryMembership,
+        ("membership_id",),
+        {
+            "role": "member_role",
+            "relation": "relation",
+            "presence": "presence",
+            "interplay_type": "interplay_type",
+        },
+        None,
+        ("cluster_name", "organisation_name"),
     ),
 }
 
@@ -499,6 +546,9 @@ MESSAGES: dict[str, str] = {
     "linked_cluster": N_(
         "cluster {key} cannot be removed: MNE link(s) {links} refer to it; "
         "remove or move them first"
+    ),
+    "linked_members": N_(
+        "{key} cannot be removed: membership(s) {links} refer to it; remove them first"
     ),
 }
 
@@ -603,6 +653,34 @@ HEADER_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
         "source_ref": _SOURCE_HEADERS["source_ref"],
         "original_source": ("original_source", "первоисточник"),
         "notes": _SOURCE_HEADERS["notes"],
+    },
+    "organisations": {
+        "org_id": ("org_id", "идентификатор организации", "код организации"),
+        "name_en": ("name_en", "name", "название (англ.)", "название на английском языке"),
+        "name_ru": ("name_ru", "название", "название (рус.)", "название организации"),
+        "inn": ("inn", "ИНН"),
+        "foreign_id": ("foreign_id", "иностранный идентификатор", "регистрационный номер"),
+        "org_type": ("org_type", "type", "тип организации", "тип"),
+        "size": ("size", "размер", "размер организации"),
+        "foreign_owned": ("foreign_owned", "иностранная", "с иностранным капиталом"),
+        "hq_country": ("hq_country", "страна штаб-квартиры"),
+        "industry": ("industry", "отрасль"),
+        "city": ("city", "город"),
+        "region_code": ("region_code", "region", "регион", "код региона", "субъект рф"),
+        **_SOURCE_HEADERS,
+    },
+    "memberships": {
+        "membership_id": ("membership_id", "идентификатор участия"),
+        "cluster_id": ("cluster_id", "идентификатор кластера", "кластер"),
+        "org_id": ("org_id", "идентификатор организации", "организация"),
+        "role": ("role", "роль", "роль в кластере"),
+        "from_year": ("from_year", "с года", "год вступления"),
+        "to_year": ("to_year", "по год", "год выхода"),
+        "relation": ("relation", "связь с кластером"),
+        "presence": ("presence", "присутствие"),
+        "interplay_type": ("interplay_type", "тип взаимодействия"),
+        "mne_link_id": ("mne_link_id", "link_id", "идентификатор связи"),
+        **_SOURCE_HEADERS,
     },
 }
 
@@ -1134,6 +1212,8 @@ def _normalise_text(
         return labels.get(normalise_name(text), text), None
     if column == "hq_country":
         return _russian_country_names().get(normalise_name(text), text), None
+    if column == "region_code" and spec.region_column is None:  # an organisation's region
+        return refs.resolver.resolve(text) or text, None
     return text, None
 
 
@@ -1393,6 +1473,8 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
     "clusters": ("name_en", "region_as_published", "source_doc", "source_ref"),
     "mne_links": ("mne_name", "cluster_id", "source_doc", "source_ref"),
     "regional_indicators": ("indicator", "value", "source_doc", "source_ref"),
+    "organisations": ("name_en", "org_type", "source_doc", "source_ref"),
+    "memberships": ("cluster_id", "org_id", "source_doc", "source_ref"),
 }
 
 
@@ -1713,8 +1795,10 @@ def plan_import(
     stored = state.get(kind, {})
     issues = list(parsed.issues)
     context: dict[str, Any] = {"vocabularies": refs.vocabularies}
-    if kind == "mne_links":
+    if kind in ("mne_links", "memberships"):
         context["cluster_ids"] = set(state.get("clusters", {}))
+    if kind == "memberships":
+        context["organisation_ids"] = set(state.get("organisations", {}))
     changes: list[Change] = []
     unchanged = 0
     seen: dict[str, int | None] = {}
@@ -1746,6 +1830,31 @@ def plan_import(
         issues.extend(removal.issues)
         changes.extend(removal.changes)
     return ImportPlan(kind, source, tuple(changes), unchanged, tuple(issues))
+
+
+def plan_kinds(
+    files: Sequence[ParsedFile],
+    state: Mapping[str, Mapping[str, Entry]],
+    refs: References,
+) -> ImportPlan:
+    """Several files (one per kind, e.g. a submission's clusters, organisations and
+    memberships) as ONE plan: planned in the order of :data:`IMPORT_KINDS`, each against
+    ``state`` with the records the earlier ones add or change, so a membership may name a
+    cluster or an organisation of the same plan. Kind ``all``; every problem of every file
+    is kept (all-or-nothing)."""
+    now: dict[str, Mapping[str, Entry]] = dict(state)
+    changes: list[Change] = []
+    issues: list[ValidationIssue] = []
+    unchanged = 0
+    for parsed in sorted(files, key=lambda f: IMPORT_KINDS.index(f.kind)):
+        plan = plan_import(parsed, now, refs)
+        changes.extend(plan.changes)
+        issues.extend(plan.issues)
+        unchanged += plan.unchanged
+        written = {c.key: c.after for c in plan.changes if c.after is not None}
+        now[parsed.kind] = {**now.get(parsed.kind, {}), **written}
+    source = ", ".join(dict.fromkeys(f.name for f in files))
+    return ImportPlan("all", source, tuple(changes), unchanged, tuple(issues))
 
 
 def _check_row(
@@ -1794,7 +1903,8 @@ def _check_row(
 def plan_removal(
     kind: str, keys: Sequence[str], state: Mapping[str, Mapping[str, Entry]], source: str
 ) -> ImportPlan:
-    """Removing records: refused for a cluster that MNE links still refer to."""
+    """Removing records: refused for a cluster that MNE links or memberships still refer
+    to, and for an organisation that memberships refer to (:data:`_REFERRERS`)."""
     stored = state.get(kind, {})
     issues: list[ValidationIssue] = []
     changes: list[Change] = []
@@ -1804,18 +1914,34 @@ def plan_removal(
                 ValidationIssue(source, None, _KINDS[kind].key[0], _say("no_record", key=key))
             )
             continue
-        if kind == "clusters":
-            links = [
-                link.key
-                for link in state.get("mne_links", {}).values()
-                if link.values.get("cluster_id") == key
-            ]
-            if links:
-                problem = _say("linked_cluster", key=key, links=", ".join(links))
-                issues.append(ValidationIssue(source, None, "id", problem))
-                continue
+        problem = _still_referred(kind, key, state)
+        if problem is not None:
+            issues.append(ValidationIssue(source, None, _KINDS[kind].key[0], problem))
+            continue
         changes.append(Change(kind, key, "removed", stored[key], None))
     return ImportPlan(kind, source, tuple(changes), 0, tuple(issues))
+
+
+#: Which records refer to a record of a kind, by kind: (referring kind, its column, the
+#: message that refuses the removal). A referred record cannot be removed.
+_REFERRERS: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "clusters": (
+        ("mne_links", "cluster_id", "linked_cluster"),
+        ("memberships", "cluster_id", "linked_members"),
+    ),
+    "organisations": (("memberships", "org_id", "linked_members"),),
+}
+
+
+def _still_referred(
+    kind: str, key: str, state: Mapping[str, Mapping[str, Entry]]
+) -> Message | None:
+    """Why record ``key`` of ``kind`` cannot be removed (records refer to it), or None."""
+    for referring, column, reason in _REFERRERS.get(kind, ()):
+        links = [e.key for e in state.get(referring, {}).values() if e.values.get(column) == key]
+        if links:
+            return _say(reason, key=key, links=", ".join(links))
+    return None
 
 
 def kind_columns(kind: str) -> list[str]:

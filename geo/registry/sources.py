@@ -22,19 +22,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from typing import Literal, get_args
 
 import geopandas as gpd
 import pandas as pd
 
-from geo.analysis.dataset import Dataset, build_dataset, complete_dataset
+from geo.analysis.dataset import Dataset, MemberFrames, build_dataset, complete_dataset
 from geo.analysis.dataset_cache import cached_dataset
 from geo.base.i18n import N_
 from geo.data import joins, records, synth
 from geo.data.regions import Resolution, load_regions
 from geo.data.version import dataset_version
-from geo.registry import card, importer
-from geo.registry.store import Store, VersionInfo, current_indicators
+from geo.registry import card, importer, members
+from geo.registry.importer import Entry
+from geo.registry.store import Store, VersionInfo, current_indicators, records_frame
 
 SourceName = Literal["store", "published"]
 SOURCES: tuple[str, ...] = get_args(SourceName)
@@ -121,13 +123,22 @@ def load_dataset(resolution: Resolution = "web") -> Dataset:
     """Load, validate and join the shipped records; geometry at ``resolution``.
 
     Points are joined against the detailed geometry (more exact borders), whatever
-    resolution is returned for drawing.
+    resolution is returned for drawing. MNE links are the stored links plus those of
+    foreign-owned members entered as memberships
+    (:func:`geo.registry.members.mne_link_entries`), as for the store.
     """
+    state = {
+        "mne_links": members.entries_of(records.load_mne_links(), "link_id"),
+        "organisations": members.entries_of(records.load_organisations(), "org_id"),
+        "memberships": members.entries_of(records.load_memberships(), "membership_id"),
+    }
+    frames = _member_frames(state, datetime.now(UTC).year)
     data = build_dataset(
         with_card_columns(records.load_clusters()),
-        records.load_mne_links(),
+        records_frame("mne_links", members.mne_link_entries(state)),
         records.load_regional_indicators(),
         resolution,
+        members_of=frames,
     )
     return replace(data, version=dataset_version())
 
@@ -146,17 +157,35 @@ def with_card_columns(clusters: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _member_frames(state: dict[str, dict[str, Entry]], year: int) -> MemberFrames:
+    """The organisations and memberships of ``state`` as frames, counted at ``year``."""
+    return MemberFrames(
+        records_frame("organisations", state.get("organisations", {}).values()),
+        records_frame("memberships", state.get("memberships", {}).values()),
+        year,
+    )
+
+
 def dataset_from_store(
     store: Store, version: int | None = None, resolution: Resolution = "web"
 ) -> Dataset:
     """The :class:`geo.analysis.dataset.Dataset` of the stored records at ``version`` (default: the
-    latest), joined and computed exactly as :func:`geo.analysis.dataset.load_dataset` does for the
-    shipped files. Regional indicators stored for several years contribute their latest
-    year (:func:`current_indicators`)."""
-    frames = store.frames(version)
-    long = current_indicators(frames["regional_indicators"], store.refs)
-    data = build_dataset(frames["clusters"], frames["mne_links"], long, resolution)
+    latest), joined and computed exactly as :func:`load_dataset` does for the shipped
+    files. Regional indicators stored for several years contribute their latest year
+    (:func:`current_indicators`); MNE links as :func:`geo.registry.members.mne_link_entries`
+    gives them, and member counts taken at the version's year."""
     info = store.version(version if version is not None else store.head())
+    state = store.state(info.id)
+    frames = {kind: records_frame(kind, state.get(kind, {}).values()) for kind in state}
+    long = current_indicators(frames["regional_indicators"], store.refs)
+    links = records_frame("mne_links", members.mne_link_entries(state))
+    data = build_dataset(
+        frames["clusters"],
+        links,
+        long,
+        resolution,
+        members_of=_member_frames(state, info.created_at.year),
+    )
     return replace(data, version=store_version_label(info))
 
 

@@ -55,7 +55,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from geo.base.i18n import N_, SOURCE_LANG, translator
 from geo.base.paths import records_dir
-from geo.registry import card, importer
+from geo.registry import card, importer, members
 from geo.registry.accounts import Accounts
 from geo.registry.auth import Principal
 from geo.registry.importer import (
@@ -87,8 +87,10 @@ ENV_DATABASE_URL = "CLUSTERMAP_DATABASE_URL"
 ENV_STATE_DIR = "CLUSTERMAP_STATE_DIR"
 #: Author of version 1, the published records.
 SEED_AUTHOR = "published dataset"
+#: Author of a data migration's version (:meth:`Store.migrate_members`).
+MIGRATION_AUTHOR = "data migration"
 
-Action = Literal["seed", "import", "edit", "register", "remove", "restore"]
+Action = Literal["seed", "import", "edit", "register", "remove", "restore", "migrate"]
 
 #: User-facing wording of version summaries (one place, for translation). Summaries are
 #: stored in English; :func:`summary_text` shows them in another language.
@@ -99,6 +101,7 @@ LABELS: dict[str, str] = {
     "register": N_("registration of {kind} {keys}"),
     "remove": N_("removal of {kind} {keys}"),
     "restore": N_("restore of version {version}"),
+    "migrate_members": N_("MNE links as member organisations and memberships"),
     "counts": N_("{added} added, {changed} changed, {removed} removed"),
     "no_version": "there is no version {version} (the latest is {head})",
     "no_kind": "unknown kind {kind!r}; expected one of {kinds}",
@@ -106,7 +109,15 @@ LABELS: dict[str, str] = {
     "before_first": "its first version is of {first}",
     "empty": "it is empty",
 }
-SUMMARY_KEYS: tuple[str, ...] = ("seed", "import", "edit", "register", "remove", "restore")
+SUMMARY_KEYS: tuple[str, ...] = (
+    "seed",
+    "import",
+    "edit",
+    "register",
+    "remove",
+    "restore",
+    "migrate_members",
+)
 """The :data:`LABELS` a stored summary starts with (before ``": "`` and the counts)."""
 
 #: The ``action`` of a version, for display (stored in English).
@@ -117,6 +128,7 @@ ACTION_NAMES: dict[str, str] = {
     "register": N_("registration"),
     "remove": N_("removal"),
     "restore": N_("restore"),
+    "migrate": N_("data migration"),
 }
 #: Kinds and import modes inside a summary, for display.
 SUMMARY_VALUES: dict[str, dict[str, str]] = {
@@ -124,6 +136,8 @@ SUMMARY_VALUES: dict[str, dict[str, str]] = {
         "clusters": N_("Clusters"),
         "mne_links": N_("MNE links"),
         "regional_indicators": N_("Regional indicators"),
+        "organisations": N_("Organisations"),
+        "memberships": N_("Memberships"),
     },
     "mode": {"upsert": N_("add and update"), "replace": N_("replace")},
 }
@@ -646,7 +660,10 @@ class Store:
         """Add or change one record typed into a form (``values`` keyed by schema column;
         columns left out keep their stored values)."""
         parsed = importer.form_file(kind, values, self.refs)
-        key = values.get("link_id") or values.get("id") or values.get("region_as_published")
+        key = next(
+            (values[c] for c in ("link_id", "id", "org_id", "membership_id") if values.get(c)),
+            values.get("region_as_published"),
+        )
         summary = LABELS["edit"].format(kind=kind, keys=key)
         return self._write(
             editor,
@@ -711,6 +728,22 @@ class Store:
             return ImportPlan("all", f"version {version}", tuple(changes), 0, ())
 
         return self._write(editor, "restore", f"version {version}", summary, plan, version)
+
+    def migrate_members(self, author: str = MIGRATION_AUTHOR) -> int | None:
+        """Add organisations and memberships for the MNE links of the latest version that
+        have none (:func:`geo.registry.members.plan_members_from_links`), as one new
+        version by ``author``; returns it, or None when every link already has its
+        membership (running it again changes nothing). A data migration run by the
+        deployment's operator (``clustermap store migrate-members``), like ``seed``: it
+        adds what the links already say and changes no record."""
+        with self._writing() as conn:
+            head = self._lock_head(conn)
+            plan = members.plan_members_from_links(_state_of(_rows_at(conn, head)), self.refs)
+            plan.raise_for_issues()
+            if not plan.changes:
+                return None
+            summary = LABELS["migrate_members"]
+            return self._apply(conn, head, plan, author, "migrate", summary, None)
 
     # ----------------------------------------------------------------- internals
 
@@ -937,6 +970,8 @@ def _changes_between(conn: Connection) -> list[tuple[int, str]]:
 _NEW_IDS: dict[str, tuple[str, str, int]] = {
     "clusters": ("id", "CL-", 4),
     "mne_links": ("link_id", "MNE-", 2),
+    "organisations": ("org_id", "ORG-", 4),
+    "memberships": ("membership_id", "MEM-", 4),
 }
 
 

@@ -163,10 +163,19 @@ MNE_ROW = (
 IND_HEADER = ("region_as_published", "indicator", "value", "unit", "reference_year", "source_doc",
               "source_ref", "original_source")  # fmt: skip
 IND_ROW = ("RU-TA", "fdi_per_capita", "7.5", "USD", "2024", "registry", "survey", "Rosstat")
+ORG_HEADER = ("org_id", "name_en", "name_ru", "inn", "org_type", "foreign_owned",
+              "hq_country", "region_code", "source_doc", "source_ref")  # fmt: skip
+ORG_ROW = ("ORG-0090", "Test Instruments", "Тест-приборы", "7707083893", "company", "no", "",
+           "RU-TA", "registry", "survey")  # fmt: skip
+MEMBER_HEADER = ("membership_id", "cluster_id", "org_id", "role", "from_year", "to_year",
+                 "source_doc", "source_ref")  # fmt: skip
+MEMBER_ROW = ("MEM-0090", "PIC-10", "ORG-0001", "member", "2015", "", "registry", "survey")
 BASES = {
     "clusters": (CLUSTER_HEADER, CLUSTER_ROW),
     "mne_links": (MNE_HEADER, MNE_ROW),
     "regional_indicators": (IND_HEADER, IND_ROW),
+    "organisations": (ORG_HEADER, ORG_ROW),
+    "memberships": (MEMBER_HEADER, MEMBER_ROW),
 }
 
 #: Russian headers of the same columns (data/README-import.md), for the odd-but-valid files.
@@ -547,6 +556,80 @@ FILE_CASES: list[FileCase] = [
         "links.csv",
         lambda: csv_bytes(rows("mne_links", hq_country="Германия")),
         accepted(hq_country="Germany"),
+    ),
+    FileCase(
+        "ok_organisation_russian_labels",
+        "a member organisation with a Russian type label, region name and 'no' label",
+        "organisations",
+        "organisations.csv",
+        lambda: csv_bytes(
+            rows(
+                "organisations",
+                org_type="университет",
+                foreign_owned="российская",
+                region_code="Республика Татарстан",
+            )
+        ),
+        accepted(org_type="university", foreign_owned="no", region_code="RU-TA"),
+    ),
+    FileCase(
+        "organisation_bad_inn",
+        "an INN whose check digits are wrong",
+        "organisations",
+        "organisations.csv",
+        lambda: csv_bytes(rows("organisations", inn="7707083894")),
+        refused("INN", "ИНН", row=2, column="inn"),
+    ),
+    FileCase(
+        "organisation_foreign_in_russia",
+        "a foreign-owned organisation headquartered in Russia",
+        "organisations",
+        "organisations.xlsx",
+        lambda: xlsx_from_table(
+            rows("organisations", foreign_owned="yes", hq_country="Российская Федерация"),
+            "organisations",
+        ),
+        refused("cannot be Russia", "не может быть Россией", row=2, column="hq_country"),
+    ),
+    FileCase(
+        "organisation_nul_in_name",
+        "a NUL in an organisation's name",
+        "organisations",
+        "organisations.csv",
+        lambda: csv_bytes(rows("organisations", name_en="Bad\x00name")),
+        refused("NUL", "control character", "U+0000", row=2, column="name_en"),
+    ),
+    FileCase(
+        "ok_membership",
+        "a membership of a published organisation in a published cluster",
+        "memberships",
+        "memberships.csv",
+        lambda: csv_bytes(rows("memberships")),
+        accepted(role="member", from_year=2015.0),
+    ),
+    FileCase(
+        "membership_unknown_organisation",
+        "a membership naming an organisation that is not in the registry",
+        "memberships",
+        "memberships.csv",
+        lambda: csv_bytes(rows("memberships", org_id="ORG-9999")),
+        refused("organisations.csv", row=2, column="org_id"),
+    ),
+    FileCase(
+        "membership_years_reversed",
+        "a membership that ends before it begins",
+        "memberships",
+        "memberships.csv",
+        lambda: csv_bytes(rows("memberships", from_year="2020", to_year="2010")),
+        refused("before from_year", "раньше", row=2, column="to_year"),
+    ),
+    FileCase(
+        "membership_year_out_of_range",
+        "a membership from year 20150 (a typo)",
+        "memberships",
+        "memberships.xlsx",
+        lambda: xlsx_from_table(rows("memberships", from_year="20150"), "memberships"),
+        refused("not a year", "не год", row=2, column="from_year"),
     ),
     FileCase(
         "ok_regional_indicators",

@@ -1,0 +1,252 @@
+"""Member organisations and MNE links: turning one into the other.
+
+An MNE link of 003 (``mne_links``: an MNE named in relation to a cluster) is the
+membership of a foreign-owned organisation. This module turns links into organisations
+and memberships (:func:`plan_members_from_links`: the published transcription
+``organisations.csv`` / ``memberships.csv`` and the data migration of existing stores,
+``clustermap store migrate-members``, both use it) and back
+(:func:`link_from_membership`). The MNE links pages, exports and the API read
+(:func:`mne_link_entries`) are the stored links plus the links of foreign-owned members
+entered as memberships; retiring the stored ``mne_links`` kind (its form, imports, the
+Changes page and the timeline writing and reading memberships instead) is what is left.
+
+How 003's ``relation`` becomes a ``role`` is the table :data:`RELATION_ROLES` (documented
+in ``data/records/TRANSCRIPTION.md``). The link's own wording stays in the membership
+(``relation``, ``presence``, ``interplay_type``, ``mne_link_id``, sources and notes), so a
+link is recoverable field by field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import pandas as pd
+
+from geo.registry import importer
+from geo.registry.importer import Entry, ImportPlan, ParsedFile, References, SourceRow
+
+__all__ = [
+    "RELATION_ROLES",
+    "entries_of",
+    "link_from_membership",
+    "ROLE_RELATIONS",
+    "mne_link_entries",
+    "plan_members_from_links",
+]
+
+#: 003's relation of an MNE to a cluster → the membership role (None: not reported).
+#: ``member or partner``: the slide says either, so the role is not reported; ``project
+#: partner`` (a party to a joint cluster project) is a partner of the cluster.
+RELATION_ROLES: dict[str | None, str | None] = {
+    "co-founder": "founder",
+    "anchor member": "anchor",
+    "member": "member",
+    "partner": "partner",
+    "project partner": "partner",
+    "member or partner": None,
+    None: None,
+}
+
+#: A role → the relation a derived MNE link shows when the membership records none (a
+#: membership entered as such rather than transcribed from a link).
+ROLE_RELATIONS: dict[str, str] = {
+    "founder": "co-founder",
+    "anchor": "anchor member",
+    "member": "member",
+    "partner": "partner",
+}
+
+#: The note of an organisation made from an MNE link (``{link}``: the link's id).
+ORGANISATION_NOTE = (
+    "From MNE link {link} (name as transcribed there). org_type company: 003 names it an MNE, "
+    "a multinational enterprise. foreign_owned yes: 003 counts MNEs as the foreign members "
+    'of Russian clusters, against domestic companies (slide "Domestic companies and MNEs '
+    'in Russian clusters"). HQ country, industry, size, INN, city and region: not in '
+    "003's text."
+)
+
+_NOT_REPORTED = "not reported"
+
+
+def _cell(entry: Entry, column: str) -> Any:
+    """A stored value as a file cell: the value, or its missing marker."""
+    value = entry.values.get(column)
+    if value is None and column != "notes":
+        return entry.markers.get(column) or _NOT_REPORTED
+    return value
+
+
+def _number(prefix: str, keys: Iterable[str]) -> int:
+    """The highest number of the ``prefix``-numbered ``keys`` (0 when there is none)."""
+    numbers = [int(k[len(prefix) :]) for k in keys if k[len(prefix) :].isdigit()]
+    return max(numbers, default=0)
+
+
+def _organisation_row(link: Entry, org_id: str) -> dict[str, Any]:
+    """The organisation an MNE link names (foreign-owned; a company: an MNE is an
+    enterprise); what the link does not say is not reported."""
+    return {
+        "org_id": org_id,
+        "name_en": link.values["mne_name"],
+        "name_ru": _NOT_REPORTED,
+        "inn": _NOT_REPORTED,
+        "foreign_id": _NOT_REPORTED,
+        "org_type": "company",
+        "size": _NOT_REPORTED,
+        "foreign_owned": "yes",
+        "hq_country": _cell(link, "hq_country"),
+        "industry": _cell(link, "industry"),
+        "city": _NOT_REPORTED,
+        "region_code": _NOT_REPORTED,
+        "source_doc": link.values["source_doc"],
+        "source_ref": link.values["source_ref"],
+        "notes": ORGANISATION_NOTE.format(link=link.key),
+    }
+
+
+def _membership_row(link: Entry, org_id: str, membership_id: str) -> dict[str, Any]:
+    """The membership an MNE link records: its relation mapped to a role, every field of
+    the link kept."""
+    role = RELATION_ROLES.get(link.values.get("relation"))
+    return {
+        "membership_id": membership_id,
+        "cluster_id": link.values["cluster_id"],
+        "org_id": org_id,
+        "role": role or _NOT_REPORTED,
+        "from_year": _NOT_REPORTED,
+        "to_year": _NOT_REPORTED,
+        "relation": _cell(link, "relation"),
+        "presence": _cell(link, "presence"),
+        "interplay_type": _cell(link, "interplay_type"),
+        "mne_link_id": link.key,
+        "source_doc": link.values["source_doc"],
+        "source_ref": link.values["source_ref"],
+        "notes": link.values.get("notes") or "",
+    }
+
+
+def _as_file(kind: str, rows: list[dict[str, Any]], refs: References) -> ParsedFile:
+    """Rows keyed by schema column (at least one) as one parsed file, each row
+    normalised like a form's."""
+    forms = [importer.form_file(kind, row, refs) for row in rows]
+    numbered = tuple(
+        SourceRow(i + 2, f.rows[0].cells, f.rows[0].markers, f.rows[0].where)
+        for i, f in enumerate(forms)
+    )
+    return ParsedFile("mne_links", kind, "form", None, forms[0].columns, numbered, ())
+
+
+def _unmigrated(state: Mapping[str, Mapping[str, Entry]]) -> list[Entry]:
+    """MNE links no membership was made from yet."""
+    done = {e.values.get("mne_link_id") for e in state.get("memberships", {}).values()}
+    return [e for key, e in state.get("mne_links", {}).items() if key not in done]
+
+
+def plan_members_from_links(
+    state: Mapping[str, Mapping[str, Entry]], refs: References
+) -> ImportPlan:
+    """Organisations and memberships for every MNE link of ``state`` that has no
+    membership yet (one plan of both kinds; empty when every link has one, so running it
+    twice changes nothing). An organisation already stored under the link's name (English
+    name, foreign-owned, same HQ country) is reused; else a new ``ORG-NNNN`` is numbered
+    after the highest stored. Validated by the importer's models like any import."""
+    links = _unmigrated(state)
+    organisations = dict(state.get("organisations", {}))
+    next_org = _number("ORG-", organisations) + 1
+    next_member = _number("MEM-", state.get("memberships", {})) + 1
+    org_rows: list[dict[str, Any]] = []
+    member_rows: list[dict[str, Any]] = []
+    known: dict[tuple[Any, Any], str] = {
+        (e.values.get("name_en"), e.values.get("hq_country")): e.key
+        for e in organisations.values()
+        if e.values.get("foreign_owned") == "yes"
+    }
+    for link in links:
+        name = (link.values["mne_name"], link.values.get("hq_country"))
+        if name not in known:
+            known[name] = f"ORG-{next_org:04d}"
+            next_org += 1
+            org_rows.append(_organisation_row(link, known[name]))
+        member_rows.append(_membership_row(link, known[name], f"MEM-{next_member:04d}"))
+        next_member += 1
+    files = [
+        _as_file(kind, rows, refs)
+        for kind, rows in (("organisations", org_rows), ("memberships", member_rows))
+        if rows
+    ]
+    plan = importer.plan_kinds(files, state, refs)
+    return ImportPlan("all", "mne_links", plan.changes, 0, plan.issues)
+
+
+def mne_link_entries(state: Mapping[str, Mapping[str, Entry]]) -> list[Entry]:
+    """The MNE links of ``state``: every stored link (003's, and those added through the
+    MNE link form or an import: they are what their own write paths change and remove),
+    then one link per membership of a foreign-owned organisation entered as a membership
+    (without ``mne_link_id``: a cluster's member list, e.g. from a submission), so a
+    cluster's foreign members show as MNE presence on the map, in the tables and in the
+    API. A membership made from a link stands for that link and adds none
+    (:func:`link_from_membership` gives the link back from it, field by field)."""
+    organisations = state.get("organisations", {})
+    out = list(state.get("mne_links", {}).values())
+    for membership in state.get("memberships", {}).values():
+        if membership.values.get("mne_link_id") is not None:
+            continue
+        org = organisations.get(str(membership.values.get("org_id")))
+        if org is not None and org.values.get("foreign_owned") == "yes":
+            out.append(link_from_membership(membership, org))
+    return out
+
+
+def link_from_membership(membership: Entry, org: Entry) -> Entry:
+    """The MNE link a membership of a foreign-owned organisation stands for: its id is
+    the link's it was made from (``mne_link_id``) or the membership's own."""
+    m, o = membership.values, org.values
+    relation, presence = m.get("relation"), m.get("presence")
+    if m.get("mne_link_id") is None:  # entered as a membership: its link reads from it
+        role = m.get("role")
+        relation = relation or (ROLE_RELATIONS.get(str(role)) if role is not None else None)
+        presence = presence or ("left" if m.get("to_year") is not None else "present")
+    values = {
+        "link_id": m.get("mne_link_id") or membership.key,
+        "mne_name": o.get("name_en") or o.get("name_ru"),
+        "hq_country": o.get("hq_country"),
+        "industry": o.get("industry"),
+        "cluster_id": m.get("cluster_id"),
+        "relation": relation,
+        "presence": presence,
+        "interplay_type": m.get("interplay_type"),
+        "source_doc": m.get("source_doc"),
+        "source_ref": m.get("source_ref"),
+        "notes": m.get("notes") or "",
+    }
+    markers = _link_markers(values, membership, org)
+    return Entry(str(values["link_id"]), values, markers)
+
+
+def _link_markers(values: Mapping[str, Any], membership: Entry, org: Entry) -> dict[str, str]:
+    """The missing markers of a derived link: the organisation's for its name, country and
+    industry, the membership's for the rest, ``not reported`` otherwise."""
+    from_org = {"hq_country", "industry"}
+    markers: dict[str, str] = {}
+    for column, value in values.items():
+        if value is None and column != "notes":
+            source = org if column in from_org else membership
+            markers[column] = source.markers.get(column) or _NOT_REPORTED
+    return markers
+
+
+def entries_of(frame: pd.DataFrame, key: str) -> dict[str, Entry]:
+    """A records frame (as :func:`geo.data.records.read_table` returns it) as stored
+    entries keyed by column ``key``: missing values ``None`` with their markers
+    (``attrs["missing_markers"]``), no note an empty string."""
+    markers: dict[str, dict[int, str]] = frame.attrs.get("missing_markers", {})
+    out: dict[str, Entry] = {}
+    for position, row in enumerate(frame.to_dict("records")):
+        values = {str(c): (None if c != "notes" and pd.isna(v) else v) for c, v in row.items()}
+        found = {c: m[position] for c, m in markers.items() if position in m}
+        for column, value in values.items():
+            if value is None and column not in found:
+                found[column] = "not reported"
+        out[str(values[key])] = Entry(str(values[key]), values, found)
+    return out

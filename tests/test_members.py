@@ -1,0 +1,356 @@
+"""Member organisations and memberships: models, imports, the migration of MNE links
+(before/after), the MNE links derived from memberships, and member counts."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from geo.analysis import indices, members as counts
+from geo.base.paths import records_dir
+from geo.data import records
+from geo.registry import importer, members, sources, store
+from geo.registry.importer import References
+from tests.test_store import db, editor, parsed, refs, url  # noqa: F401 - shared fixtures
+
+ORG_HEADER = (
+    "org_id,name_en,name_ru,inn,foreign_id,org_type,size,foreign_owned,hq_country,industry,"
+    "city,region_code,source_doc,source_ref,notes\n"
+)
+MEMBER_HEADER = (
+    "membership_id,cluster_id,org_id,role,from_year,to_year,relation,presence,"
+    "interplay_type,mne_link_id,source_doc,source_ref,notes\n"
+)
+#: Five organisations, two foreign (the loop of issue 16's "Done when").
+ORGS = (
+    "ORG-0101,Kazan Instruments,Казанские приборы,7707083893,,company,medium,no,,"
+    ",Kazan,Республика Татарстан,registry,test,\n"
+    "ORG-0102,Kazan University,Казанский университет,,,university,large,no,,,Kazan,RU-TA,"
+    "registry,test,\n"
+    "ORG-0103,Volga Bank,,,,financial,,no,,,Kazan,RU-TA,registry,test,\n"
+    "ORG-0104,Siemens,,,HRB 6684,company,large,yes,Germany,,,,registry,test,\n"
+    "ORG-0105,Haier Rus,,,,company,,с иностранным капиталом,Китай,,,,registry,test,\n"
+)
+MEMBERS = (
+    "MEM-0101,PIC-01,ORG-0101,founder,2012,,,,,,registry,test,\n"
+    "MEM-0102,PIC-01,ORG-0102,member,2013,,,,,,registry,test,\n"
+    "MEM-0103,PIC-01,ORG-0103,partner,2014,2015,,,,,registry,test,\n"
+    "MEM-0104,PIC-01,ORG-0104,anchor,2015,,,,,,registry,test,\n"
+    "MEM-0105,PIC-01,ORG-0105,member,,,,,,,registry,test,\n"
+)
+
+
+# --------------------------------------------------------------------------- models
+
+
+def _org(**changes: str) -> dict[str, str]:
+    row = dict(zip(ORG_HEADER.strip().split(","), ORGS.splitlines()[0].split(","), strict=True))
+    row["region_code"] = "RU-TA"
+    return {**row, **changes}
+
+
+def test_published_organisations_and_memberships_validate():
+    orgs, members_ = records.load_organisations(), records.load_memberships()
+    assert list(orgs["org_id"]) == [f"ORG-{i:04d}" for i in range(1, 9)]
+    assert set(orgs["foreign_owned"]) == {"yes"} and set(orgs["org_type"]) == {"company"}
+    assert orgs["hq_country"].isna().all()  # 003's text gives no HQ country: not invented
+    assert set(members_["org_id"]) == set(orgs["org_id"])
+    assert records.validate_file(records_dir() / "memberships.csv") == []
+
+
+@pytest.mark.parametrize(
+    ("changes", "column", "words"),
+    [
+        ({"org_id": "X-1"}, "org_id", "ORG-NNNN"),
+        ({"inn": "7707083894"}, "inn", "check digits"),
+        ({"inn": "12345"}, "inn", "check digits"),
+        ({"foreign_owned": "yes", "hq_country": "RU"}, "hq_country", "cannot be Russia"),
+        ({"hq_country": "Atlantis"}, "hq_country", "ISO 3166-1"),
+        ({"region_code": "RU-XX"}, "region_code", "ISO 3166-2"),
+        ({"name_en": "", "name_ru": ""}, "name_ru", "needs a name"),
+        ({"org_type": "guild"}, "org_type", "not in vocabulary"),
+    ],
+)
+def test_organisation_model_refuses_bad_values(changes, column, words):
+    vocabularies = References.load().vocabularies
+    with pytest.raises(Exception) as caught:
+        importer.RegistryOrganisation.model_validate(
+            _org(**changes), context={"vocabularies": vocabularies}
+        )
+    errors = caught.value.errors()
+    assert any(e["loc"][0] == column and words in records.error_message(e) for e in errors)
+
+
+def test_membership_years_must_be_in_order_and_refer_to_known_records():
+    row = dict(
+        zip(MEMBER_HEADER.strip().split(","), MEMBERS.splitlines()[0].split(","), strict=True)
+    )
+    context = {"cluster_ids": {"PIC-01"}, "organisation_ids": {"ORG-0101"}}
+    assert importer.RegistryMembership.model_validate(row, context=context).from_year == 2012
+    bad = {**row, "from_year": "2015", "to_year": "2014", "org_id": "ORG-9999"}
+    with pytest.raises(Exception) as caught:
+        importer.RegistryMembership.model_validate(bad, context=context)
+    found = {e["loc"][0]: records.error_message(e) for e in caught.value.errors()}
+    assert "before from_year" in found["to_year"] and "organisations.csv" in found["org_id"]
+
+
+# --------------------------------------------------------------------------- imports
+
+
+def _import_members(db, refs, editor):  # noqa: F811 - fixtures
+    result = db.import_file(editor, parsed("orgs.csv", ORG_HEADER + ORGS, "organisations", refs))
+    assert result.ok, result.plan.issues
+    result = db.import_file(
+        editor, parsed("members.csv", MEMBER_HEADER + MEMBERS, "memberships", refs)
+    )
+    assert result.ok, result.plan.issues
+    return result
+
+
+def test_import_of_organisations_normalises_labels_regions_and_countries(db, refs, editor):  # noqa: F811
+    _import_members(db, refs, editor)
+    orgs = db.state()["organisations"]
+    assert orgs["ORG-0101"].values["region_code"] == "RU-TA"  # a region's name → its code
+    assert orgs["ORG-0105"].values["foreign_owned"] == "yes"  # by its Russian label
+    assert orgs["ORG-0105"].values["hq_country"] == "China"  # the Russian name "Китай"
+    assert db.head() == 3 and len(db.state()["memberships"]) == 8 + 5
+
+
+def test_members_import_from_xlsx(db, refs, editor):  # noqa: F811
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for line in (ORG_HEADER + ORGS).splitlines():
+        sheet.append(line.split(","))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    parsed_file = importer.parse_bytes("orgs.xlsx", buffer.getvalue(), "organisations", refs)
+    assert db.import_file(editor, parsed_file).ok
+    assert importer.detect_kind("orgs.xlsx", buffer.getvalue(), refs) == "organisations"
+
+
+def test_a_bad_member_file_changes_nothing_and_names_row_column_reason(db, refs, editor):  # noqa: F811
+    before = db.state()
+    text = MEMBER_HEADER + MEMBERS.replace("ORG-0105", "ORG-0999").replace("2014,2015", "2016,2015")
+    result = db.import_file(editor, parsed("bad.csv", text, "memberships", refs))
+    assert not result.ok and db.head() == 1 and db.state() == before
+    found = {(i.row, i.column) for i in result.plan.issues}
+    assert (4, "to_year") in found and (6, "org_id") in found  # org ids unknown: not imported
+
+
+def test_an_organisation_or_cluster_with_members_cannot_be_removed(db, refs, editor):  # noqa: F811
+    _import_members(db, refs, editor)
+    for kind, key in (("organisations", "ORG-0104"), ("clusters", "PIC-01")):
+        result = db.remove(editor, kind, [key])
+        assert not result.ok and "membership(s) MEM-0" in result.plan.issues[0].message
+    assert db.head() == 3
+
+
+def test_validate_command_accepts_member_files(tmp_path, capsys):
+    from geo.cli.commands import main
+
+    path = tmp_path / "memberships.csv"
+    published_orgs = MEMBERS
+    for number in range(1, 6):  # the published organisations
+        published_orgs = published_orgs.replace(f"ORG-010{number}", f"ORG-000{number}")
+    path.write_text(MEMBER_HEADER + published_orgs, encoding="utf-8")
+    code = main(["validate", str(path)])
+    out = capsys.readouterr()
+    assert code == 0, out
+
+
+# --------------------------------------------------------------------------- migration
+
+
+def _old_store(url, refs, monkeypatch):  # noqa: F811
+    """A store seeded as the code before member organisations seeded it (three kinds)."""
+    monkeypatch.setattr(store, "_STORE_KINDS", ("clusters", "mne_links", "regional_indicators"))
+    old = store.Store.open(url, refs=refs)
+    monkeypatch.undo()
+    return old
+
+
+def _link_fields(entries) -> dict[str, tuple]:
+    return {
+        e.key: (dict(e.values), {c: m for c, m in e.markers.items() if m != ""}) for e in entries
+    }
+
+
+def test_migration_keeps_every_mne_link_field_by_field(url, refs, monkeypatch):  # noqa: F811
+    old = _old_store(url, refs, monkeypatch)
+    try:
+        before = old.state()
+        assert "organisations" not in before or not before["organisations"]
+        version = old.migrate_members()
+        assert version == 2 and old.versions()[0].action == "migrate"
+        after = old.state()
+        kept = {k: v for k, v in before.items() if v}
+        assert {k: after[k] for k in kept} == kept  # nothing else changed
+        assert len(after["organisations"]) == len(after["memberships"]) == 8
+        orgs = after["organisations"]
+        recovered = _link_fields(  # every link recovered from memberships alone
+            members.link_from_membership(m, orgs[m.values["org_id"]])
+            for m in after["memberships"].values()
+        )
+        assert recovered == _link_fields(before["mne_links"].values())
+        assert old.migrate_members() is None and old.head() == 2  # idempotent
+    finally:
+        old.dispose()
+
+
+def test_migration_of_a_store_gives_the_published_member_files(url, refs, monkeypatch):  # noqa: F811
+    old = _old_store(url, refs, monkeypatch)
+    try:
+        old.migrate_members()
+        for kind in ("organisations", "memberships"):
+            published = (records_dir() / f"{kind}.csv").read_text(encoding="utf-8")
+            assert old.export(kind) == published
+    finally:
+        old.dispose()
+
+
+def test_the_app_reads_mne_links_derived_from_memberships(db, refs, editor):  # noqa: F811
+    data = sources.dataset_from_store(db)
+    expected = records.load_mne_links()
+    pd.testing.assert_frame_equal(data.mne_links, expected, check_like=False)
+    _import_members(db, refs, editor)
+    links = sources.dataset_from_store(db).mne_links
+    new = links[links["cluster_id"] == "PIC-01"].set_index("link_id")
+    assert list(new.index) == ["MEM-0104", "MEM-0105"]  # the two foreign-owned members
+    assert new.loc["MEM-0104", "relation"] == "anchor member"
+    assert new.loc["MEM-0104", "hq_country"] == "Germany"
+
+
+# --------------------------------------------------------------------------- counts
+
+
+def test_counts_come_from_listed_members_and_say_so(db, refs, editor):  # noqa: F811
+    _import_members(db, refs, editor)
+    data = sources.dataset_from_store(db)
+    clusters = data.clusters.set_index("id")
+    pic01 = clusters.loc["PIC-01"]
+    # 2026: MEM-0103 ended in 2015, so four current members, two of them foreign-owned
+    assert (pic01["participants"], pic01["intl_members"]) == (4, 2)
+    assert pic01["participants_basis"] == "members listed"
+    assert pic01["intl_members_reported"] != 2 or pd.isna(pic01["intl_members_reported"])
+    pic20 = clusters.loc["PIC-20"]  # only 003's MNEs: not a member list
+    assert pic20["participants_basis"] == "as reported"
+    assert pic20["intl_members"] == 0 and pic20["intl_members_listed"] == 5  # Ford left
+    assert data.mne_links.groupby("cluster_id").size()["PIC-01"] == 2
+
+
+def test_the_indices_read_the_counted_members(db, refs, editor):  # noqa: F811
+    before = sources.dataset_from_store(db).clusters.set_index("id")
+    _import_members(db, refs, editor)
+    after = sources.dataset_from_store(db).clusters.set_index("id")
+    assert before.loc["PIC-01", "intl_members"] != after.loc["PIC-01", "intl_members"] == 2
+    recomputed = indices.cluster_index(after.reset_index()).frame.set_index("id")
+    assert recomputed.loc["PIC-01", "intl_members"] == 2  # the index read the counted members
+    assert after.loc["PIC-01", "cluster_index"] == pytest.approx(recomputed.loc["PIC-01", "index"])
+    # the published index is as published: the difference shows, nothing is adjusted
+    assert after.loc["PIC-01", "index_published"] == before.loc["PIC-01", "index_published"]
+
+
+def test_composition_by_type_and_foreign_members_by_country():
+    orgs = pd.DataFrame(
+        {
+            "org_id": ["A", "B", "C"],
+            "org_type": ["company", "company", None],
+            "foreign_owned": ["yes", "no", "yes"],
+            "hq_country": ["Germany", None, None],
+        }
+    )
+    memberships = pd.DataFrame(
+        {
+            "membership_id": ["1", "2", "3"],
+            "cluster_id": ["X", "X", "X"],
+            "org_id": ["A", "B", "C"],
+            "from_year": [None, None, None],
+            "to_year": [None, None, None],
+            "presence": [None, None, None],
+        }
+    )
+    kinds = counts.composition("X", orgs, memberships, 2026)
+    assert kinds.values.tolist() == [["company", 2], [None, 1]]
+    foreign = counts.foreign_by_country("X", orgs, memberships, 2026)
+    assert sorted(foreign.values.tolist(), key=str) == [["Germany", 1], [None, 1]]
+
+
+# --------------------------------------------------------------------------- the card
+
+
+def _card(cluster_id: str, lang: str):
+    from tests.test_app_pages import open_page
+
+    return open_page("cluster", {"id": cluster_id, "lang": lang})
+
+
+def test_the_card_shows_the_composition_in_both_languages():
+    at = _card("PIC-20", "en")
+    assert any(h.value == "Member organisations" for h in at.header)
+    caption = next(c.value for c in at.caption if c.value.startswith("Participants:"))
+    assert "international members: 0 (as reported" in caption  # 002 reports 0: kept
+    subheaders = [s.value for s in at.subheader]
+    assert "Members by type of organisation" in subheaders
+    assert "Foreign members by headquarters country" in subheaders
+    numbers = [d.value for d in at.dataframe if "Type of organisation" in d.value.columns]
+    assert numbers[0].values.tolist() == [["company", 5]]  # Ford left: five current
+    at = _card("PIC-20", "ru")
+    assert any(h.value == "Организации-участники" for h in at.header)
+    numbers = [d.value for d in at.dataframe if "Тип организации" in d.value.columns]
+    assert numbers[0].values.tolist() == [["компания", 5]]
+
+
+def test_a_card_without_members_says_so():
+    at = _card("PIC-01", "en")
+    assert any("No member organisations are listed" in i.value for i in at.info)
+
+
+def test_a_submission_of_several_kinds_is_one_plan(db, refs):  # noqa: F811
+    """What moderation applies: organisations and memberships naming them, in one plan."""
+    files = [
+        parsed("members.csv", MEMBER_HEADER + MEMBERS, "memberships", refs),
+        parsed("orgs.csv", ORG_HEADER + ORGS, "organisations", refs),
+    ]
+    plan = importer.plan_kinds(files, db.state(), refs)
+    assert plan.ok, plan.issues
+    assert plan.counts()["added"] == 10 and plan.kind == "all"
+    assert [c.kind for c in plan.changes] == ["organisations"] * 5 + ["memberships"] * 5
+    bad = [
+        files[0],
+        parsed("orgs.csv", ORG_HEADER + ORGS.replace("7707083893", "1"), "organisations", refs),
+    ]
+    plan = importer.plan_kinds(bad, db.state(), refs)
+    # the organisation with a bad INN is refused, so its membership names no organisation
+    assert [(i.file, i.row, i.column) for i in plan.issues] == [
+        ("orgs.csv", 2, "inn"),
+        ("members.csv", 2, "org_id"),
+    ]
+
+
+def test_migration_of_a_store_built_by_older_code(refs, tmp_path):  # noqa: F811
+    """tests/data/store_0001 (schema 0001, seeded, imported, edited, a link registered and
+    removed, restored, by the code before accounts): upgraded, then its links migrated."""
+    import shutil
+
+    from tests.test_accounts import OLD_STORE
+
+    copy = tmp_path / "old.db"
+    shutil.copyfile(OLD_STORE / "store.db", copy)
+    old = store.Store.open(f"sqlite:///{copy}", refs=refs)
+    try:
+        head, before = old.head(), old.state()
+        assert before["mne_links"] and not before["memberships"]
+        assert old.migrate_members() == head + 1
+        after = old.state()
+        orgs = after["organisations"]
+        recovered = _link_fields(
+            members.link_from_membership(m, orgs[m.values["org_id"]])
+            for m in after["memberships"].values()
+        )
+        assert recovered == _link_fields(before["mne_links"].values())
+        assert len(old.versions()) == head + 1 and old.migrate_members() is None
+    finally:
+        old.dispose()
