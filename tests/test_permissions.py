@@ -56,6 +56,7 @@ EXPECTED: dict[str, set[str]] = {
     "accounts.enable": {"admin"},
     "accounts.unlock": {"admin"},
     "accounts.reset_password": {"admin"},
+    "audit.view": {"admin"},
 }
 """Who may do what, as the README's table says."""
 
