@@ -721,7 +721,7 @@ class Submissions:
         with self.engine.connect() as conn:
             rows = conn.execute(sa.select(_log).order_by(_log.c.id)).all()
         return pd.DataFrame(
-            [(_stamp(r.at), r.submission_id, r.actor, r.session, r.action, r.detail) for r in rows],
+            [(stamp(r.at), r.submission_id, r.actor, r.session, r.action, r.detail) for r in rows],
             columns=AUDIT_COLUMNS,
         )
 
@@ -737,7 +737,8 @@ class Submissions:
         return buffer.getvalue()
 
 
-def _stamp(at: float) -> str:
+def stamp(at: float) -> str:
+    """Seconds since the epoch as an ISO time in UTC."""
     return datetime.fromtimestamp(at, UTC).isoformat(timespec="seconds")
 
 
