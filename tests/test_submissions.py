@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from geo.registry import auth, store
 from geo.registry.auth import NotAuthorised
 from geo.registry.submissions import NEW_CLUSTER, SubmissionError, Submissions
+from tests.support import hostile_corpus as corpus
 from tests.test_accounts import (
     PW,
     alembic_config,
@@ -369,3 +370,35 @@ def test_migration_0003_keeps_every_row_and_version(url, refs, tmp_path):  # noq
     assert outcome.version == len(expected) + 1
     assert upgraded.state()["clusters"]["PIC-02"].values["participants"] == 77
     upgraded.dispose()
+
+
+# --------------------------------------------------------------------------- hostile input
+
+
+@pytest.mark.parametrize("case", corpus.SUBMISSION_CASES, ids=lambda c: c.id)
+def test_hostile_submissions(db, subs, people, case):  # noqa: F811
+    """Every case of the corpus: refused with a message naming what (and the column where
+    there is one) and nothing stored, or stored with its text kept as it is."""
+    before = everything(db), subs.mine(people["sub"])
+    try:
+        outcome = subs.submit(people["sub"], case.payload, case.cluster_id)
+    except SubmissionError as exc:
+        assert not case.expect.accepted, f"{case.id}: refused: {exc}"
+        message = str(exc)
+    else:
+        issues = outcome.plan.issues
+        if case.expect.accepted:
+            assert outcome.ok, f"{case.id}: {issues}"
+            fields = {
+                f.column: f.proposed for f in subs.compare(people["mod"], outcome.submission).fields
+            }
+            for column, value in case.expect.values.items():
+                assert fields[column] == value, (case.id, column, fields[column])
+            return
+        assert not outcome.ok and outcome.submission is None, case.id
+        message = " ".join(i.message for i in issues)
+        if case.expect.column:
+            assert case.expect.column in {i.column for i in issues}, (case.id, issues)
+    assert len(message) < 2000, case.id
+    assert any(w.lower() in message.lower() for w in case.expect.what), (case.id, message)
+    assert (everything(db), subs.mine(people["sub"])) == before, case.id
