@@ -9,8 +9,12 @@ import pytest
 
 from geo.base import i18n
 from geo.registry import auth, forms, store, submissions
+from tests.support import browser_pages as bp, serve
 from tests.test_accounts import FAST, PW
 from tests.test_app_edit import open_page, sign_in, texts
+from tests.test_browser import APP_IDLE, guarded_page
+
+sync_api, browser = bp.sync_api, bp.browser  # the shared browser fixtures (module scope)
 
 NEW_PREFIX = f"submit_{forms.NEW}"
 
@@ -127,3 +131,104 @@ def test_a_submitter_on_a_careless_moderation_page_is_refused_by_geo(site, monke
 def test_the_submit_page_in_russian(site):
     at = as_user("submit", "sub", "ru")
     assert "Предложить кластер" in at.title[0].value
+
+
+# --------------------------------------------------------------------------- in a browser
+
+
+def browser_sign_in(page, url: str, user: str) -> None:
+    """Open ``url`` in a fresh session and sign in as ``user``."""
+    page.goto(url)
+    page.wait_for_selector(APP_IDLE)
+    sidebar = page.locator("[data-testid='stSidebar']")
+    sidebar.get_by_label("User name").fill(user)
+    sidebar.get_by_label("Password", exact=True).fill(PW)
+    sidebar.get_by_role("button", name="Sign in", exact=True).click()
+    sidebar.get_by_text(f"Signed in as {user}").wait_for()
+    page.wait_for_selector(APP_IDLE)
+
+
+def visit(browser, outside: list[str], url: str, user: str | None = None):
+    page = guarded_page(browser, outside)
+    if user is None:
+        page.goto(url)
+        page.wait_for_selector(APP_IDLE)
+    else:
+        browser_sign_in(page, url, user)
+    return page
+
+
+@pytest.fixture
+def cli_site(tmp_path, monkeypatch):
+    """The app's store: an admin and a moderator added on the command line, and a
+    manager's account requested (as on Request an account) and accepted by the admin."""
+    from geo.cli import commands
+
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    monkeypatch.setenv(store.ENV_DATABASE_URL, url)
+    monkeypatch.setenv("CLUSTERMAP_STATE_DIR", str(tmp_path))
+    monkeypatch.delenv(auth.ENV_EDITORS, raising=False)
+    monkeypatch.setattr(auth, "PBKDF2_ITERATIONS", FAST)
+    monkeypatch.setenv("CLUSTERMAP_PASSWORD", PW)
+    assert commands.main(["users", "add", "root", "--role", "admin"]) == 0
+    assert commands.main(["users", "add", "mod", "--role", "moderator"]) == 0
+    db = store.Store.open(url)
+    db.accounts.request("manager", PW, display_name="Manager", email="m@example.org")
+    admin = db.accounts.sign_in("root", PW).principal
+    db.accounts.accept(admin, "manager")
+    return db, admin
+
+
+def submit_in_browser(page, name: str) -> None:
+    """Fill in Submit a cluster and send it."""
+    for label, value in {"Name (English)": name, "City": "Kazan",
+                         "Region (code or any known name)": "RU-TA",
+                         "Where in the source": "the cluster's site"}.items():  # fmt: skip
+        page.get_by_label(label, exact=True).fill(value)
+    page.get_by_role("button", name="Send for review").click()
+    page.get_by_text("Submission 1 sent").wait_for()
+
+
+@pytest.mark.browser
+def test_in_a_browser_a_cluster_goes_from_submission_to_the_registry(cli_site, browser):
+    """An admin made on the command line; a manager's account requested and accepted by a
+    moderator; the manager submits a cluster, which the public registry does not show; the
+    moderator sends it back, the manager corrects it, the moderator approves it; the
+    registry shows it, and the admin's audit log lists every step."""
+    db, admin = cli_site
+    name = "Kazan photonics browser cluster"
+    outside: list[str] = []
+    with serve.served_app(timeout_s=90) as app:
+        page = visit(browser, outside, app.url + "/submit?lang=en", "manager")
+        submit_in_browser(page, name)
+        public = visit(browser, outside, app.url + "/registry?lang=en")
+        assert name not in public.content()
+        public.context.close()
+
+        moderator = visit(browser, outside, app.url + "/moderation?lang=en", "mod")
+        moderator.get_by_label("Questions for the submitter").fill("Which year was it founded?")
+        moderator.get_by_role("button", name="Send back").click()
+        moderator.get_by_text("submission 1 is sent back").wait_for()
+
+        page.goto(app.url + "/my-clusters?lang=en")
+        page.wait_for_selector(APP_IDLE)
+        page.get_by_text("Which year was it founded").wait_for()
+        page.get_by_label("Notes").fill("founded in 2019")
+        page.get_by_role("button", name="Resubmit").click()
+        page.get_by_text("Submission 1 sent").wait_for()
+
+        moderator.goto(app.url + "/moderation?lang=en")
+        moderator.wait_for_selector(APP_IDLE)
+        moderator.get_by_role("button", name="Approve").click()
+        moderator.get_by_text("Submission 1 approved").wait_for()
+
+        public = visit(browser, outside, app.url + "/registry?lang=en")
+        public.get_by_text(name).first.wait_for()
+        audit = visit(browser, outside, app.url + "/moderation?lang=en", "root")
+        audit.get_by_text("Audit log").wait_for()
+        for context in {p.context for p in (page, moderator, public, audit)}:
+            context.close()
+    log = submissions.Submissions(db).audit(admin)
+    assert list(log["action"]) == ["submit", "send_back", "resubmit", "approve"]
+    assert list(log["actor"]) == ["manager", "mod", "manager", "mod"]
+    assert outside == []

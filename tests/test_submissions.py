@@ -288,7 +288,7 @@ def test_a_principal_refused_everywhere_changes_nothing(db, subs, people):  # no
 # --------------------------------------------------------------------------- migration 0003
 
 OLD_STORE = Path(__file__).parent / "data" / "store_0002"
-"""A store written by the code of main at schema 0002 (see its build.py)."""
+"""A store written by the code of main at schema 0002 (see its build_0002.py)."""
 OLD_TABLES = (
     "versions", "records", "store_head", "accounts", "account_roles", "cluster_managers",
     "sessions", "sign_in_throttle", "account_log",

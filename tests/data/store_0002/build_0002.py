@@ -5,7 +5,7 @@ each version.
 Run once, with that code first on the path (not this tree's)::
 
     git archive f3bd5a5 | tar -x -C /tmp/main-f3bd5a5
-    PYTHONPATH=/tmp/main-f3bd5a5 python tests/data/store_0002/build.py tests/data/store_0002
+    PYTHONPATH=/tmp/main-f3bd5a5 python tests/data/store_0002/build_0002.py tests/data/store_0002
 
 tests/test_submissions.py upgrades a copy to 0003 (SQLite, and PostgreSQL after copying
 its rows) and checks that every row of every table, version and record is kept.
