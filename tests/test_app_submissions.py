@@ -149,7 +149,7 @@ def browser_sign_in(page, url: str, user: str) -> None:
 
 
 def visit(browser, outside: list[str], url: str, user: str | None = None):
-    page = guarded_page(browser, outside)
+    page = guarded_page(browser, outside, timeout_ms=90_000)  # a fresh server, a busy machine
     if user is None:
         page.goto(url)
         page.wait_for_selector(APP_IDLE)
@@ -223,7 +223,7 @@ def test_in_a_browser_a_cluster_goes_from_submission_to_the_registry(cli_site, b
         moderator.get_by_text("Submission 1 approved").wait_for()
 
         public = visit(browser, outside, app.url + "/registry?lang=en")
-        public.get_by_text(name).first.wait_for()
+        public.get_by_text(name).first.wait_for(state="attached")  # a cell of the grid
         audit = visit(browser, outside, app.url + "/moderation?lang=en", "root")
         audit.get_by_text("Audit log").wait_for()
         for context in {p.context for p in (page, moderator, public, audit)}:
