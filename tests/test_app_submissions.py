@@ -12,7 +12,7 @@ from geo.registry import auth, forms, store, submissions
 from tests.support import browser_pages as bp, serve
 from tests.test_accounts import FAST, PW
 from tests.test_app_edit import open_page, sign_in, texts
-from tests.test_browser import APP_IDLE, guarded_page
+from tests.test_browser import APP_IDLE
 
 sync_api, browser = bp.sync_api, bp.browser  # the shared browser fixtures (module scope)
 
@@ -149,7 +149,7 @@ def browser_sign_in(page, url: str, user: str) -> None:
 
 
 def visit(browser, outside: list[str], url: str, user: str | None = None):
-    page = guarded_page(browser, outside, timeout_ms=90_000)  # a fresh server, a busy machine
+    page = bp.guarded_page(browser, outside, timeout_ms=90_000)  # a fresh server, a busy machine
     if user is None:
         page.goto(url)
         page.wait_for_selector(APP_IDLE)
