@@ -21,13 +21,16 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from geo.registry import accounts, auth, store
+from geo.registry import accounts, auth, store, submissions
 from geo.registry.accounts import AccountError
 from geo.registry.importer import References
 
 PG_ENV = "CLUSTERMAP_TEST_POSTGRES_URL"
 REQUIRE_PG = os.environ.get("CLUSTERMAP_REQUIRE_POSTGRES") == "1"
-ALL_TABLES = ("records", "versions", "store_head", "alembic_version", *accounts.TABLES)
+ALL_TABLES = (
+    "records", "versions", "store_head", "alembic_version", *accounts.TABLES,
+    *submissions.TABLES,
+)  # fmt: skip
 FAST = 1000  # PBKDF2 iterations of the test accounts
 T0 = 1_800_000_000.0
 PW = "correct horse battery"

@@ -44,7 +44,7 @@ from geo.analysis.dataset import Dataset, index_comparison
 from geo.api import app as api_app, documents, providers, specs
 from geo.api.params import CRS84, GEOJSON
 from geo.cli import api as cli_api
-from geo.registry import accounts, auth, importer, store
+from geo.registry import accounts, auth, importer, store, submissions
 from tests.support.serve import free_port
 from tests.test_store import CLUSTER_HEADER  # the clusters file header
 
@@ -551,7 +551,8 @@ def test_the_api_reads_a_postgresql_store_read_only(editor):
         pytest.skip(f"{PG_ENV} is not set: no PostgreSQL server to test against")
     reset = store.Store(url)
     with reset.engine.begin() as conn:
-        for table in ("records", "versions", "store_head", "alembic_version", *accounts.TABLES):
+        tables = ("records", "versions", "store_head", "alembic_version", *accounts.TABLES)
+        for table in (*tables, *submissions.TABLES):
             conn.exec_driver_sql(f"DROP TABLE IF EXISTS {table} CASCADE")
     reset.dispose()
     build_store(url, editor)

@@ -124,6 +124,7 @@ def test_the_permission_table():
         "accounts.enable",
         "accounts.unlock",
         "accounts.reset_password",
+        "audit.view",
     }
     assert not auth.allowed({"admin"}, (), "no such action", None)
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from geo.registry import accounts, auth, card, forms, importer, store
+from geo.registry import accounts, auth, card, forms, importer, store, submissions
 from geo.registry.importer import References
 from tests.test_accounts import FAST, PW, Clock, empty_postgres
 
@@ -58,6 +58,7 @@ EXPECTED: dict[str, set[str]] = {
     "accounts.enable": {"admin"},
     "accounts.unlock": {"admin"},
     "accounts.reset_password": {"admin"},
+    "audit.view": {"admin"},
 }
 """Who may do what, as the README's table says."""
 
@@ -267,6 +268,79 @@ def test_every_account_operation_is_refused_to_whoever_may_not_do_it(world, oper
         with pytest.raises(auth.NotAuthorised):
             run(db.accounts, principals[who])
         assert accounts_snapshot(db) == before, (operation, who)
+
+
+# --------------------------------------------------------------------------- submissions
+
+NEW_ROW = {
+    "name_en": "Proposed", "city": "Kazan", "region_as_published": "RU-TA",
+    "source_doc": "registry", "source_ref": "t",
+}  # fmt: skip
+OWNER = {"moderator"}
+"""The submission the owner-only steps are tried on is the moderator's."""
+SUBMISSION_WRITES: dict[str, tuple[set[str], Callable[..., object]]] = {
+    "submit_new": (
+        EXPECTED["propose_cluster"],
+        lambda s, p, n: s.submit(p, {"clusters": [NEW_ROW]}),
+    ),
+    # the submitter manages PIC-01 only: a change to PIC-02 is another manager's cluster
+    "submit_change": (
+        EXPECTED["propose_change"],
+        lambda s, p, n: s.submit(p, {"clusters": [{"participants": "3"}]}, "PIC-02"),
+    ),
+    "approve": (EXPECTED["review"], lambda s, p, n: s.approve(p, n)),
+    "reject": (EXPECTED["review"], lambda s, p, n: s.reject(p, n, "no")),
+    "send_back": (EXPECTED["review"], lambda s, p, n: s.send_back(p, n, "why?")),
+    "queue": (EXPECTED["review"], lambda s, p, n: s.queue(p)),
+    "compare": (OWNER | EXPECTED["review"], lambda s, p, n: s.compare(p, n)),
+    "audit": (EXPECTED["audit.view"], lambda s, p, n: s.audit(p)),
+    "audit_csv": (EXPECTED["audit.view"], lambda s, p, n: s.audit_csv(p)),
+    "withdraw": (OWNER, lambda s, p, n: s.withdraw(p, n)),
+    "resubmit": (OWNER, lambda s, p, n: s.resubmit(p, n, {"clusters": [NEW_ROW]})),
+}
+
+
+@pytest.fixture(scope="module")
+def proposal(world) -> tuple[submissions.Submissions, int]:
+    """The moderator's submission of a new cluster (refused steps leave it as it is)."""
+    db, principals = world
+    subs = submissions.Submissions(db)
+    return subs, subs.submit(principals["moderator"], {"clusters": [NEW_ROW]}).submission
+
+
+def submissions_snapshot(db: store.Store) -> tuple:
+    rows = {}
+    with db.engine.connect() as conn:
+        for table in (*submissions.TABLES, *accounts.TABLES):
+            found = conn.execute(sa.text(f"SELECT * FROM {table}")).all()
+            rows[table] = sorted(tuple(map(str, r)) for r in found)
+    return store_snapshot(db), rows
+
+
+@pytest.mark.parametrize("write", SUBMISSION_WRITES)
+def test_every_submission_step_is_refused_to_whoever_may_not_do_it(world, proposal, write):
+    """Including a submitter proposing a change to another manager's cluster, a
+    moderator withdrawing someone else's submission, a submitter reviewing."""
+    db, principals = world
+    subs, number = proposal
+    allowed, run = SUBMISSION_WRITES[write]
+    before = submissions_snapshot(db)
+    # "demoted" is a moderator made a submitter: refused all but what submitters may do
+    refused = [w for w in refused_for(allowed) if w != "demoted" or "submitter" not in allowed]
+    for who in refused:
+        with pytest.raises(auth.NotAuthorised):
+            run(subs, principals[who], number)
+        assert submissions_snapshot(db) == before, (write, who)
+
+
+def test_a_moderator_may_not_review_their_own_submission(world, proposal):
+    db, principals = world
+    subs, number = proposal
+    before = submissions_snapshot(db)
+    for step in ("approve", "reject", "send_back"):
+        with pytest.raises(auth.NotAuthorised, match="own submission"):
+            SUBMISSION_WRITES[step][1](subs, principals["moderator"], number)
+    assert submissions_snapshot(db) == before
 
 
 def test_a_pending_or_disabled_account_cannot_sign_in(world):

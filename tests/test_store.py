@@ -19,12 +19,15 @@ import sqlalchemy as sa
 
 from geo.analysis.dataset import cluster_listing
 from geo.base.tables import render_table
-from geo.registry import accounts, auth, importer, sources, store
+from geo.registry import accounts, auth, importer, sources, store, submissions
 from geo.registry.importer import References
 
 PG_ENV = "CLUSTERMAP_TEST_POSTGRES_URL"
 REQUIRE_PG = os.environ.get("CLUSTERMAP_REQUIRE_POSTGRES") == "1"
-TABLES = ("records", "versions", "store_head", "alembic_version", *accounts.TABLES)
+TABLES = (
+    "records", "versions", "store_head", "alembic_version", *accounts.TABLES,
+    *submissions.TABLES,
+)  # fmt: skip
 
 
 @pytest.fixture(scope="module")

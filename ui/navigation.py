@@ -55,6 +55,9 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("edit", N_("Register and edit"), "✏️", "edit"),
     PageSpec("accounts", N_("Accounts"), "👥", "accounts"),
     PageSpec("request_account", N_("Request an account"), "📝", "request-account"),
+    PageSpec("submit", N_("Submit a cluster"), "📤", "submit"),
+    PageSpec("my_clusters", N_("My clusters"), "🗂️", "my-clusters"),
+    PageSpec("moderation", N_("Moderation"), "🛡️", "moderation"),
     PageSpec("data", N_("Data"), "📋", "data"),
     PageSpec("methodology", N_("Methodology"), "📐", "methodology"),
 )

@@ -891,6 +891,21 @@ class Accounts:
         if name in admins and not admins - {name}:
             raise AccountError("last_admin")
 
+    def grant_cluster(self, conn: Connection, name: str, cluster_id: str) -> None:
+        """Make ``name`` a manager of ``cluster_id``, inside the caller's write transaction
+        (an approved new cluster, :mod:`geo.registry.submissions`, which has authorised the
+        approver): logged as ``manage`` in the account log. No-op when it already is."""
+        query = sa.select(_managers).where(
+            _managers.c.name == name, _managers.c.cluster_id == cluster_id
+        )
+        if conn.execute(query).first() is not None or self._row(conn, name) is None:
+            return
+        conn.execute(_managers.insert().values(name=name, cluster_id=cluster_id))
+        conn.execute(_log.insert().values(
+            at=self.clock(), actor="submission", action="manage", target=name,
+            detail=f"clusters+={cluster_id}",
+        ))  # fmt: skip
+
 
 def accounts_frame(infos: Iterable[AccountInfo], lang: str = "en") -> pd.DataFrame:
     """Accounts as a table (roles and statuses in ``lang``): for the page and the CLI."""

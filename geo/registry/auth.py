@@ -148,6 +148,8 @@ PERMISSIONS: dict[str, Rule] = {
     "accounts.enable": _rule("admin"),
     "accounts.unlock": _rule("admin"),
     "accounts.reset_password": _rule("admin"),
+    # The audit log of the submissions.
+    "audit.view": _rule("admin"),
 }
 """Action → the roles allowed to do it. The one place that says who may do what."""
 

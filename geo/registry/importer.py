@@ -1952,3 +1952,8 @@ def kind_columns(kind: str) -> list[str]:
 def numeric_columns(kind: str) -> set[str]:
     """Numeric schema columns of ``kind``."""
     return _KINDS[kind].numeric
+
+
+def key_columns(kind: str) -> tuple[str, ...]:
+    """The columns that make the key of a ``kind`` record (``id``, ``link_id``, ...)."""
+    return _KINDS[kind].key

@@ -90,7 +90,9 @@ SEED_AUTHOR = "published dataset"
 #: Author of a data migration's version (:meth:`Store.migrate_members`).
 MIGRATION_AUTHOR = "data migration"
 
-Action = Literal["seed", "import", "edit", "register", "remove", "restore", "migrate"]
+Action = Literal[
+    "seed", "import", "edit", "register", "remove", "restore", "migrate", "approve"
+]
 
 #: User-facing wording of version summaries (one place, for translation). Summaries are
 #: stored in English; :func:`summary_text` shows them in another language.
@@ -102,6 +104,7 @@ LABELS: dict[str, str] = {
     "remove": N_("removal of {kind} {keys}"),
     "restore": N_("restore of version {version}"),
     "migrate_members": N_("MNE links as member organisations and memberships"),
+    "approve": N_("submission {submission} of {cluster} by {submitter}, approved by {approver}"),
     "counts": N_("{added} added, {changed} changed, {removed} removed"),
     "no_version": "there is no version {version} (the latest is {head})",
     "no_kind": "unknown kind {kind!r}; expected one of {kinds}",
@@ -117,6 +120,7 @@ SUMMARY_KEYS: tuple[str, ...] = (
     "remove",
     "restore",
     "migrate_members",
+    "approve",
 )
 """The :data:`LABELS` a stored summary starts with (before ``": "`` and the counts)."""
 
@@ -129,6 +133,7 @@ ACTION_NAMES: dict[str, str] = {
     "remove": N_("removal"),
     "restore": N_("restore"),
     "migrate": N_("data migration"),
+    "approve": N_("approved submission"),
 }
 #: Kinds and import modes inside a summary, for display.
 SUMMARY_VALUES: dict[str, dict[str, str]] = {
@@ -745,6 +750,49 @@ class Store:
             summary = LABELS["migrate_members"]
             return self._apply(conn, head, plan, author, "migrate", summary, None)
 
+    def next_id(self, kind: str) -> str | None:
+        """The id the next new ``kind`` record would get now (``CL-NNNN``, ``MNE-NN``), or
+        None for a kind whose records carry their own keys. Only a preview: the id is
+        assigned under the write lock (:meth:`write_plan`)."""
+        if kind not in _NEW_IDS:
+            return None
+        with self.engine.connect() as conn:
+            return _next_id(conn, kind, *_NEW_IDS[kind][1:])
+
+    def write_plan(
+        self,
+        editor: Principal,
+        permission: str,
+        summary: Callable[[ImportPlan], str],
+        plan_for: Callable[[State, Callable[[str], str]], ImportPlan],
+        then: Callable[[Connection, int | None, ImportPlan], None] | None = None,
+    ) -> WriteResult:
+        """Records of several kinds (a cluster with its members) written as ONE new version
+        (action ``approve``, author ``editor``, summary ``summary(plan)``), as the seed
+        writes all kinds at once.
+
+        ``editor`` must hold ``permission``. Under the write lock, ``plan_for`` plans
+        against the data as it is now; its second argument gives the next new id of a kind
+        (``clusters`` → ``CL-NNNN``, one more at each call). A plan with any issue writes
+        nothing. ``then`` (when the plan is valid) runs in the same transaction with the
+        new version (None when the plan changes nothing): what it writes, and the
+        version, are committed together or not at all.
+        """
+        self.accounts.authorise(editor, permission)
+        with self._writing() as conn:
+            head = self._lock_head(conn)
+            plan = plan_for(_state_of(_rows_at(conn, head)), _id_source(conn))
+            if not plan.ok:
+                return WriteResult(plan, None)
+            self._authorise_fields(editor, plan)
+            version = None
+            if plan.changes:
+                text = summary(plan)
+                version = self._apply(conn, head, plan, editor.name, "approve", text, None)
+            if then is not None:
+                then(conn, version, plan)
+            return WriteResult(plan, version)
+
     # ----------------------------------------------------------------- internals
 
     def _checked(self, conn: Connection, version: int | None) -> int:
@@ -982,6 +1030,22 @@ def _next_id(conn: Connection, kind: str, prefix: str, width: int) -> str:
     ).scalars()
     numbers = [int(k[len(prefix) :]) for k in keys if k[len(prefix) :].isdigit()]
     return f"{prefix}{max(numbers, default=0) + 1:0{width}d}"
+
+
+def _id_source(conn: Connection) -> Callable[[str], str]:
+    """A function giving successive new ids of a kind (:data:`_NEW_IDS`) within one write:
+    the first is one above any stored, each further call one more."""
+    issued: dict[str, int] = {}
+
+    def new_id(kind: str) -> str:
+        _, prefix, width = _NEW_IDS[kind]
+        if kind not in issued:
+            issued[kind] = int(_next_id(conn, kind, prefix, width)[len(prefix) :])
+        else:
+            issued[kind] += 1
+        return f"{prefix}{issued[kind]:0{width}d}"
+
+    return new_id
 
 
 def _jsonable(values: Mapping[str, Any]) -> dict[str, Any]:

@@ -1706,6 +1706,9 @@ def page_keys() -> dict[str, tuple[str, ...]]:
         "edit": (),
         "data": (),
         "methodology": (),
+        "submit": (),
+        "my_clusters": (),
+        "moderation": (),
     }
 
 
@@ -1814,3 +1817,84 @@ def all_case_ids() -> list[str]:
     ids += [c.id for c in TARGET_CASES] + [c.id for c in OPTION_CASES] + [c.id for c in URL_CASES]
     assert len(ids) == len(set(ids)), "duplicate case ids"
     return ids
+
+
+# --------------------------------------------------------------------------- submission forms
+
+SUBMISSION_BASE = {
+    "name_en": "Proposed cluster", "city": "Kazan", "region_as_published": "RU-TA",
+    "source_doc": "registry", "source_ref": "the cluster's site",
+}  # fmt: skip
+"""A valid new cluster, as the Submit a cluster form sends it."""
+
+
+@dataclass(frozen=True)
+class SubmissionCase:
+    """What a person (or a crafted request) sends as a submission of a new cluster
+    (``cluster_id`` None) or a change to PIC-01, which the submitter manages. Refused:
+    :class:`geo.registry.submissions.SubmissionError`, or a plan whose issues name
+    ``column``, with one of ``what``; nothing stored. Accepted: stored, and the value of
+    each ``values`` column reads as given in the comparison."""
+
+    id: str
+    description: str
+    payload: Any
+    expect: Expect
+    cluster_id: str | None = None
+
+
+def _new(**cells: Any) -> dict[str, Any]:
+    return {"clusters": [{**SUBMISSION_BASE, **cells}]}
+
+
+SUBMISSION_CASES: list[SubmissionCase] = [
+    SubmissionCase("sub_not_a_mapping", "a list instead of kind → rows", [SUBMISSION_BASE],
+                   refused("exactly one cluster row")),
+    SubmissionCase("sub_rows_not_a_list", "clusters given as one row, not a list",
+                   {"clusters": SUBMISSION_BASE}, refused("exactly one cluster row")),
+    SubmissionCase("sub_nested_value", "a cell holding a dictionary",
+                   _new(notes={"$ne": 1}), refused("exactly one cluster row")),
+    SubmissionCase("sub_unknown_kind", "a kind the registry does not have", {**_new(), "users": []},
+                   refused("cannot be submitted")),
+    SubmissionCase("sub_statistics", "regional statistics smuggled into a submission",
+                   {**_new(), "regional_indicators": [{"indicator": "x"}]},
+                   refused("cannot be submitted")),
+    SubmissionCase("sub_unknown_column", "a column of no schema (a crafted request)",
+                   _new(password_hash="x"), refused("no column 'password_hash'")),
+    SubmissionCase("sub_moderator_field", "the development level, which only moderators set",
+                   _new(org_level="high"), refused("set by a moderator")),
+    SubmissionCase("sub_forged_id", "a new cluster naming its own id (taking an existing one)",
+                   _new(id="PIC-02"), refused("gets its id at approval")),
+    SubmissionCase("sub_other_cluster_id", "a change to PIC-01 whose row names PIC-02",
+                   {"clusters": [{"id": "PIC-02", "notes": "x"}]}, refused("not PIC-02"),
+                   cluster_id="PIC-01"),
+    SubmissionCase("sub_huge_cell", "a 100,000-character note", _new(notes="x" * 100_000),
+                   refused("too long")),
+    SubmissionCase("sub_many_rows", "10,000 MNE links in one submission",
+                   {**_new(), "mne_links": [{"mne_name": "x"}] * 10_000}, refused("too many rows")),
+    SubmissionCase("sub_nul", "a NUL character in the name", _new(name_en="Bad\x00name"),
+                   refused("control", "character", "U+0000", column="name_en")),
+    SubmissionCase("sub_bidi", "a right-to-left override in the city", _new(city="\u202eKazan"),
+                   refused("character", "U+202E", column="city")),
+    SubmissionCase("sub_unknown_region", "a region nobody knows",
+                   _new(region_as_published="Atlantis"),
+                   refused("Atlantis", column="region_as_published")),
+    SubmissionCase("sub_negative_count", "a negative number of participants",
+                   _new(participants="-5"), refused("participants", "negative", "0",
+                                                    column="participants")),
+    SubmissionCase("sub_not_a_number", "text where a number goes", _new(participants="many"),
+                   refused("many", column="participants")),
+    SubmissionCase("sub_link_elsewhere", "an MNE link of another cluster in a change to PIC-01",
+                   {"clusters": [{"notes": "x"}], "mne_links": [{
+                       "cluster_id": "PIC-02", "mne_name": "Siemens", "hq_country": "Germany",
+                       "presence": "present", "source_doc": "registry", "source_ref": "t"}]},
+                   refused("belongs to cluster PIC-02", column="cluster_id"), cluster_id="PIC-01"),
+    SubmissionCase("sub_markup", "Markdown, HTML and a link as the name (stored as text)",
+                   _new(name_en="<script>alert(1)</script>**b**[x](http://evil.example)"),
+                   accepted(name_en="<script>alert(1)</script>**b**[x](http://evil.example)")),
+    SubmissionCase("sub_formula", "a spreadsheet formula as the name (data: kept as text)",
+                   _new(name_en="=cmd|' /C calc'!A0"), accepted(name_en="=cmd|' /C calc'!A0")),
+    SubmissionCase("sub_russian", "Russian text and a decimal comma", _new(
+                   name_ru="Кластер «Тест»", export_bln_rub="1,5"),
+                   accepted(name_ru="Кластер «Тест»", export_bln_rub="1.5")),
+]  # fmt: skip

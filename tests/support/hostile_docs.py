@@ -120,10 +120,22 @@ def _properties() -> list[str]:
     return lines
 
 
+def _submissions() -> list[str]:
+    """The submission form's cases (``Submissions.submit``, as the Submit a cluster page
+    and a crafted request reach it)."""
+    lines = ["## Submissions (Submit a cluster, My clusters: `Submissions.submit`)", ""]
+    lines += ["| case | input | expected answer |", "|---|---|---|"]
+    for c in corpus.SUBMISSION_CASES:
+        answer = c.expect.summary() + ("" if c.expect.accepted else "; nothing stored")
+        lines.append(f"| `{c.id}` | {cell(c.description, 140)} | {cell(answer, 200)} |")
+    return lines
+
+
 def docs_table() -> str:
     """The whole of ``docs/HOSTILE.md``."""
     lines = ["# Hostile inputs: what the app answers", "", INTRO, ""]
-    for part in (_files(), _targets_and_options(), _urls_and_downloads(), _properties()):
+    parts = (_files(), _targets_and_options(), _urls_and_downloads(), _submissions())
+    for part in (*parts, _properties()):
         lines += [*part, ""]
     return "\n".join(lines)
 

@@ -1,0 +1,404 @@
+"""Submissions and moderation (geo/registry/submissions.py): the workflow, the comparison,
+re-validation at approval, no self-review, scoped changes, the audit log and its CSV, and
+migration 0003 on a store written by the code of main before it. SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from geo.registry import auth, store
+from geo.registry.auth import NotAuthorised
+from geo.registry.submissions import NEW_CLUSTER, SubmissionError, Submissions
+from tests.support import hostile_corpus as corpus
+from tests.test_accounts import (
+    PW,
+    alembic_config,
+    clock as clock,  # noqa: F401 - fixtures used here
+    db as db,  # noqa: F401
+    fingerprint,
+    refs as refs,  # noqa: F401
+    url as url,  # noqa: F401
+)
+
+NEW = {
+    "name_en": "Kazan photonics cluster",
+    "name_ru": "Казанский кластер фотоники",
+    "city": "Kazan",
+    "region_as_published": "RU-TA",
+    "source_doc": "registry",
+    "source_ref": "submitted by the cluster's manager",
+}
+LINK = {
+    "cluster_id": NEW_CLUSTER,
+    "mne_name": "Siemens",
+    "hq_country": "Germany",
+    "presence": "present",
+    "source_doc": "registry",
+    "source_ref": "the cluster's list of members",
+}
+
+
+@pytest.fixture
+def people(db):  # noqa: F811 - the fixture of tests.test_accounts
+    """An admin, two moderators and two submitters (one manages PIC-01), signed in."""
+    acc = db.accounts
+    acc.add(acc.operator("test"), "root", PW, ["admin"])
+    admin = acc.sign_in("root", PW).principal
+    acc.add(admin, "mod", PW, ["moderator"])
+    acc.add(admin, "mod2", PW, ["moderator"])
+    acc.add(admin, "sub", PW, ["submitter"], clusters=["PIC-01"])
+    acc.add(admin, "other", PW, ["submitter"], clusters=["PIC-02"])
+    signed = {name: acc.sign_in(name, PW).principal for name in ("mod", "mod2", "sub", "other")}
+    return {"admin": admin, **signed}
+
+
+@pytest.fixture
+def subs(db) -> Submissions:  # noqa: F811
+    return Submissions(db)
+
+
+def everything(db) -> tuple:  # noqa: F811
+    return db.head(), db.state(), len(db.versions())
+
+
+# --------------------------------------------------------------------------- the workflow
+
+
+def test_a_new_cluster_goes_through_send_back_resubmit_and_approval(db, subs, people):  # noqa: F811
+    sub, mod = people["sub"], people["mod"]
+    before = everything(db)
+    sent = subs.submit(sub, {"clusters": [NEW], "mne_links": [LINK]})
+    assert sent.ok and sent.submission is not None
+    assert everything(db) == before  # a submission is not a registry change
+    assert [s.id for s in subs.queue(mod)] == [sent.submission]
+
+    subs.send_back(mod, sent.submission, "Which year was the cluster founded?")
+    mine = subs.mine(sub)[0]
+    assert (mine.status, mine.message) == ("sent_back", "Which year was the cluster founded?")
+    assert subs.queue(mod) == []
+
+    corrected = {"clusters": [{**NEW, "notes": "founded 2019"}], "mne_links": [LINK]}
+    assert subs.resubmit(sub, sent.submission, corrected).ok
+    assert subs.mine(sub)[0].status == "submitted"
+
+    approved = subs.approve(mod, sent.submission)
+    assert approved.ok and approved.version == before[0] + 1
+    assert approved.plan.counts()["added"] == 2  # the cluster and its link, one version
+    new_id = subs.mine(sub)[0].cluster_id
+    state = db.state()
+    assert state["clusters"][new_id].values["notes"] == "founded 2019"
+    link = next(e for e in state["mne_links"].values() if e.values["mne_name"] == "Siemens")
+    assert link.values["cluster_id"] == new_id
+    version = db.version(approved.version)
+    assert (version.author, version.action) == ("mod", "approve")
+    assert "by sub, approved by mod" in version.summary
+    assert subs.credits() == {approved.version: ("sub", "mod")}
+    # the submitter now manages the new cluster, and may propose changes to it
+    refreshed = db.accounts.refresh(sub)
+    assert new_id in refreshed.manages
+    assert subs.submit(refreshed, {"clusters": [{"participants": "12"}]}, new_id).ok
+
+
+def test_reject_needs_a_reason_and_send_back_needs_questions(db, subs, people):  # noqa: F811
+    number = subs.submit(people["sub"], {"clusters": [NEW]}).submission
+    with pytest.raises(SubmissionError, match="reason"):
+        subs.reject(people["mod"], number, "  ")
+    with pytest.raises(SubmissionError, match="questions"):
+        subs.send_back(people["mod"], number, "")
+    assert subs.mine(people["sub"])[0].status == "submitted"
+    subs.reject(people["mod"], number, "Not a cluster: one company")
+    mine = subs.mine(people["sub"])[0]
+    assert (mine.status, mine.message, mine.reviewer) == (
+        "rejected", "Not a cluster: one company", "mod",
+    )  # fmt: skip
+    for step in (
+        lambda: subs.approve(people["mod"], number),
+        lambda: subs.send_back(people["mod"], number, "?"),
+        lambda: subs.withdraw(people["sub"], number),
+        lambda: subs.resubmit(people["sub"], number, {"clusters": [NEW]}),
+    ):
+        with pytest.raises(SubmissionError, match="rejected"):
+            step()
+
+
+def test_the_submitter_may_withdraw_and_only_the_submitter(db, subs, people):  # noqa: F811
+    number = subs.submit(people["sub"], {"clusters": [NEW]}).submission
+    with pytest.raises(NotAuthorised):
+        subs.withdraw(people["other"], number)
+    with pytest.raises(NotAuthorised):
+        subs.resubmit(people["mod"], number, {"clusters": [NEW]})
+    subs.withdraw(people["sub"], number)
+    assert subs.mine(people["sub"])[0].status == "withdrawn"
+    assert subs.queue(people["mod"]) == []
+
+
+def test_nobody_reviews_their_own_submission(db, subs, people):  # noqa: F811
+    before = everything(db)
+    number = subs.submit(people["mod"], {"clusters": [NEW]}).submission
+    for review in (subs.approve, lambda p, n: subs.reject(p, n, "no"),
+                   lambda p, n: subs.send_back(p, n, "?")):  # fmt: skip
+        with pytest.raises(NotAuthorised, match="own submission"):
+            review(people["mod"], number)
+    assert everything(db) == before
+    assert subs.get(people["mod"], number).status == "submitted"
+    assert subs.approve(people["mod2"], number).ok  # another moderator may
+
+
+def test_a_submitter_changes_only_the_clusters_they_manage(db, subs, people):  # noqa: F811
+    change = {"clusters": [{"participants": "42"}]}
+    with pytest.raises(NotAuthorised):
+        subs.submit(people["sub"], change, "PIC-02")
+    sent = subs.submit(people["sub"], change, "PIC-01")
+    assert sent.ok
+    with pytest.raises(SubmissionError, match="PIC-02"):  # another id in the row
+        subs.submit(people["sub"], {"clusters": [{"id": "PIC-02", "notes": "x"}]}, "PIC-01")
+    # a member row of another cluster (or taking over one of its links) is refused
+    link = {**LINK, "cluster_id": "PIC-02"}
+    refused = subs.submit(
+        people["sub"], {"clusters": [{"notes": "x"}], "mne_links": [link]}, "PIC-01"
+    )
+    assert not refused.ok and "belongs to cluster PIC-02" in str(refused.plan.issues)
+    other_link = next(
+        k for k, e in db.state()["mne_links"].items() if e.values["cluster_id"] != "PIC-01"
+    )
+    taken = {"link_id": other_link, "cluster_id": "PIC-01", "notes": "mine now"}
+    refused = subs.submit(
+        people["sub"], {"clusters": [{"notes": "x"}], "mne_links": [taken]}, "PIC-01"
+    )
+    assert not refused.ok
+    assert [s.id for s in subs.mine(people["sub"])] == [sent.submission]
+
+
+def test_the_comparison_is_field_by_field(db, subs, people):  # noqa: F811
+    number = subs.submit(people["sub"], {"clusters": [{"participants": "42"}]}, "PIC-01").submission
+    comparison = subs.compare(people["mod"], number)
+    fields = {f.column: f for f in comparison.fields if f.kind == "clusters"}
+    stored = db.state()["clusters"]["PIC-01"].values
+    assert fields["participants"].proposed == "42" and fields["participants"].changed
+    assert fields["name_en"].current == fields["name_en"].proposed == stored["name_en"]
+    assert not fields["name_en"].changed
+    assert [f.column for f in comparison.fields if f.changed] == ["participants"]
+    with pytest.raises(NotAuthorised):  # another submitter may not read it
+        subs.compare(people["other"], number)
+
+
+def test_the_payload_is_checked_again_at_approval(db, subs, people):  # noqa: F811
+    """PIC-01's MNE links are removed and the cluster too after the submission: the
+    approval finds the cluster gone, writes nothing and the submission stays queued."""
+    number = subs.submit(people["sub"], {"clusters": [{"participants": "42"}]}, "PIC-01").submission
+    links = [k for k, e in db.state()["mne_links"].items() if e.values["cluster_id"] == "PIC-01"]
+    if links:
+        assert db.remove(people["admin"], "mne_links", links).ok
+    assert db.remove(people["admin"], "clusters", ["PIC-01"]).ok
+    before = everything(db)
+    outcome = subs.approve(people["mod"], number)
+    assert not outcome.ok and outcome.version is None
+    assert "there is no cluster PIC-01" in str(outcome.plan.issues)
+    assert everything(db) == before
+    assert subs.get(people["mod"], number).status == "submitted"
+    assert not subs.compare(people["mod"], number).plan.ok
+
+
+def test_bad_payloads_are_refused_and_store_nothing(db, subs, people):  # noqa: F811
+    sub = people["sub"]
+    for payload, problem in (
+        ({}, "exactly one cluster row"),
+        ({"clusters": [NEW, NEW]}, "exactly one cluster row"),
+        ({"clusters": [NEW], "regional_indicators": []}, "cannot be submitted"),
+        ({"clusters": [{**NEW, "org_level": "high"}]}, "set by a moderator"),
+        ({"clusters": [{**NEW, "id": "CL-0009"}]}, "gets its id at approval"),
+        ({"clusters": [{**NEW, "colour": "red"}]}, "no column 'colour'"),
+        ({"clusters": [{**NEW, "notes": "x" * 20_000}]}, "too long"),
+        ({"clusters": [{**NEW, "notes": ["x"]}]}, "exactly one cluster row"),
+    ):
+        with pytest.raises(SubmissionError, match=problem):
+            subs.submit(sub, payload)
+    invalid = subs.submit(sub, {"clusters": [{**NEW, "region_as_published": "Atlantis"}]})
+    assert not invalid.ok and invalid.submission is None
+    nothing = subs.submit(
+        sub, {"clusters": [{"notes": db.state()["clusters"]["PIC-01"].values["notes"]}]}, "PIC-01"
+    )
+    assert not nothing.ok and "changes nothing" in str(nothing.plan.issues)
+    assert subs.mine(sub) == []
+
+
+# --------------------------------------------------------------------------- the audit log
+
+
+def test_every_step_is_in_the_audit_log_with_its_session(db, subs, people):  # noqa: F811
+    sub, mod, admin = people["sub"], people["mod"], people["admin"]
+    number = subs.submit(sub, {"clusters": [NEW]}).submission
+    subs.send_back(mod, number, "Where is the source?")
+    subs.resubmit(sub, number, {"clusters": [{**NEW, "source_ref": "site, 2025"}]})
+    subs.approve(mod, number)
+    withdrawn = subs.submit(sub, {"clusters": [{**NEW, "name_en": "Second"}]}).submission
+    subs.withdraw(sub, withdrawn)
+    log = subs.audit(admin)
+    assert list(log["action"]) == [
+        "submit",
+        "send_back",
+        "resubmit",
+        "approve",
+        "submit",
+        "withdraw",
+    ]
+    assert list(log["actor"]) == ["sub", "mod", "sub", "mod", "sub", "sub"]
+    with db.engine.connect() as conn:
+        sessions = set(conn.execute(sa.text("SELECT id FROM sessions")).scalars())
+    assert set(log["session"]) <= sessions and len(set(log["session"])) == 2
+    assert log["detail"][1] == "Where is the source?"
+    for who in ("mod", "sub"):
+        with pytest.raises(NotAuthorised):
+            subs.audit(people[who])
+
+
+def test_the_audit_csv_is_formula_safe(db, subs, people):  # noqa: F811
+    number = subs.submit(people["sub"], {"clusters": [NEW]}).submission
+    subs.send_back(people["mod"], number, '=HYPERLINK("http://evil","x")')
+    rows = list(csv.reader(io.StringIO(subs.audit_csv(people["admin"]))))
+    assert rows[0] == ["at", "submission", "actor", "session", "action", "detail"]
+    assert rows[2][5] == '\'=HYPERLINK("http://evil","x")'
+    assert not any(cell.startswith(("=", "+", "@")) for row in rows for cell in row)
+
+
+def test_a_principal_refused_everywhere_changes_nothing(db, subs, people):  # noqa: F811
+    number = subs.submit(people["sub"], {"clusters": [NEW]}).submission
+    forged = auth.Principal("root", people["admin"].signed_in_at, b"\0" * 32, frozenset({"admin"}))
+    for who in (None, "root", forged):
+        for step in (
+            lambda p: subs.submit(p, {"clusters": [NEW]}),
+            lambda p: subs.approve(p, number),
+            lambda p: subs.reject(p, number, "r"),
+            lambda p: subs.audit(p),
+            lambda p: subs.mine(p),
+        ):
+            with pytest.raises(NotAuthorised):
+                step(who)
+    assert [s.status for s in subs.mine(people["sub"])] == ["submitted"]
+
+
+# --------------------------------------------------------------------------- migration 0003
+
+OLD_STORE = Path(__file__).parent / "data" / "store_0002"
+"""A store written by the code of main at schema 0002 (see its build_0002.py)."""
+OLD_TABLES = (
+    "versions", "records", "store_head", "accounts", "account_roles", "cluster_managers",
+    "sessions", "sign_in_throttle", "account_log",
+)  # fmt: skip
+
+
+def snapshot(engine: sa.Engine) -> dict[str, list[tuple]]:
+    """Every row of every table of schema 0002, in a stable order."""
+    out = {}
+    with engine.connect() as conn:
+        for table in OLD_TABLES:
+            rows = conn.execute(sa.text(f"SELECT * FROM {table}")).all()
+            out[table] = sorted((tuple(r) for r in rows), key=repr)
+    return out
+
+
+def old_store(url: str, tmp_path: Path) -> str:  # noqa: F811
+    """:data:`OLD_STORE` at ``url``'s backend: a copy of the file on SQLite; on PostgreSQL
+    schema 0002 made by the migrations, then every row copied over (sequences included)."""
+    if url.startswith("sqlite"):
+        copy = tmp_path / "old.db"
+        shutil.copyfile(OLD_STORE / "store.db", copy)
+        return f"sqlite:///{copy}"
+    from alembic import command
+
+    source = sa.create_engine(f"sqlite:///{OLD_STORE / 'store.db'}")
+    target = sa.create_engine(url)
+    config = alembic_config()
+    with target.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0002")
+    with source.connect() as src, target.begin() as dst:
+        dst.execute(sa.text("DELETE FROM store_head"))  # the migration's empty head
+        for name in OLD_TABLES:
+            table = sa.Table(name, sa.MetaData(), autoload_with=dst)
+            rows = [dict(r._mapping) for r in src.execute(sa.text(f"SELECT * FROM {name}"))]
+            for row in rows:
+                if name == "versions":
+                    row["created_at"] = datetime.fromisoformat(row["created_at"])
+                if name == "records":
+                    row["values"], row["markers"] = map(json.loads, (row["values"], row["markers"]))
+                if name == "sign_in_throttle":
+                    row["locked"] = bool(row["locked"])
+            if rows:
+                dst.execute(table.insert(), rows)
+        for name in ("records", "account_log"):
+            dst.execute(
+                sa.text(
+                    f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), max(id)) FROM {name}"
+                )
+            )
+    source.dispose()
+    target.dispose()
+    return url
+
+
+def test_migration_0003_keeps_every_row_and_version(url, refs, tmp_path):  # noqa: F811
+    old_url = old_store(url, tmp_path)
+    engine = sa.create_engine(old_url)
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+        assert "submissions" not in sa.inspect(conn).get_table_names()
+    before = snapshot(engine)
+    engine.dispose()
+    expected = json.loads((OLD_STORE / "states.json").read_text(encoding="utf-8"))
+
+    upgraded = store.Store.open(old_url, refs=refs)
+    with upgraded.engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0003"
+    assert snapshot(upgraded.engine) == before
+    assert {str(v.id): fingerprint(upgraded.state(v.id)) for v in upgraded.versions()} == expected
+    # the old accounts work in the new workflow
+    acc = upgraded.accounts
+    acc.iterations, acc.key_dir = 1000, tmp_path
+    sub, mod = (acc.sign_in(name, PW).principal for name in ("sub", "mod"))
+    subs = Submissions(upgraded)
+    number = subs.submit(sub, {"clusters": [{"participants": "77"}]}, "PIC-02").submission
+    outcome = subs.approve(mod, number)
+    assert outcome.version == len(expected) + 1
+    assert upgraded.state()["clusters"]["PIC-02"].values["participants"] == 77
+    upgraded.dispose()
+
+
+# --------------------------------------------------------------------------- hostile input
+
+
+@pytest.mark.parametrize("case", corpus.SUBMISSION_CASES, ids=lambda c: c.id)
+def test_hostile_submissions(db, subs, people, case):  # noqa: F811
+    """Every case of the corpus: refused with a message naming what (and the column where
+    there is one) and nothing stored, or stored with its text kept as it is."""
+    before = everything(db), subs.mine(people["sub"])
+    try:
+        outcome = subs.submit(people["sub"], case.payload, case.cluster_id)
+    except SubmissionError as exc:
+        assert not case.expect.accepted, f"{case.id}: refused: {exc}"
+        message = str(exc)
+    else:
+        issues = outcome.plan.issues
+        if case.expect.accepted:
+            assert outcome.ok, f"{case.id}: {issues}"
+            fields = {
+                f.column: f.proposed for f in subs.compare(people["mod"], outcome.submission).fields
+            }
+            for column, value in case.expect.values.items():
+                assert fields[column] == value, (case.id, column, fields[column])
+            return
+        assert not outcome.ok and outcome.submission is None, case.id
+        message = " ".join(i.message for i in issues)
+        if case.expect.column:
+            assert case.expect.column in {i.column for i in issues}, (case.id, issues)
+    assert len(message) < 2000, case.id
+    assert any(w.lower() in message.lower() for w in case.expect.what), (case.id, message)
+    assert (everything(db), subs.mine(people["sub"])) == before, case.id
