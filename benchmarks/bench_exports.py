@@ -197,7 +197,6 @@ def main(argv: list[str] | None = None) -> int:
     info["resolve"], _ = best_of(lambda: views.resolve_view(data, views.View()), args.repeats)
     sizes: dict[int, list] = {}
     for n in args.sizes:
-
         registry = sources.synthetic_dataset(n, 1)
         measured = measure(registry, max(1, args.repeats // 2), with_reference=False)
         sizes[n] = (len(registry.mne_links), measured)

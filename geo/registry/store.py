@@ -90,9 +90,7 @@ SEED_AUTHOR = "published dataset"
 #: Author of a data migration's version (:meth:`Store.migrate_members`).
 MIGRATION_AUTHOR = "data migration"
 
-Action = Literal[
-    "seed", "import", "edit", "register", "remove", "restore", "migrate", "approve"
-]
+Action = Literal["seed", "import", "edit", "register", "remove", "restore", "migrate", "approve"]
 
 #: User-facing wording of version summaries (one place, for translation). Summaries are
 #: stored in English; :func:`summary_text` shows them in another language.
