@@ -484,7 +484,7 @@ class Session:
         sidebar = self.page.locator("[data-testid='stSidebar']")
         count = filters.count_text(len(ids), self.plan.total, lang=LANG)
         await sidebar.get_by_text(count, exact=True).first.wait_for()
-        markers = await _count_reaches(frame.locator("path.cm-cluster"), located, self.timeout_ms)
+        markers = await _count_reaches(frame.locator(DRAWN), located, self.timeout_ms)
         if markers != located:
             raise Mismatch(f"{what}: the map draws {markers} clusters, not {located}")
         check_url(self.page.url, flt, what)
@@ -497,11 +497,22 @@ class Session:
             raise RuntimeError(f"{step}: requests left localhost: {self.outside[:3]}")
 
 
+#: What a map draws for its clusters: single markers, and group symbols of overlapping
+#: markers whose ``data-count`` is how many they hold (``geo.render.maps.Grouping``; as
+#: ``tests.support.browser_pages.DrawnClusters`` counts them).
+DRAWN = "path.cm-cluster, .cm-group svg"
+_DRAWN_COUNT = (
+    "els => els.reduce((n, e) => n + (e.tagName.toLowerCase() === 'svg' ? "
+    "Number(e.dataset.count) : 1), 0)"
+)
+
+
 async def _count_reaches(locator: Any, n: int, timeout_ms: float) -> int:
-    """Poll ``locator.count()`` until it is ``n`` or the time is up; the last count."""
+    """Poll the clusters drawn in ``locator`` (:data:`DRAWN`: a group counts what it holds)
+    until they are ``n`` or the time is up; the last count."""
     deadline = time.monotonic() + timeout_ms / 1000
     while True:
-        count = await locator.count()
+        count = int(await locator.evaluate_all(_DRAWN_COUNT))
         if count == n or time.monotonic() > deadline:
             return count
         await asyncio.sleep(0.2)
