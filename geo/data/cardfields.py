@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from pydantic_core import PydanticCustomError
+from stdnum.ru import inn as stdnum_inn
 
 from geo.base.errors import Number as Figure
 from geo.base.i18n import N_
@@ -94,29 +95,17 @@ def _invalid(kind: str, /, **values: Any) -> PydanticCustomError:
 
 # --------------------------------------------------------------------------- INN
 
-_INN_WEIGHTS_10 = (2, 4, 10, 3, 5, 9, 4, 6, 8)
-_INN_WEIGHTS_11 = (7, 2, 4, 10, 3, 5, 9, 4, 6, 8)
-_INN_WEIGHTS_12 = (3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8)
-
-
-def _check_digit(digits: str, weights: Iterable[int]) -> int:
-    return sum(int(d) * w for d, w in zip(digits, weights, strict=False)) % 11 % 10
-
 
 def inn_valid(inn: str) -> bool:
     """Whether ``inn`` is a Russian taxpayer number with correct check digits: 10 digits
-    (organisations; the 10th is the check digit) or 12 (individuals; the 11th and 12th).
+    (organisations; the 10th is the check digit) or 12 (individuals; the 11th and 12th),
+    as python-stdnum checks it (``stdnum.ru.inn``: the same check as member organisations',
+    :func:`geo.data.records._inn`).
 
     >>> inn_valid("7707083893"), inn_valid("7707083894"), inn_valid("500100732259")
     (True, False, True)
     """
-    if not re.fullmatch(r"\d{10}|\d{12}", inn):
-        return False
-    if len(inn) == 10:
-        return _check_digit(inn, _INN_WEIGHTS_10) == int(inn[9])
-    return _check_digit(inn, _INN_WEIGHTS_11) == int(inn[10]) and _check_digit(
-        inn, _INN_WEIGHTS_12
-    ) == int(inn[11])
+    return bool(re.fullmatch(r"\d{10}|\d{12}", inn)) and bool(stdnum_inn.is_valid(inn))
 
 
 def check_inn(value: str | None) -> str | None:
