@@ -16,35 +16,15 @@ from functools import partial
 
 import streamlit as st
 
-from geo.base import i18n
 from geo.registry import auth, forms
 from geo.registry.store import State, Store, default_url
+from ui.card_field import card_field
 from ui.dataset import open_store, writes_latest
-from ui.lang import current_lang, page_text, translator, vocabulary_labels
+from ui.lang import current_lang, page_text, translator
 from ui.signin import has_right, refusals_shown, sign_in_box
 from ui.store_tables import show_result
 
 t = partial(page_text, forms.EDIT_TEXT)  # the page's text in the interface language
-
-
-def field(column: str, label: str, current: str, store: Store, key: str) -> str:
-    """One input: a choice for a vocabulary column, a text box otherwise."""
-    lang, label = current_lang(), translator()(label)
-    options = forms.choices(column, current, store.refs)
-    if options is not None:
-        terms, missing = vocabulary_labels(), i18n.not_reported(lang)
-        vocabulary = forms.VOCABULARY_OF[column]
-        return st.selectbox(
-            label,
-            options,
-            index=options.index(current),
-            format_func=lambda v: terms.term(vocabulary, v, lang) if v else missing,
-            key=key,
-        )
-    hint = translator()(forms.FIELD_HINTS[column]) if column in forms.FIELD_HINTS else None
-    if column in forms.LONG_FIELDS:
-        return st.text_area(label, value=current, key=key, help=hint)
-    return st.text_input(label, value=current, key=key, help=hint or t("missing_hint"))
 
 
 def cluster_form(
@@ -59,7 +39,9 @@ def cluster_form(
         for block, fields in forms.cluster_blocks(auth.can(editor, "assess")).items():
             st.subheader(translator()(block))
             for column, label in fields.items():
-                entered[column] = field(column, label, initial[column], store, f"{prefix}_{column}")
+                entered[column] = card_field(
+                    column, label, initial[column], store, f"{prefix}_{column}"
+                )
         submitted = st.form_submit_button(t("save") if stored else t("save_new"))
     today = datetime.now(UTC).date()
     if submitted and not stored:
@@ -81,7 +63,7 @@ def links_section(store: Store, state: State, editor: auth.Principal, cluster_id
     with st.expander(t("add_link")):
         with st.form(f"link_{cluster_id}"):
             entered = {
-                column: field(
+                column: card_field(
                     column,
                     label,
                     forms.NEW_DEFAULTS.get(column, ""),

@@ -17,7 +17,8 @@ from geo.base import i18n
 from geo.base.i18n import N_
 from geo.registry import forms, importer, submissions
 from geo.registry.store import Store
-from ui.lang import current_lang, page_text, translator, vocabulary_labels
+from ui.card_field import card_field
+from ui.lang import current_lang, page_text, translator
 from ui.signin import refusals_shown
 from ui.store_tables import show_table
 
@@ -62,38 +63,6 @@ def _config(frame: pd.DataFrame) -> dict[str, str]:
     return {c: _(HEADERS[c]) for c in frame.columns if c in HEADERS}
 
 
-def form_fields() -> dict[str, dict[str, str]]:
-    """The card's blocks and fields (:data:`geo.registry.forms.CLUSTER_BLOCKS`) without
-    the moderator-only ones: what a submitter fills in."""
-    blocks = {
-        block: {c: label for c, label in fields.items() if c not in submissions.MODERATOR_ONLY}
-        for block, fields in forms.CLUSTER_BLOCKS.items()
-    }
-    return {block: fields for block, fields in blocks.items() if fields}
-
-
-def _field(column: str, label: str, current: str, store: Store, key: str) -> str:
-    """One input: a choice for a vocabulary column, a text box otherwise."""
-    lang, label = current_lang(), translator()(label)
-    options = forms.choices(column, current, store.refs)
-    if options is not None:
-        terms, missing = vocabulary_labels(), i18n.not_reported(lang)
-        vocabulary = forms.VOCABULARY_OF[column]
-        return st.selectbox(
-            label,
-            options,
-            index=options.index(current),
-            format_func=lambda v: terms.term(vocabulary, v, lang) if v else missing,
-            key=key,
-        )
-    if column == "notes":
-        return st.text_area(label, value=current, key=key, max_chars=submissions.MAX_CELL)
-    return st.text_input(
-        label, value=current, key=key, max_chars=submissions.MAX_CELL,
-        help=page_text(forms.EDIT_TEXT, "missing_hint"),
-    )  # fmt: skip
-
-
 def cluster_form(
     store: Store, initial: Mapping[str, str], prefix: str, button: str
 ) -> dict[str, str] | None:
@@ -101,11 +70,12 @@ def cluster_form(
     ``button`` is pressed, else None."""
     with st.form(prefix):
         entered: dict[str, str] = {}
-        for block, fields in form_fields().items():
+        for block, fields in forms.cluster_blocks(assessor=False).items():
             st.subheader(translator()(block))
             for column, label in fields.items():
                 start = initial.get(column, "")
-                entered[column] = _field(column, label, start, store, f"{prefix}_{column}")
+                key = f"{prefix}_{column}"
+                entered[column] = card_field(column, label, start, store, key, submissions.MAX_CELL)
         sent = st.form_submit_button(button)
     return entered if sent else None
 
