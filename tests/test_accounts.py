@@ -12,10 +12,8 @@ import hashlib
 import io
 import json
 import os
-import shutil
 import stat
 import time
-from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -24,6 +22,7 @@ import sqlalchemy as sa
 from geo.registry import accounts, auth, store, submissions
 from geo.registry.accounts import AccountError
 from geo.registry.importer import References
+from tests.support.old_stores import old_store_at
 
 PG_ENV = "CLUSTERMAP_TEST_POSTGRES_URL"
 REQUIRE_PG = os.environ.get("CLUSTERMAP_REQUIRE_POSTGRES") == "1"
@@ -547,39 +546,17 @@ def alembic_config():
 
 
 def old_store(url: str, tmp_path: Path) -> str:
-    """The store of :data:`OLD_STORE` at ``url``'s backend: on SQLite a copy of the file;
-    on PostgreSQL schema 0001 made by its migration, then every row copied over (as a
-    dump and restore would, sequences included)."""
-    if url.startswith("sqlite"):
-        copy = tmp_path / "old.db"
-        shutil.copyfile(OLD_STORE / "store.db", copy)
-        return f"sqlite:///{copy}"
-    from alembic import command
-
-    source = sa.create_engine(f"sqlite:///{OLD_STORE / 'store.db'}")
-    target = sa.create_engine(url)
-    config = alembic_config()
-    with target.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "0001")
-    with source.connect() as src, target.begin() as dst:
-        dst.execute(sa.text("DELETE FROM store_head"))
-        for name in ("versions", "records", "store_head"):
-            table = sa.Table(name, sa.MetaData(), autoload_with=dst)
-            rows = [dict(r._mapping) for r in src.execute(sa.text(f"SELECT * FROM {name}"))]
-            if name == "versions":
-                for row in rows:
-                    row["created_at"] = datetime.fromisoformat(row["created_at"])
-            if name == "records":
-                for row in rows:
-                    row["values"], row["markers"] = map(json.loads, (row["values"], row["markers"]))
-            dst.execute(table.insert(), rows)
-        dst.execute(
-            sa.text("SELECT setval(pg_get_serial_sequence('records', 'id'), max(id)) FROM records")
-        )
-    source.dispose()
-    target.dispose()
-    return url
+    """The store of :data:`OLD_STORE` (schema 0001) at ``url``'s backend
+    (:func:`tests.support.old_stores.old_store_at`)."""
+    return old_store_at(
+        url,
+        tmp_path,
+        OLD_STORE,
+        config=alembic_config(),
+        revision="0001",
+        tables=("versions", "records", "store_head"),
+        serials=("records",),
+    )
 
 
 #: Kinds the code that built tests/data/store_0001 did not have (empty in its versions).

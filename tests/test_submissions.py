@@ -7,8 +7,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
-from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -18,6 +16,7 @@ from geo.registry import auth, store
 from geo.registry.auth import NotAuthorised
 from geo.registry.submissions import NEW_CLUSTER, SubmissionError, Submissions
 from tests.support import hostile_corpus as corpus
+from tests.support.old_stores import old_store_at
 from tests.test_accounts import (
     PW,
     alembic_config,
@@ -305,44 +304,18 @@ def snapshot(engine: sa.Engine) -> dict[str, list[tuple]]:
     return out
 
 
-def old_store(url: str, tmp_path: Path) -> str:  # noqa: F811
-    """:data:`OLD_STORE` at ``url``'s backend: a copy of the file on SQLite; on PostgreSQL
-    schema 0002 made by the migrations, then every row copied over (sequences included)."""
-    if url.startswith("sqlite"):
-        copy = tmp_path / "old.db"
-        shutil.copyfile(OLD_STORE / "store.db", copy)
-        return f"sqlite:///{copy}"
-    from alembic import command
-
-    source = sa.create_engine(f"sqlite:///{OLD_STORE / 'store.db'}")
-    target = sa.create_engine(url)
-    config = alembic_config()
-    with target.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "0002")
-    with source.connect() as src, target.begin() as dst:
-        dst.execute(sa.text("DELETE FROM store_head"))  # the migration's empty head
-        for name in OLD_TABLES:
-            table = sa.Table(name, sa.MetaData(), autoload_with=dst)
-            rows = [dict(r._mapping) for r in src.execute(sa.text(f"SELECT * FROM {name}"))]
-            for row in rows:
-                if name == "versions":
-                    row["created_at"] = datetime.fromisoformat(row["created_at"])
-                if name == "records":
-                    row["values"], row["markers"] = map(json.loads, (row["values"], row["markers"]))
-                if name == "sign_in_throttle":
-                    row["locked"] = bool(row["locked"])
-            if rows:
-                dst.execute(table.insert(), rows)
-        for name in ("records", "account_log"):
-            dst.execute(
-                sa.text(
-                    f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), max(id)) FROM {name}"
-                )
-            )
-    source.dispose()
-    target.dispose()
-    return url
+def old_store(url: str, tmp_path: Path) -> str:
+    """:data:`OLD_STORE` (schema 0002) at ``url``'s backend
+    (:func:`tests.support.old_stores.old_store_at`)."""
+    return old_store_at(
+        url,
+        tmp_path,
+        OLD_STORE,
+        config=alembic_config(),
+        revision="0002",
+        tables=OLD_TABLES,
+        serials=("records", "account_log"),
+    )
 
 
 def test_migration_0003_keeps_every_row_and_version(url, refs, tmp_path):  # noqa: F811
