@@ -164,10 +164,15 @@ def test_validate_command_accepts_member_files(tmp_path, capsys):
 # --------------------------------------------------------------------------- migration
 
 
-def _old_store(url, refs, monkeypatch):  # noqa: F811
-    """A store seeded as the code before member organisations seeded it (three kinds)."""
-    monkeypatch.setattr(store, "_STORE_KINDS", ("clusters", "mne_links", "regional_indicators"))
-    old = store.Store.open(url, refs=refs)
+def _old_store(url, refs, monkeypatch, kinds=("clusters", "mne_links", "regional_indicators")):  # noqa: F811
+    """A store seeded as older code seeded it: ``kinds`` stored, MNE links as ``mne_links``
+    rows (the code before member organisations: three kinds; the code before MNE links
+    were a view of memberships: all five), not migrated (the constructor, not ``open``)."""
+    monkeypatch.setattr(store, "_STORE_KINDS", kinds)
+    monkeypatch.setattr(store, "VIEW_KINDS", ())
+    old = store.Store(url, refs=refs)
+    old.migrate()
+    old.seed()
     monkeypatch.undo()
     return old
 
@@ -178,16 +183,22 @@ def _link_fields(entries) -> dict[str, tuple]:
     }
 
 
+def _view(data) -> pd.DataFrame:
+    return data.mne_links.reset_index(drop=True)
+
+
 def test_migration_keeps_every_mne_link_field_by_field(url, refs, monkeypatch):  # noqa: F811
     old = _old_store(url, refs, monkeypatch)
     try:
         before = old.state()
+        shown_before = _view(sources.dataset_from_store(old, 1))
         assert "organisations" not in before or not before["organisations"]
         version = old.migrate_members()
         assert version == 2 and old.versions()[0].action == "migrate"
         after = old.state()
-        kept = {k: v for k, v in before.items() if v}
+        kept = {k: v for k, v in before.items() if v and k != "mne_links"}
         assert {k: after[k] for k in kept} == kept  # nothing else changed
+        assert after["mne_links"] == {}  # retired: memberships are the one stored truth
         assert len(after["organisations"]) == len(after["memberships"]) == 8
         orgs = after["organisations"]
         recovered = _link_fields(  # every link recovered from memberships alone
@@ -195,9 +206,54 @@ def test_migration_keeps_every_mne_link_field_by_field(url, refs, monkeypatch): 
             for m in after["memberships"].values()
         )
         assert recovered == _link_fields(before["mne_links"].values())
+        view = members.mne_link_entries(after)
+        assert [e.key for e in view] == list(before["mne_links"])  # same links, same order
+        assert _link_fields(view) == _link_fields(before["mne_links"].values())
+        # nothing lost: version 1 still holds its rows, and both versions show the same links
+        assert old.state(1)["mne_links"] == before["mne_links"]
+        pd.testing.assert_frame_equal(_view(sources.dataset_from_store(old, 2)), shown_before)
+        pd.testing.assert_frame_equal(shown_before, records.load_mne_links())
         assert old.migrate_members() is None and old.head() == 2  # idempotent
     finally:
         old.dispose()
+
+
+def test_opening_a_store_of_today_retires_its_link_rows(url, refs, monkeypatch):  # noqa: F811
+    """A store seeded by the code before this change (five kinds: a link stored both as
+    a row and as its membership) is migrated when it is opened: one version retiring the
+    rows, adding nothing, showing the same links; opened again, nothing more."""
+    old = _old_store(url, refs, monkeypatch, kinds=importer.IMPORT_KINDS)
+    try:
+        before = old.state()
+        assert len(before["mne_links"]) == len(before["memberships"]) == 8
+        shown = _view(sources.dataset_from_store(old, 1))
+    finally:
+        old.dispose()
+    opened = store.Store.open(url, refs=refs)
+    try:
+        assert opened.head() == 2 and opened.versions()[0].author == store.MIGRATION_AUTHOR
+        changes = opened.changes(2)
+        assert {(c.kind, c.change) for c in changes} == {("mne_links", "removed")}
+        assert len(changes) == 8
+        after = opened.state()
+        assert after["memberships"] == before["memberships"]
+        assert after["organisations"] == before["organisations"]
+        pd.testing.assert_frame_equal(_view(sources.dataset_from_store(opened, 2)), shown)
+        assert opened.state(1) == before  # the old version is kept as it was
+    finally:
+        opened.dispose()
+    again = store.Store.open(url, refs=refs)
+    try:
+        assert again.head() == 2
+    finally:
+        again.dispose()
+
+
+def test_a_new_store_stores_no_link_rows(db):  # noqa: F811
+    assert db.head() == 1 and db.state()["mne_links"] == {}
+    assert [e.key for e in members.mne_link_entries(db.state())] == [
+        f"MNE-{i:02d}" for i in range(1, 9)
+    ]
 
 
 def test_migration_of_a_store_gives_the_published_member_files(url, refs, monkeypatch):  # noqa: F811
@@ -207,8 +263,27 @@ def test_migration_of_a_store_gives_the_published_member_files(url, refs, monkey
         for kind in ("organisations", "memberships"):
             published = (records_dir() / f"{kind}.csv").read_text(encoding="utf-8")
             assert old.export(kind) == published
+        published = (records_dir() / "mne_links.csv").read_text(encoding="utf-8")
+        assert old.export("mne_links") == published  # the view, exported as the file
     finally:
         old.dispose()
+
+
+def test_published_links_are_the_view_of_the_published_memberships():
+    """The published MNE links come from organisations.csv and memberships.csv alone:
+    exactly mne_links.csv, row by row and field by field (values and missing markers)."""
+    state = {
+        "organisations": members.entries_of(records.load_organisations(), "org_id"),
+        "memberships": members.entries_of(records.load_memberships(), "membership_id"),
+    }
+    view = members.mne_link_entries(state)
+    shipped = members.entries_of(records.load_mne_links(), "link_id")
+    assert [e.key for e in view] == list(shipped)
+    assert _link_fields(view) == _link_fields(shipped.values())
+    text = store.records_csv("mne_links", view)
+    assert text == (records_dir() / "mne_links.csv").read_text(encoding="utf-8")
+    data = sources.load_dataset()
+    pd.testing.assert_frame_equal(_view(data), records.load_mne_links())
 
 
 def test_the_app_reads_mne_links_derived_from_memberships(db, refs, editor):  # noqa: F811
@@ -339,12 +414,16 @@ def test_migration_of_a_store_built_by_older_code(refs, tmp_path):  # noqa: F811
 
     copy = tmp_path / "old.db"
     shutil.copyfile(OLD_STORE / "store.db", copy)
-    old = store.Store.open(f"sqlite:///{copy}", refs=refs)
+    old = store.Store(f"sqlite:///{copy}", refs=refs)
+    old.migrate()  # the schema only: Store.open would also migrate the links
     try:
         head, before = old.head(), old.state()
+        versions = [(v.id, v.created_at, v.summary) for v in old.versions()]
+        shown = {v: _view(sources.dataset_from_store(old, v)) for v in range(1, head + 1)}
         assert before["mne_links"] and not before["memberships"]
         assert old.migrate_members() == head + 1
         after = old.state()
+        assert after["mne_links"] == {}
         orgs = after["organisations"]
         recovered = _link_fields(
             members.link_from_membership(m, orgs[m.values["org_id"]])
@@ -352,5 +431,10 @@ def test_migration_of_a_store_built_by_older_code(refs, tmp_path):  # noqa: F811
         )
         assert recovered == _link_fields(before["mne_links"].values())
         assert len(old.versions()) == head + 1 and old.migrate_members() is None
+        # every version kept, each showing the links it showed before the migration
+        assert [(v.id, v.created_at, v.summary) for v in old.versions()[1:]] == versions
+        for version, frame in shown.items():
+            pd.testing.assert_frame_equal(_view(sources.dataset_from_store(old, version)), frame)
+        pd.testing.assert_frame_equal(_view(sources.dataset_from_store(old)), shown[head])
     finally:
         old.dispose()

@@ -43,7 +43,7 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -146,6 +146,10 @@ SUMMARY_VALUES: dict[str, dict[str, str]] = {
 }
 
 _STORE_KINDS = importer.IMPORT_KINDS
+#: Kinds read and written as a view of other kinds, never stored since the "MNE links as
+#: memberships" migration: an MNE link is the membership of a foreign-owned organisation
+#: (:mod:`geo.registry.members`). Rows of them stored before it are kept in the history.
+VIEW_KINDS: tuple[str, ...] = ("mne_links",)
 _LOCK_ID = 7_105_347  # PostgreSQL advisory lock key serialising migrations
 
 _metadata = sa.MetaData()
@@ -362,10 +366,13 @@ class Store:
 
     @classmethod
     def open(cls, url: str | None = None, *, refs: References | None = None) -> Store:
-        """A store at ``url`` (default :func:`default_url`), migrated and seeded."""
+        """A store at ``url`` (default :func:`default_url`), migrated and seeded, its MNE
+        links stored as memberships (:meth:`migrate_members`: nothing to do, one query,
+        once a store has no ``mne_links`` rows left)."""
         store = cls(url, refs=refs)
         store.migrate()
         store.seed()
+        store.migrate_members()
         return store
 
     @property
@@ -430,12 +437,14 @@ class Store:
 
     def seed(self) -> int | None:
         """Store the published records as version 1 when the store is empty; returns 1
-        when it seeded, None when the store already had data."""
+        when it seeded, None when the store already had data. MNE links are seeded as
+        the organisations and memberships transcribed from them (``mne_links.csv`` is
+        their source, :data:`VIEW_KINDS`)."""
         if self.head() != 0:
             return None  # checked again under the lock below
         state: State = {}
         changes: list[Change] = []
-        for kind in _STORE_KINDS:
+        for kind in (k for k in _STORE_KINDS if k not in VIEW_KINDS):
             path = records_dir() / f"{kind}.csv"
             parsed = importer.parse_bytes(path.name, path.read_bytes(), kind, self.refs)
             plan = importer.plan_import(parsed, state, self.refs)
@@ -570,7 +579,7 @@ class Store:
         """The records at ``version`` as frames shaped like :func:`geo.data.records.read_table`'s
         (``clusters``, ``mne_links``, ``regional_indicators`` in long form)."""
         state = self.state(version)
-        return {kind: records_frame(kind, state.get(kind, {}).values()) for kind in _STORE_KINDS}
+        return {kind: records_frame(kind, _entries(state, kind)) for kind in _STORE_KINDS}
 
     def changes(self, version: int) -> tuple[Change, ...]:
         """What ``version`` added, changed and removed."""
@@ -603,8 +612,7 @@ class Store:
         values written as their marker): importing it back changes nothing."""
         if kind not in _STORE_KINDS:
             raise ValueError(LABELS["no_kind"].format(kind=kind, kinds=", ".join(_STORE_KINDS)))
-        entries = self.state(version).get(kind, {}).values()
-        return records_csv(kind, entries)
+        return records_csv(kind, _entries(self.state(version), kind))
 
     def table(self, kind: str, version: int | None = None, lang: str | None = None) -> pd.DataFrame:
         """The ``kind`` records at ``version`` as text cells for display: what
@@ -613,7 +621,7 @@ class Store:
         if kind not in _STORE_KINDS:
             raise ValueError(LABELS["no_kind"].format(kind=kind, kinds=", ".join(_STORE_KINDS)))
         columns = card.public_columns(kind, importer.kind_columns(kind))
-        entries = self.state(version).get(kind, {}).values()
+        entries = _entries(self.state(version), kind)
         marker = _marker_text(lang)
         rows = [[_cell_text(entry, column, marker) for column in columns] for entry in entries]
         return pd.DataFrame(rows, columns=columns, dtype=object)
@@ -639,7 +647,22 @@ class Store:
         self, parsed: ParsedFile, mode: Literal["upsert", "replace"] = "upsert"
     ) -> ImportPlan:
         """What importing ``parsed`` would do now (nothing is written; no sign-in)."""
-        return importer.plan_import(parsed, self.state(), self.refs, mode=mode)
+        return self._plan(parsed, self.state(), mode)
+
+    def _plan(
+        self,
+        parsed: ParsedFile,
+        state: State,
+        mode: Literal["upsert", "replace"] = "upsert",
+        new_id: Callable[[str], str] | None = None,
+    ) -> ImportPlan:
+        """The plan of ``parsed`` against ``state``; an MNE link file (or form) is checked
+        as links (its problems name its rows and columns) and written as the memberships
+        and organisations they are (:func:`geo.registry.members.plan_link_writes`)."""
+        if parsed.kind not in VIEW_KINDS:
+            return importer.plan_import(parsed, state, self.refs, mode=mode)
+        links = importer.plan_import(parsed, members.view_state(state), self.refs, mode=mode)
+        return members.plan_link_writes(links, state, self.refs, new_id)
 
     # ----------------------------------------------------------------- writing
 
@@ -656,7 +679,7 @@ class Store:
             "import",
             parsed.name,
             summary,
-            lambda state, _conn: importer.plan_import(parsed, state, self.refs, mode=mode),
+            lambda state, conn: self._plan(parsed, state, mode, _id_source(conn)),
         )
 
     def save_record(self, editor: Principal, kind: str, values: Mapping[str, Any]) -> WriteResult:
@@ -673,7 +696,7 @@ class Store:
             "edit",
             "form",
             summary,
-            lambda state, _conn: importer.plan_import(parsed, state, self.refs),
+            lambda state, conn: self._plan(parsed, state, new_id=_id_source(conn)),
         )
 
     def register_cluster(self, editor: Principal, values: Mapping[str, Any]) -> WriteResult:
@@ -692,22 +715,25 @@ class Store:
             raise ValueError(f"a new record gets its {column} from the store; leave it out")
 
         def plan(state: State, conn: Connection) -> ImportPlan:
-            new_id = _next_id(conn, kind, prefix, width)
+            new_id = _next_key(conn, kind, prefix, width)
             parsed = importer.form_file(kind, {column: new_id, **values}, self.refs)
-            return importer.plan_import(parsed, state, self.refs)
+            return self._plan(parsed, state, new_id=_id_source(conn))
 
         return self._write(editor, "register", "form", LABELS["register"], plan)
 
     def remove(self, editor: Principal, kind: str, keys: Sequence[str]) -> WriteResult:
-        """Remove records (a cluster that MNE links still refer to cannot be removed)."""
+        """Remove records (a cluster that MNE links still refer to cannot be removed).
+        Removing an MNE link removes the membership it is (its organisation stays)."""
         summary = LABELS["remove"].format(kind=kind, keys=", ".join(keys))
-        return self._write(
-            editor,
-            "remove",
-            "form",
-            summary,
-            lambda state, _conn: importer.plan_removal(kind, list(keys), state, "form"),
-        )
+
+        def plan(state: State, conn: Connection) -> ImportPlan:
+            if kind not in VIEW_KINDS:
+                return importer.plan_removal(kind, list(keys), state, "form")
+            view = members.view_state(state)
+            links = importer.plan_removal(kind, list(keys), view, "form")
+            return members.plan_link_writes(links, state, self.refs, _id_source(conn))
+
+        return self._write(editor, "remove", "form", summary, plan)
 
     def restore(self, editor: Principal, version: int) -> WriteResult:
         """A new version whose data equals ``version``'s exactly (values and markers)."""
@@ -733,20 +759,40 @@ class Store:
         return self._write(editor, "restore", f"version {version}", summary, plan, version)
 
     def migrate_members(self, author: str = MIGRATION_AUTHOR) -> int | None:
-        """Add organisations and memberships for the MNE links of the latest version that
-        have none (:func:`geo.registry.members.plan_members_from_links`), as one new
-        version by ``author``; returns it, or None when every link already has its
-        membership (running it again changes nothing). A data migration run by the
-        deployment's operator (``clustermap store migrate-members``), like ``seed``: it
-        adds what the links already say and changes no record."""
+        """Store the MNE links of the latest version as memberships, the one truth: add
+        organisations and memberships for the links that have none
+        (:func:`geo.registry.members.plan_members_from_links`) and retire every stored
+        ``mne_links`` row (its membership now stands for it, field by field), as one new
+        version by ``author``; returns it, or None when no ``mne_links`` row is left
+        (checked by one query, so :meth:`open` runs it every time; running it again
+        changes nothing). A data migration, like ``seed``: the MNE links the dataset shows
+        (:func:`geo.registry.members.mne_link_entries`) are the same before and after;
+        the rows it retires stay in the history (older versions read them)."""
+        if self.read_only or not self._stored_links():
+            return None
         with self._writing() as conn:
             head = self._lock_head(conn)
-            plan = members.plan_members_from_links(_state_of(_rows_at(conn, head)), self.refs)
+            state = _state_of(_rows_at(conn, head))
+            plan = members.plan_members_from_links(state, self.refs)
             plan.raise_for_issues()
-            if not plan.changes:
+            retired = [
+                Change(kind, key, "removed", entry, None)
+                for kind in VIEW_KINDS
+                for key, entry in state.get(kind, {}).items()
+            ]
+            if not retired:
                 return None
+            plan = replace(plan, changes=(*plan.changes, *retired))
             summary = LABELS["migrate_members"]
             return self._apply(conn, head, plan, author, "migrate", summary, None)
+
+    def _stored_links(self) -> bool:
+        """Whether the latest version still stores rows of a :data:`VIEW_KINDS` kind."""
+        query = sa.select(_records.c.key).where(
+            _records.c.kind.in_(VIEW_KINDS), _records.c.valid_to.is_(None)
+        )
+        with self.engine.connect() as conn:
+            return conn.execute(query.limit(1)).first() is not None
 
     def next_id(self, kind: str) -> str | None:
         """The id the next new ``kind`` record would get now (``CL-NNNN``, ``MNE-NN``), or
@@ -755,7 +801,7 @@ class Store:
         if kind not in _NEW_IDS:
             return None
         with self.engine.connect() as conn:
-            return _next_id(conn, kind, *_NEW_IDS[kind][1:])
+            return _next_key(conn, kind, *_NEW_IDS[kind][1:])
 
     def write_plan(
         self,
@@ -824,7 +870,7 @@ class Store:
                 return WriteResult(plan, None)
             self._authorise_fields(editor, plan)
             if action == "register":
-                summary = LABELS["register"].format(kind=plan.kind, keys=plan.changes[0].key)
+                summary = LABELS["register"].format(kind=plan.kind, keys=_registered(plan))
             version = self._apply(conn, head, plan, editor.name, action, summary, restored_from)
             return WriteResult(plan, version)
 
@@ -1028,6 +1074,39 @@ def _next_id(conn: Connection, kind: str, prefix: str, width: int) -> str:
     ).scalars()
     numbers = [int(k[len(prefix) :]) for k in keys if k[len(prefix) :].isdigit()]
     return f"{prefix}{max(numbers, default=0) + 1:0{width}d}"
+
+
+def _next_key(conn: Connection, kind: str, prefix: str, width: int) -> str:
+    """:func:`_next_id`; for an MNE link, also above every ``mne_link_id`` a membership
+    ever held (links are stored as memberships)."""
+    found = _next_id(conn, kind, prefix, width)
+    if kind not in VIEW_KINDS:
+        return found
+    keys = conn.execute(
+        sa.select(_records.c["values"]["mne_link_id"].as_string()).where(
+            _records.c.kind == "memberships"
+        )
+    ).scalars()
+    numbers = [int(k[len(prefix) :]) for k in keys if k and k[len(prefix) :].isdigit()]
+    number = max(int(found[len(prefix) :]), max(numbers, default=0) + 1)
+    return f"{prefix}{number:0{width}d}"
+
+
+def _registered(plan: ImportPlan) -> str:
+    """The key a registration added: the new record's, or for an MNE link the link id of
+    its new membership."""
+    for change in plan.changes:
+        if plan.kind in VIEW_KINDS and change.kind == "memberships" and change.after:
+            return str(change.after.values.get("mne_link_id") or change.key)
+    return plan.changes[0].key
+
+
+def _entries(state: State, kind: str) -> list[Entry]:
+    """The records of ``kind`` in ``state``; MNE links as the view of the memberships
+    (:func:`geo.registry.members.mne_link_entries`)."""
+    if kind in VIEW_KINDS:
+        return members.mne_link_entries(state)
+    return list(state.get(kind, {}).values())
 
 
 def _id_source(conn: Connection) -> Callable[[str], str]:
