@@ -193,7 +193,7 @@ STORE_WRITES: dict[str, Callable[[store.Store, object], object]] = {
             "source_ref": "t",
         },
     ),  # fmt: skip
-    "remove": lambda db, p: db.remove(p, "mne_links", [next(iter(db.state()["mne_links"]))]),
+    "remove": lambda db, p: db.remove(p, "mne_links", [next(iter(db.links()))]),
     "restore": lambda db, p: db.restore(p, 1),
 }
 STORE_ACTION = {"register_link": "register"}

@@ -166,7 +166,7 @@ def test_a_submitter_changes_only_the_clusters_they_manage(db, subs, people):  #
     )
     assert not refused.ok and "belongs to cluster PIC-02" in str(refused.plan.issues)
     other_link = next(
-        k for k, e in db.state()["mne_links"].items() if e.values["cluster_id"] != "PIC-01"
+        k for k, e in db.links().items() if e.values["cluster_id"] != "PIC-01"
     )
     taken = {"link_id": other_link, "cluster_id": "PIC-01", "notes": "mine now"}
     refused = subs.submit(
@@ -193,7 +193,7 @@ def test_the_payload_is_checked_again_at_approval(db, subs, people):  # noqa: F8
     """PIC-01's MNE links are removed and the cluster too after the submission: the
     approval finds the cluster gone, writes nothing and the submission stays queued."""
     number = subs.submit(people["sub"], {"clusters": [{"participants": "42"}]}, "PIC-01").submission
-    links = [k for k, e in db.state()["mne_links"].items() if e.values["cluster_id"] == "PIC-01"]
+    links = [k for k, e in db.links().items() if e.values["cluster_id"] == "PIC-01"]
     if links:
         assert db.remove(people["admin"], "mne_links", links).ok
     assert db.remove(people["admin"], "clusters", ["PIC-01"]).ok

@@ -39,8 +39,12 @@ __all__ = [
     "entries_of",
     "link_from_membership",
     "ROLE_RELATIONS",
+    "link_owners",
+    "merged",
     "mne_link_entries",
+    "plan_link_writes",
     "plan_members_from_links",
+    "view_state",
 ]
 
 #: 003's relation of an MNE to a cluster → the membership role (None: not reported).
@@ -218,10 +222,12 @@ def mne_link_entries(state: Mapping[str, Mapping[str, Entry]]) -> list[Entry]:
     return out
 
 
-def view_state(state: Mapping[str, Mapping[str, Entry]]) -> dict[str, Mapping[str, Entry]]:
+def view_state(state: Mapping[str, Mapping[str, Entry]]) -> dict[str, dict[str, Entry]]:
     """``state`` with its ``mne_links`` as :func:`mne_link_entries` gives them (what an
     MNE link file or form is planned against)."""
-    return {**state, "mne_links": {e.key: e for e in mne_link_entries(state)}}
+    out = {kind: dict(entries) for kind, entries in state.items()}
+    out["mne_links"] = {e.key: e for e in mne_link_entries(state)}
+    return out
 
 
 def link_from_membership(membership: Entry, org: Entry) -> Entry:
@@ -438,11 +444,11 @@ def plan_link_writes(
         kind = row.pop("kind")
         forms.append(importer.form_file(kind, row, refs, name=link_plan.source))
     plan = importer.plan_kinds(forms, state, refs)
-    changes = _merged([*plan.changes, *writer.removals])
+    changes = merged([*plan.changes, *writer.removals])
     return ImportPlan("mne_links", link_plan.source, changes, link_plan.unchanged, plan.issues)
 
 
-def _merged(changes: Iterable[Change]) -> tuple[Change, ...]:
+def merged(changes: Iterable[Change]) -> tuple[Change, ...]:
     """Changes with one per record: two of the same record (an organisation two links
     change) become one, from the first's before to the last's after."""
     out: dict[tuple[str, str], Change] = {}

@@ -496,38 +496,28 @@ class Store:
         return self.version(found)
 
     def cluster_rows(self, cluster_id: str) -> list[RecordRow]:
-        """Every stored row of the cluster ``cluster_id`` and of the MNE links that named
-        it in any version, oldest first: the material of a cluster's timeline."""
+        """Every stored row of the cluster ``cluster_id``, of the MNE links (``mne_links``
+        rows of an older store) and memberships that named it in any version, and of the
+        organisations of those memberships, oldest first: the material of a cluster's
+        timeline (:func:`geo.registry.history.cluster_timeline` reads the links in it)."""
         is_cluster = sa.and_(_records.c.kind == "clusters", _records.c.key == cluster_id)
-        is_link = sa.and_(
-            _records.c.kind == "mne_links",
+        member_kinds = ("mne_links", "memberships")
+        naming = sa.and_(
+            _records.c.kind.in_(member_kinds),
             _records.c["values"]["cluster_id"].as_string() == cluster_id,
         )
-        link_keys = sa.select(_records.c.key).where(is_link).scalar_subquery()
-        of_links = sa.and_(_records.c.kind == "mne_links", _records.c.key.in_(link_keys))
-        query = (
-            sa.select(
-                _records.c.kind,
-                _records.c.key,
-                _records.c.valid_from,
-                _records.c.valid_to,
-                _records.c["values"],
-                _records.c.markers,
-            )
-            .where(sa.or_(is_cluster, of_links))
-            .order_by(_records.c.valid_from, _records.c.kind, _records.c.position)
-        )
+        pairs = sa.select(_records.c.kind, _records.c.key).where(naming).distinct()
         with self.engine.connect() as conn:
-            return [
-                RecordRow(
-                    r.kind,
-                    r.key,
-                    r.valid_from,
-                    r.valid_to,
-                    Entry(r.key, dict(r[4]), dict(r.markers)),
-                )
-                for r in conn.execute(query)
-            ]
+            named = [(r.kind, r.key) for r in conn.execute(pairs)]
+            keys = {kind: [k for k_, k in named if k_ == kind] for kind in member_kinds}
+            of_named = sa.or_(
+                *(sa.and_(_records.c.kind == k, _records.c.key.in_(v)) for k, v in keys.items())
+            )
+            rows = _record_rows(conn, sa.or_(is_cluster, of_named))
+            orgs = {str(r.entry.values.get("org_id")) for r in rows if r.kind == "memberships"}
+            of_orgs = sa.and_(_records.c.kind == "organisations", _records.c.key.in_(orgs))
+            rows += _record_rows(conn, of_orgs) if orgs else []
+        return sorted(rows, key=lambda r: r.valid_from)
 
     def history(self) -> pd.DataFrame:
         """Versions as a table, newest first, with the number of records each added,
@@ -571,9 +561,23 @@ class Store:
         return frame
 
     def state(self, version: int | None = None) -> State:
-        """The records (kind → key → entry) at ``version`` (default: the latest)."""
+        """The records (kind → key → entry) at ``version`` (default: the latest), MNE links
+        included: the view of the memberships (:data:`VIEW_KINDS`,
+        :func:`geo.registry.members.view_state`), as files and forms of links are planned
+        against it."""
+        return members.view_state(self.stored_state(version))
+
+    def stored_state(self, version: int | None = None) -> State:
+        """The records as stored at ``version``: no ``mne_links`` after the "MNE links as
+        memberships" migration (:meth:`migrate_members`), only memberships."""
         with self.engine.connect() as conn:
             return _state_of(_rows_at(conn, self._checked(conn, version)))
+
+    def links(self, version: int | None = None) -> dict[str, Entry]:
+        """The MNE links at ``version`` (default: the latest) by id: the view of the
+        memberships of foreign-owned organisations
+        (:func:`geo.registry.members.mne_link_entries`)."""
+        return {e.key: e for e in _entries(self.state(version), "mne_links")}
 
     def frames(self, version: int | None = None) -> dict[str, pd.DataFrame]:
         """The records at ``version`` as frames shaped like :func:`geo.data.records.read_table`'s
@@ -647,7 +651,7 @@ class Store:
         self, parsed: ParsedFile, mode: Literal["upsert", "replace"] = "upsert"
     ) -> ImportPlan:
         """What importing ``parsed`` would do now (nothing is written; no sign-in)."""
-        return self._plan(parsed, self.state(), mode)
+        return self._plan(parsed, self.stored_state(), mode)
 
     def _plan(
         self,
@@ -825,7 +829,8 @@ class Store:
         self.accounts.authorise(editor, permission)
         with self._writing() as conn:
             head = self._lock_head(conn)
-            plan = plan_for(_state_of(_rows_at(conn, head)), _id_source(conn))
+            stored, new_id = _state_of(_rows_at(conn, head)), _id_source(conn)
+            plan = self._stored_plan(plan_for(members.view_state(stored), new_id), stored, new_id)
             if not plan.ok:
                 return WriteResult(plan, None)
             self._authorise_fields(editor, plan)
@@ -838,6 +843,27 @@ class Store:
             return WriteResult(plan, version)
 
     # ----------------------------------------------------------------- internals
+
+    def _stored_plan(
+        self, plan: ImportPlan, state: State, new_id: Callable[[str], str]
+    ) -> ImportPlan:
+        """``plan`` (of several kinds, planned against the view) with its MNE link changes
+        written as memberships and organisations, planned after its other changes (a link
+        may name a cluster the plan adds)."""
+        links = tuple(c for c in plan.changes if c.kind in VIEW_KINDS)
+        if not links or not plan.ok:
+            return plan
+        others = tuple(c for c in plan.changes if c.kind not in VIEW_KINDS)
+        now = {kind: dict(entries) for kind, entries in state.items()}
+        for change in others:
+            if change.after is None:
+                now.get(change.kind, {}).pop(change.key, None)
+            else:
+                now.setdefault(change.kind, {})[change.key] = change.after
+        link_plan = ImportPlan(VIEW_KINDS[0], plan.source, links, 0, ())
+        written = members.plan_link_writes(link_plan, now, self.refs, new_id)
+        changes = members.merged([*others, *written.changes])
+        return replace(plan, changes=changes, issues=written.issues)
 
     def _checked(self, conn: Connection, version: int | None) -> int:
         head = int(conn.execute(sa.select(_head.c.version)).scalar_one())
@@ -993,6 +1019,28 @@ def _version_info(row: Any) -> VersionInfo:
     )
 
 
+def _record_rows(conn: Connection, condition: Any) -> list[RecordRow]:
+    """The stored rows meeting ``condition`` as :class:`RecordRow`, oldest first."""
+    query = (
+        sa.select(
+            _records.c.kind,
+            _records.c.key,
+            _records.c.valid_from,
+            _records.c.valid_to,
+            _records.c["values"],
+            _records.c.markers,
+        )
+        .where(condition)
+        .order_by(_records.c.valid_from, _records.c.kind, _records.c.position)
+    )
+    return [
+        RecordRow(
+            r.kind, r.key, r.valid_from, r.valid_to, Entry(r.key, dict(r[4]), dict(r.markers))
+        )
+        for r in conn.execute(query)
+    ]
+
+
 def _rows_where(conn: Connection, condition: Any) -> list[_Row]:
     query = (
         sa.select(
@@ -1117,7 +1165,7 @@ def _id_source(conn: Connection) -> Callable[[str], str]:
     def new_id(kind: str) -> str:
         _, prefix, width = _NEW_IDS[kind]
         if kind not in issued:
-            issued[kind] = int(_next_id(conn, kind, prefix, width)[len(prefix) :])
+            issued[kind] = int(_next_key(conn, kind, prefix, width)[len(prefix) :])
         else:
             issued[kind] += 1
         return f"{prefix}{issued[kind]:0{width}d}"
