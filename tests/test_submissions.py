@@ -165,9 +165,7 @@ def test_a_submitter_changes_only_the_clusters_they_manage(db, subs, people):  #
         people["sub"], {"clusters": [{"notes": "x"}], "mne_links": [link]}, "PIC-01"
     )
     assert not refused.ok and "belongs to cluster PIC-02" in str(refused.plan.issues)
-    other_link = next(
-        k for k, e in db.links().items() if e.values["cluster_id"] != "PIC-01"
-    )
+    other_link = next(k for k, e in db.links().items() if e.values["cluster_id"] != "PIC-01")
     taken = {"link_id": other_link, "cluster_id": "PIC-01", "notes": "mine now"}
     refused = subs.submit(
         people["sub"], {"clusters": [{"notes": "x"}], "mne_links": [taken]}, "PIC-01"
