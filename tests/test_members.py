@@ -563,3 +563,15 @@ def test_a_new_link_is_numbered_after_every_link_ever_held(db, editor):  # noqa:
     assert result.ok and "MNE-09" in db.links()
     assert db.version(3).summary.startswith("registration of mne_links MNE-09")
     assert db.next_id("mne_links") == "MNE-10"
+
+
+def test_the_migrate_members_command_says_what_it_did(tmp_path, refs, monkeypatch, capsys):  # noqa: F811
+    from geo.cli.commands import main
+
+    old_url = f"sqlite:///{tmp_path / 'old.db'}"
+    _old_store(old_url, refs, monkeypatch).dispose()
+    monkeypatch.setenv(store.ENV_DATABASE_URL, old_url)
+    assert main(["store", "migrate-members"]) == 0
+    assert capsys.readouterr().out.startswith("version 2: 16 ")  # 8 organisations, 8 memberships
+    assert main(["store", "migrate-members"]) == 0
+    assert "nothing to migrate" in capsys.readouterr().out

@@ -5,10 +5,11 @@ membership of a foreign-owned organisation. This module turns links into organis
 and memberships (:func:`plan_members_from_links`: the published transcription
 ``organisations.csv`` / ``memberships.csv`` and the data migration of existing stores,
 ``clustermap store migrate-members``, both use it) and back
-(:func:`link_from_membership`). The MNE links pages, exports and the API read
-(:func:`mne_link_entries`) are the stored links plus the links of foreign-owned members
-entered as memberships; retiring the stored ``mne_links`` kind (its form, imports, the
-Changes page and the timeline writing and reading memberships instead) is what is left.
+(:func:`link_from_membership`). Memberships are the one stored truth: the MNE links the
+pages, exports and the API read are a view of them (:func:`mne_link_entries`, one link per
+membership of a foreign-owned organisation), and an MNE link file, form or removal is
+written as the memberships and organisations it changes (:func:`plan_link_writes`).
+``mne_links`` rows are read only where a store stored them before its migration.
 
 How 003's ``relation`` becomes a ``role`` is the table :data:`RELATION_ROLES` (documented
 in ``data/records/TRANSCRIPTION.md``). The link's own wording stays in the membership
