@@ -577,7 +577,7 @@ class Store:
         """The MNE links at ``version`` (default: the latest) by id: the view of the
         memberships of foreign-owned organisations
         (:func:`geo.registry.members.mne_link_entries`)."""
-        return {e.key: e for e in _entries(self.state(version), "mne_links")}
+        return self.state(version)["mne_links"]
 
     def frames(self, version: int | None = None) -> dict[str, pd.DataFrame]:
         """The records at ``version`` as frames shaped like :func:`geo.data.records.read_table`'s
