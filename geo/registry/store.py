@@ -740,7 +740,9 @@ class Store:
         return self._write(editor, "remove", "form", summary, plan)
 
     def restore(self, editor: Principal, version: int) -> WriteResult:
-        """A new version whose data equals ``version``'s exactly (values and markers)."""
+        """A new version whose data equals ``version``'s exactly (values and markers). A
+        version that stored MNE links as ``mne_links`` rows (before :meth:`migrate_members`)
+        is restored as it was, then migrated again by the next version."""
         self.accounts.authorise(editor, "restore")
         summary = LABELS["restore"].format(version=version)
 
@@ -760,7 +762,10 @@ class Store:
                         changes.append(Change(kind, key, "removed", entry, None))
             return ImportPlan("all", f"version {version}", tuple(changes), 0, ())
 
-        return self._write(editor, "restore", f"version {version}", summary, plan, version)
+        result = self._write(editor, "restore", f"version {version}", summary, plan, version)
+        if result.version is not None:  # a version older than the links as memberships
+            self.migrate_members()
+        return result
 
     def migrate_members(self, author: str = MIGRATION_AUTHOR) -> int | None:
         """Store the MNE links of the latest version as memberships, the one truth: add
