@@ -589,17 +589,28 @@ def test_the_migration_keeps_every_record_and_version(url, refs, tmp_path):
     engine.dispose()
     expected = json.loads((OLD_STORE / "states.json").read_text(encoding="utf-8"))
 
-    upgraded = store.Store.open(old_url, refs=refs)
+    upgraded = store.Store(old_url, refs=refs)
+    upgraded.migrate()  # the schema; Store.open then stores the MNE links as memberships
     assert snapshot(upgraded.engine) == before
     assert {str(v.id): fingerprint(upgraded.state(v.id)) for v in upgraded.versions()} == expected
+    upgraded.dispose()
+    upgraded = store.Store.open(old_url, refs=refs)
+    assert upgraded.head() == 8 and upgraded.stored_state()["mne_links"] == {}
+    assert upgraded.links(8) == upgraded.links(7)  # the same links, now memberships
+    assert {
+        str(v.id): fingerprint(upgraded.state(v.id)) for v in upgraded.versions()[1:]
+    } == expected
     assert [v.action for v in reversed(upgraded.versions())] == [
-        "seed", "import", "edit", "edit", "register", "remove", "restore",
+        "seed", "import", "edit", "edit", "register", "remove", "restore", "migrate",
     ]  # fmt: skip
     upgraded.accounts.iterations = FAST
     upgraded.accounts.key_dir = tmp_path
     upgraded.accounts.add(upgraded.accounts.operator("t"), "root", PW, ["admin"])
     root = upgraded.accounts.sign_in("root", PW).principal
-    assert upgraded.restore(root, 1).version == 8
-    assert fingerprint(upgraded.state()) == expected["1"]
-    assert upgraded.version(8).author == "root"
+    assert upgraded.restore(root, 1).version == 9
+    assert fingerprint(upgraded.state(9)) == expected["1"]
+    assert upgraded.version(9).author == "root"
+    # version 1's links were rows: stored as memberships again by the next version
+    assert upgraded.head() == 10 and upgraded.version(10).action == "migrate"
+    assert upgraded.links() == upgraded.links(1) and upgraded.stored_state()["mne_links"] == {}
     upgraded.dispose()

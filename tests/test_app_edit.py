@@ -229,14 +229,14 @@ def test_an_editor_adds_and_removes_an_mne_link(db_url):
     at.run()
     assert "Saved as version 2." in texts(at)
     db = store.Store(db_url)
-    link = db.state()["mne_links"]["MNE-09"]
+    link = db.links()["MNE-09"]
     assert (link.values["cluster_id"], link.values["hq_country"]) == ("PIC-01", "Germany")
     at.run()
     at.selectbox(key="remove_link_PIC-01").select("MNE-09")
     next(b for b in at.button if b.label == "Remove the link").click()
     at.run()
     assert "Saved as version 3." in texts(at)
-    assert "MNE-09" not in db.state()["mne_links"]
+    assert "MNE-09" not in db.links()
 
 
 def test_an_edit_in_the_store_shows_on_every_page(db_url) -> None:

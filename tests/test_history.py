@@ -89,12 +89,21 @@ def test_the_stores_version_at_reads_the_dates_the_url_names(lived):
 
 
 def test_cluster_rows_hold_the_cluster_and_every_link_that_named_it(lived):
-    rows = lived.cluster_rows("PIC-10")
+    stored = lived.cluster_rows("PIC-10")
+    assert {(r.kind, r.key) for r in stored} == {  # links are memberships
+        ("clusters", "PIC-10"),
+        ("memberships", "MEM-0001"),
+        ("memberships", "MEM-0002"),
+        ("organisations", "ORG-0001"),
+        ("organisations", "ORG-0002"),
+    }
+    rows = history.link_rows(stored)
     assert {(r.kind, r.key) for r in rows} == {
         ("clusters", "PIC-10"),
         ("mne_links", "MNE-01"),
         ("mne_links", "MNE-02"),
     }
+    assert [(r.valid_from, r.valid_to) for r in rows if r.key == "MNE-02"] == [(1, 4)]
     assert [r.valid_from for r in rows] == sorted(r.valid_from for r in rows)
     moved = [r for r in rows if r.key == "MNE-01"]
     assert [(r.valid_from, r.valid_to, r.entry.values["cluster_id"]) for r in moved] == [
@@ -228,6 +237,42 @@ def test_a_removed_cluster_timeline_ends_with_its_removal_in_russian(lived):
     assert frame.iloc[0][["version", "action", "change"]].tolist() == [6, "удаление", "удалена"]
     assert frame.iloc[-1][["version", "record", "change"]].tolist() == [1, "кластер", "добавлена"]
     assert history.cluster_timeline(lived, "NO-SUCH").empty
+
+
+def test_a_membership_edit_shows_as_its_link_in_the_timeline(db, editor):  # noqa: F811
+    """MNE links are memberships: setting MEM-0003 (MNE-03, PIC-20) left is an MNE link
+    change in the cluster's timeline and in the Changes page, and not before its version."""
+    changed = {"membership_id": "MEM-0003", "to_year": "2022", "presence": "left"}
+    assert db.save_record(editor, "memberships", changed).version == 2
+    frame = history.cluster_timeline(db, "PIC-20")
+    edit = frame[frame["version"] == 2]
+    assert edit[["record", "field", "before", "after"]].values.tolist() == [
+        ["MNE link MNE-03 (Daimler)", "Presence", "present", "left"]
+    ]
+    span = history.changes_between(db, 1, 2)
+    counts = history.counts(span.changes)
+    assert counts[("mne_links", "changed")] == 1 and counts[("memberships", "changed")] == 1
+    assert db.links(1)["MNE-03"].values["presence"] == "present"  # as of version 1
+
+
+def test_the_migration_of_an_old_store_is_no_link_change(url, refs, monkeypatch):  # noqa: F811
+    """A store whose links were ``mne_links`` rows: after Store.open migrated them, the
+    timeline and the Changes page show no link change at the migration, and version 1
+    still shows the links."""
+    from tests.test_members import _old_store
+
+    _old_store(url, refs, monkeypatch).dispose()
+    opened = store.Store.open(url, refs=refs)
+    try:
+        assert opened.head() == 2 and opened.version(2).action == "migrate"
+        frame = history.cluster_timeline(opened, "PIC-10")
+        assert set(frame["version"]) == {1}
+        counts = history.counts(history.changes_between(opened, 1, 2).changes)
+        assert not any(n for (kind, _), n in counts.items() if kind == "mne_links")
+        assert counts[("memberships", "added")] == 8
+        assert list(opened.links(1)) == list(opened.links(2))
+    finally:
+        opened.dispose()
 
 
 # --------------------------------------------------------------------------- a dataset as of

@@ -164,10 +164,15 @@ def test_validate_command_accepts_member_files(tmp_path, capsys):
 # --------------------------------------------------------------------------- migration
 
 
-def _old_store(url, refs, monkeypatch):  # noqa: F811
-    """A store seeded as the code before member organisations seeded it (three kinds)."""
-    monkeypatch.setattr(store, "_STORE_KINDS", ("clusters", "mne_links", "regional_indicators"))
-    old = store.Store.open(url, refs=refs)
+def _old_store(url, refs, monkeypatch, kinds=("clusters", "mne_links", "regional_indicators")):  # noqa: F811
+    """A store seeded as older code seeded it: ``kinds`` stored, MNE links as ``mne_links``
+    rows (the code before member organisations: three kinds; the code before MNE links
+    were a view of memberships: all five), not migrated (the constructor, not ``open``)."""
+    monkeypatch.setattr(store, "_STORE_KINDS", kinds)
+    monkeypatch.setattr(store, "VIEW_KINDS", ())
+    old = store.Store(url, refs=refs)
+    old.migrate()
+    old.seed()
     monkeypatch.undo()
     return old
 
@@ -178,16 +183,22 @@ def _link_fields(entries) -> dict[str, tuple]:
     }
 
 
+def _view(data) -> pd.DataFrame:
+    return data.mne_links.reset_index(drop=True)
+
+
 def test_migration_keeps_every_mne_link_field_by_field(url, refs, monkeypatch):  # noqa: F811
     old = _old_store(url, refs, monkeypatch)
     try:
-        before = old.state()
+        before = old.stored_state()
+        shown_before = _view(sources.dataset_from_store(old, 1))
         assert "organisations" not in before or not before["organisations"]
         version = old.migrate_members()
         assert version == 2 and old.versions()[0].action == "migrate"
-        after = old.state()
-        kept = {k: v for k, v in before.items() if v}
+        after = old.stored_state()
+        kept = {k: v for k, v in before.items() if v and k != "mne_links"}
         assert {k: after[k] for k in kept} == kept  # nothing else changed
+        assert after["mne_links"] == {}  # retired: memberships are the one stored truth
         assert len(after["organisations"]) == len(after["memberships"]) == 8
         orgs = after["organisations"]
         recovered = _link_fields(  # every link recovered from memberships alone
@@ -195,9 +206,55 @@ def test_migration_keeps_every_mne_link_field_by_field(url, refs, monkeypatch): 
             for m in after["memberships"].values()
         )
         assert recovered == _link_fields(before["mne_links"].values())
+        view = members.mne_link_entries(after)
+        assert [e.key for e in view] == list(before["mne_links"])  # same links, same order
+        assert _link_fields(view) == _link_fields(before["mne_links"].values())
+        # nothing lost: version 1 still holds its rows, and both versions show the same links
+        assert old.stored_state(1)["mne_links"] == before["mne_links"]
+        pd.testing.assert_frame_equal(_view(sources.dataset_from_store(old, 2)), shown_before)
+        pd.testing.assert_frame_equal(shown_before, records.load_mne_links())
         assert old.migrate_members() is None and old.head() == 2  # idempotent
     finally:
         old.dispose()
+
+
+def test_opening_a_store_of_today_retires_its_link_rows(url, refs, monkeypatch):  # noqa: F811
+    """A store seeded by the code before this change (five kinds: a link stored both as
+    a row and as its membership) is migrated when it is opened: one version retiring the
+    rows, adding nothing, showing the same links; opened again, nothing more."""
+    old = _old_store(url, refs, monkeypatch, kinds=importer.IMPORT_KINDS)
+    try:
+        before = old.stored_state()
+        assert len(before["mne_links"]) == len(before["memberships"]) == 8
+        shown = _view(sources.dataset_from_store(old, 1))
+    finally:
+        old.dispose()
+    opened = store.Store.open(url, refs=refs)
+    try:
+        assert opened.head() == 2 and opened.versions()[0].author == store.MIGRATION_AUTHOR
+        changes = opened.changes(2)
+        assert {(c.kind, c.change) for c in changes} == {("mne_links", "removed")}
+        assert len(changes) == 8
+        after = opened.stored_state()
+        assert after["memberships"] == before["memberships"]
+        assert after["organisations"] == before["organisations"]
+        pd.testing.assert_frame_equal(_view(sources.dataset_from_store(opened, 2)), shown)
+        assert opened.stored_state(1) == before  # the old version is kept as it was
+    finally:
+        opened.dispose()
+    again = store.Store.open(url, refs=refs)
+    try:
+        assert again.head() == 2
+    finally:
+        again.dispose()
+
+
+def test_a_new_store_stores_no_link_rows(db):  # noqa: F811
+    assert db.head() == 1 and db.stored_state()["mne_links"] == {}
+    assert db.state()["mne_links"] == db.links()
+    assert [e.key for e in members.mne_link_entries(db.state())] == [
+        f"MNE-{i:02d}" for i in range(1, 9)
+    ]
 
 
 def test_migration_of_a_store_gives_the_published_member_files(url, refs, monkeypatch):  # noqa: F811
@@ -207,8 +264,27 @@ def test_migration_of_a_store_gives_the_published_member_files(url, refs, monkey
         for kind in ("organisations", "memberships"):
             published = (records_dir() / f"{kind}.csv").read_text(encoding="utf-8")
             assert old.export(kind) == published
+        published = (records_dir() / "mne_links.csv").read_text(encoding="utf-8")
+        assert old.export("mne_links") == published  # the view, exported as the file
     finally:
         old.dispose()
+
+
+def test_published_links_are_the_view_of_the_published_memberships():
+    """The published MNE links come from organisations.csv and memberships.csv alone:
+    exactly mne_links.csv, row by row and field by field (values and missing markers)."""
+    state = {
+        "organisations": members.entries_of(records.load_organisations(), "org_id"),
+        "memberships": members.entries_of(records.load_memberships(), "membership_id"),
+    }
+    view = members.mne_link_entries(state)
+    shipped = members.entries_of(records.load_mne_links(), "link_id")
+    assert [e.key for e in view] == list(shipped)
+    assert _link_fields(view) == _link_fields(shipped.values())
+    text = store.records_csv("mne_links", view)
+    assert text == (records_dir() / "mne_links.csv").read_text(encoding="utf-8")
+    data = sources.load_dataset()
+    pd.testing.assert_frame_equal(_view(data), records.load_mne_links())
 
 
 def test_the_app_reads_mne_links_derived_from_memberships(db, refs, editor):  # noqa: F811
@@ -339,12 +415,16 @@ def test_migration_of_a_store_built_by_older_code(refs, tmp_path):  # noqa: F811
 
     copy = tmp_path / "old.db"
     shutil.copyfile(OLD_STORE / "store.db", copy)
-    old = store.Store.open(f"sqlite:///{copy}", refs=refs)
+    old = store.Store(f"sqlite:///{copy}", refs=refs)
+    old.migrate()  # the schema only: Store.open would also migrate the links
     try:
-        head, before = old.head(), old.state()
+        head, before = old.head(), old.stored_state()
+        versions = [(v.id, v.created_at, v.summary) for v in old.versions()]
+        shown = {v: _view(sources.dataset_from_store(old, v)) for v in range(1, head + 1)}
         assert before["mne_links"] and not before["memberships"]
         assert old.migrate_members() == head + 1
-        after = old.state()
+        after = old.stored_state()
+        assert after["mne_links"] == {}
         orgs = after["organisations"]
         recovered = _link_fields(
             members.link_from_membership(m, orgs[m.values["org_id"]])
@@ -352,5 +432,146 @@ def test_migration_of_a_store_built_by_older_code(refs, tmp_path):  # noqa: F811
         )
         assert recovered == _link_fields(before["mne_links"].values())
         assert len(old.versions()) == head + 1 and old.migrate_members() is None
+        # every version kept, each showing the links it showed before the migration
+        assert [(v.id, v.created_at, v.summary) for v in old.versions()[1:]] == versions
+        for version, frame in shown.items():
+            pd.testing.assert_frame_equal(_view(sources.dataset_from_store(old, version)), frame)
+        pd.testing.assert_frame_equal(_view(sources.dataset_from_store(old)), shown[head])
     finally:
         old.dispose()
+
+
+# --------------------------------------------------------------------------- writing MNE links
+
+LINK_HEADER = (
+    "link_id,mne_name,hq_country,industry,cluster_id,relation,presence,interplay_type,"
+    "source_doc,source_ref,notes\n"
+)
+
+
+def _no_dangling(db) -> None:  # noqa: F811
+    state = db.stored_state()
+    assert state["mne_links"] == {}  # the one stored truth: memberships
+    for membership in state["memberships"].values():
+        assert membership.values["org_id"] in state["organisations"]
+        assert membership.values["cluster_id"] in state["clusters"]
+
+
+def test_an_mne_link_file_writes_memberships_and_organisations(db, refs, editor):  # noqa: F811
+    text = LINK_HEADER + (
+        "MNE-09,Siemens,Германия,,PIC-01,member,present,,registry,file,\n"
+        "MNE-01,Berlin-Chemie Menarini,,,PIC-10,co-founder,left,MNEs as founders,003,x,\n"
+    )
+    plan = db.preview(parsed("links.csv", text, "mne_links", refs))
+    assert plan.ok, plan.issues
+    result = db.import_file(editor, parsed("links.csv", text, "mne_links", refs))
+    assert result.ok and result.version == 2
+    assert {(c.kind, c.change) for c in db.changes(2)} == {
+        ("organisations", "added"),
+        ("memberships", "added"),
+        ("memberships", "changed"),
+    }
+    state = db.stored_state()
+    new = state["memberships"]["MEM-0009"]
+    assert (new.values["mne_link_id"], new.values["role"], new.values["org_id"]) == (
+        "MNE-09", "member", "ORG-0009",
+    )  # fmt: skip
+    org = state["organisations"]["ORG-0009"].values
+    assert (org["name_en"], org["hq_country"], org["foreign_owned"]) == (
+        "Siemens",
+        "Germany",
+        "yes",
+    )
+    assert state["memberships"]["MEM-0001"].values["presence"] == "left"
+    links = db.links()
+    assert links["MNE-09"].values["cluster_id"] == "PIC-01"
+    assert links["MNE-01"].values["presence"] == "left"
+    assert links["MNE-01"].values["source_ref"] == "x"
+    clusters = sources.dataset_from_store(db).clusters.set_index("id")
+    assert clusters.at["PIC-01", "mne_count"] == 1
+    _no_dangling(db)
+    # the view exported imports back unchanged
+    again = db.preview(parsed("links.csv", db.export("mne_links"), "mne_links", refs))
+    assert again.ok and again.changes == () and again.unchanged == 9
+
+
+def test_a_bad_mne_link_file_names_its_row_and_column_and_writes_nothing(db, refs, editor):  # noqa: F811
+    text = LINK_HEADER + (
+        "MNE-09,Siemens,Germany,,PIC-01,member,present,,registry,file,\n"
+        "MNE-10,Bosch,Germany,,PIC-99,member,present,,registry,file,\n"
+    )
+    before = db.stored_state()
+    result = db.import_file(editor, parsed("links.csv", text, "mne_links", refs))
+    assert not result.ok and result.version is None
+    assert [(i.file, i.row, i.column) for i in result.plan.issues] == [
+        ("links.csv", 3, "cluster_id")
+    ]
+    assert db.head() == 1 and db.stored_state() == before
+
+
+def test_editing_the_membership_is_editing_the_link(db, editor):  # noqa: F811
+    """The membership made from MNE-03 is the link: setting it left shows on the MNE
+    view, the map's counts and the API (one truth)."""
+    result = db.save_record(
+        editor, "memberships", {"membership_id": "MEM-0003", "to_year": "2022", "presence": "left"}
+    )
+    assert result.ok, result.plan.issues
+    assert db.links()["MNE-03"].values["presence"] == "left"
+    assert db.links(1)["MNE-03"].values["presence"] == "present"  # as of version 1
+    data = sources.dataset_from_store(db)
+    assert data.mne_links.set_index("link_id").at["MNE-03", "presence"] == "left"
+
+
+def test_the_link_form_changes_the_membership_or_its_organisation(db, editor):  # noqa: F811
+    # a relation changed: the membership's relation and role
+    assert db.save_record(editor, "mne_links", {"link_id": "MNE-03", "relation": "member"}).ok
+    membership = db.stored_state()["memberships"]["MEM-0003"].values
+    assert (membership["relation"], membership["role"]) == ("member", "member")
+    # a name changed, the organisation naming no one else: changed in place
+    assert db.save_record(editor, "mne_links", {"link_id": "MNE-03", "industry": "Pharma"}).ok
+    state = db.stored_state()
+    assert state["memberships"]["MEM-0003"].values["org_id"] == "ORG-0003"
+    assert state["organisations"]["ORG-0003"].values["industry"] == "Pharma"
+    # the name of another stored company: that organisation, the old one kept
+    assert db.save_record(editor, "mne_links", {"link_id": "MNE-01", "mne_name": "Stada"}).ok
+    state = db.stored_state()
+    assert state["memberships"]["MEM-0001"].values["org_id"] == "ORG-0002"
+    assert "ORG-0001" in state["organisations"]
+    assert db.links()["MNE-01"].values["mne_name"] == "Stada"
+    _no_dangling(db)
+
+
+def test_removing_a_link_removes_its_membership_not_its_organisation(db, editor):  # noqa: F811
+    result = db.remove(editor, "mne_links", ["MNE-03"])
+    assert result.ok and result.version == 2
+    assert [(c.kind, c.key, c.change) for c in db.changes(2)] == [
+        ("memberships", "MEM-0003", "removed")
+    ]
+    assert "MNE-03" not in db.links() and "MNE-03" in db.links(1)
+    assert "ORG-0003" in db.stored_state()["organisations"]
+    _no_dangling(db)
+    refused = db.remove(editor, "mne_links", ["MNE-03"])  # already gone: said, nothing written
+    assert not refused.ok and db.head() == 2
+
+
+def test_a_new_link_is_numbered_after_every_link_ever_held(db, editor):  # noqa: F811
+    assert db.next_id("mne_links") == "MNE-09"
+    assert db.remove(editor, "mne_links", ["MNE-08"]).ok
+    link = {"mne_name": "Bosch", "cluster_id": "PIC-01", "source_doc": "registry",
+            "source_ref": "form"}  # fmt: skip
+    result = db.register_mne_link(editor, link)
+    assert result.ok and "MNE-09" in db.links()
+    assert db.version(3).summary.startswith("registration of mne_links MNE-09")
+    assert db.next_id("mne_links") == "MNE-10"
+
+
+def test_the_migrate_members_command_says_what_it_did(tmp_path, refs, monkeypatch, capsys):  # noqa: F811
+    from geo.cli.commands import main
+
+    old_url = f"sqlite:///{tmp_path / 'old.db'}"
+    _old_store(old_url, refs, monkeypatch).dispose()
+    monkeypatch.setenv(store.ENV_DATABASE_URL, old_url)
+    assert main(["store", "migrate-members"]) == 0
+    assert capsys.readouterr().out.startswith("version 2: 16 ")  # 8 organisations, 8 memberships
+    assert main(["store", "migrate-members"]) == 0
+    assert "nothing to migrate" in capsys.readouterr().out

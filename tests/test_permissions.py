@@ -167,6 +167,11 @@ def refused_for(allowed_roles: set[str]) -> list[str]:
 
 # --------------------------------------------------------------------------- store writes
 
+LINKS = (
+    "link_id,mne_name,hq_country,cluster_id,presence,source_doc,source_ref\n"
+    "MNE-09,Siemens,Germany,PIC-01,present,registry,t\n"
+)
+
 STORE_WRITES: dict[str, Callable[[store.Store, object], object]] = {
     "import": lambda db, p: db.import_file(
         p, importer.parse_bytes("new.csv", NEW_CLUSTER.encode(), "clusters", db.refs)
@@ -193,10 +198,17 @@ STORE_WRITES: dict[str, Callable[[store.Store, object], object]] = {
             "source_ref": "t",
         },
     ),  # fmt: skip
-    "remove": lambda db, p: db.remove(p, "mne_links", [next(iter(db.state()["mne_links"]))]),
+    "remove": lambda db, p: db.remove(p, "mne_links", [next(iter(db.links()))]),
     "restore": lambda db, p: db.restore(p, 1),
+    # MNE links are written as memberships: their file and form are write paths of their own
+    "import_links": lambda db, p: db.import_file(
+        p, importer.parse_bytes("links.csv", LINKS.encode(), "mne_links", db.refs)
+    ),
+    "edit_link": lambda db, p: db.save_record(
+        p, "mne_links", {"link_id": "MNE-01", "presence": "left"}
+    ),
 }
-STORE_ACTION = {"register_link": "register"}
+STORE_ACTION = {"register_link": "register", "import_links": "import", "edit_link": "edit"}
 
 
 def store_snapshot(db: store.Store) -> tuple:

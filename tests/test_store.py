@@ -149,14 +149,14 @@ def test_table_shows_markers_for_missing_values(db):
     table = db.table("mne_links").set_index("link_id")
     assert table.at["MNE-01", "hq_country"] == "not reported"
     assert table.at["MNE-01", "mne_name"] == "Berlin-Chemie Menarini"
-    assert len(table) == len(db.state()["mne_links"])
+    assert len(table) == len(db.links()) == 8
 
 
 @pytest.mark.parametrize("kind", importer.IMPORT_KINDS)
 def test_export_imports_back_unchanged(db, refs, kind):
     plan = db.preview(parsed(f"{kind}.csv", db.export(kind), kind, refs))
     assert plan.ok and plan.changes == ()
-    assert plan.unchanged == len(db.state()[kind])
+    assert plan.unchanged == len(db.links() if kind == "mne_links" else db.state()[kind])
 
 
 def test_cluster_listing_of_the_command_line_imports_back_unchanged(db, refs):
@@ -181,7 +181,8 @@ def test_the_maps_csv_export_imports_back_unchanged(db, refs):
             importer.parse_bytes(f"{kind}.csv", archive.read(f"{kind}.csv"), kind, refs)
         )
         assert plan.ok, plan.issues
-        assert plan.changes == () and plan.unchanged == len(db.state()[kind])
+        stored = db.links() if kind == "mne_links" else db.state()[kind]
+        assert plan.changes == () and plan.unchanged == len(stored)
     clusters = archive.read("clusters.csv").decode("utf-8-sig")
     moved = clusters.replace(",RU-MOS,", ",RU-TA,", 1)
     assert moved != clusters
@@ -215,7 +216,7 @@ def test_good_import_adds_one_version_with_who_and_what(db, refs, editor):
     assert (
         history.loc[0, "added"] == 1
         and history.loc[1, "added"]
-        == len(db.state(1)["clusters"]) + 8 + 95 + 8 + 8  # + organisations, memberships
+        == len(db.state(1)["clusters"]) + 95 + 8 + 8  # + organisations, memberships (MNE links)
     )
 
 
@@ -272,8 +273,11 @@ def test_replace_import_removes_what_the_file_does_not_list(db, refs, editor):
     text = "\n".join(db.export("mne_links").splitlines()[:3]) + "\n"  # header + 2 links
     result = db.import_file(editor, parsed("links.csv", text, "mne_links", refs), mode="replace")
     assert result.version == 2
-    assert len(db.state()["mne_links"]) == 2
-    assert result.plan.counts()["removed"] == len(db.state(1)["mne_links"]) - 2
+    assert list(db.links()) == ["MNE-01", "MNE-02"]
+    # the links are memberships: the six others' memberships removed, their organisations kept
+    assert result.plan.counts()["removed"] == len(db.links(1)) - 2
+    assert {c.kind for c in result.plan.changes} == {"memberships"}
+    assert len(db.state()["memberships"]) == 2 and len(db.state()["organisations"]) == 8
 
 
 def test_a_new_indicator_year_is_a_new_record_and_the_dataset_uses_the_latest(db, refs, editor):
@@ -312,7 +316,8 @@ def test_restore_brings_back_the_earlier_data_exactly_as_a_new_version(db, refs,
     assert (info.action, info.restored_from) == ("restore", 1)
     assert db.state(3) != original  # history kept: version 3 still shows what it had
     kinds = {(c.kind, c.change) for c in db.changes(4)}
-    assert kinds == {("clusters", "removed"), ("mne_links", "added")}
+    assert kinds == {("clusters", "removed"), ("memberships", "added")}
+    assert db.links() == db.links(1)
     listed = list(db.state()["clusters"])
     assert listed == list(original["clusters"])  # restored records keep their place
 
@@ -380,14 +385,14 @@ def test_a_new_mne_link_gets_the_next_id_under_the_lock(db, editor):
         },
     )
     assert result.ok, result.plan.issues
-    link = db.state()["mne_links"]["MNE-09"]
+    link = db.links()["MNE-09"]
     assert link.values["hq_country"] == "Germany" and link.values["cluster_id"] == "PIC-01"
     assert db.version(2).summary.startswith("registration of mne_links MNE-09")
     assert sources.dataset_from_store(db).clusters.set_index("id").at["PIC-01", "mne_count"] == 1
 
 
 def _links_to(db, cluster_id: str) -> bool:
-    return any(e.values["cluster_id"] == cluster_id for e in db.state()["mne_links"].values())
+    return any(e.values["cluster_id"] == cluster_id for e in db.links().values())
 
 
 def test_an_invalid_form_changes_nothing(db, editor):
@@ -422,7 +427,7 @@ def test_a_viewer_cannot_write_not_even_with_a_crafted_principal(db, refs):
         with pytest.raises(auth.NotAuthorised):
             db.save_record(principal, "clusters", {"id": "PIC-01", "participants": "1"})  # type: ignore[arg-type]
         with pytest.raises(auth.NotAuthorised):
-            db.remove(principal, "mne_links", list(db.state()["mne_links"])[:1])  # type: ignore[arg-type]
+            db.remove(principal, "mne_links", list(db.links())[:1])  # type: ignore[arg-type]
         with pytest.raises(auth.NotAuthorised):
             db.register_cluster(principal, {"name_en": "x"})  # type: ignore[arg-type]
     assert db.head() == 1 and len(db.versions()) == 1

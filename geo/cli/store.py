@@ -68,8 +68,9 @@ MESSAGES: dict[str, str] = {
     "output_without_records": N_("-o applies only with --records (which data to write)"),
     "hash_user": N_("print 'user:hash', ready for CLUSTERMAP_EDITORS"),
     "migrate_members": N_(
-        "add a member organisation and a membership for every MNE link that has none, as "
-        "one new version (run by the deployment's operator; running it again changes nothing)"
+        "store the MNE links of a store built by older code as member organisations and "
+        "memberships, as one new version (opening the store does it too; running it again "
+        "changes nothing)"
     ),
     "migrated": N_("version {version}: {added} organisations and memberships added"),
     "migrated_already": N_(
@@ -195,8 +196,11 @@ def cmd_hash_password(args: argparse.Namespace) -> int:
 
 
 def cmd_migrate_members(args: argparse.Namespace) -> int:
-    """Add organisations and memberships for the MNE links without one (one version)."""
-    store = _open_store()
+    """Store the MNE link rows of an older store as memberships (one version), saying
+    what it did: the store is opened without :meth:`Store.open`, which would do it first."""
+    store = Store()
+    store.migrate()
+    store.seed()
     version = store.migrate_members()
     if version is None:
         print(_message(args, "migrated_already").format(head=store.head()))

@@ -25,6 +25,7 @@ from typing import Any
 import pandas as pd
 
 from geo.base.i18n import N_, VocabularyLabels, translator
+from geo.registry import members
 from geo.registry.forms import CARD_FIELD_LABELS, VOCABULARY_OF
 from geo.registry.importer import CHANGE_NAMES, IMPORT_KINDS, MARKER_NAMES, Change, Entry
 from geo.registry.store import ACTION_NAMES, RecordRow, State, Store, VersionInfo
@@ -54,9 +55,11 @@ CHANGES_TEXT: dict[str, str] = {
     "title": N_("Changes"),
     "intro": N_(
         "What changed in the registry between two versions: clusters added, removed and "
-        "changed field by field (old → new), MNE links added, ended and changed, and "
-        "regional indicators. Each version is a moment: pick two, or put versions or dates "
-        "(YYYY-MM-DD) in the address as ?from=…&to=…."
+        "changed field by field (old → new), MNE links added, ended and changed, regional "
+        "indicators, and the member organisations and memberships (an MNE link is the "
+        "membership of a foreign-owned organisation: a change to one shows under both). "
+        "Each version is a moment: pick two, or put versions or dates (YYYY-MM-DD) in the "
+        "address as ?from=…&to=…."
     ),
     "from": N_("From (older)"),
     "to": N_("To (newer)"),
@@ -87,6 +90,12 @@ SECTIONS: dict[tuple[str, str], str] = {
     ("regional_indicators", "added"): N_("Regional indicators added"),
     ("regional_indicators", "removed"): N_("Regional indicators removed"),
     ("regional_indicators", "changed"): N_("Regional indicators changed"),
+    ("organisations", "added"): N_("Member organisations added"),
+    ("organisations", "removed"): N_("Member organisations removed"),
+    ("organisations", "changed"): N_("Member organisations changed, field by field"),
+    ("memberships", "added"): N_("Memberships added"),
+    ("memberships", "removed"): N_("Memberships removed"),
+    ("memberships", "changed"): N_("Memberships changed, field by field"),
 }
 
 #: The cluster profile's timeline words.
@@ -179,7 +188,7 @@ def counts(changes: Iterable[Change]) -> dict[tuple[str, str], int]:
     """How many records of each :data:`SECTIONS` key changed (zero included)."""
     out = dict.fromkeys(SECTIONS, 0)
     for change in changes:
-        out[(change.kind, change.change)] += 1
+        out[(change.kind, change.change)] = out.get((change.kind, change.change), 0) + 1
     return out
 
 
@@ -195,6 +204,11 @@ def record_name(kind: str, entry: Entry | None, lang: str = "en") -> str:
         return str(russian or values.get("name_en") or "")
     if kind == "mne_links":
         return f"{values.get('mne_name') or ''} → {values.get('cluster_id') or ''}"
+    if kind == "organisations":
+        russian = values.get("name_ru") if lang == "ru" else None
+        return str(russian or values.get("name_en") or values.get("name_ru") or "")
+    if kind == "memberships":
+        return f"{values.get('org_id') or ''} → {values.get('cluster_id') or ''}"
     year = values.get("reference_year")
     year_text = f" {int(year)}" if isinstance(year, float) else ""
     return f"{values.get('region_as_published')} · {values.get('indicator')}{year_text}"
@@ -305,6 +319,75 @@ def record_events(rows: Sequence[RecordRow]) -> list[tuple[int, Change]]:
     return sorted(events, key=lambda e: (e[0], order.get(e[1].kind, 99), e[1].key))
 
 
+def _covering(rows: Sequence[RecordRow], version: int) -> RecordRow | None:
+    """The row of ``rows`` valid at ``version``."""
+    return next(
+        (
+            r
+            for r in rows
+            if r.valid_from <= version and (r.valid_to is None or version < r.valid_to)
+        ),
+        None,
+    )
+
+
+def _derived_links(rows: Sequence[RecordRow]) -> dict[str, list[RecordRow]]:
+    """The MNE links memberships of foreign-owned organisations stood for, by link id:
+    one row per stretch of versions in which a membership row and its organisation's row
+    were both valid (:func:`geo.registry.members.link_from_membership`)."""
+    orgs: dict[str, list[RecordRow]] = {}
+    for row in rows:
+        if row.kind == "organisations":
+            orgs.setdefault(row.key, []).append(row)
+    out: dict[str, list[RecordRow]] = {}
+    for m in (r for r in rows if r.kind == "memberships"):
+        for o in orgs.get(str(m.entry.values.get("org_id")), []):
+            start = max(m.valid_from, o.valid_from)
+            ends = [v for v in (m.valid_to, o.valid_to) if v is not None]
+            end = min(ends) if ends else None
+            if (end is not None and start >= end) or o.entry.values.get("foreign_owned") != "yes":
+                continue
+            link = members.link_from_membership(m.entry, o.entry)
+            out.setdefault(link.key, []).append(RecordRow("mne_links", link.key, start, end, link))
+    return out
+
+
+def _stretches(derived: Sequence[RecordRow], stored: Sequence[RecordRow]) -> list[RecordRow]:
+    """One link's rows as the view showed it version by version: the membership's link
+    where one stood for it, else the stored ``mne_links`` row (an older store); equal
+    neighbours joined, so the migration that turned rows into memberships is no change."""
+    bounds = sorted(
+        {b for r in (*derived, *stored) for b in (r.valid_from, r.valid_to) if b is not None}
+    )
+    out: list[RecordRow] = []
+    for start, end in zip(bounds, [*bounds[1:], None], strict=True):
+        row = _covering(derived, start) or _covering(stored, start)
+        if row is None:
+            continue
+        last = out[-1] if out else None
+        if last is not None and last.valid_to == start and last.entry.same_as(row.entry):
+            out[-1] = RecordRow(last.kind, last.key, last.valid_from, end, last.entry)
+        else:
+            out.append(RecordRow(row.kind, row.key, start, end, row.entry))
+    return out
+
+
+def link_rows(rows: Sequence[RecordRow]) -> list[RecordRow]:
+    """A cluster's rows (:meth:`geo.registry.store.Store.cluster_rows`) with its MNE
+    links as the registry showed them: the cluster's own rows, then per link the rows of
+    :func:`_stretches` (memberships and organisations are read, not listed), oldest
+    first."""
+    derived = _derived_links(rows)
+    stored: dict[str, list[RecordRow]] = {}
+    for row in rows:
+        if row.kind == "mne_links":
+            stored.setdefault(row.key, []).append(row)
+    out = [r for r in rows if r.kind == "clusters"]
+    for key in dict.fromkeys([*stored, *derived]):
+        out += _stretches(derived.get(key, []), stored.get(key, []))
+    return sorted(out, key=lambda r: r.valid_from)
+
+
 def _names_cluster(change: Change, cluster_id: str) -> bool:
     """True for a change of the cluster itself, or of an MNE link that named the cluster
     before or after it."""
@@ -333,9 +416,8 @@ def cluster_timeline(
     _ = translator(lang)
     infos = {info.id: info for info in store.versions()}
     rows = []
-    events = [
-        e for e in record_events(store.cluster_rows(cluster_id)) if _names_cluster(e[1], cluster_id)
-    ]
+    lived = link_rows(store.cluster_rows(cluster_id))
+    events = [e for e in record_events(lived) if _names_cluster(e[1], cluster_id)]
     events.sort(key=lambda e: -e[0])  # newest first; stable: the cluster before its links
     for version, change in events:
         info = infos[version]

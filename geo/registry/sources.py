@@ -123,12 +123,12 @@ def load_dataset(resolution: Resolution = "web") -> Dataset:
     """Load, validate and join the shipped records; geometry at ``resolution``.
 
     Points are joined against the detailed geometry (more exact borders), whatever
-    resolution is returned for drawing. MNE links are the stored links plus those of
-    foreign-owned members entered as memberships
-    (:func:`geo.registry.members.mne_link_entries`), as for the store.
+    resolution is returned for drawing. MNE links are a view of the organisations and
+    memberships, one per membership of a foreign-owned organisation
+    (:func:`geo.registry.members.mne_link_entries`), as for the store: ``mne_links.csv``
+    is the transcription they were made from, not read here.
     """
     state = {
-        "mne_links": members.entries_of(records.load_mne_links(), "link_id"),
         "organisations": members.entries_of(records.load_organisations(), "org_id"),
         "memberships": members.entries_of(records.load_memberships(), "membership_id"),
     }

@@ -43,7 +43,7 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -146,6 +146,10 @@ SUMMARY_VALUES: dict[str, dict[str, str]] = {
 }
 
 _STORE_KINDS = importer.IMPORT_KINDS
+#: Kinds read and written as a view of other kinds, never stored since the "MNE links as
+#: memberships" migration: an MNE link is the membership of a foreign-owned organisation
+#: (:mod:`geo.registry.members`). Rows of them stored before it are kept in the history.
+VIEW_KINDS: tuple[str, ...] = ("mne_links",)
 _LOCK_ID = 7_105_347  # PostgreSQL advisory lock key serialising migrations
 
 _metadata = sa.MetaData()
@@ -362,10 +366,13 @@ class Store:
 
     @classmethod
     def open(cls, url: str | None = None, *, refs: References | None = None) -> Store:
-        """A store at ``url`` (default :func:`default_url`), migrated and seeded."""
+        """A store at ``url`` (default :func:`default_url`), migrated and seeded, its MNE
+        links stored as memberships (:meth:`migrate_members`: nothing to do, one query,
+        once a store has no ``mne_links`` rows left)."""
         store = cls(url, refs=refs)
         store.migrate()
         store.seed()
+        store.migrate_members()
         return store
 
     @property
@@ -430,12 +437,14 @@ class Store:
 
     def seed(self) -> int | None:
         """Store the published records as version 1 when the store is empty; returns 1
-        when it seeded, None when the store already had data."""
+        when it seeded, None when the store already had data. MNE links are seeded as
+        the organisations and memberships transcribed from them (``mne_links.csv`` is
+        their source, :data:`VIEW_KINDS`)."""
         if self.head() != 0:
             return None  # checked again under the lock below
         state: State = {}
         changes: list[Change] = []
-        for kind in _STORE_KINDS:
+        for kind in (k for k in _STORE_KINDS if k not in VIEW_KINDS):
             path = records_dir() / f"{kind}.csv"
             parsed = importer.parse_bytes(path.name, path.read_bytes(), kind, self.refs)
             plan = importer.plan_import(parsed, state, self.refs)
@@ -487,38 +496,28 @@ class Store:
         return self.version(found)
 
     def cluster_rows(self, cluster_id: str) -> list[RecordRow]:
-        """Every stored row of the cluster ``cluster_id`` and of the MNE links that named
-        it in any version, oldest first: the material of a cluster's timeline."""
+        """Every stored row of the cluster ``cluster_id``, of the MNE links (``mne_links``
+        rows of an older store) and memberships that named it in any version, and of the
+        organisations of those memberships, oldest first: the material of a cluster's
+        timeline (:func:`geo.registry.history.cluster_timeline` reads the links in it)."""
         is_cluster = sa.and_(_records.c.kind == "clusters", _records.c.key == cluster_id)
-        is_link = sa.and_(
-            _records.c.kind == "mne_links",
+        member_kinds = ("mne_links", "memberships")
+        naming = sa.and_(
+            _records.c.kind.in_(member_kinds),
             _records.c["values"]["cluster_id"].as_string() == cluster_id,
         )
-        link_keys = sa.select(_records.c.key).where(is_link).scalar_subquery()
-        of_links = sa.and_(_records.c.kind == "mne_links", _records.c.key.in_(link_keys))
-        query = (
-            sa.select(
-                _records.c.kind,
-                _records.c.key,
-                _records.c.valid_from,
-                _records.c.valid_to,
-                _records.c["values"],
-                _records.c.markers,
-            )
-            .where(sa.or_(is_cluster, of_links))
-            .order_by(_records.c.valid_from, _records.c.kind, _records.c.position)
-        )
+        pairs = sa.select(_records.c.kind, _records.c.key).where(naming).distinct()
         with self.engine.connect() as conn:
-            return [
-                RecordRow(
-                    r.kind,
-                    r.key,
-                    r.valid_from,
-                    r.valid_to,
-                    Entry(r.key, dict(r[4]), dict(r.markers)),
-                )
-                for r in conn.execute(query)
-            ]
+            named = [(r.kind, r.key) for r in conn.execute(pairs)]
+            keys = {kind: [k for k_, k in named if k_ == kind] for kind in member_kinds}
+            of_named = sa.or_(
+                *(sa.and_(_records.c.kind == k, _records.c.key.in_(v)) for k, v in keys.items())
+            )
+            rows = _record_rows(conn, sa.or_(is_cluster, of_named))
+            orgs = {str(r.entry.values.get("org_id")) for r in rows if r.kind == "memberships"}
+            of_orgs = sa.and_(_records.c.kind == "organisations", _records.c.key.in_(orgs))
+            rows += _record_rows(conn, of_orgs) if orgs else []
+        return sorted(rows, key=lambda r: r.valid_from)
 
     def history(self) -> pd.DataFrame:
         """Versions as a table, newest first, with the number of records each added,
@@ -562,15 +561,29 @@ class Store:
         return frame
 
     def state(self, version: int | None = None) -> State:
-        """The records (kind → key → entry) at ``version`` (default: the latest)."""
+        """The records (kind → key → entry) at ``version`` (default: the latest), MNE links
+        included: the view of the memberships (:data:`VIEW_KINDS`,
+        :func:`geo.registry.members.view_state`), as files and forms of links are planned
+        against it."""
+        return members.view_state(self.stored_state(version))
+
+    def stored_state(self, version: int | None = None) -> State:
+        """The records as stored at ``version``: no ``mne_links`` after the "MNE links as
+        memberships" migration (:meth:`migrate_members`), only memberships."""
         with self.engine.connect() as conn:
             return _state_of(_rows_at(conn, self._checked(conn, version)))
+
+    def links(self, version: int | None = None) -> dict[str, Entry]:
+        """The MNE links at ``version`` (default: the latest) by id: the view of the
+        memberships of foreign-owned organisations
+        (:func:`geo.registry.members.mne_link_entries`)."""
+        return self.state(version)["mne_links"]
 
     def frames(self, version: int | None = None) -> dict[str, pd.DataFrame]:
         """The records at ``version`` as frames shaped like :func:`geo.data.records.read_table`'s
         (``clusters``, ``mne_links``, ``regional_indicators`` in long form)."""
         state = self.state(version)
-        return {kind: records_frame(kind, state.get(kind, {}).values()) for kind in _STORE_KINDS}
+        return {kind: records_frame(kind, _entries(state, kind)) for kind in _STORE_KINDS}
 
     def changes(self, version: int) -> tuple[Change, ...]:
         """What ``version`` added, changed and removed."""
@@ -603,8 +616,7 @@ class Store:
         values written as their marker): importing it back changes nothing."""
         if kind not in _STORE_KINDS:
             raise ValueError(LABELS["no_kind"].format(kind=kind, kinds=", ".join(_STORE_KINDS)))
-        entries = self.state(version).get(kind, {}).values()
-        return records_csv(kind, entries)
+        return records_csv(kind, _entries(self.state(version), kind))
 
     def table(self, kind: str, version: int | None = None, lang: str | None = None) -> pd.DataFrame:
         """The ``kind`` records at ``version`` as text cells for display: what
@@ -613,7 +625,7 @@ class Store:
         if kind not in _STORE_KINDS:
             raise ValueError(LABELS["no_kind"].format(kind=kind, kinds=", ".join(_STORE_KINDS)))
         columns = card.public_columns(kind, importer.kind_columns(kind))
-        entries = self.state(version).get(kind, {}).values()
+        entries = _entries(self.state(version), kind)
         marker = _marker_text(lang)
         rows = [[_cell_text(entry, column, marker) for column in columns] for entry in entries]
         return pd.DataFrame(rows, columns=columns, dtype=object)
@@ -639,7 +651,22 @@ class Store:
         self, parsed: ParsedFile, mode: Literal["upsert", "replace"] = "upsert"
     ) -> ImportPlan:
         """What importing ``parsed`` would do now (nothing is written; no sign-in)."""
-        return importer.plan_import(parsed, self.state(), self.refs, mode=mode)
+        return self._plan(parsed, self.stored_state(), mode)
+
+    def _plan(
+        self,
+        parsed: ParsedFile,
+        state: State,
+        mode: Literal["upsert", "replace"] = "upsert",
+        new_id: Callable[[str], str] | None = None,
+    ) -> ImportPlan:
+        """The plan of ``parsed`` against ``state``; an MNE link file (or form) is checked
+        as links (its problems name its rows and columns) and written as the memberships
+        and organisations they are (:func:`geo.registry.members.plan_link_writes`)."""
+        if parsed.kind not in VIEW_KINDS:
+            return importer.plan_import(parsed, state, self.refs, mode=mode)
+        links = importer.plan_import(parsed, members.view_state(state), self.refs, mode=mode)
+        return members.plan_link_writes(links, state, self.refs, new_id)
 
     # ----------------------------------------------------------------- writing
 
@@ -656,7 +683,7 @@ class Store:
             "import",
             parsed.name,
             summary,
-            lambda state, _conn: importer.plan_import(parsed, state, self.refs, mode=mode),
+            lambda state, conn: self._plan(parsed, state, mode, _id_source(conn)),
         )
 
     def save_record(self, editor: Principal, kind: str, values: Mapping[str, Any]) -> WriteResult:
@@ -673,7 +700,7 @@ class Store:
             "edit",
             "form",
             summary,
-            lambda state, _conn: importer.plan_import(parsed, state, self.refs),
+            lambda state, conn: self._plan(parsed, state, new_id=_id_source(conn)),
         )
 
     def register_cluster(self, editor: Principal, values: Mapping[str, Any]) -> WriteResult:
@@ -692,25 +719,30 @@ class Store:
             raise ValueError(f"a new record gets its {column} from the store; leave it out")
 
         def plan(state: State, conn: Connection) -> ImportPlan:
-            new_id = _next_id(conn, kind, prefix, width)
+            new_id = _next_key(conn, kind, prefix, width)
             parsed = importer.form_file(kind, {column: new_id, **values}, self.refs)
-            return importer.plan_import(parsed, state, self.refs)
+            return self._plan(parsed, state, new_id=_id_source(conn))
 
         return self._write(editor, "register", "form", LABELS["register"], plan)
 
     def remove(self, editor: Principal, kind: str, keys: Sequence[str]) -> WriteResult:
-        """Remove records (a cluster that MNE links still refer to cannot be removed)."""
+        """Remove records (a cluster that MNE links still refer to cannot be removed).
+        Removing an MNE link removes the membership it is (its organisation stays)."""
         summary = LABELS["remove"].format(kind=kind, keys=", ".join(keys))
-        return self._write(
-            editor,
-            "remove",
-            "form",
-            summary,
-            lambda state, _conn: importer.plan_removal(kind, list(keys), state, "form"),
-        )
+
+        def plan(state: State, conn: Connection) -> ImportPlan:
+            if kind not in VIEW_KINDS:
+                return importer.plan_removal(kind, list(keys), state, "form")
+            view = members.view_state(state)
+            links = importer.plan_removal(kind, list(keys), view, "form")
+            return members.plan_link_writes(links, state, self.refs, _id_source(conn))
+
+        return self._write(editor, "remove", "form", summary, plan)
 
     def restore(self, editor: Principal, version: int) -> WriteResult:
-        """A new version whose data equals ``version``'s exactly (values and markers)."""
+        """A new version whose data equals ``version``'s exactly (values and markers). A
+        version that stored MNE links as ``mne_links`` rows (before :meth:`migrate_members`)
+        is restored as it was, then migrated again by the next version."""
         self.accounts.authorise(editor, "restore")
         summary = LABELS["restore"].format(version=version)
 
@@ -730,23 +762,46 @@ class Store:
                         changes.append(Change(kind, key, "removed", entry, None))
             return ImportPlan("all", f"version {version}", tuple(changes), 0, ())
 
-        return self._write(editor, "restore", f"version {version}", summary, plan, version)
+        result = self._write(editor, "restore", f"version {version}", summary, plan, version)
+        if result.version is not None:  # a version older than the links as memberships
+            self.migrate_members()
+        return result
 
     def migrate_members(self, author: str = MIGRATION_AUTHOR) -> int | None:
-        """Add organisations and memberships for the MNE links of the latest version that
-        have none (:func:`geo.registry.members.plan_members_from_links`), as one new
-        version by ``author``; returns it, or None when every link already has its
-        membership (running it again changes nothing). A data migration run by the
-        deployment's operator (``clustermap store migrate-members``), like ``seed``: it
-        adds what the links already say and changes no record."""
+        """Store the MNE links of the latest version as memberships, the one truth: add
+        organisations and memberships for the links that have none
+        (:func:`geo.registry.members.plan_members_from_links`) and retire every stored
+        ``mne_links`` row (its membership now stands for it, field by field), as one new
+        version by ``author``; returns it, or None when no ``mne_links`` row is left
+        (checked by one query, so :meth:`open` runs it every time; running it again
+        changes nothing). A data migration, like ``seed``: the MNE links the dataset shows
+        (:func:`geo.registry.members.mne_link_entries`) are the same before and after;
+        the rows it retires stay in the history (older versions read them)."""
+        if self.read_only or not self._stored_links():
+            return None
         with self._writing() as conn:
             head = self._lock_head(conn)
-            plan = members.plan_members_from_links(_state_of(_rows_at(conn, head)), self.refs)
+            state = _state_of(_rows_at(conn, head))
+            plan = members.plan_members_from_links(state, self.refs)
             plan.raise_for_issues()
-            if not plan.changes:
+            retired = [
+                Change(kind, key, "removed", entry, None)
+                for kind in VIEW_KINDS
+                for key, entry in state.get(kind, {}).items()
+            ]
+            if not retired:
                 return None
+            plan = replace(plan, changes=(*plan.changes, *retired))
             summary = LABELS["migrate_members"]
             return self._apply(conn, head, plan, author, "migrate", summary, None)
+
+    def _stored_links(self) -> bool:
+        """Whether the latest version still stores rows of a :data:`VIEW_KINDS` kind."""
+        query = sa.select(_records.c.key).where(
+            _records.c.kind.in_(VIEW_KINDS), _records.c.valid_to.is_(None)
+        )
+        with self.engine.connect() as conn:
+            return conn.execute(query.limit(1)).first() is not None
 
     def next_id(self, kind: str) -> str | None:
         """The id the next new ``kind`` record would get now (``CL-NNNN``, ``MNE-NN``), or
@@ -755,7 +810,7 @@ class Store:
         if kind not in _NEW_IDS:
             return None
         with self.engine.connect() as conn:
-            return _next_id(conn, kind, *_NEW_IDS[kind][1:])
+            return _next_key(conn, kind, *_NEW_IDS[kind][1:])
 
     def write_plan(
         self,
@@ -779,7 +834,8 @@ class Store:
         self.accounts.authorise(editor, permission)
         with self._writing() as conn:
             head = self._lock_head(conn)
-            plan = plan_for(_state_of(_rows_at(conn, head)), _id_source(conn))
+            stored, new_id = _state_of(_rows_at(conn, head)), _id_source(conn)
+            plan = self._stored_plan(plan_for(members.view_state(stored), new_id), stored, new_id)
             if not plan.ok:
                 return WriteResult(plan, None)
             self._authorise_fields(editor, plan)
@@ -792,6 +848,27 @@ class Store:
             return WriteResult(plan, version)
 
     # ----------------------------------------------------------------- internals
+
+    def _stored_plan(
+        self, plan: ImportPlan, state: State, new_id: Callable[[str], str]
+    ) -> ImportPlan:
+        """``plan`` (of several kinds, planned against the view) with its MNE link changes
+        written as memberships and organisations, planned after its other changes (a link
+        may name a cluster the plan adds)."""
+        links = tuple(c for c in plan.changes if c.kind in VIEW_KINDS)
+        if not links or not plan.ok:
+            return plan
+        others = tuple(c for c in plan.changes if c.kind not in VIEW_KINDS)
+        now = {kind: dict(entries) for kind, entries in state.items()}
+        for change in others:
+            if change.after is None:
+                now.get(change.kind, {}).pop(change.key, None)
+            else:
+                now.setdefault(change.kind, {})[change.key] = change.after
+        link_plan = ImportPlan(VIEW_KINDS[0], plan.source, links, 0, ())
+        written = members.plan_link_writes(link_plan, now, self.refs, new_id)
+        changes = members.merged([*others, *written.changes])
+        return replace(plan, changes=changes, issues=written.issues)
 
     def _checked(self, conn: Connection, version: int | None) -> int:
         head = int(conn.execute(sa.select(_head.c.version)).scalar_one())
@@ -824,7 +901,7 @@ class Store:
                 return WriteResult(plan, None)
             self._authorise_fields(editor, plan)
             if action == "register":
-                summary = LABELS["register"].format(kind=plan.kind, keys=plan.changes[0].key)
+                summary = LABELS["register"].format(kind=plan.kind, keys=_registered(plan))
             version = self._apply(conn, head, plan, editor.name, action, summary, restored_from)
             return WriteResult(plan, version)
 
@@ -947,6 +1024,28 @@ def _version_info(row: Any) -> VersionInfo:
     )
 
 
+def _record_rows(conn: Connection, condition: Any) -> list[RecordRow]:
+    """The stored rows meeting ``condition`` as :class:`RecordRow`, oldest first."""
+    query = (
+        sa.select(
+            _records.c.kind,
+            _records.c.key,
+            _records.c.valid_from,
+            _records.c.valid_to,
+            _records.c["values"],
+            _records.c.markers,
+        )
+        .where(condition)
+        .order_by(_records.c.valid_from, _records.c.kind, _records.c.position)
+    )
+    return [
+        RecordRow(
+            r.kind, r.key, r.valid_from, r.valid_to, Entry(r.key, dict(r[4]), dict(r.markers))
+        )
+        for r in conn.execute(query)
+    ]
+
+
 def _rows_where(conn: Connection, condition: Any) -> list[_Row]:
     query = (
         sa.select(
@@ -1030,6 +1129,39 @@ def _next_id(conn: Connection, kind: str, prefix: str, width: int) -> str:
     return f"{prefix}{max(numbers, default=0) + 1:0{width}d}"
 
 
+def _next_key(conn: Connection, kind: str, prefix: str, width: int) -> str:
+    """:func:`_next_id`; for an MNE link, also above every ``mne_link_id`` a membership
+    ever held (links are stored as memberships)."""
+    found = _next_id(conn, kind, prefix, width)
+    if kind not in VIEW_KINDS:
+        return found
+    keys = conn.execute(
+        sa.select(_records.c["values"]["mne_link_id"].as_string()).where(
+            _records.c.kind == "memberships"
+        )
+    ).scalars()
+    numbers = [int(k[len(prefix) :]) for k in keys if k and k[len(prefix) :].isdigit()]
+    number = max(int(found[len(prefix) :]), max(numbers, default=0) + 1)
+    return f"{prefix}{number:0{width}d}"
+
+
+def _registered(plan: ImportPlan) -> str:
+    """The key a registration added: the new record's, or for an MNE link the link id of
+    its new membership."""
+    for change in plan.changes:
+        if plan.kind in VIEW_KINDS and change.kind == "memberships" and change.after:
+            return str(change.after.values.get("mne_link_id") or change.key)
+    return plan.changes[0].key
+
+
+def _entries(state: State, kind: str) -> list[Entry]:
+    """The records of ``kind`` in ``state``; MNE links as the view of the memberships
+    (:func:`geo.registry.members.mne_link_entries`)."""
+    if kind in VIEW_KINDS:
+        return members.mne_link_entries(state)
+    return list(state.get(kind, {}).values())
+
+
 def _id_source(conn: Connection) -> Callable[[str], str]:
     """A function giving successive new ids of a kind (:data:`_NEW_IDS`) within one write:
     the first is one above any stored, each further call one more."""
@@ -1038,7 +1170,7 @@ def _id_source(conn: Connection) -> Callable[[str], str]:
     def new_id(kind: str) -> str:
         _, prefix, width = _NEW_IDS[kind]
         if kind not in issued:
-            issued[kind] = int(_next_id(conn, kind, prefix, width)[len(prefix) :])
+            issued[kind] = int(_next_key(conn, kind, prefix, width)[len(prefix) :])
         else:
             issued[kind] += 1
         return f"{prefix}{issued[kind]:0{width}d}"
