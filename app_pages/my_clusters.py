@@ -11,7 +11,7 @@ from functools import partial
 import streamlit as st
 
 from geo.base.i18n import N_
-from geo.registry import auth, forms, submissions
+from geo.registry import auth, forms, member_list, submissions
 from geo.registry.store import default_url
 from ui import submission_widgets as widgets
 from ui.dataset import open_store
@@ -39,21 +39,26 @@ t = partial(page_text, TEXT)
 def resubmit_form(
     found: submissions.Submissions, me: auth.Principal, item: submissions.Submission
 ) -> None:
-    """The sent-back submission's form, starting from what was submitted."""
+    """The sent-back submission's form, starting from what was submitted (its member
+    list included)."""
     store = found.store
-    from_registry = forms.initial_cluster(store.state(), item.cluster_id)
+    state = store.state()
+    from_registry = forms.initial_cluster(state, item.cluster_id)
     initial = {**from_registry, **item.payload["clusters"][0]}
-    entered = widgets.cluster_form(store, initial, f"resubmit_{item.id}", t("resubmit"))
+    members = member_list.rows_of(state, item.cluster_id, item.payload)
+    form = f"resubmit_{item.id}"
+    entered = widgets.cluster_form(store, initial, form, t("resubmit"), members)
     if entered is None:
         return
-    payload = widgets.payload_of(entered, from_registry, item.cluster_id)
-    payload = {**item.payload, **payload}
+    payload = widgets.payload_of(entered.fields, from_registry, item.cluster_id)
+    merged = {**item.payload, **payload}
+    payload, listed = widgets.with_members(merged, entered, store, item.cluster_id)
     result: list[submissions.Outcome] = []
     if not widgets.step(lambda: result.append(found.resubmit(me, item.id, payload))) or not result:
         return
     if result[0].ok:
         widgets.flash(widgets.t("sent", id=item.id))
-    widgets.show_outcome(result[0], "")
+    widgets.show_outcome(result[0], "", listed)
 
 
 def detail(

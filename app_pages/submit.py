@@ -1,6 +1,6 @@
 """Submit a cluster: a submitter proposes a new cluster, or a change to a cluster they
-manage, with the card's form (without the moderator-only fields). It is stored as a
-submission for a moderator to review (:mod:`geo.registry.submissions`), never as a
+manage, with the card's form (without the moderator-only fields) and its member list. It
+is stored as a submission for a moderator to review (:mod:`geo.registry.submissions`), never as a
 registry change; geo checks who may propose what.
 """
 
@@ -11,7 +11,7 @@ from functools import partial
 import streamlit as st
 
 from geo.base.i18n import N_
-from geo.registry import auth, forms, submissions
+from geo.registry import auth, forms, member_list, submissions
 from geo.registry.store import Store, default_url
 from ui import submission_widgets as widgets
 from ui.dataset import open_store
@@ -57,18 +57,21 @@ def main() -> None:
     options = choices(store, me)
     picked = st.selectbox(t("pick"), list(options), format_func=options.get, key="submit_pick")
     cluster_id = None if picked == forms.NEW else picked
-    initial = forms.initial_cluster(store.state(), cluster_id)
-    entered = widgets.cluster_form(store, initial, f"submit_{picked}", t("send"))
+    state = store.state()
+    initial = forms.initial_cluster(state, cluster_id)
+    members = member_list.rows_of(state, cluster_id)
+    entered = widgets.cluster_form(store, initial, f"submit_{picked}", t("send"), members)
     if entered is None:
         return
-    payload = widgets.payload_of(entered, initial, cluster_id)
+    payload = widgets.payload_of(entered.fields, initial, cluster_id)
+    payload, listed = widgets.with_members(payload, entered, store, cluster_id)
     found = submissions.Submissions(store)
     result: list[submissions.Outcome] = []
     if not widgets.step(lambda: result.append(found.submit(me, payload, cluster_id))) or not result:
         return
     if result[0].ok:
         widgets.flash(widgets.t("sent", id=result[0].submission))
-    widgets.show_outcome(result[0], "")
+    widgets.show_outcome(result[0], "", listed)
 
 
 main()

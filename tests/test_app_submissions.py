@@ -5,6 +5,11 @@ its download for admins. (Every page also runs in both languages in test_app_pag
 
 from __future__ import annotations
 
+import csv
+import io
+import time
+import zipfile
+
 import pytest
 
 from geo.base import i18n
@@ -161,7 +166,7 @@ def visit(browser, outside: list[str], url: str, user: str | None = None):
 @pytest.fixture
 def cli_site(tmp_path, monkeypatch):
     """The app's store: an admin and a moderator added on the command line, and a
-    manager's account requested (as on Request an account) and accepted by the admin."""
+    manager's account requested (as on Request an account) and accepted by the moderator."""
     from geo.cli import commands
 
     url = f"sqlite:///{tmp_path / 'store.db'}"
@@ -174,60 +179,177 @@ def cli_site(tmp_path, monkeypatch):
     assert commands.main(["users", "add", "mod", "--role", "moderator"]) == 0
     db = store.Store.open(url)
     db.accounts.request("manager", PW, display_name="Manager", email="m@example.org")
-    admin = db.accounts.sign_in("root", PW).principal
-    db.accounts.accept(admin, "manager")
-    return db, admin
+    db.accounts.accept(db.accounts.sign_in("mod", PW).principal, "manager")
+    return db, db.accounts.sign_in("root", PW).principal
+
+
+#: Five member organisations, two of them foreign-owned with their HQ country, as typed
+#: (pasted) into the member list: its columns in the form's order (member_list.COLUMNS
+#: without the hidden membership id).
+MEMBER_ROWS = [
+    ["", "", "Kazan Optics", "7707083893", "", "company", "medium", "no", "", "Kazan", "RU-TA",
+     "founder", "2019", ""],
+    ["", "Казанский университет", "Kazan University", "", "", "university", "large", "no", "",
+     "Kazan", "RU-TA", "member", "2019", ""],
+    ["", "", "Volga Bank", "", "", "financial", "", "no", "", "Kazan", "", "partner", "", ""],
+    ["", "", "Jenoptik Rus", "", "HRB 200", "company", "large", "yes", "Germany", "", "",
+     "anchor", "2020", ""],
+    ["", "", "Haier Photonics", "", "", "company", "", "yes", "China", "", "", "member", "", ""],
+]  # fmt: skip
+DRAWN = "path.cm-cluster, .cm-group svg"
+DRAWN_COUNT = (
+    "els => els.reduce((n, e) => n + (e.tagName.toLowerCase() === 'svg' ? "
+    "Number(e.dataset.count) : 1), 0)"
+)  # as benchmarks/load.py counts them: a group symbol counts what it holds
+
+
+def paste_members(page, rows: list[list[str]]) -> None:
+    """Add ``rows`` to the form's member list as a person pastes them from a spreadsheet:
+    one empty row per member (the table's "Add row"), then the rows pasted into its first
+    cell (the table's cells are drawn on a canvas: no text box to fill)."""
+    grid = page.get_by_test_id("stDataFrame").first
+    grid.scroll_into_view_if_needed()
+    grid.hover()
+    for _ in rows:
+        page.get_by_role("button", name="Add row").click()
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 60, box["y"] + 35 + 17)  # header, then the first row
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.evaluate("(text) => navigator.clipboard.writeText(text)", to_tsv(rows))
+    page.keyboard.press("ControlOrMeta+V")
+    page.get_by_text(rows[-1][2]).first.wait_for(state="attached")
+
+
+def to_tsv(rows: list[list[str]]) -> str:
+    return "\n".join("\t".join(row) for row in rows)
 
 
 def submit_in_browser(page, name: str) -> None:
-    """Fill in Submit a cluster and send it."""
+    """Fill in Submit a cluster, its member list included, and send it."""
     for label, value in {"Name (English)": name, "City": "Kazan",
                          "Region (code or any known name)": "RU-TA",
                          "Where in the source": "the cluster's site"}.items():  # fmt: skip
         page.get_by_label(label, exact=True).fill(value)
+    paste_members(page, MEMBER_ROWS)
     page.get_by_role("button", name="Send for review").click()
     page.get_by_text("Submission 1 sent").wait_for()
 
 
+def drawn_with_mne(browser, outside: list[str], url: str, expected: int | None = None) -> int:
+    """The clusters the public map draws with MNE presence (``mne=with``); when
+    ``expected`` is given, polled until it is reached (or the time is up)."""
+    page = visit(browser, outside, url + "/?lang=en&mne=with")
+    frame = page.frame_locator(bp.MAP_FRAME)
+    frame.locator("path.cm-region").first.wait_for()
+    frame.locator(".cm-legend details").wait_for()
+    count, deadline = -1, time.monotonic() + 60
+    while time.monotonic() < deadline:
+        page.wait_for_timeout(500)
+        now = int(frame.locator(DRAWN).evaluate_all(DRAWN_COUNT))
+        if (expected is None and now == count and now > 0) or now == expected:
+            break
+        count = now
+    page.context.close()
+    return now
+
+
+def export_row(tmp_path, name: str) -> dict[str, str]:
+    """The cluster's row of the CSV export of Tatarstan made by ``clustermap export``."""
+    from geo.cli import commands
+
+    target = tmp_path / "tatarstan.zip"
+    args = ["export", "--territory", "RU-TA", "--format", "csv", "-o", str(target)]
+    assert commands.main(args) == 0
+    with zipfile.ZipFile(target) as archive:
+        member = next(n for n in archive.namelist() if "cluster" in n and n.endswith(".csv"))
+        text = archive.read(member).decode("utf-8-sig")
+    return next(r for r in csv.DictReader(io.StringIO(text)) if r["name_en"] == name)
+
+
+def review_loop(browser, outside: list[str], url: str, page) -> list:
+    """The moderator sends submission 1 back, the manager (``page``) corrects it with its
+    member list kept, the moderator approves it; the pages used."""
+    moderator = visit(browser, outside, url + "/moderation?lang=en", "mod")
+    moderator.get_by_label("Questions for the submitter").fill("Which year was it founded?")
+    moderator.get_by_role("button", name="Send back").click()
+    moderator.get_by_text("submission 1 is sent back").wait_for()
+
+    page.goto(url + "/my-clusters?lang=en")
+    page.wait_for_selector(APP_IDLE)
+    page.get_by_text("Which year was it founded").wait_for()
+    page.get_by_text("Haier Photonics").first.wait_for(state="attached")  # the list kept
+    page.get_by_label("Notes").fill("founded in 2019")
+    page.get_by_role("button", name="Resubmit").click()
+    page.get_by_text("Submission 1 sent").wait_for()
+
+    moderator.goto(url + "/moderation?lang=en")
+    moderator.wait_for_selector(APP_IDLE)
+    moderator.get_by_role("button", name="Approve").click()
+    moderator.get_by_text("Submission 1 approved").wait_for()
+    return [page, moderator]
+
+
+def grid_row(browser, outside: list[str], url: str, name: str) -> list[str]:
+    """The cells of the row of ``name`` in the first table of the page at ``url`` (a wide
+    window: the grid puts only the columns in view in its accessible table)."""
+    page = bp.guarded_page(browser, outside, width=3600, timeout_ms=90_000)
+    page.goto(url)
+    page.wait_for_selector(APP_IDLE)
+    row = page.locator("tr", has_text=name).first
+    row.wait_for(state="attached")  # a row of the grid (its accessible table)
+    cells = row.locator("td").all_inner_texts()
+    page.context.close()
+    return cells
+
+
+def submitted_members(db: store.Store, admin) -> list[tuple[str, ...]]:
+    """The member rows of submission 1 as stored: (name, type, foreign-owned, HQ country,
+    role) of each."""
+    payload = submissions.Submissions(db).get(admin, 1).payload
+    roles = {m["org_id"]: m.get("role", "") for m in payload["memberships"]}
+    return [
+        (o.get("name_en", ""), o.get("org_type", ""), o.get("foreign_owned", ""),
+         o.get("hq_country", ""), roles[o["org_id"]])
+        for o in payload["organisations"]
+    ]  # fmt: skip
+
+
 @pytest.mark.browser
-def test_in_a_browser_a_cluster_goes_from_submission_to_the_registry(cli_site, browser):
-    """An admin made on the command line; a manager's account requested and accepted by a
-    moderator; the manager submits a cluster, which the public registry does not show; the
-    moderator sends it back, the manager corrects it, the moderator approves it; the
-    registry shows it, and the admin's audit log lists every step."""
+def test_in_a_browser_a_cluster_with_five_members_goes_to_the_registry(cli_site, browser, tmp_path):
+    """Issue 16's loop: an admin made on the command line; a manager's account requested
+    and accepted by a moderator; the manager submits a cluster with five member
+    organisations, two foreign, which the public map and registry do not show; the
+    moderator sends it back, the manager corrects it (the member list kept), the moderator
+    approves it; the map (clusters with MNE presence), the registry, the region profile
+    and the CLI export show it with its member counts, and the audit log lists every step."""
     db, admin = cli_site
     name = "Kazan photonics browser cluster"
     outside: list[str] = []
     with serve.served_app(timeout_s=90) as app:
         page = visit(browser, outside, app.url + "/submit?lang=en", "manager")
         submit_in_browser(page, name)
+        assert submitted_members(db, admin) == [
+            (r[2], r[5], r[7], r[8], r[11]) for r in MEMBER_ROWS
+        ]  # every pasted cell, the choices of the vocabulary columns included
+        mne_before = drawn_with_mne(browser, outside, app.url)
         public = visit(browser, outside, app.url + "/registry?lang=en")
         assert name not in public.content()
         public.context.close()
 
-        moderator = visit(browser, outside, app.url + "/moderation?lang=en", "mod")
-        moderator.get_by_label("Questions for the submitter").fill("Which year was it founded?")
-        moderator.get_by_role("button", name="Send back").click()
-        moderator.get_by_text("submission 1 is sent back").wait_for()
-
-        page.goto(app.url + "/my-clusters?lang=en")
-        page.wait_for_selector(APP_IDLE)
-        page.get_by_text("Which year was it founded").wait_for()
-        page.get_by_label("Notes").fill("founded in 2019")
-        page.get_by_role("button", name="Resubmit").click()
-        page.get_by_text("Submission 1 sent").wait_for()
-
-        moderator.goto(app.url + "/moderation?lang=en")
-        moderator.wait_for_selector(APP_IDLE)
-        moderator.get_by_role("button", name="Approve").click()
-        moderator.get_by_text("Submission 1 approved").wait_for()
-
-        public = visit(browser, outside, app.url + "/registry?lang=en")
-        public.get_by_text(name).first.wait_for(state="attached")  # a cell of the grid
+        pages = review_loop(browser, outside, app.url, page)
+        assert drawn_with_mne(browser, outside, app.url, mne_before + 1) == mne_before + 1
+        search = f"/registry?lang=en&q={name.replace(' ', '+')}"
+        cells = grid_row(browser, outside, app.url + search, name)
+        assert {"5", "2", "members listed"} <= set(cells), cells
+        cells = grid_row(browser, outside, app.url + "/region?code=RU-TA&lang=en", name)
+        assert {"5", "2", "members listed"} <= set(cells), cells
         audit = visit(browser, outside, app.url + "/moderation?lang=en", "root")
         audit.get_by_text("Audit log").wait_for()
-        for context in {p.context for p in (page, moderator, public, audit)}:
+        for context in {p.context for p in (*pages, audit)}:
             context.close()
+    exported = export_row(tmp_path, name)
+    assert (exported["participants"], exported["intl_members"]) == ("5", "2")
+    assert (exported["participants_basis"], exported["mne_count"]) == ("members listed", "2")
     log = submissions.Submissions(db).audit(admin)
     assert list(log["action"]) == ["submit", "send_back", "resubmit", "approve"]
     assert list(log["actor"]) == ["manager", "mod", "manager", "mod"]

@@ -229,3 +229,15 @@ def test_scenarios_not_assessed_without_a_region_index():
         "c3": "not assessed",
         "c4": "not assessed",
     }
+
+
+def test_a_cluster_without_a_comparison_group_is_left_out_not_an_error(data):
+    """A submitted cluster with member counts but no industry group (issue 16's loop): it
+    is not assessed, and the other clusters' indices do not change."""
+    before = cluster_index(data.clusters).index
+    extra = data.clusters.iloc[[0]].copy()
+    extra["id"], extra["industry_group"] = "CL-9999", None
+    extra["participants"], extra["intl_members"] = 5.0, 2.0
+    after = cluster_index(pd.concat([data.clusters, extra], ignore_index=True)).index
+    assert "CL-9999" not in after.index
+    pd.testing.assert_series_equal(after, before)

@@ -345,6 +345,25 @@ def test_every_submission_step_is_refused_to_whoever_may_not_do_it(world, propos
         assert submissions_snapshot(db) == before, (write, who)
 
 
+@pytest.mark.parametrize("who", ["submitter", "moderator", "admin"])
+def test_no_submission_changes_an_organisation_another_cluster_lists(world, who):
+    """Organisations have no cluster: whoever proposes (a manager of PIC-01, a moderator,
+    an admin), a change to PIC-01 may not rename an organisation PIC-20 lists (refused
+    with the plan's issue; nothing stored), while adding a membership of it is allowed."""
+    db, principals = world
+    subs = submissions.Submissions(db)
+    org = next(
+        m.values["org_id"]
+        for m in db.state()["memberships"].values()
+        if m.values["cluster_id"] == "PIC-20"
+    )
+    payload = {"clusters": [{"notes": "x"}], "organisations": [{"org_id": org, "name_en": "X"}]}
+    before = submissions_snapshot(db)
+    outcome = subs.submit(principals[who], payload, "PIC-01")
+    assert not outcome.ok and "PIC-20" in str(outcome.plan.issues)
+    assert submissions_snapshot(db) == before
+
+
 def test_a_moderator_may_not_review_their_own_submission(world, proposal):
     db, principals = world
     subs, number = proposal

@@ -229,6 +229,182 @@ def test_bad_payloads_are_refused_and_store_nothing(db, subs, people):  # noqa: 
     assert subs.mine(sub) == []
 
 
+# --------------------------------------------------------------------------- member organisations
+
+#: Five organisations of a proposed cluster, two foreign-owned (issue 16's loop), keyed by
+#: placeholders; each a member of the new cluster.
+ORG_ROWS = [
+    {"org_id": "new-1", "name_en": "Kazan Optics", "org_type": "company", "size": "medium",
+     "foreign_owned": "no", "inn": "7707083893", "city": "Kazan", "region_code": "RU-TA"},
+    {"org_id": "new-2", "name_en": "Kazan University", "org_type": "university",
+     "foreign_owned": "no"},
+    {"org_id": "new-3", "name_ru": "Волжский банк", "org_type": "financial", "foreign_owned": "no"},
+    {"org_id": "new-4", "name_en": "Jenoptik Rus", "org_type": "company", "foreign_owned": "yes",
+     "hq_country": "Germany", "foreign_id": "HRB 200"},
+    {"org_id": "new-5", "name_en": "Haier Photonics", "org_type": "company",
+     "foreign_owned": "yes", "hq_country": "CN"},
+]  # fmt: skip
+SOURCE = {"source_doc": "registry", "source_ref": "the cluster's list of members"}
+
+
+def members_payload(count: int = 5, **cluster: str) -> dict:
+    """A new cluster with ``count`` member organisations named by placeholders."""
+    orgs = [{**row, **SOURCE} for row in ORG_ROWS[:count]]
+    memberships = [
+        {"cluster_id": NEW_CLUSTER, "org_id": row["org_id"], "role": "member", **SOURCE}
+        for row in orgs
+    ]
+    return {"clusters": [{**NEW, **cluster}], "organisations": orgs, "memberships": memberships}
+
+
+def test_new_members_get_store_ids_and_placeholders_are_replaced(db, subs, people):  # noqa: F811
+    sub, mod = people["sub"], people["mod"]
+    stored_orgs = set(db.state()["organisations"])
+    sent = subs.submit(sub, members_payload())
+    assert sent.ok, sent.plan.issues
+    added = [c for c in sent.plan.changes if c.kind == "organisations"]
+    assert len({c.key for c in added}) == 5  # distinct ids within one plan
+    assert not {c.key for c in added} & stored_orgs
+    assert all(c.key.startswith("ORG-") for c in added)
+    # the comparison shows the member rows, with the ids they would get
+    compared = subs.compare(mod, sent.submission)
+    assert {f.kind for f in compared.fields} == {"clusters", "organisations", "memberships"}
+    assert not any(f.proposed.startswith("new-") for f in compared.fields)
+
+    approved = subs.approve(mod, sent.submission)
+    assert approved.ok and approved.plan.counts()["added"] == 11  # 1 + 5 + 5, one version
+    cluster = subs.get(sub, sent.submission).cluster_id
+    state = db.state()
+    mine = [m for m in state["memberships"].values() if m.values["cluster_id"] == cluster]
+    assert len(mine) == 5 and len({m.key for m in mine}) == 5
+    names = {state["organisations"][m.values["org_id"]].values["name_en"] for m in mine}
+    assert names == {"Kazan Optics", "Kazan University", None, "Jenoptik Rus", "Haier Photonics"}
+    foreign = [
+        state["organisations"][m.values["org_id"]].values["hq_country"]
+        for m in mine
+        if state["organisations"][m.values["org_id"]].values["foreign_owned"] == "yes"
+    ]
+    assert len(foreign) == 2 and all(foreign)
+
+
+def test_a_new_organisation_without_placeholder_gets_an_id_too(db, subs, people):  # noqa: F811
+    payload = members_payload(1)
+    org = dict(payload["organisations"][0])
+    org.pop("org_id")
+    payload["organisations"].append({**org, "name_en": "No placeholder"})
+    sent = subs.submit(people["sub"], payload)
+    assert sent.ok, sent.plan.issues
+    assert len([c for c in sent.plan.changes if c.kind == "organisations"]) == 2
+
+
+@pytest.mark.parametrize(
+    ("change", "row", "column", "words"),
+    [
+        (lambda p: p["memberships"][1].update(org_id="new-9"), 2, "org_id", "new-9"),
+        (lambda p: p["organisations"][2].update(org_id="new-1"), 3, "org_id", "used twice"),
+        (lambda p: p["organisations"][0].update(org_id="ORG-9999"), 1, "org_id", "ORG-9999"),
+        (lambda p: p["memberships"][0].update(membership_id="MEM-7777"), 1, "membership_id",
+         "MEM-7777"),
+    ],
+    ids=["unknown-placeholder", "placeholder-twice", "invented-org-id", "invented-mem-id"],
+)  # fmt: skip
+def test_bad_placeholders_name_row_and_column_and_store_nothing(
+    db, subs, people, change, row, column, words
+):  # noqa: F811
+    payload = members_payload(3)
+    change(payload)
+    before = everything(db), subs.mine(people["sub"])
+    outcome = subs.submit(people["sub"], payload)
+    assert not outcome.ok and outcome.submission is None
+    found = [i for i in outcome.plan.issues if i.column == column and i.row == row]
+    assert found and words in found[0].message, outcome.plan.issues
+    assert (everything(db), subs.mine(people["sub"])) == before
+
+
+def shared_org(db) -> str:  # noqa: F811
+    """An organisation of the published data that is a member of PIC-20 (not PIC-01)."""
+    return next(
+        m.values["org_id"]
+        for m in db.state()["memberships"].values()
+        if m.values["cluster_id"] == "PIC-20"
+    )
+
+
+@pytest.mark.parametrize("role", ["sub", "mod", "admin"])
+def test_nobody_changes_an_organisation_of_other_clusters_by_submission(db, subs, people, role):  # noqa: F811
+    """Every role that may submit: a change to PIC-01 cannot rename an organisation that is
+    a member of PIC-20 (nobody's proposal may change what other clusters list)."""
+    org = shared_org(db)
+    payload = {
+        "clusters": [{"notes": "x"}],
+        "organisations": [{"org_id": org, "name_en": "Renamed"}],
+    }
+    before = everything(db)
+    outcome = subs.submit(people[role], payload, "PIC-01")
+    assert not outcome.ok and outcome.submission is None
+    issue = next(i for i in outcome.plan.issues if i.column == "org_id")
+    assert org in issue.message and "PIC-20" in issue.message and issue.row == 1
+    assert "членом" in issue.localised("ru")
+    assert everything(db) == before
+
+
+def test_a_membership_of_an_existing_organisation_changes_no_organisation(db, subs, people):  # noqa: F811
+    org = shared_org(db)
+    before = db.state()["organisations"][org]
+    membership = {"cluster_id": "PIC-01", "org_id": org, "role": "partner", **SOURCE}
+    sent = subs.submit(
+        people["sub"], {"clusters": [{"notes": "x"}], "memberships": [membership]}, "PIC-01"
+    )
+    assert sent.ok, sent.plan.issues
+    assert subs.approve(people["mod"], sent.submission).ok
+    state = db.state()
+    assert state["organisations"][org] == before
+    assert any(
+        m.values["org_id"] == org and m.values["cluster_id"] == "PIC-01"
+        for m in state["memberships"].values()
+    )
+
+
+def test_the_organisation_rule_is_checked_again_at_approval(db, subs, people):  # noqa: F811
+    """An organisation only PIC-01 lists may be changed by PIC-01's manager; when another
+    cluster lists it before the approval, the moderator's approval writes nothing."""
+    sub, other, mod = people["sub"], people["other"], people["mod"]
+    payload = members_payload(1)
+    payload["memberships"][0]["cluster_id"] = "PIC-01"
+    payload["clusters"] = [{"notes": "members listed"}]
+    first = subs.submit(sub, payload, "PIC-01")
+    assert subs.approve(mod, first.submission).ok
+    org = next(c.key for c in first.plan.changes if c.kind == "organisations")
+    rename = {"clusters": [{"notes": "renamed"}],
+              "organisations": [{"org_id": org, "name_en": "Kazan Optics JSC"}]}  # fmt: skip
+    pending = subs.submit(sub, rename, "PIC-01")
+    assert pending.ok, pending.plan.issues  # only PIC-01 lists it
+    joined = subs.submit(
+        other, {"clusters": [{"notes": "y"}], "memberships": [
+            {"cluster_id": "PIC-02", "org_id": org, "role": "member", **SOURCE}]}, "PIC-02",
+    )  # fmt: skip
+    assert subs.approve(people["mod2"], joined.submission).ok
+    before = everything(db)
+    outcome = subs.approve(mod, pending.submission)
+    assert not outcome.ok and "PIC-02" in str(outcome.plan.issues)
+    assert everything(db) == before
+    assert subs.get(mod, pending.submission).status == "submitted"
+
+
+def test_a_manager_of_every_cluster_of_an_organisation_may_change_it(db, subs, people):  # noqa: F811
+    org = shared_org(db)
+    clusters = {m.values["cluster_id"] for m in db.state()["memberships"].values()
+                if m.values["org_id"] == org}  # fmt: skip
+    db.accounts.set_clusters(people["admin"], "sub", ["PIC-01", *clusters])
+    sub = db.accounts.refresh(people["sub"])
+    payload = {"clusters": [{"notes": "x"}],
+               "organisations": [{"org_id": org, "city": "Tolyatti"}]}  # fmt: skip
+    sent = subs.submit(sub, payload, "PIC-01")
+    assert sent.ok, sent.plan.issues
+    assert subs.approve(people["mod"], sent.submission).ok
+    assert db.state()["organisations"][org].values["city"] == "Tolyatti"
+
+
 # --------------------------------------------------------------------------- the audit log
 
 

@@ -7,6 +7,7 @@ the outcome of a step. The workflow and its checks are
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from functools import partial
 
 import pandas as pd
@@ -15,10 +16,10 @@ import streamlit as st
 from geo.analysis import profiles
 from geo.base import i18n
 from geo.base.i18n import N_
-from geo.registry import forms, importer, submissions
+from geo.registry import forms, importer, member_list, submissions
 from geo.registry.store import Store
 from ui.card_field import card_field
-from ui.lang import current_lang, page_text, translator
+from ui.lang import current_lang, page_text, translator, vocabulary_labels
 from ui.signin import refusals_shown
 from ui.store_tables import show_table
 
@@ -32,6 +33,13 @@ TEXT: dict[str, str] = {
     ),
     "none": N_("No submissions."),
     "changed_only": N_("Only the changed fields"),
+    "members": N_("Member organisations"),
+    "members_help": N_(
+        "One row per member organisation: add rows with +. Leave the organisation id empty "
+        "for a new organisation; give the id of one in the registry (ORG-…) to add it as a "
+        "member without changing it. A member is not removed by deleting its row: give the "
+        "year it left."
+    ),
 }
 HEADERS: dict[str, str] = {
     "id": N_("Submission"),
@@ -63,11 +71,23 @@ def _config(frame: pd.DataFrame) -> dict[str, str]:
     return {c: _(HEADERS[c]) for c in frame.columns if c in HEADERS}
 
 
+@dataclass(frozen=True)
+class Entered:
+    """What a submission's form sent: the cluster's fields and the member list's rows."""
+
+    fields: dict[str, str]
+    members: list[dict[str, object]]
+
+
 def cluster_form(
-    store: Store, initial: Mapping[str, str], prefix: str, button: str
-) -> dict[str, str] | None:
-    """The submission's cluster form starting from ``initial``; the fields entered when
-    ``button`` is pressed, else None."""
+    store: Store,
+    initial: Mapping[str, str],
+    prefix: str,
+    button: str,
+    members: Sequence[Mapping[str, str]] = (),
+) -> Entered | None:
+    """The submission's cluster form starting from ``initial``, with the member list
+    starting from ``members``; what was entered when ``button`` is pressed, else None."""
     with st.form(prefix):
         entered: dict[str, str] = {}
         for block, fields in forms.cluster_blocks(assessor=False).items():
@@ -76,8 +96,33 @@ def cluster_form(
                 start = initial.get(column, "")
                 key = f"{prefix}_{column}"
                 entered[column] = card_field(column, label, start, store, key, submissions.MAX_CELL)
+        rows = member_editor(members, f"{prefix}_members")
         sent = st.form_submit_button(button)
-    return entered if sent else None
+    return Entered(entered, rows) if sent else None
+
+
+def member_editor(rows: Sequence[Mapping[str, str]], key: str) -> list[dict[str, object]]:
+    """The member list as an editable table (rows added and deleted by the user), choices
+    of the vocabulary columns in the interface language; the rows as typed."""
+    _, lang, terms = translator(), current_lang(), vocabulary_labels()
+    st.subheader(_(TEXT["members"]))
+    st.caption(_(TEXT["members_help"]))
+    config: dict[str, object] = {
+        c: st.column_config.TextColumn(_(label), max_chars=submissions.MAX_CELL)
+        for c, label in member_list.LABELS.items()
+    }
+    for column, vocabulary in member_list.VOCABULARIES.items():
+        options = [v for (name, v) in terms.english if name == vocabulary]
+        config[column] = st.column_config.SelectboxColumn(
+            _(member_list.LABELS[column]), options=options,
+            format_func=partial(terms.label, vocabulary, lang=lang),
+        )  # fmt: skip
+    frame = pd.DataFrame(list(rows), columns=list(member_list.COLUMNS), dtype=object)
+    edited = st.data_editor(
+        frame, num_rows="dynamic", hide_index=True, column_config=config, key=key,
+        column_order=[c for c in member_list.COLUMNS if c != "membership_id"],
+    )  # fmt: skip
+    return list(edited.to_dict("records"))
 
 
 def payload_of(
@@ -89,13 +134,39 @@ def payload_of(
     return {"clusters": [forms.changed(entered, {c: initial.get(c, "") for c in entered})]}
 
 
-def show_outcome(outcome: submissions.Outcome, success: str) -> None:
-    """``success`` when the step was done, else the problems as a table."""
+def with_members(
+    payload: Mapping[str, list[dict[str, str]]],
+    entered: Entered,
+    store: Store,
+    cluster_id: str | None,
+) -> tuple[dict[str, list[dict[str, str]]], member_list.MemberPayload]:
+    """``payload`` with the member list's rows in place of any it had, compared with the
+    cluster's stored members (only what changed is sent for those)."""
+    state = store.state()
+    baseline = member_list.registry_rows(state, cluster_id)
+    members = member_list.member_payload(
+        entered.members, baseline, state, cluster_id or submissions.NEW_CLUSTER
+    )
+    kept = {k: v for k, v in payload.items() if k not in ("organisations", "memberships")}
+    return {**kept, **members.kinds()}, members
+
+
+def show_outcome(
+    outcome: submissions.Outcome,
+    success: str,
+    members: member_list.MemberPayload | None = None,
+) -> None:
+    """``success`` when the step was done, else the problems as a table (problems of the
+    member list naming the form's rows)."""
     if outcome.ok:
         st.success(success)
         return
     st.error(t("invalid", count=len(outcome.plan.issues)))
-    show_table(outcome.plan.report(current_lang()))
+    issues = outcome.plan.issues
+    if members is not None:
+        source = outcome.plan.source
+        issues = tuple(member_list.form_issues(issues, members, source))
+    show_table(importer.issues_frame(issues, current_lang()))
 
 
 def step(run: Callable[[], object]) -> bool:
@@ -144,10 +215,13 @@ def show_comparison(comparison: submissions.Comparison, key: str) -> None:
     labels = {
         c: _(label) for fields in forms.CLUSTER_BLOCKS.values() for c, label in fields.items()
     }
+    labels = {**{c: _(label) for c, label in member_list.LABELS.items()}, **labels}
+    kinds = forms.kind_labels(lang)
     frame = pd.DataFrame(
         [
             {
-                "kind": f.kind, "key": f.key, "column": labels.get(f.column, f.column),
+                "kind": kinds.get(f.kind, f.kind), "key": f.key,
+                "column": labels.get(f.column, f.column),
                 "current": _marker(f.current, lang), "proposed": _marker(f.proposed, lang),
                 "changed": f.changed,
             }

@@ -36,7 +36,7 @@ from typing import Any
 
 import pandas as pd
 
-from geo.analysis import indices
+from geo.analysis import indices, members
 from geo.analysis.dataset import Dataset
 from geo.analysis.ranks import Rank, rank_of, rank_text
 from geo.base import i18n
@@ -813,9 +813,32 @@ def _cluster_rows(clusters: pd.DataFrame, regions: pd.DataFrame, w: Words) -> pd
             "Index (recomputed)": clusters["cluster_index"].astype(float).round(2).to_numpy(),
             "Scenario": clusters["scenario"].map(w.scenario).to_numpy(),
             "MNE links": clusters["mne_count"].astype(int).to_numpy(),
+            **member_columns(clusters, w),
             "Declared region": [region_label(regions, c, w.lang) for c in clusters["region_code"]],
         }
     )
+
+
+def member_columns(clusters: pd.DataFrame, w: Words) -> dict[str, Any]:
+    """Participants and international members (counted from the memberships where a
+    cluster lists its members, else as reported) and which of the two, for the region
+    profile's and the registry's tables."""
+    basis = clusters.get("participants_basis", pd.Series("as reported", index=clusters.index))
+    return {
+        "Participants": _whole_numbers(clusters["participants"]),
+        "International members": _whole_numbers(clusters["intl_members"]),
+        "Members counted": basis.map(lambda b: _basis(b, w)).to_numpy(),
+    }
+
+
+def _whole_numbers(values: pd.Series) -> Any:
+    """A count column as whole numbers (missing stays missing)."""
+    return pd.to_numeric(values, errors="coerce").round().astype("Int64").to_numpy()
+
+
+def _basis(value: Any, w: Words) -> str:
+    """A ``participants_basis`` in the table's language."""
+    return w.word(members.BASIS, str(value)) if value in members.BASIS else w.text(value)
 
 
 def find_region_code(regions: pd.DataFrame, code: str) -> str | None:
@@ -928,6 +951,9 @@ REGISTRY_COLUMNS: tuple[str, ...] = (
     "Organisation level",
     "Scenario",
     "MNE links",
+    "Participants",
+    "International members",
+    "Members counted",
     "Index (recomputed)",
     "Index (published)",
 )
@@ -949,6 +975,9 @@ COLUMN_LABELS: dict[str, str] = {
     "Organisation level": N_("Organisation level"),
     "Scenario": N_("Scenario"),
     "MNE links": N_("MNE links"),
+    "Participants": N_("Participants"),
+    "International members": N_("International members"),
+    "Members counted": N_("Members counted"),
     "Index (recomputed)": N_("Index (recomputed)"),
     "Index (published)": N_("Index (published)"),
     "Cluster": N_("Cluster"),
@@ -1011,6 +1040,7 @@ def registry_table(
             "Organisation level": w.terms("org_level", clusters["org_level"]),
             "Scenario": clusters["scenario"].map(w.scenario),
             "MNE links": clusters["mne_count"].fillna(0).astype(int),
+            **member_columns(clusters, w),
             "Index (recomputed)": clusters["cluster_index"].astype(float).round(2),
             "Index (published)": clusters["index_published"].astype(float),
         },

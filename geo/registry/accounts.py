@@ -336,6 +336,12 @@ class Accounts:
         ).scalars()
         return frozenset(roles), frozenset(clusters)
 
+    def managed(self, name: str) -> frozenset[str]:
+        """The clusters ``name`` manages (none for an unknown name): what bounds the
+        organisations a submission of theirs may change (:mod:`geo.registry.submissions`)."""
+        with self.engine.connect() as conn:
+            return self._grants(conn, name)[1]
+
     def exists(self, name: str) -> bool:
         """Whether an account (of any status) has this name, in any letter case."""
         with self.engine.connect() as conn:

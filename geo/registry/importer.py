@@ -398,6 +398,7 @@ _KINDS: dict[str, _Kind] = {
             "region_name_en",
             "region_name_ru",
             "federal_district",
+            "participants_basis",
         ),
     ),
     "mne_links": _Kind(

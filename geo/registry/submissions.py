@@ -10,7 +10,13 @@ The kinds allowed are the registry's (:data:`geo.registry.importer.IMPORT_KINDS`
 checked by the importer's model of that kind, like an import. In rows of another kind,
 ``cluster_id`` may be :data:`NEW_CLUSTER` (the cluster being proposed: its id is given at
 approval); a row with a ``cluster_id`` must belong to the submission's cluster, before and
-after. Rows of a kind whose ids the store gives (``mne_links``) may leave the id out.
+after. Rows of a kind whose ids the store gives (:data:`STORE_KEYED`: organisations,
+memberships, MNE links) leave the id out or give a placeholder (``new-1``...); at plan
+time (the submit preview and the approval) each new row gets a store id, distinct within
+the plan, and a membership naming a new organisation by its placeholder gets that id.
+Organisations have no cluster: a submission changes an existing one only when every
+cluster it is a member of is the submission's or one its submitter manages (adding a
+membership of an existing organisation, by its ``org_id``, changes no organisation).
 
 Workflow (statuses of :data:`STATUSES`)::
 
@@ -124,6 +130,20 @@ ISSUES: dict[str, str] = {
     "no_cluster": N_("there is no cluster {cluster} in the registry"),
     "other_cluster": N_("{kind} {key} belongs to cluster {other}, not to {cluster}"),
     "nothing": N_("the submission changes nothing: it equals the registry"),
+    "unknown_id": N_(
+        "{kind}, row {row}: there is no {column} {value!r} in the registry; a new record "
+        "gets its id at approval (leave {column} empty or give a placeholder such as new-1)"
+    ),
+    "twice": N_("{kind}, row {row}: the placeholder {value!r} of {column} is used twice"),
+    "placeholder": N_(
+        "{kind}, row {row}: {column} {value!r} is no placeholder of a new row of {target} "
+        "in this submission"
+    ),
+    "shared_org": N_(
+        "organisation {key} is also a member of {others}: a submission cannot change it "
+        "(add a membership of it to your cluster without changing the organisation, or "
+        "ask a moderator)"
+    ),
 }
 
 
@@ -304,19 +324,87 @@ def _rows_file(kind: str, rows: Sequence[Mapping[str, Any]], refs: Any, source: 
     return ParsedFile(source, kind, "form", None, frame, tuple(parsed_rows), ())
 
 
-def _with_keys(
-    kind: str, rows: Sequence[Mapping[str, str]], cluster: str, new_id: Callable[[str], str]
-) -> list[dict[str, str]]:
-    """Rows of a member kind with :data:`NEW_CLUSTER` replaced by ``cluster`` and, for a
-    kind whose ids the store gives, a new id where the row has none."""
-    key = importer.key_columns(kind)[0]
+#: Kinds whose ids the store gives: a new row of one leaves its key out or gives a
+#: placeholder (:data:`PLACEHOLDER` and a tag, e.g. ``new-1``), and gets a store id at plan
+#: time (submit preview and approval).
+STORE_KEYED: tuple[str, ...] = ("mne_links", "organisations", "memberships")
+#: Columns that refer to a new record of another kind by its placeholder: (kind,
+#: column) → the kind referred to.
+REFERENCES: dict[tuple[str, str], str] = {("memberships", "org_id"): "organisations"}
+#: Start of a placeholder id of a new record (``new-1``, ``new-2``...).
+PLACEHOLDER = "new-"
+
+
+def is_placeholder(text: str) -> bool:
+    """Whether ``text`` is a placeholder id of a new record of a submission."""
+    return text.startswith(PLACEHOLDER) and len(text) > len(PLACEHOLDER)
+
+
+@dataclass
+class _Keys:
+    """Store ids given to the new rows of one plan: placeholder → id by kind, and the
+    issues found on the way (rows numbered from 1, as the form and the plan number them)."""
+
+    state: State
+    cluster: str
+    new_id: Callable[[str], str]
+    source: str
+    given: dict[str, dict[str, str]]
+    issues: list[ValidationIssue]
+
+    def issue(self, kind: str, row: int, column: str, key: str, **values: Any) -> None:
+        message = Message(ISSUES[key], kind=kind, row=row, column=column, **values)
+        self.issues.append(ValidationIssue(_file(self.source, kind), row, column, message))
+
+    def own_key(self, kind: str, number: int, values: dict[str, str]) -> None:
+        """The row's own id: a store id for a new row (none or a placeholder), kept for an
+        existing record; an id the registry does not have is refused (the store gives
+        ids of new records)."""
+        column = importer.key_columns(kind)[0]
+        key = values.get(column, "")
+        if key and not is_placeholder(key):
+            if key not in self.state.get(kind, {}):
+                self.issue(kind, number, column, "unknown_id", value=key)
+            return
+        values[column] = self.new_id(kind)
+        if not key:
+            return
+        placeholders = self.given.setdefault(kind, {})
+        if key in placeholders:
+            self.issue(kind, number, column, "twice", value=key)
+        else:
+            placeholders[key] = values[column]
+
+    def references(self, kind: str, number: int, values: dict[str, str]) -> None:
+        """Placeholders in the row's reference columns replaced by the ids given."""
+        for (of, column), target in REFERENCES.items():
+            value = values.get(column, "")
+            if of != kind or not is_placeholder(value):
+                continue
+            if value in self.given.get(target, {}):
+                values[column] = self.given[target][value]
+            else:
+                self.issue(kind, number, column, "placeholder", value=value, target=target)
+
+
+def _file(source: str, kind: str) -> str:
+    """The name a plan gives the rows of ``kind`` of a submission (its member rows named
+    by kind, so an issue says which table its row is in)."""
+    return source if kind == "clusters" else f"{source}: {kind}"
+
+
+def _with_keys(kind: str, rows: Sequence[Mapping[str, str]], keys: _Keys) -> list[dict[str, str]]:
+    """Rows of a member kind with :data:`NEW_CLUSTER` replaced by the cluster's id, store
+    ids for new rows of a :data:`STORE_KEYED` kind, and placeholders in reference columns
+    replaced by the ids their rows got."""
     out = []
-    for row in rows:
+    for number, row in enumerate(rows, 1):
         values = dict(row)
         if values.get("cluster_id") == NEW_CLUSTER:
-            values["cluster_id"] = cluster
-        if not values.get(key) and key in ("id", "link_id"):
-            values[key] = new_id(kind)
+            values["cluster_id"] = keys.cluster
+        if kind in STORE_KEYED:
+            keys.own_key(kind, number, values)
+        keys.references(kind, number, values)
         out.append(values)
     return out
 
@@ -329,31 +417,66 @@ def plan_payload(
     cluster_id: str | None,
     new_id: Callable[[str], str],
     source: str,
+    manages: frozenset[str] = frozenset(),
 ) -> ImportPlan:
     """What applying ``payload`` to ``state`` would do, every kind in one plan (kind
     ``all``), with every issue: the importer's checks of each kind (later kinds see the
-    cluster as proposed), the cluster of a change must exist, member rows must belong to
-    the submission's cluster, and a submission must change something."""
+    cluster and the organisations as proposed), the cluster of a change must exist, member
+    rows must belong to the submission's cluster, an existing organisation is changed only
+    when every cluster it is a member of is the submission's or one of ``manages`` (the
+    clusters the submitter manages), new rows get store ids (placeholders replaced), and a
+    submission must change something."""
     cluster = cluster_id or new_id("clusters")
     issues: list[ValidationIssue] = []
     if cluster_id is not None and cluster_id not in state.get("clusters", {}):
         issues.append(
             ValidationIssue(source, None, "id", Message(ISSUES["no_cluster"], cluster=cluster))
         )
+    keys = _Keys(state, cluster, new_id, source, {}, issues)
+    allowed = frozenset({cluster, *manages})
     changes: list[Change] = []
     unchanged = 0
     current = {kind: dict(entries) for kind, entries in state.items()}
     for kind in (k for k in importer.IMPORT_KINDS if k in payload):
         rows = [{**payload[kind][0], "id": cluster}] if kind == "clusters" else payload[kind]
-        rows = _with_keys(kind, rows, cluster, new_id)
-        plan = importer.plan_import(_rows_file(kind, rows, refs, source), current, refs)
+        rows, file = _with_keys(kind, rows, keys), _file(source, kind)
+        plan = importer.plan_import(_rows_file(kind, rows, refs, file), current, refs)
         issues += [*plan.issues, *_scope_issues(plan.changes, cluster, source)]
+        issues += _organisation_issues(plan.changes, rows, state, allowed, file)
         changes += plan.changes
         unchanged += plan.unchanged
         current.setdefault(kind, {}).update({c.key: c.after for c in plan.changes if c.after})
     if not issues and not changes:
         issues.append(ValidationIssue(source, None, None, Message(ISSUES["nothing"])))
     return ImportPlan("all", source, tuple(changes), unchanged, tuple(issues))
+
+
+def member_clusters(state: State, org_id: str) -> set[str]:
+    """The clusters ``org_id`` is a member of in ``state`` (any membership stored)."""
+    memberships = state.get("memberships", {}).values()
+    return {str(m.values["cluster_id"]) for m in memberships if m.values["org_id"] == org_id}
+
+
+def _organisation_issues(
+    changes: Sequence[Change],
+    rows: Sequence[Mapping[str, str]],
+    state: State,
+    allowed: frozenset[str],
+    source: str,
+) -> list[ValidationIssue]:
+    """Changes to existing organisations that are members of a cluster outside
+    ``allowed`` (a submitter renaming an MNE that other clusters list): refused, the row
+    named. Adding a membership of such an organisation changes no organisation row."""
+    numbers = {row.get("org_id", ""): n for n, row in enumerate(rows, 1)}
+    out = []
+    for change in changes:
+        if change.kind != "organisations" or change.before is None:
+            continue
+        others = sorted(member_clusters(state, change.key) - allowed)
+        if others:
+            message = Message(ISSUES["shared_org"], key=change.key, others=", ".join(others))
+            out.append(ValidationIssue(source, numbers.get(change.key), "org_id", message))
+    return out
 
 
 def _scope_issues(changes: Sequence[Change], cluster: str, source: str) -> list[ValidationIssue]:
@@ -504,7 +627,7 @@ class Submissions:
         """The submission field by field beside the registry as it is now."""
         found = self.get(who, submission_id)
         state = self.store.state()
-        plan = self._preview(found.payload, found.cluster_id, state, found.id)
+        plan = self._preview(found.payload, (found.cluster_id, found.submitter), state, found.id)
         return Comparison(field_diffs(plan, found.payload, state), plan)
 
     def credits(self) -> dict[int, tuple[str, str]]:
@@ -521,9 +644,12 @@ class Submissions:
         return self.accounts.authorise(who, "propose_change", cluster_id)
 
     def _preview(
-        self, payload: Payload, cluster_id: str | None, state: State, number: int | None
+        self, payload: Payload, found: tuple[str | None, str], state: State, number: int | None
     ) -> ImportPlan:
-        """The plan of ``payload`` now, with the ids new records would get now."""
+        """The plan of ``payload`` now, with the ids new records would get now; ``found``
+        is the submission's cluster (None: new) and its submitter (whose managed clusters
+        bound the organisations it may change)."""
+        cluster_id, submitter = found
         preview: dict[str, int] = {}
 
         def new_id(kind: str) -> str:
@@ -534,8 +660,9 @@ class Submissions:
 
         source = f"submission {number}" if number else "submission"
         return plan_payload(
-            payload, state, self.store.refs, cluster_id=cluster_id, new_id=new_id, source=source
-        )
+            payload, state, self.store.refs, cluster_id=cluster_id, new_id=new_id, source=source,
+            manages=self.accounts.managed(submitter),
+        )  # fmt: skip
 
     def submit(self, who: object, payload: object, cluster_id: str | None = None) -> Outcome:
         """Propose a new cluster (``cluster_id`` None) or a change to ``cluster_id``. A
@@ -543,7 +670,7 @@ class Submissions:
         principal = self._authorise_proposal(who, cluster_id)
         kind = "new" if cluster_id is None else "change"
         rows = checked_payload(payload, kind, cluster_id)
-        plan = self._preview(rows, cluster_id, self.store.state(), None)
+        plan = self._preview(rows, (cluster_id, principal.name), self.store.state(), None)
         if not plan.ok:
             return Outcome(None, plan)
         now = self._now()
@@ -568,7 +695,7 @@ class Submissions:
         principal = self._authorise_proposal(principal, found.cluster_id)
         self._own(principal, found)
         rows = checked_payload(payload, found.kind, found.cluster_id)
-        plan = self._preview(rows, found.cluster_id, self.store.state(), found.id)
+        plan = self._preview(rows, (found.cluster_id, principal.name), self.store.state(), found.id)
         if not plan.ok:
             return Outcome(found.id, plan)
 
@@ -627,10 +754,12 @@ class Submissions:
         if found.status != "submitted":
             raise SubmissionError("status", **self._status_values(found, "approve"))
 
+        manages = self.accounts.managed(found.submitter)
+
         def plan_for(state: State, new_id: Callable[[str], str]) -> ImportPlan:
             return plan_payload(
                 found.payload, state, self.store.refs, cluster_id=found.cluster_id,
-                new_id=new_id, source=f"submission {found.id}",
+                new_id=new_id, source=f"submission {found.id}", manages=manages,
             )  # fmt: skip
 
         def then(conn: Connection, version: int | None, plan: ImportPlan) -> None:

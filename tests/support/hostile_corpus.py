@@ -1847,6 +1847,17 @@ def _new(**cells: Any) -> dict[str, Any]:
     return {"clusters": [{**SUBMISSION_BASE, **cells}]}
 
 
+def _members(org: dict[str, str] | None = None, membership: dict[str, str] | None = None) -> Any:
+    """A new cluster with one member organisation as the form's member list sends it
+    (placeholder ``new-1``), its cells changed by ``org`` and ``membership``."""
+    source = {"source_doc": "registry", "source_ref": "member list of the cluster's submission"}
+    row = {"org_id": "new-1", "name_en": "Kazan Optics", "org_type": "company",
+           "foreign_owned": "no", **source, **(org or {})}  # fmt: skip
+    member = {"cluster_id": "new", "org_id": "new-1", "role": "member", **source,
+              **(membership or {})}  # fmt: skip
+    return {**_new(), "organisations": [row], "memberships": [member]}
+
+
 SUBMISSION_CASES: list[SubmissionCase] = [
     SubmissionCase("sub_not_a_mapping", "a list instead of kind → rows", [SUBMISSION_BASE],
                    refused("exactly one cluster row")),
@@ -1897,4 +1908,43 @@ SUBMISSION_CASES: list[SubmissionCase] = [
     SubmissionCase("sub_russian", "Russian text and a decimal comma", _new(
                    name_ru="Кластер «Тест»", export_bln_rub="1,5"),
                    accepted(name_ru="Кластер «Тест»", export_bln_rub="1.5")),
+    # the member list of the form: organisations and memberships rows with placeholders
+    SubmissionCase("sub_member_bad_inn", "a member organisation whose INN check digits are wrong",
+                   _members(org={"inn": "7707083894"}), refused("INN", column="inn")),
+    SubmissionCase("sub_member_foreign_in_russia",
+                   "a foreign-owned member headquartered in Russia",
+                   _members(org={"foreign_owned": "yes", "hq_country": "RU"}),
+                   refused("Russia", column="hq_country")),
+    SubmissionCase("sub_member_bad_role", "a membership role outside the vocabulary",
+                   _members(membership={"role": "owner"}), refused("owner", column="role")),
+    SubmissionCase("sub_member_years_reversed", "a member that left before it joined",
+                   _members(membership={"from_year": "2020", "to_year": "2010"}),
+                   refused("2010", column="to_year")),
+    SubmissionCase("sub_member_bidi_name", "a right-to-left override in a member's name",
+                   _members(org={"name_en": "\u202eOptics"}),
+                   refused("U+202E", column="name_en")),
+    SubmissionCase("sub_member_unknown_placeholder",
+                   "a membership naming a new organisation nobody listed",
+                   _members(membership={"org_id": "new-7"}),
+                   refused("new-7", "placeholder", column="org_id")),
+    SubmissionCase("sub_member_invented_id",
+                   "a new organisation naming its own id (which the store gives)",
+                   _members(org={"org_id": "ORG-5000"}, membership={"org_id": "ORG-5000"}),
+                   refused("ORG-5000", column="org_id")),
+    SubmissionCase("sub_member_shared_org",
+                   "a change to PIC-01 renaming an organisation PIC-20 lists",
+                   {"clusters": [{"notes": "x"}],
+                    "organisations": [{"org_id": "ORG-0003", "name_en": "Renamed"}]},
+                   refused("PIC-20", column="org_id"), cluster_id="PIC-01"),
+    SubmissionCase("sub_member_elsewhere", "a membership of PIC-02 in a change to PIC-01",
+                   {"clusters": [{"notes": "x"}], "memberships": [{
+                       "cluster_id": "PIC-02", "org_id": "ORG-0003", "role": "member",
+                       "source_doc": "registry", "source_ref": "t"}]},
+                   refused("belongs to cluster PIC-02", column="cluster_id"), cluster_id="PIC-01"),
+    SubmissionCase("sub_member_many", "10,000 member organisations in one submission",
+                   {**_new(), "organisations": [{"name_en": "x"}] * 10_000},
+                   refused("too many rows")),
+    SubmissionCase("sub_member_formula", "a formula as a member's foreign id (kept as text)",
+                   _members(org={"foreign_id": "=1+cmd|' /C calc'!A0"}),
+                   accepted(foreign_id="=1+cmd|' /C calc'!A0")),
 ]  # fmt: skip

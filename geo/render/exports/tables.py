@@ -38,11 +38,13 @@ CLUSTER_TEXT = (
     "org_level",
     "location_basis",
     "located_region_code",
+    "participants_basis",
 )
 CLUSTER_COLUMNS: tuple[str, ...] = (
     "id", "name_en", "name_ru", "city", "region_code", "region_name_en", "region_name_ru",
     "federal_district", "region_as_published", "industry_group", "specialisation", "status",
-    "org_level", "participants", "intl_members", "export_bln_rub", "publications",
+    "org_level", "participants", "intl_members", "participants_basis", "export_bln_rub",
+    "publications",
     "joint_rd_bln_rub", "index_published", "cluster_index", "region_index", "scenario",
     "mne_count", "lat", "lon", "location_basis", "located_region_code", "region_mismatch",
     "source_doc", "source_ref", "notes",
@@ -99,6 +101,7 @@ HEADERS: dict[str, str] = {
     "org_level": N_("Organisation development level"),
     "participants": N_("Participants"),
     "intl_members": N_("International members"),
+    "participants_basis": N_("Members counted"),
     "export_bln_rub": N_("Export, bln rub."),
     "publications": N_("Publications"),
     "joint_rd_bln_rub": N_("Joint international R&D, bln rub."),
