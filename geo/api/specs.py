@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from geo.analysis import cluster_columns
 from geo.base.catalogue import N_
 
 
@@ -110,23 +111,17 @@ SPECS: dict[str, CollectionSpec] = {
 }
 """Every collection, in the order ``/collections`` lists them."""
 
-CLUSTER_PROPERTIES: tuple[str, ...] = (
-    "id", "name_en", "name_ru", "city", "region_code", "region_name_en", "region_name_ru",
-    "federal_district", "industry_group", "specialisation", "status", "org_level",
-    "participants", "intl_members", "export_bln_rub", "publications", "joint_rd_bln_rub",
-    "index_published", "cluster_index", "region_index", "scenario", "mne_count",
-    "mne_presence", "location_basis", "source_doc", "source_ref", "synthetic",
-)  # fmt: skip
-"""The public fields of a cluster, in order: an allow-list, so a column added to the
-registry (notes, internal columns such as ``located_region_code`` or a synthetic
-registry's ``employees``) is not published until it is named here. CSV adds ``lon`` and
-``lat`` (GeoJSON has the geometry)."""
+CLUSTER_PROPERTIES: tuple[str, ...] = cluster_columns.columns_for(cluster_columns.API)
+"""The public fields of a cluster, in order (:data:`geo.analysis.cluster_columns.CLUSTER_COLUMNS`,
+the exports' table too): an allow-list, so a column added to the registry (notes,
+internal columns such as ``located_region_code``, personal contact data) is not published
+until it is named there. The card of issue 16 (founding year, web site, descriptions,
+employees, revenue, management organisation, status document, the assessment of the
+development level, ``field_sources``) and the member counts (reported, listed and their
+basis) are in it. CSV adds ``lon`` and ``lat`` (GeoJSON has the geometry)."""
 
 WHOLE_NUMBER_PROPERTIES: tuple[str, ...] = (
-    "participants",
-    "intl_members",
-    "publications",
-    "mne_count",
+    *cluster_columns.whole_number_columns(),
     "area_km2",
     "cluster_count",
     "mne_link_count",
