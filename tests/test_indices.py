@@ -229,3 +229,19 @@ def test_scenarios_not_assessed_without_a_region_index():
         "c3": "not assessed",
         "c4": "not assessed",
     }
+
+
+def test_a_cluster_with_indicators_but_no_industry_group_is_not_assessed(data):
+    """A registered cluster may give its export but not its industry group: it cannot be
+    compared within a group, so it is "not assessed", and every other cluster keeps its
+    index (this failed the whole dataset, hence every page and the API, before)."""
+    clusters = data.clusters.copy()
+    extra = clusters.iloc[[0]].copy()
+    extra["id"], extra["industry_group"], extra["export_bln_rub"] = "CL-0999", None, 0.8
+    both = pd.concat([clusters, extra], ignore_index=True)
+    result = indices.cluster_index(both)
+    assert "CL-0999" not in result.index.index
+    before = indices.cluster_index(clusters).index
+    assert result.index.reindex(before.index).equals(before)
+    table = indices.scenario_table(both, data.indicators)
+    assert table.set_index("cluster_id").loc["CL-0999", "scenario"] == "not assessed"
