@@ -144,6 +144,7 @@ CLUSTER_COLUMNS: tuple[ClusterColumn, ...] = (
     _card("description_en"),
     ClusterColumn("industry_group", "text"),
     ClusterColumn("specialisation", "text"),
+    ClusterColumn("specialisations", "text", _ONLY_API),
     ClusterColumn("status", "text"),
     _card("status_document"),
     ClusterColumn("org_level", "text"),
@@ -185,7 +186,8 @@ CLUSTER_COLUMNS: tuple[ClusterColumn, ...] = (
 """Every public column of a cluster, in the order the outputs write them. The API leaves
 out what only a file reader needs (the region as the source wrote it, the point as
 columns: GeoJSON has the geometry, the located region and the editors' notes); the
-exports leave out the MNE presence (``mne_count`` says it) and the synthetic flag (the
+API adds ``specialisations``, the specialisations as a list (``geo.api.specs.CLUSTER_JSON``);
+the exports leave out the MNE presence (``mne_count`` says it) and the synthetic flag (the
 metadata marks a synthetic export as a whole)."""
 
 

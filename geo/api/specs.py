@@ -4,11 +4,13 @@ one builder in :mod:`geo.api.collections`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
-from geo.analysis import cluster_columns
+from geo.analysis import cluster_columns, filters
 from geo.base.catalogue import N_
+from geo.data.cardfields import read_sources
 
 
 @dataclass(frozen=True)
@@ -23,14 +25,69 @@ class FilterParam:
 
 
 @dataclass(frozen=True)
+class JsonProperty:
+    """A property held as text in the property table (HTML, CSV: one cell) and written in
+    GeoJSON as the JSON value ``value(text)`` gives (a list, an object), with its JSON
+    Schema."""
+
+    schema: dict[str, Any]
+    value: Callable[[str], Any]
+
+
+@dataclass(frozen=True)
 class CollectionSpec:
-    """A collection: id, title and description (English msgids), geometry, filters."""
+    """A collection: id, title and description (English msgids), geometry, filters, and
+    its structured properties (:class:`JsonProperty`)."""
 
     id: str
     title: str
     description: str
     geometry: Literal["point", "polygon"]
     filters: tuple[FilterParam, ...]
+    json_properties: Mapping[str, JsonProperty] = field(default_factory=dict)
+
+
+def specialisation_list(text: str) -> list[str]:
+    """A cluster's specialisations as a list (``"A; B"`` → ``["A", "B"]``), split as the
+    map's facet splits them.
+
+    >>> specialisation_list("Aircraft; Shipbuilding")
+    ['Aircraft', 'Shipbuilding']
+    """
+    return [v for v in filters.split_specialisations(text) if v != filters.NOT_REPORTED]
+
+
+def source_notes(text: str) -> dict[str, dict[str, str]]:
+    """The card's ``field | source | date`` lines as ``{field: {"source", "date"}}``.
+
+    >>> source_notes("website | site of the cluster | 2025")
+    {'website': {'source': 'site of the cluster', 'date': '2025'}}
+    """
+    return {name: {"source": s, "date": d} for name, (s, d) in read_sources(text).items()}
+
+
+CLUSTER_JSON: dict[str, JsonProperty] = {
+    "specialisations": JsonProperty(
+        {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "The specialisations of 'specialisation' as a list.",
+        },
+        specialisation_list,
+    ),
+    "field_sources": JsonProperty(
+        {
+            "type": "object",
+            "description": "Source and date of each card field, by field name.",
+            "additionalProperties": {
+                "type": "object",
+                "properties": {"source": {"type": "string"}, "date": {"type": "string"}},
+            },
+        },
+        source_notes,
+    ),
+}
+"""The clusters' structured properties: text in CSV and HTML, JSON in GeoJSON."""
 
 
 CLUSTER_FILTERS: tuple[FilterParam, ...] = (
@@ -66,6 +123,7 @@ SPECS: dict[str, CollectionSpec] = {
             ),
             "point",
             CLUSTER_FILTERS,
+            CLUSTER_JSON,
         ),
         CollectionSpec(
             "regions",
