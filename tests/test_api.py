@@ -803,3 +803,72 @@ def test_the_command_serves_what_its_options_name(data):
     features = served.json()["features"]
     assert len(features) == 40 and all(f["properties"]["synthetic"] is True for f in features)
     assert served.json()["registryVersion"]["dataset"] == "synthetic n=40 seed=3"
+
+
+# --------------------------------------------------------------------------- the full card
+
+CARD_CLUSTER = (
+    "id,name_en,city,region_as_published,source_doc,source_ref,specialisation,participants,"
+    "founded_year,website,description_en,employees,revenue_bln_rub,export_bln_rub,"
+    "manager_name,manager_inn,manager_website,status_document,field_sources,contact_email\n"
+    "CL-0200,Card test cluster,Kazan,RU-TA,registry,test,Aircraft; Shipbuilding,14,"
+    '2015,https://cluster.example.ru,"=HYPERLINK(""x"")",1200,3.5,0.8,'
+    "Managing company,7707083893,https://manager.example.ru,Register entry 12,"
+    '"website | site of the cluster | 2025-01-10\nrevenue_bln_rub | annual report | 2024",'
+    "hidden.contact@example.ru\n"
+)
+"""A registered cluster with the full card (two specialisations, per-field sources, a
+description that looks like a formula, and a contact e-mail that must not be served)."""
+
+
+@pytest.fixture(scope="module")
+def card_client(tmp_path_factory: pytest.TempPathFactory, editor: auth.Editor) -> TestClient:
+    url = f"sqlite:///{tmp_path_factory.mktemp('card') / 'registry.db'}"
+    store.Store.open(url).dispose()
+    import_clusters(url, editor, CARD_CLUSTER)
+    app = api_app.app_for(providers.StoreProvider(url))
+    return TestClient(app, raise_server_exceptions=False)
+
+
+def test_clusters_carry_the_public_card_and_the_member_counts(card_client):
+    props = card_client.get("/collections/clusters/items/CL-0200").json()["properties"]
+    assert (props["founded_year"], props["employees"]) == (2015, 1200)
+    assert (props["revenue_bln_rub"], props["export_bln_rub"]) == (3.5, 0.8)
+    assert props["website"] == "https://cluster.example.ru"
+    assert (props["manager_name"], props["manager_inn"]) == ("Managing company", "7707083893")
+    assert props["manager_website"] == "https://manager.example.ru"
+    assert props["status_document"] == "Register entry 12"
+    assert props["specialisation"] == "Aircraft; Shipbuilding"
+    assert props["specialisations"] == ["Aircraft", "Shipbuilding"]
+    assert props["field_sources"] == {
+        "website": {"source": "site of the cluster", "date": "2025-01-10"},
+        "revenue_bln_rub": {"source": "annual report", "date": "2024"},
+    }
+    assert (props["participants"], props["participants_basis"]) == (14, "as reported")
+    assert (props["participants_reported"], props["participants_listed"]) == (14, None)
+    assert "contact_email" not in props and "hidden.contact" not in json.dumps(props)
+
+
+def test_published_clusters_read_the_card_as_not_reported(card_client):
+    props = card_client.get("/collections/clusters/items/PIC-01").json()["properties"]
+    for column in ("founded_year", "website", "manager_inn", "field_sources", "specialisations"):
+        assert props[column] is None, column
+    assert props["participants_basis"] == "as reported"
+
+
+def test_the_schema_types_the_card_and_csv_keeps_it_as_safe_text(card_client):
+    schema = card_client.get("/collections/clusters/schema").json()
+    properties = schema["properties"]["properties"]["properties"]
+    assert properties["specialisations"]["type"] == "array"
+    assert properties["field_sources"]["type"] == "object"
+    assert properties["founded_year"] == {"type": "integer"}
+    assert properties["revenue_bln_rub"] == {"type": "number"}
+    answer = card_client.get("/collections/clusters/items?f=csv")
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(answer.content.decode("utf-8-sig")))}
+    row = rows["CL-0200"]
+    assert row["specialisations"] == "Aircraft; Shipbuilding"
+    assert row["field_sources"].startswith("website | site of the cluster")
+    assert row["description_en"].startswith("'=HYPERLINK")  # neutralised
+    assert "contact_email" not in row
+    chosen = card_client.get("/collections/clusters/items?specialisation=Shipbuilding").json()
+    assert [f["id"] for f in chosen["features"]] == ["CL-0200"]

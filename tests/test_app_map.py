@@ -290,3 +290,13 @@ def test_switching_the_language_keeps_the_filters_and_the_view(data):
     assert at.sidebar.radio(key="map_filter_mne").options[0] == "Любые"
     assert at.selectbox(key="map_measure").value == "cluster_count"
     assert marker_ids(map_args(at)) == expected_ids(data, {"mne": ["with"]})
+
+
+def test_the_map_shows_a_cluster_under_each_of_its_specialisations(data):
+    """PIC-20 lists "Automotive components manufacturing; Downstream chemical products":
+    the map's filter on either shows its marker, and the URL keeps the choice."""
+    for value in ("Automotive components manufacturing", "Downstream chemical products"):
+        query = {"specialisation": [value]}
+        at = run_app(query)
+        assert marker_ids(map_args(at)) == expected_ids(data, query) == ["PIC-20"]
+        assert map_params(at) == {"specialisation": value}  # one value reads as a string

@@ -585,3 +585,29 @@ def test_mne_page_in_russian():
     status = frame_with(at, "Группа (003)", "Источник")
     assert {"опубликовано (003)", "пересчитано по записям"} == set(status["Источник"])
     assert "инновационные кластеры" in set(status["Группа (003)"])
+
+
+def test_registry_finds_a_cluster_by_any_of_its_specialisations(data):
+    """PIC-10 lists two specialisations: the registry's filter offers each on its own and
+    finds PIC-10 by either, from the URL and from the widget; the option's help says a
+    cluster is counted under each of its specialisations."""
+    for value in ("Nuclear medicine", "Bio- and radiopharmaceuticals"):
+        at = open_page("registry", {"specialisation": [value]})
+        assert registry_ids(at) == ["PIC-10"], value
+        widget = at.sidebar.multiselect(key="registry_filter_specialisation")
+        assert widget.value == [value]
+    assert "Nuclear medicine" in widget.options or any(
+        o.startswith("Nuclear medicine (") for o in widget.options
+    )
+    assert not any(";" in o for o in widget.options)
+    assert "counted under each" in widget.help
+    at = open_page("registry")
+    at.sidebar.multiselect(key="registry_filter_specialisation").set_value(
+        ["Downstream chemical products"]
+    ).run()
+    assert registry_ids(at) == ["PIC-20"]
+    assert param(at, "specialisation") == ["Downstream chemical products"]
+    russian = open_page("registry", {"lang": "ru", "specialisation": ["Nuclear medicine"]})
+    assert registry_ids(russian) == ["PIC-10"]
+    help_ru = russian.sidebar.multiselect(key="registry_filter_specialisation").help
+    assert help_ru and "counted" not in help_ru

@@ -889,3 +889,60 @@ def test_russian_metadata_values_follow_the_language_and_english_stays_fixed(
     assert en["spreadsheet safety"] == formulas.FORMULA_NOTE
     assert en["classification"].endswith("computed over all 85 regions, as on the map")
     assert metadata.metadata_text(ctx) == "".join(f"{k}: {v}\n" for k, v in en.items())
+
+
+# --- the full card and the member counts ---------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def carded(data: Dataset) -> views.ResolvedView:
+    """The Volga view with PIC-20's card filled in (a description that looks like a
+    formula included)."""
+    clusters = data.clusters.copy()
+    kamsk = clusters["id"] == "PIC-20"
+    card = {
+        "founded_year": 2012.0,
+        "website": "https://kamsk.example.ru",
+        "description_en": "=1+2",
+        "revenue_bln_rub": 12.5,
+        "manager_inn": "7707083893",
+        "field_sources": "website | site of the cluster | 2025-01-10",
+    }
+    for column, value in card.items():
+        clusters.loc[kamsk, column] = value
+    return views.resolve_view(dataclasses.replace(data, clusters=clusters), views.View("Volga"))
+
+
+def test_cluster_tables_carry_the_card_and_member_counts(carded: views.ResolvedView) -> None:
+    csv = _zip_tables(export(carded, "csv"))["clusters"].set_index("id")
+    kamsk, other = csv.loc["PIC-20"], csv.drop(index="PIC-20").iloc[0]
+    assert (kamsk["founded_year"], kamsk["revenue_bln_rub"]) == (2012, 12.5)
+    assert kamsk["website"] == "https://kamsk.example.ru"
+    assert kamsk["description_en"] == "'=1+2"  # formula-safe
+    assert str(kamsk["manager_inn"]) == "7707083893"
+    assert kamsk["field_sources"] == "website | site of the cluster | 2025-01-10"
+    assert kamsk["participants_basis"] == "as reported"
+    assert _same(kamsk["participants_reported"], kamsk["participants"])
+    assert (other["website"], other["manager_name"]) == ("not reported", "not reported")
+    assert math.isnan(other["founded_year"]) and math.isnan(other["employees"])
+    row = carded.clusters.set_index("id").loc["PIC-20"]
+    assert _same(kamsk["participants_listed"], row["participants_listed"])
+    doc = json.loads(export(carded, "geojson"))
+    props = next(f["properties"] for f in doc["features"] if f["properties"].get("id") == "PIC-20")
+    assert props["founded_year"] == 2012 and props["website"] == "https://kamsk.example.ru"
+    assert _same(props["participants_listed"], row["participants_listed"])
+    assert _same(props["intl_members_reported"], row["intl_members_reported"])
+    assert "column revenue_bln_rub" in doc["metadata"]
+    assert "cluster card fields" in doc["metadata"]
+
+
+def test_the_russian_workbook_names_the_card_columns(carded: views.ResolvedView, tmp_path) -> None:
+    russian = dataclasses.replace(carded, view=dataclasses.replace(carded.view, lang="ru"))
+    path = tmp_path / "ru.xlsx"
+    path.write_bytes(export(russian, "xlsx"))
+    book = openpyxl.load_workbook(path)
+    sheets = book.sheetnames
+    headers = [c.value for c in book[sheets[1]][1]]
+    assert "Сайт" in headers and "Основа подсчёта участников" in headers
+    fields = [row[0].value for row in book[sheets[0]].iter_rows()]
+    assert "столбец revenue_bln_rub" in fields and "поля карточки кластера" in fields

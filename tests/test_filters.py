@@ -172,3 +172,40 @@ def test_sanitise_says_every_dropped_value_in_russian_and_keeps_english(clusters
     assert russian[:2] == ["Отраслевая группа: «*x* <b>»", "Специализация: «*x* <b>»"]
     assert english == [f"{f.label}: '*x* <b>'" for f in filters.FACETS]
     assert english[-1] == "Region: '*x* <b>'"
+
+
+# --- several specialisations on the published data, end to end ------------------------------
+
+
+def test_published_specialisations_are_options_one_by_one_and_counted_under_each(data):
+    """PIC-10 lists "Bio- and radiopharmaceuticals; Nuclear medicine": each is an option of
+    its own (the combined text is none), and PIC-10 counts under both, so the counts add
+    up to the clusters plus one per extra specialisation, never fewer."""
+    options = filters.filter_options(data.clusters, data.regions)["specialisation"]
+    assert "Bio- and radiopharmaceuticals; Nuclear medicine" not in options
+    assert not any(";" in value for value in options)
+    texts = data.clusters["specialisation"].dropna()
+    listed = sum(len(filters.split_specialisations(v)) for v in texts)
+    missing = len(data.clusters) - len(texts)
+    assert sum(options.values()) == listed + missing > len(data.clusters)
+    for value, count in options.items():
+        chosen = filters.apply_filter(
+            data.clusters, data.regions, ClusterFilter(specialisation=(value,))
+        )
+        assert len(chosen) == count, value
+    for value in ("Bio- and radiopharmaceuticals", "Nuclear medicine"):
+        chosen = filters.apply_filter(
+            data.clusters, data.regions, ClusterFilter(specialisation=(value,))
+        )
+        assert list(chosen["id"]) == ["PIC-10"]
+
+
+def test_a_specialisation_filter_round_trips_through_the_url(data):
+    flt = ClusterFilter(specialisation=("Nuclear medicine", "Downstream chemical products"))
+    params = urlstate.filter_to_query_params(flt)
+    assert params == {"specialisation": ["Downstream chemical products", "Nuclear medicine"]}
+    assert urlstate.filter_from_query_params(params) == flt
+    chosen = filters.apply_filter(data.clusters, data.regions, flt)
+    assert sorted(chosen["id"]) == ["PIC-10", "PIC-20"]
+    options = filters.filter_options(data.clusters, data.regions)
+    assert filters.sanitise(flt, options) == (flt, [])

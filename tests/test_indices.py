@@ -231,13 +231,17 @@ def test_scenarios_not_assessed_without_a_region_index():
     }
 
 
-def test_a_cluster_without_a_comparison_group_is_left_out_not_an_error(data):
-    """A submitted cluster with member counts but no industry group (issue 16's loop): it
-    is not assessed, and the other clusters' indices do not change."""
-    before = cluster_index(data.clusters).index
-    extra = data.clusters.iloc[[0]].copy()
-    extra["id"], extra["industry_group"] = "CL-9999", None
-    extra["participants"], extra["intl_members"] = 5.0, 2.0
-    after = cluster_index(pd.concat([data.clusters, extra], ignore_index=True)).index
-    assert "CL-9999" not in after.index
-    pd.testing.assert_series_equal(after, before)
+def test_a_cluster_with_indicators_but_no_industry_group_is_not_assessed(data):
+    """A registered cluster may give its export but not its industry group: it cannot be
+    compared within a group, so it is "not assessed", and every other cluster keeps its
+    index (this failed the whole dataset, hence every page and the API, before)."""
+    clusters = data.clusters.copy()
+    extra = clusters.iloc[[0]].copy()
+    extra["id"], extra["industry_group"], extra["export_bln_rub"] = "CL-0999", None, 0.8
+    both = pd.concat([clusters, extra], ignore_index=True)
+    result = indices.cluster_index(both)
+    assert "CL-0999" not in result.index.index
+    before = indices.cluster_index(clusters).index
+    assert result.index.reindex(before.index).equals(before)
+    table = indices.scenario_table(both, data.indicators)
+    assert table.set_index("cluster_id").loc["CL-0999", "scenario"] == "not assessed"

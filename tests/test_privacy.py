@@ -340,3 +340,17 @@ def test_a_signed_in_user_sees_the_contacts_on_the_cluster_page(site):
     assert "Contacts of the management organisation" in shown
     at = page("cluster", {"id": "CL-0001"}, at)
     assert NEW_EMAIL in everything(at)
+
+
+def test_the_api_and_exports_carry_the_public_card_beside_no_contact(api, shell, capsys):
+    """The control of the searches above: the card's public fields of the same cluster
+    (its web site) are served and exported, so the contacts are left out by choice, not
+    because the card is left out altogether."""
+    props = api.get("/collections/clusters/items/CL-0001?f=json").json()["properties"]
+    assert props["website"] == "https://cluster.example.ru"
+    assert not set(card.PRIVATE_FIELDS["clusters"]) & set(props)
+    target = shell / "export.csv.zip"
+    argv = ["export", "--territory", "RU-TA", "--format", "csv", "-o", str(target)]
+    assert cli.main(argv) == 0, capsys.readouterr().err
+    text = archive_text(target.read_bytes()).decode("utf-8", "ignore")
+    assert "https://cluster.example.ru" in text and leaks(text) == []

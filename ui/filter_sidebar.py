@@ -23,8 +23,19 @@ from ui.lang import page_text
 SHARED_KEY = "cluster_filter"  # session key of the filter last set on the map or the registry
 MAP_URL_KEY = "map_url"  # session key of the map's last URL parameters (the registry reads it)
 
-TEXT: dict[str, str] = {"all": N_("All"), "mne": N_("MNE presence")}
+TEXT: dict[str, str] = {
+    "all": N_("All"),
+    "mne": N_("MNE presence"),
+    "specialisation_help": N_(
+        "A cluster that lists several specialisations is counted under each of them, so "
+        "these counts can add up to more than the number of clusters; choosing one finds "
+        "every cluster that lists it."
+    ),
+}
 """The sidebar's own words (the facet labels are :func:`geo.analysis.filters.facet_label`)."""
+
+FACET_HELP: dict[str, str] = {"specialisation": "specialisation_help"}
+"""Facet → the key of :data:`TEXT` explaining its options (a multi-valued facet's counts)."""
 
 VOCABULARY_FACETS = ("industry_group", "org_level", "status")
 """Facets whose values have labels in ``vocabularies.csv``."""
@@ -130,6 +141,9 @@ class FilterWidgets:
                 format_func=label,
                 key=self.facet_keys[facet.field],
                 placeholder=page_text(TEXT, "all"),
+                help=page_text(TEXT, FACET_HELP[facet.field])
+                if facet.field in FACET_HELP
+                else None,
             )
         container.radio(
             page_text(TEXT, "mne"),

@@ -338,15 +338,15 @@ def parse_weights(text: str, indicators: Sequence[Indicator]) -> dict[str, float
 def cluster_index(clusters: pd.DataFrame, method: IndexMethod = CLUSTER_METHOD) -> IndexResult:
     """Recompute the cluster internationalisation index for the clusters that have
     indicators (the pilot clusters of Table 5); others are left out, not zero-filled. A
-    cluster without a comparison group (no ``industry_group``: e.g. a submitted cluster
-    with member counts and no group given) cannot be compared with its group: it is left
-    out too (not assessed), rather than failing the whole dataset."""
+    cluster with indicators but no comparison group (a registered cluster whose industry
+    group is not reported) cannot be compared with its group: it is left out too ("not
+    assessed"), rather than failing the index of every other cluster."""
     columns = [ind.column for ind in method.indicators]
-    has_values = clusters[columns].notna().any(axis=1)
+    has_indicators = clusters[columns].notna().any(axis=1)
     group = method.group_column
-    if group is not None and group in clusters.columns:
-        has_values &= clusters[group].notna()
-    return compute_index(clusters.loc[has_values], method, id_column="id")
+    has_group = clusters[group].notna() if group is not None and group in clusters else True
+    assessed = clusters.loc[has_indicators & has_group]
+    return compute_index(assessed, method, id_column="id")
 
 
 def region_index(indicators: pd.DataFrame, method: IndexMethod = REGION_METHOD) -> IndexResult:

@@ -89,6 +89,7 @@ def cluster_table(data: Dataset) -> pd.DataFrame:
     for column in ("name_en", "name_ru", "federal_district"):
         target = column if column == "federal_district" else f"region_{column}"
         frame[target] = frame["region_code"].map(regions[column])
+    frame["specialisations"] = frame["specialisation"]  # a list in GeoJSON (specs.CLUSTER_JSON)
     frame["mne_presence"] = np.where(frame["mne_count"].fillna(0) > 0, "with", "without")
     synthetic = frame["synthetic"] if "synthetic" in frame else pd.Series(False, frame.index)
     frame["synthetic"] = synthetic.fillna(False).astype(bool)

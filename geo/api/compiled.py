@@ -172,7 +172,13 @@ def feature_schema(spec: CollectionSpec, table: pd.DataFrame) -> dict[str, Any]:
     also be null). GDAL builds the layer's fields from it (``describedby``), so a
     property that is null on the first page still gets its type."""
     geometry = "Point" if spec.geometry == "point" else "MultiPolygon"
-    properties = {str(c): json_type(table[c]) for c in table.columns if c != "id"}
+    properties = {
+        str(c): dict(spec.json_properties[c].schema)
+        if c in spec.json_properties
+        else json_type(table[c])
+        for c in table.columns
+        if c != "id"
+    }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": f"collections/{spec.id}/schema",
@@ -202,6 +208,19 @@ def encode_column(series: pd.Series) -> list[str]:
     return ["null" if v is None else encode(str(v)) for v in values]
 
 
+def encoded_values(spec: CollectionSpec, series: pd.Series) -> list[str]:
+    """A column as JSON text: :func:`encode_column`, or the structured value of a
+    :class:`~geo.api.specs.JsonProperty` of ``spec`` (``null`` where the text is missing)."""
+    structured = spec.json_properties.get(str(series.name))
+    if structured is None:
+        return encode_column(series)
+    values = series.astype(object).where(series.notna(), None).tolist()
+    return [
+        "null" if v is None else json.dumps(structured.value(str(v)), ensure_ascii=False)
+        for v in values
+    ]
+
+
 def compile_collection(
     spec: CollectionSpec,
     table: pd.DataFrame,
@@ -212,7 +231,7 @@ def compile_collection(
     order; ``masks`` has the filters' values (a filter without values still exists)."""
     table = table.reset_index(drop=True)
     columns = [str(c) for c in table.columns if c != "id"]
-    encoded = [[json.dumps(c) + ":" + v for v in encode_column(table[c])] for c in columns]
+    encoded = [[json.dumps(c) + ":" + v for v in encoded_values(spec, table[c])] for c in columns]
     rows: Iterable[tuple[str, ...]] = zip(*encoded, strict=True) if encoded else [()] * len(table)
     ids = [str(i) for i in table["id"]]
     features = [

@@ -4,10 +4,13 @@ one builder in :mod:`geo.api.collections`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
+from geo.analysis import cluster_columns, filters
 from geo.base.catalogue import N_
+from geo.data.cardfields import read_sources
 
 
 @dataclass(frozen=True)
@@ -22,14 +25,69 @@ class FilterParam:
 
 
 @dataclass(frozen=True)
+class JsonProperty:
+    """A property held as text in the property table (HTML, CSV: one cell) and written in
+    GeoJSON as the JSON value ``value(text)`` gives (a list, an object), with its JSON
+    Schema."""
+
+    schema: dict[str, Any]
+    value: Callable[[str], Any]
+
+
+@dataclass(frozen=True)
 class CollectionSpec:
-    """A collection: id, title and description (English msgids), geometry, filters."""
+    """A collection: id, title and description (English msgids), geometry, filters, and
+    its structured properties (:class:`JsonProperty`)."""
 
     id: str
     title: str
     description: str
     geometry: Literal["point", "polygon"]
     filters: tuple[FilterParam, ...]
+    json_properties: Mapping[str, JsonProperty] = field(default_factory=dict)
+
+
+def specialisation_list(text: str) -> list[str]:
+    """A cluster's specialisations as a list (``"A; B"`` → ``["A", "B"]``), split as the
+    map's facet splits them.
+
+    >>> specialisation_list("Aircraft; Shipbuilding")
+    ['Aircraft', 'Shipbuilding']
+    """
+    return [v for v in filters.split_specialisations(text) if v != filters.NOT_REPORTED]
+
+
+def source_notes(text: str) -> dict[str, dict[str, str]]:
+    """The card's ``field | source | date`` lines as ``{field: {"source", "date"}}``.
+
+    >>> source_notes("website | site of the cluster | 2025")
+    {'website': {'source': 'site of the cluster', 'date': '2025'}}
+    """
+    return {name: {"source": s, "date": d} for name, (s, d) in read_sources(text).items()}
+
+
+CLUSTER_JSON: dict[str, JsonProperty] = {
+    "specialisations": JsonProperty(
+        {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "The specialisations of 'specialisation' as a list.",
+        },
+        specialisation_list,
+    ),
+    "field_sources": JsonProperty(
+        {
+            "type": "object",
+            "description": "Source and date of each card field, by field name.",
+            "additionalProperties": {
+                "type": "object",
+                "properties": {"source": {"type": "string"}, "date": {"type": "string"}},
+            },
+        },
+        source_notes,
+    ),
+}
+"""The clusters' structured properties: text in CSV and HTML, JSON in GeoJSON."""
 
 
 CLUSTER_FILTERS: tuple[FilterParam, ...] = (
@@ -65,6 +123,7 @@ SPECS: dict[str, CollectionSpec] = {
             ),
             "point",
             CLUSTER_FILTERS,
+            CLUSTER_JSON,
         ),
         CollectionSpec(
             "regions",
@@ -110,23 +169,17 @@ SPECS: dict[str, CollectionSpec] = {
 }
 """Every collection, in the order ``/collections`` lists them."""
 
-CLUSTER_PROPERTIES: tuple[str, ...] = (
-    "id", "name_en", "name_ru", "city", "region_code", "region_name_en", "region_name_ru",
-    "federal_district", "industry_group", "specialisation", "status", "org_level",
-    "participants", "intl_members", "export_bln_rub", "publications", "joint_rd_bln_rub",
-    "index_published", "cluster_index", "region_index", "scenario", "mne_count",
-    "mne_presence", "location_basis", "source_doc", "source_ref", "synthetic",
-)  # fmt: skip
-"""The public fields of a cluster, in order: an allow-list, so a column added to the
-registry (notes, internal columns such as ``located_region_code`` or a synthetic
-registry's ``employees``) is not published until it is named here. CSV adds ``lon`` and
-``lat`` (GeoJSON has the geometry)."""
+CLUSTER_PROPERTIES: tuple[str, ...] = cluster_columns.columns_for(cluster_columns.API)
+"""The public fields of a cluster, in order (:data:`geo.analysis.cluster_columns.CLUSTER_COLUMNS`,
+the exports' table too): an allow-list, so a column added to the registry (notes,
+internal columns such as ``located_region_code``, personal contact data) is not published
+until it is named there. The card of issue 16 (founding year, web site, descriptions,
+employees, revenue, management organisation, status document, the assessment of the
+development level, ``field_sources``) and the member counts (reported, listed and their
+basis) are in it. CSV adds ``lon`` and ``lat`` (GeoJSON has the geometry)."""
 
 WHOLE_NUMBER_PROPERTIES: tuple[str, ...] = (
-    "participants",
-    "intl_members",
-    "publications",
-    "mne_count",
+    *cluster_columns.whole_number_columns(),
     "area_km2",
     "cluster_count",
     "mne_link_count",

@@ -398,7 +398,12 @@ _KINDS: dict[str, _Kind] = {
             "region_name_en",
             "region_name_ru",
             "federal_district",
+            # the member counts beside participants (geo.analysis.cluster_columns)
             "participants_basis",
+            "participants_reported",
+            "participants_listed",
+            "intl_members_reported",
+            "intl_members_listed",
         ),
     ),
     "mne_links": _Kind(

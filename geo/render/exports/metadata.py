@@ -7,7 +7,7 @@ import re
 from datetime import UTC
 
 import geo
-from geo.analysis import indices, measures
+from geo.analysis import cluster_columns, indices, measures
 from geo.base import i18n
 from geo.base.i18n import N_
 from geo.render import classify, views
@@ -49,15 +49,19 @@ METADATA_FIELDS: dict[str, str] = {
     "coordinates": N_("coordinates"),
     "missing values": N_("missing values"),
     "spreadsheet safety": N_("spreadsheet safety"),
+    "cluster card fields": N_("cluster card fields"),
 }
 """Field names of the metadata (:func:`metadata_rows`), marked for translation."""
 NUMBERED_FIELDS: dict[str, str] = {
     "filter": N_("filter: {label}"),
     "class": N_("class {n}"),
     "source": N_("source {n}"),
+    "column": N_("column {name}"),
 }
-"""Field names with a number or a filter label in them."""
-_NUMBERED = re.compile(r"^(?:(filter): (?P<label>.+)|(class|source) (?P<n>\d+))$")
+"""Field names with a number, a filter label or a column name in them."""
+_NUMBERED = re.compile(
+    r"^(?:(filter): (?P<label>.+)|(class|source) (?P<n>\d+)|(column) (?P<name>\w+))$"
+)
 
 
 def metadata_field(field: str, lang: str = "en") -> str:
@@ -70,8 +74,10 @@ def metadata_field(field: str, lang: str = "en") -> str:
     match = _NUMBERED.match(field)
     if match is None:
         return field
-    kind = match.group(1) or match.group(3)
-    return _(NUMBERED_FIELDS[kind]).format(label=match.group("label"), n=match.group("n"))
+    kind = match.group(1) or match.group(3) or match.group(5)
+    return _(NUMBERED_FIELDS[kind]).format(
+        label=match.group("label"), n=match.group("n"), name=match.group("name")
+    )
 
 
 def filter_field(label: str, lang: str = "en") -> str:
@@ -217,6 +223,15 @@ def _method_rows(lang: str) -> list[tuple[str, str]]:
     return rows + [(f"source {i + 1}", source) for i, source in enumerate(SOURCES)]
 
 
+def _column_rows(lang: str) -> list[tuple[str, str]]:
+    """Where the card's fields come from, and what each card and member-count column of
+    the cluster table holds (:func:`geo.analysis.cluster_columns.column_descriptions`)."""
+    _ = i18n.translator(lang)
+    described = cluster_columns.column_descriptions(cluster_columns.EXPORT)
+    rows = [("cluster card fields", _(cluster_columns.CARD_SOURCE))]
+    return rows + [(f"column {name}", _(text)) for name, text in described.items()]
+
+
 def metadata_rows(ctx: ExportContext, lang: str = "en") -> list[tuple[str, str]]:
     """Everything an export states about its view, as ``(field, value)`` rows.
 
@@ -229,7 +244,7 @@ def metadata_rows(ctx: ExportContext, lang: str = "en") -> list[tuple[str, str]]
     summary = views.filter_summary(ctx.rv.view.filters, lang)
     rows = [(metadata_field(field, lang), value) for field, value in _view_rows(ctx, lang)]
     rows += [(filter_field(label, lang), value) for label, value in summary]
-    tail = _measure_rows(ctx, lang) + _method_rows(lang)
+    tail = _measure_rows(ctx, lang) + _method_rows(lang) + _column_rows(lang)
     return rows + [(metadata_field(field, lang), value) for field, value in tail]
 
 

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 import numpy as np
 import pandas as pd
 
+from geo.analysis import cluster_columns
 from geo.analysis.filters import NOT_REPORTED
 from geo.base import i18n
 from geo.base.i18n import N_
@@ -23,33 +24,12 @@ from geo.render.exports.metadata import metadata_rows, metadata_text
 
 # --- tables ----------------------------------------------------------------------------------
 
-CLUSTER_TEXT = (
-    "name_en",
-    "name_ru",
-    "city",
-    "region_code",
-    "region_name_en",
-    "region_name_ru",
-    "federal_district",
-    "region_as_published",
-    "industry_group",
-    "specialisation",
-    "status",
-    "org_level",
-    "location_basis",
-    "located_region_code",
-    "participants_basis",
-)
-CLUSTER_COLUMNS: tuple[str, ...] = (
-    "id", "name_en", "name_ru", "city", "region_code", "region_name_en", "region_name_ru",
-    "federal_district", "region_as_published", "industry_group", "specialisation", "status",
-    "org_level", "participants", "intl_members", "participants_basis", "export_bln_rub",
-    "publications",
-    "joint_rd_bln_rub", "index_published", "cluster_index", "region_index", "scenario",
-    "mne_count", "lat", "lon", "location_basis", "located_region_code", "region_mismatch",
-    "source_doc", "source_ref", "notes",
-)  # fmt: skip
-"""Columns of the cluster table, in order."""
+CLUSTER_TEXT: tuple[str, ...] = cluster_columns.text_columns(cluster_columns.EXPORT)
+"""Text columns of the cluster table: a missing value is written "not reported"."""
+CLUSTER_COLUMNS: tuple[str, ...] = cluster_columns.columns_for(cluster_columns.EXPORT)
+"""Columns of the cluster table, in order: the public columns of a cluster
+(:data:`geo.analysis.cluster_columns.CLUSTER_COLUMNS`, the OGC API's too), with the full
+card of issue 16 and the member counts."""
 
 MNE_TEXT = ("hq_country", "industry", "relation", "interplay_type", "cluster_name", "region_code")
 MNE_COLUMNS: tuple[str, ...] = (
@@ -70,7 +50,7 @@ REGION_COLUMNS: tuple[str, ...] = (
 """Columns of the regional table (one row per region of the territory), in order."""
 
 WHOLE_NUMBERS = (
-    "participants", "intl_members", "publications", "mne_count", "area_km2",
+    *cluster_columns.whole_number_columns(), "area_km2",
     "measure_class", "clusters_in_view", "mne_links_in_view",
 )  # fmt: skip
 """Numeric columns that hold whole numbers (written without a decimal point)."""
@@ -101,7 +81,25 @@ HEADERS: dict[str, str] = {
     "org_level": N_("Organisation development level"),
     "participants": N_("Participants"),
     "intl_members": N_("International members"),
-    "participants_basis": N_("Members counted"),
+    "founded_year": N_("Founding year"),
+    "website": N_("Web site"),
+    "description_ru": N_("Description (Russian)"),
+    "description_en": N_("Description (English)"),
+    "status_document": N_("Document of the status"),
+    "org_level_assessed_by": N_("Level assessed by"),
+    "org_level_assessed_at": N_("Level assessed on"),
+    "org_level_basis": N_("Basis of the assessment"),
+    "manager_name": N_("Cluster management organisation"),
+    "manager_inn": N_("INN of the management organisation"),
+    "manager_website": N_("Web site of the management organisation"),
+    "participants_basis": N_("Basis of the member counts"),
+    "participants_reported": N_("Participants (reported)"),
+    "participants_listed": N_("Participants (listed members)"),
+    "intl_members_reported": N_("International members (reported)"),
+    "intl_members_listed": N_("International members (listed members)"),
+    "employees": N_("Employees"),
+    "revenue_bln_rub": N_("Revenue, bln rub."),
+    "field_sources": N_("Sources of the card's fields"),
     "export_bln_rub": N_("Export, bln rub."),
     "publications": N_("Publications"),
     "joint_rd_bln_rub": N_("Joint international R&D, bln rub."),
