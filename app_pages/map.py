@@ -20,6 +20,7 @@ from ui.dataset import dataset, dataset_key
 from ui.export_panel import render_export_panel
 from ui.filter_sidebar import MAP_URL_KEY, FilterWidgets, filter_options, share, shared_filter
 from ui.lang import current_lang, page_text, vocabulary_labels
+from ui.lazy import lazy_expander
 from ui.map_table import render_map_table
 from ui.region_panel import render_region_panel
 from ui.url import update_url
@@ -75,6 +76,12 @@ def push_url_to_widgets(params: dict[str, list[str]], arriving: bool) -> list[st
 
 def close_panel() -> None:
     st.session_state[PANEL_KEY] = None
+
+
+def how_to_read() -> None:
+    """The body of "How to read this map": the legend's and the map's conventions."""
+    for block in panels.how_to_read(lang, maps.GROUP_ABOVE):
+        st.markdown(block)
 
 
 def open_panel(code: str | None) -> None:
@@ -172,13 +179,9 @@ if panel:
     with st.container(border=True):
         render_region_panel(data, table, view, shown, panel, vocab, close_panel)
 
-with st.expander(t("export_view")):
-    render_export_panel(
-        data,
-        view.for_territory(views.COUNTRY),
-        choose_territory=True,
-    )
-
-with st.expander(t("how_to")):
-    for block in panels.how_to_read(lang, maps.GROUP_ABOVE):
-        st.markdown(block)
+lazy_expander(
+    t("export_view"),
+    "map_export_open",
+    partial(render_export_panel, data, view.for_territory(views.COUNTRY), choose_territory=True),
+)
+lazy_expander(t("how_to"), "map_how_to_open", how_to_read)

@@ -20,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 from geo.registry import auth, store
 from tests.conftest import APP, APP_TIMEOUT
 from ui import navigation
-from ui.dataset import DATE_WIDGET, LATEST, VERSION_WIDGET
+from ui.dataset import DATE_WIDGET, LATEST, SELECTOR_KEY, VERSION_WIDGET
 
 REMOVED = ("PIC-01", "PIC-03")  # clusters without MNE links, removed in version 2
 DAY1 = datetime(2026, 1, 10, 9, 0, tzinfo=UTC)
@@ -169,6 +169,9 @@ def test_bad_versions_in_the_url_are_named_and_the_latest_shown(store_url, asked
 
 def test_the_date_picker_shows_the_version_of_that_day_and_writes_the_url(store_url):
     at = open_page("map")
+    assert VERSION_WIDGET not in at.session_state  # the pickers are drawn once opened
+    at.session_state[SELECTOR_KEY] = True
+    at.run()
     assert at.selectbox(key=VERSION_WIDGET).value == LATEST
     at.date_input(key=DATE_WIDGET).set_value(date(2026, 2, 20)).run()
     assert not at.exception
@@ -192,6 +195,7 @@ def test_the_version_picker_and_the_banner_button_go_back_to_the_latest(store_ur
     next(b for b in at.button if b.label == "Show the latest version").click().run()
     assert not at.exception
     assert "version" not in at.query_params and BANNER not in texts(at)
+    assert at.session_state[SELECTOR_KEY]  # the pickers stay open as the user left them
     assert at.selectbox(key=VERSION_WIDGET).value == LATEST
 
 
@@ -275,6 +279,9 @@ def test_an_export_made_while_viewing_a_past_version_states_it(store_url, monkey
 
     monkeypatch.setattr(export_panel, "make_file", spy)
     at = open_page("map", {"version": "1"})
+    assert "export_geojson_prepare" not in [b.key for b in at.button]  # drawn once opened
+    at.session_state["map_export_open"] = True
+    at.run()
     assert made == {}  # showing the panel makes no file
     at.button(key="export_geojson_prepare").click().run()
     assert not at.exception, [e.message for e in at.exception]

@@ -207,13 +207,18 @@ def test_a_filter_set_on_the_registry_holds_on_the_map(data):
 
 
 def test_the_map_and_its_region_panel_offer_exports() -> None:
-    """Both the whole view and an open region panel carry the export buttons."""
+    """Both the whole view and an open region panel carry the export buttons, drawn once
+    their (lazy) expanders are opened."""
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.query_params["lang"] = "en"
     at.run()
     assert not at.exception
+    assert not [b for b in at.button if (b.key or "").startswith("export_")]  # closed
+    at.session_state["map_export_open"] = True
+    at.run()
     whole = [b.label for b in at.button if (b.key or "").startswith("export_")]
     at.query_params["panel"] = "RU-TA"
+    at.session_state["region_export_open"] = True
     at.run()
     assert not at.exception
     with_panel = [

@@ -43,6 +43,9 @@ def test_the_map_page_offers_the_table_and_a_route_to_any_panel(app_test):
     at.run()
     assert not at.exception
     assert any(e.label == "The map as a table" for e in at.expander)
+    assert not any("Class on the map" in d.value.columns for d in at.dataframe)  # lazy
+    at.session_state["map_table_open"] = True
+    at.run()
     table = next(d.value for d in at.dataframe if "Class on the map" in d.value.columns)
     assert len(table) == 85
     at.selectbox(key="map_table_pick").select("RU-KYA").run()

@@ -37,10 +37,13 @@ from geo.registry.sources import load_dataset
 from geo.registry.store import Store, VersionInfo, default_url, version_at as store_version_at
 from geo.render import urlstate
 from ui.lang import current_lang, page_text
+from ui.lazy import lazy_expander
 
 CHOICE_KEY = "dataset_choice"
 URL_SEEN_KEY = "dataset_url_seen"
 PROBLEMS_KEY = "dataset_url_problems"
+SELECTOR_KEY = "dataset_selector_open"  # the lazy expander of the pickers
+SELECTOR_SEEN_KEY = "dataset_selector_seen"  # the choice the expander was last opened for
 KIND_WIDGET = "dataset_kind"
 N_WIDGET = "dataset_n"
 SEED_WIDGET = "dataset_seed"
@@ -300,19 +303,31 @@ def dataset_selector() -> None:
     """The sidebar control that picks the dataset; keeps the URL in step with it.
 
     Call once per run, before the page (the entry point does), so the choice holds on
-    every page.
+    every page. The pickers sit in a lazy expander (:mod:`ui.lazy`: drawn only while
+    open, so a first view does not pay for them); the line saying which version is shown
+    is always under it.
     """
     choice = current_choice()
-    if KIND_WIDGET not in st.session_state:
-        _choice_to_widgets(choice)
     st.session_state.setdefault(N_WIDGET, urlstate.DEFAULT_APP_CLUSTERS)
     st.session_state.setdefault(SEED_WIDGET, urlstate.DEFAULT_APP_SEED)
-    box = st.sidebar.expander(
-        t("selector"), expanded=choice.synthetic or choice.version is not None
+    if st.session_state.get(SELECTOR_SEEN_KEY) != choice:  # a new choice (URL, banner)
+        st.session_state[SELECTOR_SEEN_KEY] = choice
+        if choice.synthetic or choice.version is not None:  # other data than the default
+            st.session_state[SELECTOR_KEY] = True  # is shown with its pickers open
+    lazy_expander(
+        t("selector"), SELECTOR_KEY, partial(_selector_body, choice), container=st.sidebar
     )
-    # the labels in this run's language
+    st.sidebar.caption(t("version", version=dataset().version), help=t("version_help"))
+    _sync_url(current_choice())
+
+
+def _selector_body(choice: urlstate.DatasetChoice) -> None:
+    """The open selector: published or synthetic, the synthetic registry's size and seed,
+    or the registry's date and version pickers."""
+    if KIND_WIDGET not in st.session_state:  # first drawn, or dropped while closed
+        _choice_to_widgets(choice)
     kinds = {kind: t(kind) for kind in (urlstate.PUBLISHED, urlstate.SYNTHETIC)}
-    box.radio(
+    st.radio(
         t("selector"),
         list(kinds),
         format_func=kinds.__getitem__,
@@ -321,7 +336,7 @@ def dataset_selector() -> None:
         label_visibility="collapsed",
     )
     if st.session_state[KIND_WIDGET] == urlstate.SYNTHETIC:
-        left, right = box.columns(2)
+        left, right = st.columns(2)
         left.number_input(
             t("n"),
             min_value=1,
@@ -340,9 +355,7 @@ def dataset_selector() -> None:
             on_change=_widgets_to_choice,
         )
     else:
-        _version_picker(box)
-    box.caption(t("version", version=dataset().version), help=t("version_help"))
-    _sync_url(current_choice())
+        _version_picker(st)
 
 
 # --------------------------------------------------------------------------- as of a date
@@ -414,7 +427,8 @@ def _version_picker(box) -> None:  # noqa: ANN001 - a Streamlit container
     if not infos:
         return
     choice, (first, last) = current_choice(), _day_bounds(infos)
-    if st.session_state.get(VERSION_SEEN_KEY, _UNSET) != choice.version:
+    seen = st.session_state.get(VERSION_SEEN_KEY, _UNSET)
+    if seen != choice.version or VERSION_WIDGET not in st.session_state:
         st.session_state[VERSION_WIDGET] = choice.version or LATEST
         st.session_state[DATE_WIDGET] = _version_day(infos, choice.version)
         st.session_state[VERSION_SEEN_KEY] = choice.version

@@ -15,6 +15,7 @@ from geo.analysis.dataset import Dataset
 from geo.render import maps, views
 from ui.export_panel import render_export_panel
 from ui.lang import page_text
+from ui.lazy import lazy_expander
 
 t = partial(page_text, panels.TEXT)  # the panel's text in the interface language
 
@@ -41,8 +42,11 @@ def render_region_panel(
     m1.metric(p.measure, p.value, help=p.help)
     m2.markdown(f"**{p.rank}**")
     st.dataframe(p.measures, hide_index=True, width="stretch")
-    with st.expander(t("export_region")):
-        render_export_panel(data, view.for_territory(code), key="region_export")
+    lazy_expander(
+        t("export_region"),
+        "region_export_open",
+        partial(render_export_panel, data, view.for_territory(code), key="region_export"),
+    )
     if p.clusters.empty:
         st.info(t("no_clusters"))
         return
