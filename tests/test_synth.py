@@ -23,6 +23,7 @@ from geo.data import synth
 from geo.data.regions import load_regions
 from geo.registry import sources
 from geo.render import urlstate
+from ui.dataset import SELECTOR_KEY
 
 SEED = 2019  # the seed of the calibration table in docs/SYNTHETIC.md
 N = 118  # the Cluster Map of Russia's published number of initiatives
@@ -596,6 +597,9 @@ def test_selector_defaults_to_published_without_a_banner(data):
     assert f"clusters={len(published)} first={published['id'].iloc[0]}" in _texts(at)
     assert "SYN-" not in _texts(at)
     assert not any("SYNTHETIC DATA" in e.value for e in at.error)
+    assert not at.radio  # published data: the pickers are drawn once the selector is opened
+    at.session_state[SELECTOR_KEY] = True
+    at.run()
     assert at.radio[0].value == "published"
 
 
