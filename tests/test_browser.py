@@ -318,7 +318,10 @@ def test_a_deep_link_as_the_first_request_shows_its_page_with_navigation_and_swi
             switch = sidebar.get_by_role("radiogroup", name="Язык / Language")
             assert switch.get_by_text("Русский").is_visible()
             assert switch.get_by_text("English").is_visible()
-            assert sidebar.get_by_text("Published data (001–003)").count() == 1  # the dataset
+            # the dataset selector: its pickers are drawn once it is opened (a lazy expander)
+            sidebar.locator("[data-testid='stExpander'] summary", has_text="Dataset").click()
+            sidebar.get_by_text("Published data (001–003)").wait_for()
+            assert sidebar.get_by_text("Published data (001–003)").count() == 1
 
             def entries() -> list[str]:
                 nav = sidebar.locator("[data-testid='stSidebarNav']")
