@@ -17,6 +17,13 @@ names one, and this one), interleaved over ``--runs`` rounds:
 * **warm**: then ``--warm-visits`` new visits to that running server, each in a fresh
   browser context (no HTTP cache, a new Streamlit session); the time is from
   ``page.goto`` to the first region path.
+* **drawn** (``warm_drawn_s``, ``cold_drawn_s``): the same visits timed in the page: a
+  script of the page checks the map's frame every 5 ms and notes when its first region
+  path is there (``performance.now()``, from the navigation's start). The harness times
+  above also hold Playwright's own work: creating the context, routing every request
+  through this process, and finding the path in a new frame, which it does late when the
+  page's main thread is busy (as it is while the rest of the page is drawn right after
+  the map). Cold: the spawn to the navigation's start plus the page's time.
 
 Each tree has its own registry store and user cache in a temporary directory, made by an
 untimed start and visit first: a cold start is a server restart (store and caches exist),
@@ -46,7 +53,7 @@ from benchmarks.bench_cli import machine, reference_tree, tree_env  # noqa: E402
 from benchmarks.scale import CHROMIUM, MAP_FRAME  # noqa: E402
 from tests.support import serve  # noqa: E402
 
-BUDGETS = {"warm_s": 2.0, "cold_s": 4.0}
+BUDGETS = {"warm_s": 2.0, "warm_drawn_s": 2.0, "cold_s": 4.0, "cold_drawn_s": 4.0}
 REGION = "path.leaflet-interactive"
 TIMEOUT_S = 180.0
 
@@ -84,10 +91,27 @@ def served(tree: Path, env: dict[str, str]) -> Iterator[tuple[str, float, float,
                 process.wait()
 
 
-def visit(browser: Any, url: str) -> float:
-    """Open ``url`` in a fresh context; returns when the map's first region is drawn."""
+_DRAWN = """
+window.cmFirstRegion = null;
+const cmWatch = setInterval(() => {
+  const frame = document.querySelector("iframe[title='streamlit_folium.st_folium']");
+  try {
+    if (frame && frame.contentDocument.querySelector("REGION")) {
+      window.cmFirstRegion = performance.now();
+      clearInterval(cmWatch);
+    }
+  } catch (e) {}
+}, 5);
+""".replace("REGION", REGION)
+
+
+def visit(browser: Any, url: str) -> tuple[float, float, float]:
+    """Open ``url`` in a fresh context; returns when the harness saw the map's first
+    region (``perf_counter``), when ``goto`` was called, and the seconds from the
+    navigation's start to the region in the page (see the module's docstring)."""
     local = f"http://{serve.HOST}:"
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.add_init_script(_DRAWN)
     try:
         context.route(
             "**/*",
@@ -99,9 +123,12 @@ def visit(browser: Any, url: str) -> float:
         )
         page = context.new_page()
         page.set_default_timeout(TIMEOUT_S * 1000)
+        start = time.perf_counter()
         page.goto(url)
         page.frame_locator(MAP_FRAME).locator(REGION).first.wait_for(state="attached")
-        return time.perf_counter()
+        seen = time.perf_counter()
+        page.wait_for_function("window.cmFirstRegion !== null")
+        return seen, start, page.evaluate("window.cmFirstRegion") / 1000
     finally:
         context.close()
 
@@ -110,18 +137,22 @@ def one_round(browser: Any, tree: Path, env: dict[str, str], warm_visits: int) -
     """A cold start then ``warm_visits`` warm visits of ``tree``, with the server's CPU
     seconds for each (load inflates wall time far more than CPU time)."""
     with served(tree, env) as (url, started, ready, pid):
-        done = visit(browser, url)
+        done, goto, drawn = visit(browser, url)
         cold_cpu = cpu_seconds(pid)
-        warm, warm_cpu = [], []
+        warm, warm_drawn, warm_cpu = [], [], []
         for _ in range(warm_visits):
             begin, before = time.perf_counter(), cpu_seconds(pid)
-            warm.append(visit(browser, url) - begin)
+            seen, _, in_page = visit(browser, url)
+            warm.append(seen - begin)
+            warm_drawn.append(in_page)
             warm_cpu.append(cpu_seconds(pid) - before)
     return {
         "cold_s": [done - started],
+        "cold_drawn_s": [goto - started + drawn],
         "cold_page_s": [done - ready],
         "cold_server_cpu_s": [cold_cpu],
         "warm_s": warm,
+        "warm_drawn_s": warm_drawn,
         "warm_server_cpu_s": warm_cpu,
     }
 
@@ -159,9 +190,11 @@ def markdown(result: dict, names: tuple[str, str]) -> str:
         "|---|---:|---:|---:|---|",
     ]
     rows = (
-        ("warm_s", "warm server, new visit"),
+        ("warm_s", "warm server, new visit (harness)"),
+        ("warm_drawn_s", "warm server, new visit (drawn, in the page)"),
         ("warm_server_cpu_s", "warm visit: server CPU"),
-        ("cold_s", "cold server, spawn to regions"),
+        ("cold_s", "cold server, spawn to regions (harness)"),
+        ("cold_drawn_s", "cold server, spawn to regions (drawn, in the page)"),
         ("cold_page_s", "cold server, health check to regions"),
         ("cold_server_cpu_s", "cold server: server CPU, spawn to regions"),
     )
