@@ -348,7 +348,7 @@ def test_a_row_counted_from_listed_members_stores_the_cards_reported_numbers(ref
     result = plan(parsed, refs)
     assert result.ok, result.issues
     stored = {c.key: c.after for c in result.changes}
-    counts = {key: (e.values["participants"], e.values["intl_members"]) for key, e in stored.items()}
+    counts = {k: (e.values["participants"], e.values["intl_members"]) for k, e in stored.items()}
     assert counts == {"CL-0021": (120.0, 7.0), "CL-0022": (9.0, 1.0), "CL-0023": (None, None)}
     # an empty or n/a reported number stays missing with its marker: never the count
     assert stored["CL-0023"].markers["intl_members"] == "n/a"
