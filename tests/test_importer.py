@@ -321,3 +321,73 @@ def test_changes_become_an_arrow_table_as_a_page_shows_them(lang):
     assert float(cells[("PIC-01", "export_bln_rub")][0]) == 0.1 + 0.2  # exact, not rounded
     assert cells[("PIC-01", "export_bln_rub")][1] == "7.25"
     assert cells[("PIC-02", "participants")] == (None, "3")
+
+
+# --------------------------------------------------------------------------- member counts
+
+COUNTED = (
+    "id,name_en,region_as_published,participants,participants_basis,participants_reported,"
+    "participants_listed,intl_members,intl_members_reported,source_doc,source_ref\n"
+)
+
+
+def test_a_row_counted_from_listed_members_stores_the_cards_reported_numbers(refs):
+    """An export writes the count of a cluster's listed members as participants and the
+    card's own number as participants_reported: the card's number is what is stored."""
+    text = COUNTED + (
+        "CL-0021,A,RU-TA,5,members listed,120,5,2,7,registry,x\n"
+        "CL-0022,B,RU-TA,9,as reported,9,,1,1,registry,x\n"
+        "CL-0023,C,RU-TA,4,По списку участников,,4,3,n/a,registry,x\n"  # the Russian label
+    )
+    parsed = parse(text, refs=refs)
+    assert not parsed.issues
+    status = dict(zip(parsed.columns["header"], parsed.columns["status"], strict=True))
+    assert status["participants_listed"] == "computed by the app: ignored"
+    assert status["participants_basis"] == "basis of the member counts: read row by row"
+    assert status["participants_reported"].startswith("the card's number")
+    result = plan(parsed, refs)
+    assert result.ok, result.issues
+    stored = {c.key: c.after for c in result.changes}
+    counts = {k: (e.values["participants"], e.values["intl_members"]) for k, e in stored.items()}
+    assert counts == {"CL-0021": (120.0, 7.0), "CL-0022": (9.0, 1.0), "CL-0023": (None, None)}
+    # an empty or n/a reported number stays missing with its marker: never the count
+    assert stored["CL-0023"].markers["intl_members"] == "n/a"
+    assert "participants_basis" not in stored["CL-0021"].values
+
+
+def test_a_listed_count_without_its_reported_column_keeps_the_stored_number(refs):
+    text = "id,name_en,region_as_published,participants,intl_members,source_doc,source_ref\n"
+    stored = plan(parse(text + "CL-0024,A,RU-TA,120,7,registry,x\n", refs=refs), refs)
+    state = {"clusters": {"CL-0024": stored.changes[0].after}}
+    partial = "id,participants,participants_basis,intl_members\nCL-0024,5,members listed,2\n"
+    result = plan(parse(partial, refs=refs), refs, state)
+    assert result.ok and result.changes == () and result.unchanged == 1
+
+
+def test_a_file_without_the_basis_reads_its_counts_as_today(refs):
+    """Older exports and hand-made files have no participants_basis: participants is the
+    number to store, even beside a participants_reported column."""
+    text = (
+        "id,name_en,region_as_published,participants,participants_reported,source_doc,"
+        "source_ref\nCL-0025,A,RU-TA,5,120,registry,x\n"
+    )
+    (change,) = plan(parse(text, refs=refs), refs).changes
+    assert change.after.values["participants"] == 5.0
+
+
+@pytest.mark.parametrize("basis", ["members counted", "123", "as  reported!"])
+def test_an_unknown_basis_names_file_row_column_and_value(refs, basis):
+    text = COUNTED + (
+        "CL-0026,A,RU-TA,5,members listed,120,5,2,7,registry,x\n"
+        f"CL-0027,B,RU-TA,5,{basis},120,5,2,7,registry,x\n"
+    )
+    parsed = parse(text.replace("participants_basis", "Participants_Basis"), refs=refs)
+    assert [(i.file, i.row, i.column) for i in parsed.issues] == [
+        ("f.csv", 3, "Participants_Basis")
+    ]
+    (issue,) = parsed.issues
+    assert f"'{basis}'" in issue.message and "'members listed', 'as reported'" in issue.message
+    russian = issue.localised("ru")
+    assert basis in russian and "основа подсчёта участников" in russian
+    assert "'по списку участников'" in russian
+    assert not plan(parsed, refs).ok

@@ -575,3 +575,130 @@ def test_the_migrate_members_command_says_what_it_did(tmp_path, refs, monkeypatc
     assert capsys.readouterr().out.startswith("version 2: 16 ")  # 8 organisations, 8 memberships
     assert main(["store", "migrate-members"]) == 0
     assert "nothing to migrate" in capsys.readouterr().out
+
+
+# --------------------------------------------------------------------------- export → import
+
+#: A registered cluster that reports 120 participants, 7 of them international, and lists
+#: two members (one foreign-owned); PIC-01 (as published: participants not reported,
+#: 0 international members) lists the five of MEMBERS.
+REPORTING_CLUSTER = (
+    "id,name_en,region_as_published,participants,intl_members,source_doc,source_ref\n"
+    "CL-0100,Kazan test cluster,RU-TA,120,7,registry,test file\n"
+)
+REPORTING_MEMBERS = (
+    "MEM-0106,CL-0100,ORG-0101,member,,,,,,,registry,test,\n"
+    "MEM-0107,CL-0100,ORG-0104,member,,,,,,,registry,test,\n"
+)
+
+
+def _store_listing_members(db, refs, editor):  # noqa: F811 - fixtures
+    """The store of the round trip: CL-0100 and PIC-01 list members and report other counts."""
+    assert db.import_file(editor, parsed("new.csv", REPORTING_CLUSTER, "clusters", refs)).ok
+    _import_members(db, refs, editor)
+    more = parsed("more.csv", MEMBER_HEADER + REPORTING_MEMBERS, "memberships", refs)
+    assert db.import_file(editor, more).ok
+    shown = sources.dataset_from_store(db).clusters.set_index("id")
+    for key, counted, reported in (("CL-0100", (2, 1), (120, 7)), ("PIC-01", (4, 2), (None, 0))):
+        row = shown.loc[key]
+        assert row["participants_basis"] == "members listed"
+        assert (row["participants"], row["intl_members"]) == counted  # what the export shows
+        as_reported = (row["participants_reported"], row["intl_members_reported"])
+        assert [None if pd.isna(v) else v for v in as_reported] == list(reported)
+
+
+def _card_counts(db) -> dict[str, tuple]:  # noqa: F811 - fixtures
+    """Each stored cluster's reported counts and their markers."""
+    return {
+        key: tuple(e.values[c] for c in ("participants", "intl_members"))
+        + tuple(e.markers.get(c) for c in ("participants", "intl_members"))
+        for key, e in db.state()["clusters"].items()
+    }
+
+
+def _clusters_export(db, fmt: str) -> tuple[str, bytes]:  # noqa: F811 - fixtures
+    """The clusters table of the map's export of the whole registry (as `clustermap export`)."""
+    import zipfile
+
+    from geo.render import views
+    from geo.render.exports import formats
+
+    _, payload, _ = formats.export_view(sources.dataset_from_store(db), views.View(), fmt)
+    if fmt == "xlsx":
+        return "clusters.xlsx", payload
+    return "clusters.csv", zipfile.ZipFile(io.BytesIO(payload)).read("clusters.csv")
+
+
+def _fresh_store(url, refs, tmp_path) -> store.Store:  # noqa: F811 - fixtures
+    """A new store, seeded from the published data (PostgreSQL: the test database emptied)."""
+    from tests.test_store import _empty_postgres
+
+    if url.startswith("sqlite"):
+        return store.Store.open(f"sqlite:///{tmp_path / 'fresh.db'}", refs=refs)
+    _empty_postgres(url)
+    return store.Store.open(url, refs=refs)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_an_export_imported_back_keeps_the_reported_member_counts(
+    db,  # noqa: F811 - fixtures
+    url,  # noqa: F811
+    refs,  # noqa: F811
+    editor,  # noqa: F811
+    tmp_path,
+    fmt,
+):
+    _store_listing_members(db, refs, editor)
+    original, head = _card_counts(db), db.head()
+    name, payload = _clusters_export(db, fmt)
+    # the same export into the same store changes nothing
+    result = db.import_file(editor, importer.parse_bytes(name, payload, "clusters", refs))
+    assert result.ok, result.plan.issues
+    assert result.plan.changes == () and result.plan.unchanged == 31
+    assert db.head() == head and _card_counts(db) == original
+    db.dispose()
+    # into a fresh store (the published data): the card's numbers, not the listed counts
+    fresh = _fresh_store(url, refs, tmp_path)
+    try:
+        before = _card_counts(fresh)
+        result = fresh.import_file(editor, importer.parse_bytes(name, payload, "clusters", refs))
+        assert result.ok, result.plan.issues
+        assert [(c.key, c.change) for c in result.plan.changes] == [("CL-0100", "added")]
+        assert _card_counts(fresh) == original
+        published = (None, 0.0, "not reported", None)
+        assert _card_counts(fresh)["PIC-01"] == before["PIC-01"] == published
+        assert _card_counts(fresh)["CL-0100"][:2] == (120.0, 7.0)
+    finally:
+        fresh.dispose()
+
+
+def test_an_older_export_without_the_basis_is_read_as_before(db, refs, editor):  # noqa: F811
+    """An export written before the basis columns existed gives participants as its only
+    number: it is stored, as it always was."""
+    _store_listing_members(db, refs, editor)
+    frame = pd.read_csv(io.BytesIO(_clusters_export(db, "csv")[1]), dtype=str,
+                        keep_default_na=False, encoding="utf-8-sig")  # fmt: skip
+    newer = [c for c in frame if c.startswith(("participants_", "intl_members_"))]
+    older = frame.drop(columns=newer)
+    plan = db.preview(parsed("clusters.csv", older.to_csv(index=False), "clusters", refs))
+    assert plan.ok, plan.issues
+    changed = {c.key: c.cells() for c in plan.changes}
+    assert changed == {
+        "CL-0100": [("participants", 120.0, 2.0), ("intl_members", 7.0, 1.0)],
+        "PIC-01": [("participants", "not reported", 4.0), ("intl_members", 0.0, 2.0)],
+    }
+
+
+def test_an_export_with_an_unknown_basis_changes_nothing(db, refs, editor):  # noqa: F811
+    _store_listing_members(db, refs, editor)
+    before, head = db.state(), db.head()
+    text = _clusters_export(db, "csv")[1].decode("utf-8-sig")
+    bad = text.replace(",members listed,", ",members counted,", 1)
+    assert bad != text
+    result = db.import_file(editor, parsed("clusters.csv", bad, "clusters", refs))
+    assert not result.ok
+    (issue,) = result.plan.issues
+    row = 1 + text.splitlines().index(next(r for r in text.splitlines() if "members listed" in r))
+    assert (issue.file, issue.row, issue.column) == ("clusters.csv", row, "participants_basis")
+    assert "'members counted'" in issue.message
+    assert db.head() == head and db.state() == before

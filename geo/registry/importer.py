@@ -14,7 +14,9 @@ Two steps, both free of side effects (the store applies the result, in one trans
    Regional indicators may also come wide: one row per region, one column per indicator.
    Columns the app computes (points, indices, the region names the map's export adds) are
    ignored, so the app's own listings and exports import back unchanged; a ``region_code``
-   next to ``region_as_published`` is checked against it row by row.
+   next to ``region_as_published`` is checked against it row by row. Where an export's row
+   says its member counts are counted from the listed members (``participants_basis``), the
+   card's reported numbers beside them are what it stores (:data:`REPORTED_COUNTS`).
 2. :func:`plan_import` checks every row against the stored records and returns an
    :class:`ImportPlan`: the records added, changed or removed, and every problem with its
    row, column (as the file names it) and reason. Validation is the one of
@@ -61,8 +63,9 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from geo.analysis.members import BASIS
 from geo.base.errors import DataValidationError, Message, Number, ValidationIssue
-from geo.base.i18n import N_, translator
+from geo.base.i18n import N_, SUPPORTED, translator
 from geo.base.safefiles import FileRefused, FileTooLarge, display_name, read_bounded
 from geo.base.shown import LONG, code_points, shown, unsafe_characters
 from geo.data import cardfields, records
@@ -398,11 +401,9 @@ _KINDS: dict[str, _Kind] = {
             "region_name_en",
             "region_name_ru",
             "federal_district",
-            # the member counts beside participants (geo.analysis.cluster_columns)
-            "participants_basis",
-            "participants_reported",
+            # the counts of the listed members (geo.analysis.cluster_columns); the basis and
+            # the reported numbers are read (REPORTED_COUNTS)
             "participants_listed",
-            "intl_members_reported",
             "intl_members_listed",
         ),
     ),
@@ -456,6 +457,30 @@ _KINDS: dict[str, _Kind] = {
     ),
 }
 
+#: The column of a clusters export that says, row by row, what its ``participants`` and
+#: ``intl_members`` are (:data:`geo.analysis.members.BASIS`): counted from the cluster's
+#: listed members, or the card's own numbers.
+COUNT_BASIS = "participants_basis"
+
+#: Where a row's basis is "members listed", its ``participants`` and ``intl_members`` are
+#: counts of the listed members, not the card's: the card's numbers are these columns of
+#: the export (exported column → stored column), and the row stores them.
+REPORTED_COUNTS: dict[str, str] = {
+    "participants_reported": "participants",
+    "intl_members_reported": "intl_members",
+}
+
+#: Columns of the exports that no record stores but an import reads, by kind: column →
+#: how it is read (its status in :attr:`ParsedFile.columns`, English msgid).
+READ_BESIDE: dict[str, dict[str, str]] = {
+    "clusters": {
+        COUNT_BASIS: N_("basis of the member counts: read row by row"),
+        **dict.fromkeys(
+            REPORTED_COUNTS, N_("the card's number: read where the basis is 'members listed'")
+        ),
+    },
+}
+
 _SOURCE_HEADERS: dict[str, tuple[str, ...]] = {
     "source_doc": ("source_doc", "документ-источник", "источник"),
     "source_ref": ("source_ref", "ссылка на источник", "место в источнике"),
@@ -474,6 +499,7 @@ COLUMN_STATUS: dict[str, str] = {
     "unknown": N_("unknown"),
     "duplicate": N_("duplicate"),
     REGION_CHECK: REGION_CHECK,
+    **{status: status for beside in READ_BESIDE.values() for status in beside.values()},
 }
 WIDE_INDICATOR = N_("indicator {indicator} (wide table)")
 """Status of a column of a wide regional table (one column per indicator)."""
@@ -546,6 +572,7 @@ MESSAGES: dict[str, str] = {
         "{reason}; give a city the gazetteer knows, or leave it empty to place the cluster "
         "at its region"
     ),
+    "unknown_basis": N_("'{value}' is not a basis of the member counts; expected one of {allowed}"),
     "duplicate": N_("duplicate record {key}"),
     "duplicate_at": N_("duplicate record {key} (first at row {first})"),
     "no_record": N_("no record {key}"),
@@ -1087,13 +1114,22 @@ def _fold_header(text: str) -> str:
     return normalise_name(text.replace("\ufeff", ""))
 
 
+def _header_names(kind: str) -> dict[str, str]:
+    """Folded headers a file of ``kind`` may use → schema column (:data:`HEADER_NAMES`),
+    and the columns :data:`READ_BESIDE` reads by their own names."""
+    names = {_fold_header(n): c for c, ns in HEADER_NAMES[kind].items() for n in ns}
+    names.update({_fold_header(c): c for c in READ_BESIDE.get(kind, {})})
+    return names
+
+
 def _map_columns(
     name: str, kind: str, header: Sequence[str], refs: References, issues: list[ValidationIssue]
 ) -> tuple[pd.DataFrame, dict[int, str], dict[int, str]]:
     """Match headers to schema columns. Returns the column table and two position maps:
     schema columns and (for a wide regional table) indicator columns."""
     spec = _KINDS[kind]
-    names = {_fold_header(n): c for c, ns in HEADER_NAMES[kind].items() for n in ns}
+    beside = READ_BESIDE.get(kind, {})
+    names = _header_names(kind)
     computed = {_fold_header(c) for c in spec.computed}
     indicators = refs.indicator_headers() if kind == "regional_indicators" else {}
     table: list[tuple[str, str | None, str]] = []
@@ -1127,7 +1163,7 @@ def _map_columns(
             first[column] = raw
             if folded in names:
                 schema_at[position] = column
-                table.append((heading, column, "mapped"))
+                table.append((heading, column, beside.get(column, "mapped")))
             else:
                 indicator_at[position] = column
                 table.append((heading, "value", str(Message(WIDE_INDICATOR, indicator=column))))
@@ -1283,7 +1319,10 @@ def _source_rows(
             continue
         cells = list(cells) + [None] * (len(header) - len(cells))
         issues.extend(_cell_problems(name, number, cells, layout, refs))
-        rows.extend(_rows_of(kind, number, cells, layout, refs))
+        for source in _rows_of(kind, number, cells, layout, refs):
+            counted, problems = _reported_counts(name, source)
+            issues.extend(problems)
+            rows.append(counted)
     if skipped:
         notices.append(_say("empty_rows", count=skipped))
     return columns, rows
@@ -1333,7 +1372,9 @@ def _rows_of(
     markers: dict[str, str] = {}
     where: dict[str, str] = {}
     for position, column in layout.schema_at.items():
-        value, marker = _normalise_cell(kind, column, cells[position], refs)
+        # a reported count reads as the column it stands for (a number, its markers)
+        as_column = REPORTED_COUNTS.get(column, column)
+        value, marker = _normalise_cell(kind, as_column, cells[position], refs)
         base[column] = value
         where[column] = layout.header[position]
         if marker is not None:
@@ -1351,6 +1392,58 @@ def _rows_of(
         long_where = {**where, "indicator": heading, "value": heading}
         rows.append(SourceRow(number, long_cells, long_markers, long_where))
     return rows
+
+
+@lru_cache(maxsize=1)
+def _basis_names() -> dict[str, str]:
+    """Folded spellings of a basis of the member counts → the basis: the value the exports
+    write (:data:`geo.analysis.members.BASIS`) and its label in every language of the app
+    (a person may type it as a page shows it)."""
+    names: dict[str, str] = {}
+    for lang in SUPPORTED:
+        _ = translator(lang)
+        names.update({normalise_name(_(msgid)): basis for basis, msgid in BASIS.items()})
+    names.update({normalise_name(basis): basis for basis in BASIS})  # the value wins a clash
+    return names
+
+
+def _basis_spellings() -> str:
+    """The spellings of a basis a file may use, for a message."""
+    spellings = [*BASIS]
+    for lang in SUPPORTED:
+        _ = translator(lang)
+        spellings.extend(t for t in (_(m) for m in BASIS.values()) if t not in spellings)
+    return ", ".join(f"'{s}'" for s in spellings)
+
+
+def _reported_counts(name: str, row: SourceRow) -> tuple[SourceRow, list[ValidationIssue]]:
+    """``row`` without the columns of :data:`READ_BESIDE`, its counts being the card's:
+    where its basis (:data:`COUNT_BASIS`) is "members listed", ``participants`` and
+    ``intl_members`` are the row's reported numbers (:data:`REPORTED_COUNTS`; an empty one
+    is "not reported", never the count), and a count without its reported column is not
+    read (the stored number stays). Without a basis the row is read as it is. A basis
+    that is not one is a problem at its cell."""
+    cells, markers, where = dict(row.cells), dict(row.markers), dict(row.where)
+    taken = {
+        column: (cells.pop(column), markers.pop(column, None), where.pop(column))
+        for column in (COUNT_BASIS, *REPORTED_COUNTS)
+        if column in cells
+    }
+    basis, _marker, header = taken.get(COUNT_BASIS, (None, None, COUNT_BASIS))
+    problems: list[ValidationIssue] = []
+    found = _basis_names().get(normalise_name(str(basis))) if basis is not None else None
+    if basis is not None and found is None:
+        problem = _say("unknown_basis", value=str(basis), allowed=_basis_spellings())
+        problems.append(ValidationIssue(name, row.row, header, problem))
+    if found == "members listed":
+        for reported, column in REPORTED_COUNTS.items():
+            for part in (cells, markers, where):
+                part.pop(column, None)
+            if reported in taken:
+                cells[column], marker, where[column] = taken[reported]
+                if marker is not None:
+                    markers[column] = marker
+    return SourceRow(row.row, cells, markers, where), problems
 
 
 def _refusal(name: str, data: bytes, fmt: str | None) -> ValidationIssue | None:
