@@ -408,3 +408,34 @@ def test_a_deleted_member_row_is_named_then_removed_on_approval(site):
     after = _region_row("PIC-01")
     assert (before["Participants"], after["Participants"]) == (4, 3)
     assert after["Members counted"] == "members listed"
+
+
+def test_a_resubmission_on_my_clusters_removes_a_deleted_member_once_confirmed(site):
+    """My clusters: a sent-back change's form shows the stored members; deleting one's
+    row names it and resubmits nothing until confirmed; then the submission removes it,
+    and the moderator's comparison lists it as removed."""
+    mod = site.accounts.sign_in("mod", PW).principal
+    _import_members(site, site.refs, mod)
+    subs = submissions.Submissions(site)
+    sub = site.accounts.sign_in("sub", PW).principal
+    number = subs.submit(sub, {"clusters": [{"notes": "a note"}]}, "PIC-01").submission
+    subs.send_back(mod, number, "Is the member list current?")
+    at = as_user("my_clusters", "sub")
+    prefix = f"resubmit_{number}"
+    shown = at.data_editor[0].value
+    assert len(shown) == 5  # the stored members
+    row = list(shown["name_en"]).index("Volga Bank")
+    at.session_state[f"{prefix}_members"] = {
+        "edited_rows": {}, "added_rows": [], "deleted_rows": [row],
+    }  # fmt: skip
+    click(at, "Resubmit")
+    assert "removes 1 member(s) from the cluster: Volga Bank" in texts(at)
+    assert status(site, number) == "sent_back"
+    at.checkbox(key=f"{prefix}_confirm_removal").check()
+    click(at, "Resubmit")
+    assert status(site, number) == "submitted"
+    payload = subs.get(mod, number).payload
+    assert payload[submissions.REMOVED] == [{"kind": "memberships", "key": "MEM-0103"}]
+    assert payload["clusters"] == [{"notes": "a note"}]
+    changes = {(f.key, f.change) for f in subs.compare(mod, number).fields}
+    assert ("MEM-0103", "removed") in changes
