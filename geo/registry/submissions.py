@@ -664,11 +664,12 @@ def _removed_fields(kind: str, key: str, state: State) -> list[FieldDiff]:
     :data:`REMOVABLE` shows beside it (a membership's organisation); nothing when it is
     not stored (the plan's issue says so)."""
     stored = state.get(kind, {}).get(key)
-    if stored is None or kind not in REMOVABLE:
+    if stored is None:
         return []
     given = [c for c in importer.kind_columns(kind) if stored.values.get(c) is not None]
     fields = {c: _entry_text(stored, c) for c in given}
-    fields.update(REMOVABLE[kind].names(state, stored))
+    if kind in REMOVABLE:
+        fields.update(REMOVABLE[kind].names(state, stored))
     return [
         FieldDiff(kind, key, column, text, "", True, "removed") for column, text in fields.items()
     ]
