@@ -46,13 +46,16 @@ def resubmit_form(
     from_registry = forms.initial_cluster(state, item.cluster_id)
     initial = {**from_registry, **item.payload["clusters"][0]}
     members = member_list.rows_of(state, item.cluster_id, item.payload)
+    removed = frozenset(member_list.removed_ids(item.payload))
     form = f"resubmit_{item.id}"
-    entered = widgets.cluster_form(store, initial, form, t("resubmit"), members)
+    entered = widgets.cluster_form(store, initial, form, t("resubmit"), members, removed)
     if entered is None:
         return
     payload = widgets.payload_of(entered.fields, from_registry, item.cluster_id)
     merged = {**item.payload, **payload}
     payload, listed = widgets.with_members(merged, entered, store, item.cluster_id)
+    if not widgets.removals_confirmed(listed, entered):
+        return
     result: list[submissions.Outcome] = []
     if not widgets.step(lambda: result.append(found.resubmit(me, item.id, payload))) or not result:
         return

@@ -65,6 +65,8 @@ def main() -> None:
         return
     payload = widgets.payload_of(entered.fields, initial, cluster_id)
     payload, listed = widgets.with_members(payload, entered, store, cluster_id)
+    if not widgets.removals_confirmed(listed, entered):
+        return
     found = submissions.Submissions(store)
     result: list[submissions.Outcome] = []
     if not widgets.step(lambda: result.append(found.submit(me, payload, cluster_id))) or not result:

@@ -16,8 +16,10 @@ from geo.base import i18n
 from geo.registry import auth, forms, store, submissions
 from tests.support import browser_pages as bp, serve
 from tests.test_accounts import FAST, PW
+from tests.test_app_asof import open_page as open_asof_page
 from tests.test_app_edit import open_page, sign_in, texts
 from tests.test_browser import APP_IDLE
+from tests.test_members import _import_members
 
 sync_api, browser = bp.sync_api, bp.browser  # the shared browser fixtures (module scope)
 
@@ -354,3 +356,86 @@ def test_in_a_browser_a_cluster_with_five_members_goes_to_the_registry(cli_site,
     assert list(log["action"]) == ["submit", "send_back", "resubmit", "approve"]
     assert list(log["actor"]) == ["manager", "mod", "manager", "mod"]
     assert outside == []
+
+
+# --------------------------------------------------------------------------- a member leaves
+
+
+def _region_row(cluster: str) -> dict:
+    """The region profile's row of ``cluster`` (Moscow region, where PIC-01 is)."""
+    at = open_asof_page("region", {"code": "RU-MOS"})
+    for frame in at.dataframe:
+        table = frame.value
+        if "ID" in table.columns and cluster in set(table["ID"].astype(str)):
+            return table[table["ID"].astype(str) == cluster].iloc[0].to_dict()
+    raise AssertionError(f"{cluster} is in no table of the region profile")
+
+
+def test_a_deleted_member_row_is_named_then_removed_on_approval(site):
+    """Deleting the row of a stored member on the change form: the first press names
+    the member and sends nothing; confirmed, the submission removes its membership; the
+    comparison lists the removal; the approval ends it in the registry (the organisation
+    stays) and in the region profile's count of participants."""
+    mod = site.accounts.sign_in("mod", PW).principal
+    _import_members(site, site.refs, mod)  # PIC-01 lists five members, MEM-0101..0105
+    before = _region_row("PIC-01")
+    at = as_user("submit", "sub")
+    at.selectbox(key="submit_pick").set_value("PIC-01").run()
+    prefix = "submit_PIC-01"
+    shown = at.data_editor[0].value
+    row = list(shown["name_en"]).index("Kazan University")
+    at.session_state[f"{prefix}_members"] = {
+        "edited_rows": {}, "added_rows": [], "deleted_rows": [row],
+    }  # fmt: skip
+    click(at, "Send for review")
+    assert "removes 1 member(s) from the cluster: Kazan University" in texts(at)
+    assert not submissions.Submissions(site).queue(mod)  # nothing sent yet
+    at.checkbox(key=f"{prefix}_confirm_removal").check()
+    click(at, "Send for review")
+    assert "Submission 1 sent" in texts(at) and status(site, 1) == "submitted"
+    payload = submissions.Submissions(site).get(mod, 1).payload
+    assert payload[submissions.REMOVED] == [{"kind": "memberships", "key": "MEM-0102"}]
+    assert "memberships" not in payload  # the other members unchanged
+
+    at = as_user("moderation", "mod")
+    compared = next(f.value for f in at.dataframe if "change" in f.value.columns)
+    gone = compared[compared["key"] == "MEM-0102"]
+    assert set(gone["change"]) == {"removed"} and "Kazan University" in set(gone["current"])
+    click(at, "Approve")
+    assert status(site, 1) == "approved"
+    state = site.state()
+    assert "MEM-0102" not in state["memberships"] and "ORG-0102" in state["organisations"]
+    after = _region_row("PIC-01")
+    assert (before["Participants"], after["Participants"]) == (4, 3)
+    assert after["Members counted"] == "members listed"
+
+
+def test_a_resubmission_on_my_clusters_removes_a_deleted_member_once_confirmed(site):
+    """My clusters: a sent-back change's form shows the stored members; deleting one's
+    row names it and resubmits nothing until confirmed; then the submission removes it,
+    and the moderator's comparison lists it as removed."""
+    mod = site.accounts.sign_in("mod", PW).principal
+    _import_members(site, site.refs, mod)
+    subs = submissions.Submissions(site)
+    sub = site.accounts.sign_in("sub", PW).principal
+    number = subs.submit(sub, {"clusters": [{"notes": "a note"}]}, "PIC-01").submission
+    subs.send_back(mod, number, "Is the member list current?")
+    at = as_user("my_clusters", "sub")
+    prefix = f"resubmit_{number}"
+    shown = at.data_editor[0].value
+    assert len(shown) == 5  # the stored members
+    row = list(shown["name_en"]).index("Volga Bank")
+    at.session_state[f"{prefix}_members"] = {
+        "edited_rows": {}, "added_rows": [], "deleted_rows": [row],
+    }  # fmt: skip
+    click(at, "Resubmit")
+    assert "removes 1 member(s) from the cluster: Volga Bank" in texts(at)
+    assert status(site, number) == "sent_back"
+    at.checkbox(key=f"{prefix}_confirm_removal").check()
+    click(at, "Resubmit")
+    assert status(site, number) == "submitted"
+    payload = subs.get(mod, number).payload
+    assert payload[submissions.REMOVED] == [{"kind": "memberships", "key": "MEM-0103"}]
+    assert payload["clusters"] == [{"notes": "a note"}]
+    changes = {(f.key, f.change) for f in subs.compare(mod, number).fields}
+    assert ("MEM-0103", "removed") in changes

@@ -8,7 +8,7 @@ import pytest
 
 from geo.registry import member_list, store
 from geo.registry.importer import References
-from geo.registry.submissions import NEW_CLUSTER, Submissions
+from geo.registry.submissions import NEW_CLUSTER, REMOVED, Submissions
 from tests.test_accounts import FAST, PW
 
 ROWS = [
@@ -82,3 +82,32 @@ def test_through_submissions_problems_name_the_forms_row(db):
     assert {i.row for i in issues} == {4}  # its membership's org_id falls with it
     good = member_list.member_payload(ROWS, [], db.state(), NEW_CLUSTER)
     assert Submissions(db).submit(sub, {"clusters": [cluster], **good.kinds()}).ok
+
+
+def test_a_deleted_row_of_a_stored_member_is_its_removal(db):
+    """Deleting a stored member's row removes its membership (named, in either language);
+    a list that keeps every row removes nothing; a new cluster's list has nothing to
+    remove; a form sent back starts without the members it removes and keeps removing
+    them."""
+    state = db.state()
+    baseline = member_list.rows_of(state, "PIC-20")
+    kept = member_list.member_payload([dict(r) for r in baseline], baseline, state, "PIC-20")
+    assert kept.removed == () and REMOVED not in kept.kinds()
+    edited = [dict(r) for r in baseline if r["membership_id"] != "MEM-0004"]
+    members = member_list.member_payload(edited, baseline, state, "PIC-20")
+    assert members.kinds() == {REMOVED: [{"kind": "memberships", "key": "MEM-0004"}]}
+    assert members.removed_names("en") == members.removed_names("ru") == ["Air Liquide"]
+    fresh = member_list.member_payload(ROWS, [], state, NEW_CLUSTER)
+    assert fresh.removed == () and REMOVED not in fresh.kinds()
+    again = member_list.rows_of(state, "PIC-20", members.kinds())
+    assert "MEM-0004" not in {r["membership_id"] for r in again} and len(again) == 5
+    assert member_list.removed_ids(members.kinds()) == {"MEM-0004"}
+    resent = member_list.member_payload(again, baseline, state, "PIC-20")
+    assert resent.kinds() == members.kinds()
+
+
+def test_removed_names_follow_the_language(db):
+    state = db.state()
+    row = {**member_list.rows_of(state, "PIC-20")[0], "name_ru": "Даймлер"}
+    members = member_list.member_payload([], [row], state, "PIC-20")
+    assert (members.removed_names("ru"), members.removed_names("en")) == (["Даймлер"], ["Daimler"])

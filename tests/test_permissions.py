@@ -364,6 +364,24 @@ def test_no_submission_changes_an_organisation_another_cluster_lists(world, who)
     assert submissions_snapshot(db) == before
 
 
+@pytest.mark.parametrize("who", ["submitter", "moderator", "admin"])
+def test_no_submission_removes_a_membership_of_another_cluster(world, who):
+    """A change may remove memberships of its own cluster only: whoever proposes a change
+    to PIC-01, removing a membership of PIC-20 is refused with the plan's issue naming
+    PIC-20, and nothing is stored (submission, registry, log)."""
+    db, principals = world
+    subs = submissions.Submissions(db)
+    other = next(
+        key for key, m in db.state()["memberships"].items() if m.values["cluster_id"] == "PIC-20"
+    )
+    gone = [{"kind": "memberships", "key": other}]
+    payload = {"clusters": [{"notes": "x"}], submissions.REMOVED: gone}
+    before = submissions_snapshot(db)
+    outcome = subs.submit(principals[who], payload, "PIC-01")
+    assert not outcome.ok and "PIC-20" in str([i.localised("en") for i in outcome.plan.issues])
+    assert submissions_snapshot(db) == before and other in db.state()["memberships"]
+
+
 def test_a_moderator_may_not_review_their_own_submission(world, proposal):
     db, principals = world
     subs, number = proposal

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from geo.registry import auth, store
 from geo.registry.auth import NotAuthorised
-from geo.registry.submissions import NEW_CLUSTER, SubmissionError, Submissions
+from geo.registry.submissions import NEW_CLUSTER, REMOVED, SubmissionError, Submissions
 from tests.support import hostile_corpus as corpus
 from tests.support.old_stores import old_store_at
 from tests.test_accounts import (
@@ -26,6 +26,7 @@ from tests.test_accounts import (
     refs as refs,  # noqa: F401
     url as url,  # noqa: F401
 )
+from tests.test_members import _import_members
 
 NEW = {
     "name_en": "Kazan photonics cluster",
@@ -554,3 +555,122 @@ def test_hostile_submissions(db, subs, people, case):  # noqa: F811
     assert len(message) < 2000, case.id
     assert any(w.lower() in message.lower() for w in case.expect.what), (case.id, message)
     assert (everything(db), subs.mine(people["sub"])) == before, case.id
+
+
+# --------------------------------------------------------------------------- removals
+
+
+def _pic01_members(db, people) -> None:  # noqa: F811
+    """PIC-01 (managed by ``sub``) lists five members: MEM-0101..0105 (ORG-0101..0105)."""
+    _import_members(db, db.refs, people["admin"])
+
+
+CHANGED_0101 = {"membership_id": "MEM-0101", "to_year": "2020"}
+
+
+def _removal(*keys: str, **cluster: str) -> dict:
+    gone = [{"kind": "memberships", "key": key} for key in keys]
+    return {"clusters": [dict(cluster)], REMOVED: gone}
+
+
+def test_a_change_removes_a_membership_of_its_cluster_in_one_version(db, subs, people):  # noqa: F811
+    """The removal is planned as the store's removal, listed by the comparison ("removed",
+    with the organisation's name) and written by the approval as part of its one version;
+    the organisation stays, and the history keeps the membership."""
+    _pic01_members(db, people)
+    sub, mod = people["sub"], people["mod"]
+    sent = subs.submit(sub, _removal("MEM-0102", notes="Kazan University left"), "PIC-01")
+    assert sent.ok, sent.plan.issues
+    assert [(c.kind, c.key, c.change) for c in sent.plan.changes if c.change == "removed"] == [
+        ("memberships", "MEM-0102", "removed")
+    ]
+    fields = [f for f in subs.compare(mod, sent.submission).fields if f.key == "MEM-0102"]
+    assert {f.change for f in fields} == {"removed"} and all(f.proposed == "" for f in fields)
+    assert ("org_id", "ORG-0102") in [(f.column, f.current) for f in fields]
+    assert ("name_en", "Kazan University") in [(f.column, f.current) for f in fields]
+    head = db.head()
+    approved = subs.approve(mod, sent.submission)
+    assert approved.ok and approved.version == head + 1 == db.head()  # one version
+    assert approved.plan.counts() == {"added": 0, "changed": 1, "removed": 1, "unchanged": 0}
+    state = db.state()
+    assert "MEM-0102" not in state["memberships"] and "ORG-0102" in state["organisations"]
+    assert state["clusters"]["PIC-01"].values["notes"] == "Kazan University left"
+    assert "MEM-0102" in db.state(head)["memberships"]  # history keeps the old row
+    others = {k for k, m in state["memberships"].items() if m.values["cluster_id"] == "PIC-01"}
+    assert others == {"MEM-0101", "MEM-0103", "MEM-0104", "MEM-0105"}
+
+
+def test_a_change_without_a_member_list_removes_nothing(db, subs, people):  # noqa: F811
+    """A card-only change (no member rows, no removals) keeps every stored membership, and
+    so does a member list that changes one member and lists no removal."""
+    _pic01_members(db, people)
+    sub, mod = people["sub"], people["mod"]
+    before = {k for k, m in db.state()["memberships"].items() if m.values["cluster_id"] == "PIC-01"}
+    card_only = subs.submit(sub, {"clusters": [{"notes": "card only"}]}, "PIC-01")
+    one_member = subs.submit(
+        sub, {"clusters": [{}], "memberships": [{"membership_id": "MEM-0101", "to_year": "2025"}]},
+        "PIC-01",
+    )  # fmt: skip
+    for sent in (card_only, one_member):
+        assert sent.ok and not [c for c in sent.plan.changes if c.change == "removed"]
+        assert subs.approve(mod, sent.submission).ok
+    after = {k for k, m in db.state()["memberships"].items() if m.values["cluster_id"] == "PIC-01"}
+    assert after == before and len(after) == 5
+
+
+@pytest.mark.parametrize(
+    ("removed", "problem"),
+    [
+        ([{"kind": "organisations", "key": "ORG-0101"}], "cannot be removed by a submission"),
+        ([{"kind": "memberships", "key": "MEM-0101", "cluster_id": "PIC-01"}], "nothing else"),
+        ([{"kind": "memberships", "key": 101}], "nothing else"),
+        ("MEM-0101", "exactly one cluster row"),
+        ([{"kind": "memberships", "key": "M" * 200}], "too long"),
+    ],
+)
+def test_bad_removals_are_refused_and_store_nothing(db, subs, people, removed, problem):  # noqa: F811
+    _pic01_members(db, people)
+    before = everything(db)
+    with pytest.raises(SubmissionError, match=problem):
+        subs.submit(people["sub"], {"clusters": [{}], REMOVED: removed}, "PIC-01")
+    assert everything(db) == before and not subs.mine(people["sub"])
+
+
+def test_a_new_cluster_has_nothing_to_remove(db, subs, people):  # noqa: F811
+    _pic01_members(db, people)
+    with pytest.raises(SubmissionError, match="nothing to remove"):
+        subs.submit(people["sub"], {"clusters": [NEW], **_removal("MEM-0101")})
+    assert subs.submit(people["sub"], {"clusters": [NEW], REMOVED: []}).ok  # an empty list
+
+
+@pytest.mark.parametrize(
+    ("payload", "problem"),
+    [
+        (_removal("MEM-0199"), "no record"),
+        (
+            {**_removal("MEM-0101"), "memberships": [CHANGED_0101]},
+            "both changed and removed",
+        ),
+    ],
+)
+def test_a_removal_that_does_not_fit_is_refused(db, subs, people, payload, problem):  # noqa: F811
+    _pic01_members(db, people)
+    sent = subs.submit(people["sub"], payload, "PIC-01")
+    assert not sent.ok and problem in str([i.localised("en") for i in sent.plan.issues])
+    assert not subs.mine(people["sub"])
+
+
+def test_a_removal_is_checked_again_at_approval(db, subs, people):  # noqa: F811
+    """The membership moved to another cluster (a moderator's direct edit) before the
+    approval: the approval writes nothing and names the other cluster."""
+    _pic01_members(db, people)
+    sent = subs.submit(people["sub"], _removal("MEM-0103", notes="left"), "PIC-01")
+    assert sent.ok, sent.plan.issues
+    moved = db.save_record(people["mod2"], "memberships",
+                           {"membership_id": "MEM-0103", "cluster_id": "PIC-02"})  # fmt: skip
+    assert moved.ok, moved.plan.issues
+    before = everything(db)
+    outcome = subs.approve(people["mod"], sent.submission)
+    assert not outcome.ok and "PIC-02" in str([i.localised("en") for i in outcome.plan.issues])
+    assert everything(db) == before
+    assert subs.get(people["mod"], sent.submission).status == "submitted"

@@ -37,8 +37,16 @@ TEXT: dict[str, str] = {
     "members_help": N_(
         "One row per member organisation: add rows with +. Leave the organisation id empty "
         "for a new organisation; give the id of one in the registry (ORG-…) to add it as a "
-        "member without changing it. A member is not removed by deleting its row: give the "
-        "year it left."
+        'member without changing it. To record that a member left, set its "Member until '
+        '(year)" rather than deleting its row: deleting the row of a member removes it from '
+        "the cluster (you are asked to confirm; the organisation stays in the registry)."
+    ),
+    "confirm_removal": N_("Remove the members whose rows I deleted"),
+    "removes": N_(
+        "Not sent yet: this submission removes {count} member(s) from the cluster: {names}. "
+        "Their organisations stay in the registry. To record that a member left, set its "
+        '"Member until (year)" instead and keep its row. To remove them, tick "Remove the '
+        'members whose rows I deleted" and send again.'
     ),
 }
 HEADERS: dict[str, str] = {
@@ -61,6 +69,7 @@ HEADERS: dict[str, str] = {
     "session": N_("Session"),
     "action": N_("Action"),
     "detail": N_("Reason or questions"),
+    "change": N_("Change"),
 }
 
 t = partial(page_text, TEXT)
@@ -73,10 +82,16 @@ def _config(frame: pd.DataFrame) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Entered:
-    """What a submission's form sent: the cluster's fields and the member list's rows."""
+    """What a submission's form sent: the cluster's fields, the member list's rows, the
+    stored memberships the list started from (``offered``: those shown, and those a
+    sent-back submission removes: only they may be removed), whether the removal of
+    deleted rows was confirmed, and the form's key."""
 
     fields: dict[str, str]
     members: list[dict[str, object]]
+    offered: frozenset[str] = frozenset()
+    confirmed: bool = False
+    prefix: str = ""
 
 
 def cluster_form(
@@ -85,9 +100,11 @@ def cluster_form(
     prefix: str,
     button: str,
     members: Sequence[Mapping[str, str]] = (),
+    removed: frozenset[str] = frozenset(),
 ) -> Entered | None:
     """The submission's cluster form starting from ``initial``, with the member list
-    starting from ``members``; what was entered when ``button`` is pressed, else None."""
+    starting from ``members`` (``removed``: the memberships a sent-back submission
+    removes, not shown); what was entered when ``button`` is pressed, else None."""
     with st.form(prefix):
         entered: dict[str, str] = {}
         for block, fields in forms.cluster_blocks(assessor=False).items():
@@ -97,8 +114,10 @@ def cluster_form(
                 key = f"{prefix}_{column}"
                 entered[column] = card_field(column, label, start, store, key, submissions.MAX_CELL)
         rows = member_editor(members, f"{prefix}_members")
+        confirmed = st.checkbox(t("confirm_removal"), key=f"{prefix}_confirm_removal")
         sent = st.form_submit_button(button)
-    return Entered(entered, rows) if sent else None
+    shown = frozenset(str(m.get("membership_id") or "") for m in members) - {""}
+    return Entered(entered, rows, shown | removed, confirmed, prefix) if sent else None
 
 
 def member_editor(rows: Sequence[Mapping[str, str]], key: str) -> list[dict[str, object]]:
@@ -140,15 +159,36 @@ def with_members(
     store: Store,
     cluster_id: str | None,
 ) -> tuple[dict[str, list[dict[str, str]]], member_list.MemberPayload]:
-    """``payload`` with the member list's rows in place of any it had, compared with the
-    cluster's stored members (only what changed is sent for those)."""
+    """``payload`` with the member list's rows (and removals) in place of any it had,
+    compared with the cluster's stored members the form offered (only what changed is
+    sent for those; those whose rows are gone are removed)."""
     state = store.state()
-    baseline = member_list.registry_rows(state, cluster_id)
+    stored = member_list.registry_rows(state, cluster_id)
+    baseline = [r for r in stored if r["membership_id"] in entered.offered]
     members = member_list.member_payload(
         entered.members, baseline, state, cluster_id or submissions.NEW_CLUSTER
     )
-    kept = {k: v for k, v in payload.items() if k not in ("organisations", "memberships")}
+    replaced = ("organisations", "memberships", submissions.REMOVED)
+    kept = {k: v for k, v in payload.items() if k not in replaced}
     return {**kept, **members.kinds()}, members
+
+
+def removals_confirmed(members: member_list.MemberPayload, entered: Entered) -> bool:
+    """Whether a submission may go as to the members it removes: it removes none, or the
+    same ones were named at an earlier press and their removal is confirmed. Otherwise
+    the members are named (by name, in the interface language) with how to keep them,
+    and nothing is sent."""
+    key = f"{entered.prefix}_removals_named"
+    gone = sorted(r["membership_id"] for r in members.removed)
+    if not gone:
+        st.session_state.pop(key, None)
+        return True
+    if entered.confirmed and st.session_state.get(key) == gone:
+        return True
+    st.session_state[key] = gone
+    names = "; ".join(members.removed_names(current_lang()))
+    st.warning(t("removes", count=len(gone), names=literal(names)))
+    return False
 
 
 def show_outcome(
@@ -217,17 +257,18 @@ def show_comparison(comparison: submissions.Comparison, key: str) -> None:
     }
     labels = {**{c: _(label) for c, label in member_list.LABELS.items()}, **labels}
     kinds = forms.kind_labels(lang)
+    changes = {name: _(text) for name, text in importer.CHANGE_NAMES.items()}
     frame = pd.DataFrame(
         [
             {
                 "kind": kinds.get(f.kind, f.kind), "key": f.key,
                 "column": labels.get(f.column, f.column),
                 "current": _marker(f.current, lang), "proposed": _marker(f.proposed, lang),
-                "changed": f.changed,
+                "changed": f.changed, "change": changes.get(f.change, f.change),
             }
             for f in comparison.fields
         ],
-        columns=["kind", "key", "column", "current", "proposed", "changed"],
+        columns=["kind", "key", "change", "column", "current", "proposed", "changed"],
     )  # fmt: skip
     if st.toggle(t("changed_only"), value=True, key=f"changed_only_{key}"):
         frame = frame[frame["changed"]]

@@ -9,10 +9,13 @@ at plan time, :mod:`geo.registry.submissions`) and its membership refers to it b
 placeholder. A row naming a stored organisation by its ``org_id`` adds a membership of it
 without changing it (unless organisation fields are typed: then it is a change, which the
 submission's scope rule for organisations decides). A member already stored sends only
-what was changed. Removing a row does not end a membership (a submission does not remove
-records: the year it ended is ``to_year``). The form's row numbers are kept beside the
-payload (:class:`MemberPayload`), so a problem of a member row names the form's row
-(:func:`form_issues`).
+what was changed. Deleting the row of a stored member (one the form showed) proposes the
+removal of its membership (the payload's :data:`geo.registry.submissions.REMOVED` rows;
+its organisation stays): the form names those members before it sends them
+(:meth:`MemberPayload.removed_names`), and a member that left is better recorded by its
+``to_year``. A form that shows no member list sends no removal. The form's row numbers
+are kept beside the payload (:class:`MemberPayload`), so a problem of a member row names
+the form's row (:func:`form_issues`).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from geo.base.i18n import N_
 from geo.registry import importer
 from geo.registry.forms import shown
 from geo.registry.store import State
+from geo.registry.submissions import REMOVED
 
 __all__ = [
     "COLUMNS",
@@ -34,6 +38,7 @@ __all__ = [
     "VOCABULARIES",
     "form_issues",
     "member_payload",
+    "removed_ids",
     "rows_of",
 ]
 
@@ -82,16 +87,30 @@ Row = dict[str, str]
 @dataclass(frozen=True)
 class MemberPayload:
     """The ``organisations`` and ``memberships`` rows of a member list, and for each of
-    them the form's row it came from (numbered from 1)."""
+    them the form's row it came from (numbered from 1); and the stored members whose rows
+    were deleted (their rows as the form showed them), whose memberships it removes."""
 
     organisations: tuple[Row, ...]
     memberships: tuple[Row, ...]
     where: Mapping[str, tuple[int, ...]]
+    removed: tuple[Row, ...] = ()
 
     def kinds(self) -> dict[str, list[Row]]:
-        """The rows by kind, as a submission's payload holds them (empty kinds left out)."""
-        out = {"organisations": list(self.organisations), "memberships": list(self.memberships)}
+        """The rows by kind, as a submission's payload holds them (empty kinds left out),
+        the removals as :data:`geo.registry.submissions.REMOVED` rows."""
+        gone = [{"kind": "memberships", "key": r["membership_id"]} for r in self.removed]
+        out = {
+            "organisations": list(self.organisations),
+            "memberships": list(self.memberships),
+            REMOVED: gone,
+        }
         return {kind: rows for kind, rows in out.items() if rows}
+
+    def removed_names(self, lang: str) -> list[str]:
+        """The organisations of the removed memberships, by name in ``lang`` (else the
+        other language's, else their id)."""
+        first, second = ("name_ru", "name_en") if lang == "ru" else ("name_en", "name_ru")
+        return [r[first] or r[second] or r["org_id"] for r in self.removed]
 
 
 def _blank() -> Row:
@@ -123,10 +142,13 @@ def rows_of(
     state: State, cluster_id: str | None, payload: Mapping[str, Any] | None = None
 ) -> list[Row]:
     """What a member list starts from: the stored members of ``cluster_id``, with the
-    member rows of ``payload`` (a submission sent back) applied, its new members after."""
+    member rows of ``payload`` (a submission sent back) applied, its new members after,
+    and the members it removes left out."""
     rows = registry_rows(state, cluster_id)
     if not payload:
         return rows
+    gone = removed_ids(payload)
+    rows = [r for r in rows if r["membership_id"] not in gone]
     by_membership = {r["membership_id"]: r for r in rows}
     stored_orgs = state.get("organisations", {})
     for given in payload.get("memberships", []):
@@ -144,6 +166,13 @@ def rows_of(
     return rows
 
 
+def removed_ids(payload: Mapping[str, Any] | None) -> set[str]:
+    """The memberships ``payload`` removes (its :data:`~geo.registry.submissions.REMOVED`
+    rows of kind ``memberships``)."""
+    rows = (payload or {}).get(REMOVED, [])
+    return {r["key"] for r in rows if r.get("kind") == "memberships"}
+
+
 def _placeholder(used: set[str]) -> str:
     """The first ``new-N`` not in ``used`` (added to it)."""
     number = 1
@@ -157,9 +186,10 @@ def member_payload(
     rows: Iterable[Mapping[str, Any]], baseline: Sequence[Row], state: State, cluster_ref: str
 ) -> MemberPayload:
     """The submission rows of the member list ``rows`` as typed (blank rows skipped):
-    for a member of ``baseline`` (what the form started from) its changed fields only;
-    for a new row a membership of ``cluster_ref`` and, for an organisation not stored, the
-    organisation under a placeholder id."""
+    for a member of ``baseline`` (the stored members the form showed) its changed fields
+    only, and its removal when its row is gone; for a new row a membership of
+    ``cluster_ref`` and, for an organisation not stored, the organisation under a
+    placeholder id."""
     typed = [{c: _text(raw.get(c)) for c in COLUMNS} for raw in rows]
     before = {r["membership_id"]: r for r in baseline if r.get("membership_id")}
     used = {r["org_id"] for r in typed}
@@ -184,7 +214,9 @@ def member_payload(
         "organisations": tuple(n for n, _ in orgs),
         "memberships": tuple(n for n, _ in members),
     }
-    return MemberPayload(tuple(r for _, r in orgs), tuple(r for _, r in members), where)
+    kept = {r["membership_id"] for r in typed}
+    removed = tuple(r for r in before.values() if r["membership_id"] not in kept)
+    return MemberPayload(tuple(r for _, r in orgs), tuple(r for _, r in members), where, removed)
 
 
 def _changed_member(

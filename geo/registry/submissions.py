@@ -17,6 +17,11 @@ the plan, and a membership naming a new organisation by its placeholder gets tha
 Organisations have no cluster: a submission changes an existing one only when every
 cluster it is a member of is the submission's or one its submitter manages (adding a
 membership of an existing organisation, by its ``org_id``, changes no organisation).
+A change may also remove records of its cluster: the payload's :data:`REMOVED` rows
+(``{"kind": "memberships", "key": "MEM-0003"}``, kinds of :data:`REMOVABLE`) are planned
+as the store's removals (:func:`geo.registry.importer.plan_removal`), only for records of
+the submission's cluster (a membership leaves; its organisation stays). A payload without
+them removes nothing: a stored record it does not mention is kept.
 
 Workflow (statuses of :data:`STATUSES`)::
 
@@ -105,6 +110,10 @@ MODERATOR_ONLY: tuple[str, ...] = card.MODERATOR_FIELDS["clusters"]
 #: Most rows of one kind in a submission, and most characters of one cell.
 MAX_ROWS = 500
 MAX_CELL = 10_000
+#: Most characters of the key of a record a submission removes.
+MAX_KEY = 80
+#: The payload's entry of the records a change removes: rows ``{"kind", "key"}``.
+REMOVED = "removed"
 
 PROBLEMS: dict[str, str] = {
     "shape": N_(
@@ -124,6 +133,11 @@ PROBLEMS: dict[str, str] = {
     "not_owner": N_("submission {id} was submitted by someone else"),
     "reason": N_("give the reason for the rejection"),
     "questions": N_("write the questions for the submitter"),
+    "removal_shape": N_(
+        "each row of {entry} names the kind and the key of a record to remove, nothing else"
+    ),
+    "removal_kind": N_("records of kind {kind!r} cannot be removed by a submission; only {kinds}"),
+    "removal_new": N_("a new cluster has nothing to remove"),
 }
 #: Problems of a payload against the registry (issues of the plan).
 ISSUES: dict[str, str] = {
@@ -143,6 +157,9 @@ ISSUES: dict[str, str] = {
         "organisation {key} is also a member of {others}: a submission cannot change it "
         "(add a membership of it to your cluster without changing the organisation, or "
         "ask a moderator)"
+    ),
+    "removed_and_changed": N_(
+        "{kind} {key} is both changed and removed by this submission: keep one of the two"
     ),
 }
 
@@ -240,7 +257,9 @@ class Outcome:
 @dataclass(frozen=True)
 class FieldDiff:
     """One field of a submission beside the registry: the record, the column, the value
-    now (``""`` for a new record) and the value proposed, and whether they differ."""
+    now (``""`` for a new record) and the value proposed (``""`` for a removed record),
+    whether they differ, and what happens to the record (``added``, ``changed`` or
+    ``removed``: :data:`geo.registry.importer.CHANGE_NAMES`)."""
 
     kind: str
     key: str
@@ -248,6 +267,7 @@ class FieldDiff:
     current: str
     proposed: str
     changed: bool
+    change: str = "changed"
 
 
 @dataclass(frozen=True)
@@ -270,6 +290,9 @@ def checked_payload(payload: object, kind: str, cluster_id: str | None) -> Paylo
     allowed = [k for k in importer.IMPORT_KINDS if k not in EXCLUDED_KINDS]
     out: Payload = {}
     for name, rows in payload.items():
+        if name == REMOVED:
+            out.update({REMOVED: removals} if (removals := _checked_removals(rows, kind)) else {})
+            continue
         if name not in allowed:
             raise SubmissionError("kind", kind=str(name)[:40], kinds=", ".join(allowed))
         if not isinstance(rows, list) or not all(isinstance(r, Mapping) for r in rows):
@@ -280,6 +303,27 @@ def checked_payload(payload: object, kind: str, cluster_id: str | None) -> Paylo
     if len(out["clusters"]) != 1:
         raise SubmissionError("shape")
     _check_cluster_row(out["clusters"][0], kind, cluster_id)
+    return out
+
+
+def _checked_removals(rows: object, kind: str) -> list[dict[str, str]]:
+    """The :data:`REMOVED` rows: a list of ``{"kind", "key"}`` of a :data:`REMOVABLE`
+    kind, in a change only (a new cluster has nothing stored to remove)."""
+    if not isinstance(rows, list) or not all(isinstance(r, Mapping) for r in rows):
+        raise SubmissionError("shape")
+    if len(rows) > MAX_ROWS:
+        raise SubmissionError("too_many", kind=REMOVED, count=MAX_ROWS)
+    if rows and kind == "new":
+        raise SubmissionError("removal_new")
+    out = []
+    for row in rows:
+        if set(row) != {"kind", "key"} or not all(isinstance(v, str) for v in row.values()):
+            raise SubmissionError("removal_shape", entry=REMOVED)
+        if row["kind"] not in REMOVABLE:
+            raise SubmissionError("removal_kind", kind=row["kind"][:40], kinds=", ".join(REMOVABLE))
+        if len(row["key"]) > MAX_KEY:
+            raise SubmissionError("too_long", column="key", count=MAX_KEY)
+        out.append({"kind": row["kind"], "key": row["key"]})
     return out
 
 
@@ -333,6 +377,28 @@ STORE_KEYED: tuple[str, ...] = ("mne_links", "organisations", "memberships")
 REFERENCES: dict[tuple[str, str], str] = {("memberships", "org_id"): "organisations"}
 #: Start of a placeholder id of a new record (``new-1``, ``new-2``...).
 PLACEHOLDER = "new-"
+
+
+def _organisation_names(state: State, membership: Entry) -> dict[str, str]:
+    """The names of a membership's organisation (``name_en``, ``name_ru``: those given)."""
+    org = state.get("organisations", {}).get(str(membership.values.get("org_id")))
+    names = {c: org.values.get(c) for c in ("name_en", "name_ru")} if org else {}
+    return {column: str(name) for column, name in names.items() if name}
+
+
+@dataclass(frozen=True)
+class Removable:
+    """A kind of record a change submission may remove (:data:`REMOVED` rows): the column
+    that ties a record to its cluster (only the submission's cluster's records may be
+    removed), and the names the comparison shows beside a removed record."""
+
+    scope: str
+    names: Callable[[State, Entry], dict[str, str]]
+
+
+#: The kinds a submission may remove. A membership leaves its cluster; its organisation
+#: stays (other clusters may list it).
+REMOVABLE: dict[str, Removable] = {"memberships": Removable("cluster_id", _organisation_names)}
 
 
 def is_placeholder(text: str) -> bool:
@@ -446,9 +512,57 @@ def plan_payload(
         changes += plan.changes
         unchanged += plan.unchanged
         current.setdefault(kind, {}).update({c.key: c.after for c in plan.changes if c.after})
+    removals = _removals(payload.get(REMOVED, []), state, cluster, source)
+    issues += [*removals.issues, *_removal_conflicts(removals.changes, changes, source)]
+    changes += removals.changes
     if not issues and not changes:
         issues.append(ValidationIssue(source, None, None, Message(ISSUES["nothing"])))
     return ImportPlan("all", source, tuple(changes), unchanged, tuple(issues))
+
+
+def _removals(
+    rows: Sequence[Mapping[str, str]], state: State, cluster: str, source: str
+) -> ImportPlan:
+    """The :data:`REMOVED` rows as the store's removals of stored records
+    (:func:`geo.registry.importer.plan_removal`; a key stored no more is an issue), each
+    refused when its record is not the submission's cluster's (issues name the row)."""
+    file = _file(source, REMOVED)
+    changes: list[Change] = []
+    issues: list[ValidationIssue] = []
+    for number, row in enumerate(rows, 1):
+        kind, key = row["kind"], row["key"]
+        if any(c.kind == kind and c.key == key for c in changes):
+            continue  # listed twice: removed once
+        plan = importer.plan_removal(kind, [key], state, file)
+        issues += [replace(i, row=number) for i in plan.issues]
+        for change in plan.changes:
+            assert change.before is not None  # a removal's record is stored
+            other = change.before.values.get(REMOVABLE[kind].scope)
+            if other == cluster:
+                changes.append(change)
+                continue
+            message = Message(
+                ISSUES["other_cluster"], kind=kind, key=key, other=other, cluster=cluster
+            )
+            issues.append(ValidationIssue(file, number, "key", message))
+    return ImportPlan("all", file, tuple(changes), 0, tuple(issues))
+
+
+def _removal_conflicts(
+    removals: Sequence[Change], changes: Sequence[Change], source: str
+) -> list[ValidationIssue]:
+    """Records both removed and changed by one submission (it must say which it means)."""
+    changed = {(c.kind, c.key) for c in changes}
+    return [
+        ValidationIssue(
+            _file(source, REMOVED),
+            None,
+            "key",
+            Message(ISSUES["removed_and_changed"], kind=c.kind, key=c.key),
+        )
+        for c in removals
+        if (c.kind, c.key) in changed
+    ]
 
 
 def member_clusters(state: State, org_id: str) -> set[str]:
@@ -519,21 +633,46 @@ def field_diffs(plan: ImportPlan, payload: Payload, state: State) -> tuple[Field
     out: list[FieldDiff] = []
     if plan.ok:
         for change in plan.changes:
-            given = _given_columns(change.kind, payload)
-            for column in given:
+            if change.change == "removed":
+                out += _removed_fields(change.kind, change.key, state)
+                continue
+            for column in _given_columns(change.kind, payload):
                 old = _entry_text(change.before, column) if change.before else ""
                 new = _entry_text(change.after, column)
-                out.append(FieldDiff(change.kind, change.key, column, old, new, old != new))
+                out.append(
+                    FieldDiff(change.kind, change.key, column, old, new, old != new, change.change)
+                )
         return tuple(out)
     for kind, rows in payload.items():
+        if kind == REMOVED:
+            continue
         key_column = importer.key_columns(kind)[0]
         for row in rows:
             key = row.get(key_column, "")
             stored = state.get(kind, {}).get(key)
+            what = "changed" if stored else "added"
             for column, proposed in row.items():
                 old = _entry_text(stored, column)
-                out.append(FieldDiff(kind, key, column, old, proposed, old != proposed))
+                out.append(FieldDiff(kind, key, column, old, proposed, old != proposed, what))
+    for row in payload.get(REMOVED, []):
+        out += _removed_fields(row["kind"], row["key"], state)
     return tuple(out)
+
+
+def _removed_fields(kind: str, key: str, state: State) -> list[FieldDiff]:
+    """A record the submission removes: its stored fields (proposed empty) and the names
+    :data:`REMOVABLE` shows beside it (a membership's organisation); nothing when it is
+    not stored (the plan's issue says so)."""
+    stored = state.get(kind, {}).get(key)
+    if stored is None:
+        return []
+    given = [c for c in importer.kind_columns(kind) if stored.values.get(c) is not None]
+    fields = {c: _entry_text(stored, c) for c in given}
+    if kind in REMOVABLE:
+        fields.update(REMOVABLE[kind].names(state, stored))
+    return [
+        FieldDiff(kind, key, column, text, "", True, "removed") for column, text in fields.items()
+    ]
 
 
 def _given_columns(kind: str, payload: Payload) -> list[str]:
