@@ -1395,25 +1395,29 @@ def _rows_of(
 
 
 @lru_cache(maxsize=1)
-def _basis_names() -> dict[str, str]:
-    """Folded spellings of a basis of the member counts → the basis: the value the exports
-    write (:data:`geo.analysis.members.BASIS`) and its label in every language of the app
-    (a person may type it as a page shows it)."""
-    names: dict[str, str] = {}
+def _basis_spellings() -> tuple[tuple[str, str], ...]:
+    """Every spelling of a basis of the member counts a file may use, with the basis it
+    names: the values the exports write (:data:`geo.analysis.members.BASIS`) first, then
+    their labels in every language of the app (a person may type it as a page shows it)."""
+    spellings = [(basis, basis) for basis in BASIS]
     for lang in SUPPORTED:
         _ = translator(lang)
-        names.update({normalise_name(_(msgid)): basis for basis, msgid in BASIS.items()})
-    names.update({normalise_name(basis): basis for basis in BASIS})  # the value wins a clash
+        spellings += [(_(msgid), basis) for basis, msgid in BASIS.items()]
+    return tuple(spellings)
+
+
+@lru_cache(maxsize=1)
+def _basis_names() -> dict[str, str]:
+    """Folded spelling of a basis → the basis (a value wins a clash with a label)."""
+    names: dict[str, str] = {}
+    for spelling, basis in _basis_spellings():
+        names.setdefault(normalise_name(spelling), basis)
     return names
 
 
-def _basis_spellings() -> str:
+def _basis_list() -> str:
     """The spellings of a basis a file may use, for a message."""
-    spellings = [*BASIS]
-    for lang in SUPPORTED:
-        _ = translator(lang)
-        spellings.extend(t for t in (_(m) for m in BASIS.values()) if t not in spellings)
-    return ", ".join(f"'{s}'" for s in spellings)
+    return ", ".join(f"'{s}'" for s in dict.fromkeys(s for s, _ in _basis_spellings()))
 
 
 def _reported_counts(name: str, row: SourceRow) -> tuple[SourceRow, list[ValidationIssue]]:
@@ -1433,7 +1437,7 @@ def _reported_counts(name: str, row: SourceRow) -> tuple[SourceRow, list[Validat
     problems: list[ValidationIssue] = []
     found = _basis_names().get(normalise_name(str(basis))) if basis is not None else None
     if basis is not None and found is None:
-        problem = _say("unknown_basis", value=str(basis), allowed=_basis_spellings())
+        problem = _say("unknown_basis", value=str(basis), allowed=_basis_list())
         problems.append(ValidationIssue(name, row.row, header, problem))
     if found == "members listed":
         for reported, column in REPORTED_COUNTS.items():
@@ -2051,6 +2055,17 @@ def kind_columns(kind: str) -> list[str]:
 def numeric_columns(kind: str) -> set[str]:
     """Numeric schema columns of ``kind``."""
     return _KINDS[kind].numeric
+
+
+#: Kind → (id column, prefix, digits) of records that get their id from the registry
+#: (``CL-0001``...): the store numbers after every id it ever held, a plan made outside a
+#: store after the highest of its state (:func:`geo.registry.members.counter_ids`).
+NEW_IDS: dict[str, tuple[str, str, int]] = {
+    "clusters": ("id", "CL-", 4),
+    "mne_links": ("link_id", "MNE-", 2),
+    "organisations": ("org_id", "ORG-", 4),
+    "memberships": ("membership_id", "MEM-", 4),
+}
 
 
 def key_columns(kind: str) -> tuple[str, ...]:

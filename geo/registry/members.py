@@ -166,8 +166,7 @@ def plan_members_from_links(
     after the highest stored. Validated by the importer's models like any import."""
     links = _unmigrated(state)
     organisations = dict(state.get("organisations", {}))
-    next_org = _number("ORG-", organisations) + 1
-    next_member = _number("MEM-", state.get("memberships", {})) + 1
+    new_id = counter_ids(state)
     org_rows: list[dict[str, Any]] = []
     member_rows: list[dict[str, Any]] = []
     known: dict[tuple[Any, Any], str] = {
@@ -178,11 +177,9 @@ def plan_members_from_links(
     for link in links:
         name = (link.values["mne_name"], link.values.get("hq_country"))
         if name not in known:
-            known[name] = f"ORG-{next_org:04d}"
-            next_org += 1
+            known[name] = new_id("organisations")
             org_rows.append(_organisation_row(link, known[name]))
-        member_rows.append(_membership_row(link, known[name], f"MEM-{next_member:04d}"))
-        next_member += 1
+        member_rows.append(_membership_row(link, known[name], new_id("memberships")))
     files = [
         _as_file(kind, rows, refs)
         for kind, rows in (("organisations", org_rows), ("memberships", member_rows))
@@ -310,14 +307,14 @@ NewId = Callable[[str], str]
 
 
 def counter_ids(state: Mapping[str, Mapping[str, Entry]]) -> NewId:
-    """New ids numbered after the highest of ``state`` (``ORG-NNNN``, ``MEM-NNNN``): for
-    planning outside a store; the store numbers after every id it ever held."""
-    prefixes = {"organisations": ("ORG-", 4), "memberships": ("MEM-", 4), "mne_links": ("MNE-", 2)}
-    issued = {kind: _number(p, state.get(kind, {})) for kind, (p, _) in prefixes.items()}
+    """New ids (:data:`geo.registry.importer.NEW_IDS`: ``ORG-NNNN``, ``MEM-NNNN``...)
+    numbered after the highest of ``state``: for planning outside a store; the store
+    numbers after every id it ever held."""
+    issued: dict[str, int] = {}
 
     def new_id(kind: str) -> str:
-        issued[kind] += 1
-        prefix, width = prefixes[kind]
+        _, prefix, width = importer.NEW_IDS[kind]
+        issued[kind] = issued.get(kind, _number(prefix, state.get(kind, {}))) + 1
         return f"{prefix}{issued[kind]:0{width}d}"
 
     return new_id

@@ -714,7 +714,7 @@ class Store:
         return self._register(editor, "mne_links", values)
 
     def _register(self, editor: Principal, kind: str, values: Mapping[str, Any]) -> WriteResult:
-        column, prefix, width = _NEW_IDS[kind]
+        column, prefix, width = importer.NEW_IDS[kind]
         if column in values:
             raise ValueError(f"a new record gets its {column} from the store; leave it out")
 
@@ -807,10 +807,10 @@ class Store:
         """The id the next new ``kind`` record would get now (``CL-NNNN``, ``MNE-NN``), or
         None for a kind whose records carry their own keys. Only a preview: the id is
         assigned under the write lock (:meth:`write_plan`)."""
-        if kind not in _NEW_IDS:
+        if kind not in importer.NEW_IDS:
             return None
         with self.engine.connect() as conn:
-            return _next_key(conn, kind, *_NEW_IDS[kind][1:])
+            return _next_key(conn, kind, *importer.NEW_IDS[kind][1:])
 
     def write_plan(
         self,
@@ -1111,15 +1111,6 @@ def _changes_between(conn: Connection) -> list[tuple[int, str]]:
     return out
 
 
-#: Kind → (id column, prefix, digits) of records that get their id from the store.
-_NEW_IDS: dict[str, tuple[str, str, int]] = {
-    "clusters": ("id", "CL-", 4),
-    "mne_links": ("link_id", "MNE-", 2),
-    "organisations": ("org_id", "ORG-", 4),
-    "memberships": ("membership_id", "MEM-", 4),
-}
-
-
 def _next_id(conn: Connection, kind: str, prefix: str, width: int) -> str:
     """One above the highest ``prefix``-numbered key ever stored for ``kind``."""
     keys = conn.execute(
@@ -1163,12 +1154,12 @@ def _entries(state: State, kind: str) -> list[Entry]:
 
 
 def _id_source(conn: Connection) -> Callable[[str], str]:
-    """A function giving successive new ids of a kind (:data:`_NEW_IDS`) within one write:
-    the first is one above any stored, each further call one more."""
+    """A function giving successive new ids of a kind (:data:`geo.registry.importer.NEW_IDS`)
+    within one write: the first is one above any stored, each further call one more."""
     issued: dict[str, int] = {}
 
     def new_id(kind: str) -> str:
-        _, prefix, width = _NEW_IDS[kind]
+        _, prefix, width = importer.NEW_IDS[kind]
         if kind not in issued:
             issued[kind] = int(_next_key(conn, kind, prefix, width)[len(prefix) :])
         else:
