@@ -9,6 +9,7 @@ the drawn map asks for adds the sidebar's filters and what follows the map aroun
 
 from __future__ import annotations
 
+import dataclasses
 from functools import partial
 
 import pandas as pd
@@ -59,25 +60,47 @@ def measure_table(key: tuple) -> pd.DataFrame:
     return measures.measure_table(dataset())
 
 
-def push_url_to_widgets(params: dict[str, list[str]], arriving: bool) -> list[str]:
-    """Put the URL's state into the widgets; returns what it had to ignore. ``arriving``
-    from another page (navigation clears the URL), no filter parameters take the filter last
-    set in the session (the registry shares it), no view parameters the map's last view."""
+def read_url(
+    params: dict[str, list[str]], arriving: bool
+) -> tuple[views.View, str | None, list[str]]:
+    """The view (filters included) and open panel the URL states, and what it had to
+    ignore; nothing is stored. ``arriving`` from another page (navigation clears the URL),
+    no filter parameters take the filter last set in the session (the registry shares
+    it), no view parameters the map's last view."""
     own = not arriving or any(k in params for k in filters.QUERY_KEYS)
     flt = urlstate.filter_from_query_params(params) if own else shared_filter()
     flt, dropped = filters.sanitise(flt, filter_options(data_key), lang)
     own_view = not arriving or any(k in params for k in urlstate.VIEW_QUERY_KEYS)
     last_view = st.session_state.get(MAP_URL_KEY) or {}
     view = urlstate.view_from_query_params(params if own_view else last_view)
-    FILTERS.push(flt)
-    for field, key in VIEW_KEYS.items():
-        st.session_state[key] = getattr(view, field)
+    view = dataclasses.replace(view, filters=flt, lang=lang)
     panel = urlstate.last(params, PANEL_PARAM)
-    st.session_state[PANEL_KEY] = panel if panel in region_names else None
     dropped += urlstate.view_problems(params, lang)
     if panel is not None and panel not in region_names:
         dropped.append(filters.unknown_value(t("panel"), panel, lang))
-    return dropped
+    return view, panel if panel in region_names else None, dropped
+
+
+def push_to_widgets(view: views.View, panel: str | None) -> None:
+    """Put ``view`` and ``panel`` into the widgets' keys (only in a run that draws them:
+    a key set while its widget is not drawn stays in Streamlit's state as a plain key,
+    which outlives the page and would hide that the user comes from another page)."""
+    FILTERS.push(view.filters)
+    for field, key in VIEW_KEYS.items():
+        st.session_state[key] = getattr(view, field)
+    st.session_state[PANEL_KEY] = panel
+
+
+def widget_view() -> views.View:
+    """The view the widgets hold now."""
+    return views.View(
+        filters=FILTERS.current(),
+        lang=lang,  # type: ignore[arg-type]
+        measure=st.session_state[VIEW_KEYS["measure"]],
+        scheme=st.session_state[VIEW_KEYS["scheme"]],
+        k=int(st.session_state[VIEW_KEYS["k"]]),
+        tiles=bool(st.session_state[VIEW_KEYS["tiles"]]),
+    )
 
 
 def close_panel() -> None:
@@ -113,14 +136,15 @@ data_key = dataset_key()
 table = measure_table(data_key)
 
 current = urlstate.read(st.query_params, URL_KEYS)
+whole = not first_view.map_first()  # a map-first run leaves the sidebar for the next
 arriving = any(key not in st.session_state for key in WIDGET_KEYS)  # from another page
-if arriving or st.session_state.get(MAP_URL_KEY) != current:  # or a URL opened by hand
-    ignored = push_url_to_widgets(current, arriving)
+if whole and (arriving or st.session_state.get(MAP_URL_KEY) != current):  # or a new URL
+    url_view, url_panel, ignored = read_url(current, arriving)
+    push_to_widgets(url_view, url_panel)
     if ignored:
         st.toast(t("ignored", items=profiles.md_literal("; ".join(ignored))))
 
 st.title(t("title"))
-whole = not first_view.map_first()  # a map-first run leaves the sidebar for the next
 if whole:
     sidebar = st.sidebar
     sidebar.header(t("filters"))
@@ -152,16 +176,12 @@ if whole:
         key=VIEW_KEYS["k"],
     )
 
-flt = FILTERS.current()
-share(flt)  # the registry shows the same clusters
-view = views.View(
-    filters=flt,
-    lang=lang,  # type: ignore[arg-type]
-    measure=st.session_state[VIEW_KEYS["measure"]],
-    scheme=st.session_state[VIEW_KEYS["scheme"]],
-    k=int(st.session_state[VIEW_KEYS["k"]]),
-    tiles=bool(st.session_state[VIEW_KEYS["tiles"]]),
-)
+# A map-first run reads the URL and stores nothing: the next run, which draws the
+# widgets, puts it into them (with the toast of what the URL had to ignore).
+view = widget_view() if whole else read_url(current, arriving=True)[0]
+flt = view.filters
+if whole:
+    share(flt)  # the registry shows the same clusters
 shown = filters.apply_filter(data.clusters, regions, flt)
 count, note = panels.shown_count(shown, len(data.clusters), lang)
 if whole:
@@ -183,8 +203,7 @@ returned = st_folium(
 )
 
 
-if not whole:  # a map-first run: the URL as it is now, the rest once the map is drawn
-    mirror_url(view, st.session_state.get(PANEL_KEY))
+if not whole:  # a map-first run: the rest once the map is drawn
     first_view.finish_later()
     st.stop()
 
