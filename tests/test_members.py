@@ -695,6 +695,33 @@ def test_a_russian_workbook_imports_back_unchanged(db, refs, editor):  # noqa: F
         assert plan.changes == () and plan.unchanged == len(stored) > 0
 
 
+def test_the_command_lines_cluster_listing_imports_back_with_the_card_counts(
+    db,  # noqa: F811 - fixtures
+    url,  # noqa: F811
+    refs,  # noqa: F811
+    editor,  # noqa: F811
+    monkeypatch,
+    capsys,
+):
+    """`clustermap clusters --format csv` gives the basis and the card's numbers beside
+    the listed counts, as the app's export does: imported back it changes nothing (it
+    used to store CL-0100's 2 listed participants over the 120 it reports)."""
+    from geo.cli.commands import main
+
+    _store_listing_members(db, refs, editor)
+    original, head = _card_counts(db), db.head()
+    monkeypatch.setenv(store.ENV_DATABASE_URL, url)
+    assert main(["clusters", "--format", "csv"]) == 0
+    listing = capsys.readouterr().out
+    row = pd.read_csv(io.StringIO(listing), dtype=str).set_index("id").loc["CL-0100"]
+    assert (float(row["participants"]), row["participants_basis"]) == (2, "members listed")
+    assert float(row["participants_reported"]) == 120
+    result = db.import_file(editor, parsed("clusters.csv", listing, "clusters", refs))
+    assert result.ok, result.plan.issues
+    assert result.plan.changes == () and result.plan.unchanged == 31
+    assert db.head() == head and _card_counts(db) == original
+
+
 def test_an_older_export_without_the_basis_is_read_as_before(db, refs, editor):  # noqa: F811
     """An export written before the basis columns existed gives participants as its only
     number: it is stored, as it always was."""
