@@ -510,3 +510,20 @@ def test_a_label_an_export_shares_with_a_hand_made_file_reads_by_the_rest_of_the
     assert parsed.issues == () and parsed.rows[0].cells["cluster_id"] == "PIC-01"
     status = dict(zip(parsed.columns["header"], parsed.columns["status"], strict=True))
     assert status["Кластер"] == "computed by the app: ignored"
+
+
+def test_the_first_of_several_unnamed_sheets_is_read_and_said(refs):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "Лист1"
+    book.active.append(["Идентификатор", "Название", "Регион", "Источник", "Ссылка на источник"])
+    book.active.append(["CL-0100", "Тестовый кластер", "RU-TA", "registry", "анкета"])
+    book.create_sheet("Лист2")
+    out = io.BytesIO()
+    book.save(out)
+    parsed = parse(out.getvalue(), "clusters", "my.xlsx", refs)
+    assert parsed.issues == () and parsed.rows[0].cells["id"] == "CL-0100"
+    (notice,) = parsed.notices
+    assert "its first sheet, 'Лист1', is read" in notice
+    assert "'clusters' / 'Кластеры'" in notice

@@ -537,6 +537,9 @@ MESSAGES: dict[str, str] = {
     "header_long": N_("a header of {length} characters is too long (at most {limit})"),
     "not_xlsx": N_("not a readable XLSX workbook ({error})"),
     "no_sheet": N_("the workbook has no sheet named {expected} (its sheets: {sheets})"),
+    "first_sheet": N_(
+        "the workbook has no sheet named {expected}: its first sheet, '{sheet}', is read"
+    ),
     "unpacked": N_(
         "the workbook is too large when uncompressed: {size} MB; at most {limit} MB can be read"
     ),
@@ -997,12 +1000,29 @@ def _sheet_of(kind: str, sheets: Sequence[str]) -> str:
     others = {_fold_header(n) for t in export_tables.SHEET_NAMES for n in _sheet_spellings(t)}
     if sheets and _fold_header(sheets[0]) not in others:
         return sheets[0]
-    expected = " / ".join(f"'{n}'" for n in _sheet_spellings(kind))
-    raise _NoSheet(_say("no_sheet", expected=expected, sheets=", ".join(f"'{s}'" for s in sheets)))
+    listed = ", ".join(f"'{s}'" for s in sheets)
+    raise _NoSheet(_say("no_sheet", expected=_expected_sheets(kind), sheets=listed))
 
 
-def _sheet_rows(data: bytes, kind: str, data_only: bool) -> list[list[Any]]:
-    """The cells of the workbook's ``kind`` sheet (:func:`_sheet_of`), row by row.
+def _expected_sheets(kind: str) -> str:
+    """The names a sheet of ``kind`` may have, for a message."""
+    return " / ".join(f"'{n}'" for n in _sheet_spellings(kind))
+
+
+def _first_sheet_notice(kind: str, sheets: Sequence[str], chosen: str) -> Message | None:
+    """A notice when a workbook of several sheets, none named for ``kind``, is read from
+    its first sheet (the person may have meant another one)."""
+    named = {_fold_header(n) for n in _sheet_spellings(kind)}
+    if len(sheets) < 2 or _fold_header(chosen) in named:
+        return None
+    return _say("first_sheet", sheet=chosen, expected=_expected_sheets(kind))
+
+
+def _sheet_rows(
+    data: bytes, kind: str, data_only: bool, notices: list[str] | None = None
+) -> list[list[Any]]:
+    """The cells of the workbook's ``kind`` sheet (:func:`_sheet_of`), row by row; a
+    first sheet read in place of a named one is said in ``notices``.
 
     The sheet's declared size is ignored (a 1 KB file may declare a million rows and 16,384
     columns): rows are read as stored, and a row beyond :data:`MAX_ROWS` data rows (the
@@ -1014,7 +1034,11 @@ def _sheet_rows(data: bytes, kind: str, data_only: bool) -> list[list[Any]]:
 
     book = load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
     try:
-        sheet = book[_sheet_of(kind, book.sheetnames)]
+        chosen = _sheet_of(kind, book.sheetnames)
+        notice = _first_sheet_notice(kind, book.sheetnames, chosen)
+        if notice is not None and notices is not None:
+            notices.append(notice)
+        sheet = book[chosen]
         sheet.reset_dimensions()
         rows: list[list[Any]] = []
         for number, row in enumerate(sheet.iter_rows(), start=1):
@@ -1052,13 +1076,20 @@ def _with_cached_values(rows: list[list[Any]], data: bytes, kind: str) -> list[l
     return out
 
 
-def _raw_xlsx(name: str, data: bytes, kind: str, issues: list[ValidationIssue]) -> _Raw | None:
+def _raw_xlsx(
+    name: str,
+    data: bytes,
+    kind: str,
+    issues: list[ValidationIssue],
+    notices: list[str] | None = None,
+) -> _Raw | None:
     try:
         size = _unpacked_size(data)
         if size > MAX_UNPACKED_BYTES:
             megabytes, limit = Number(size / 2**20, 1), Number(MAX_UNPACKED_BYTES / 2**20)
             raise _TooMuch(_say("unpacked", size=megabytes, limit=limit))
-        rows = _with_cached_values(_sheet_rows(data, kind, data_only=False), data, kind)
+        rows = _sheet_rows(data, kind, data_only=False, notices=notices)
+        rows = _with_cached_values(rows, data, kind)
     except (_TooMuch, _NoSheet) as exc:
         issues.append(ValidationIssue(name, None, None, exc.args[0]))
         return None
@@ -1530,14 +1561,19 @@ def _too_large(name: str, size: int) -> ValidationIssue:
 
 
 def _raw(
-    name: str, data: bytes, kind: str, fmt: str, issues: list[ValidationIssue]
+    name: str,
+    data: bytes,
+    kind: str,
+    fmt: str,
+    issues: list[ValidationIssue],
+    notices: list[str] | None = None,
 ) -> tuple[_Raw | None, str | None]:
     """The header and rows of a file in ``fmt``, and its text encoding (CSV only)."""
     if fmt == "csv":
         decoded = _raw_csv(name, data, issues)
         return decoded if decoded else (None, None)
     if fmt == "xlsx":
-        return _raw_xlsx(name, data, kind, issues), None
+        return _raw_xlsx(name, data, kind, issues, notices), None
     return _raw_geojson(name, data, kind, issues), None
 
 
@@ -1557,7 +1593,7 @@ def parse_bytes(name: str, data: bytes, kind: str, refs: References) -> ParsedFi
     if refused is not None or fmt is None:
         found = (refused,) if refused else ()
         return ParsedFile(name, kind, fmt or "unknown", None, empty, (), found)
-    raw, encoding = _raw(name, data, kind, fmt, issues)
+    raw, encoding = _raw(name, data, kind, fmt, issues, notices)
     if raw is None:
         return ParsedFile(name, kind, fmt, encoding, empty, (), tuple(issues))
     if not raw[0]:
