@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 import pytest
 
@@ -527,3 +528,30 @@ def test_the_first_of_several_unnamed_sheets_is_read_and_said(refs):
     (notice,) = parsed.notices
     assert "its first sheet, 'Лист1', is read" in notice
     assert "'clusters' / 'Кластеры'" in notice
+
+
+def test_a_russian_sheet_saved_as_csv_reads_as_the_english_export(xlsx_exports, refs):
+    """A spreadsheet in Russian saves the clusters sheet as CSV with semicolons and
+    decimal commas: the Russian headers are read as the export's."""
+    import csv
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(xlsx_exports["ru"]), read_only=True)
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    for row in book["Кластеры"].iter_rows(values_only=True):
+        writer.writerow([str(v).replace(".", ",") if isinstance(v, float) else v for v in row])
+    saved = parse(out.getvalue().encode("utf-8-sig"), "clusters", "кластеры.csv", refs)
+    english = parse(xlsx_exports["en"], "clusters", "en.xlsx", refs)
+    assert saved.issues == () and _read(saved)[0] == _read(english)[0]
+
+    def values(parsed) -> list[dict]:  # a CSV gives a number as text, a workbook as a number
+        number = re.compile(r"-?\d+(\.\d+)?")
+        return [
+            {k: float(v) if isinstance(v, str) and number.fullmatch(v) else v
+             for k, v in row.cells.items()}
+            for row in parsed.rows
+        ]  # fmt: skip
+
+    assert values(saved) == values(english) and len(saved.rows) == 30
