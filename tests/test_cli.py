@@ -41,12 +41,20 @@ def test_clusters_csv(capsys):
     status, out, _ = run(capsys, "clusters", "--format", "csv")
     assert status == 0
     table = pd.read_csv(io.StringIO(out), keep_default_na=False)
-    assert list(table.columns) == CLUSTER_COLUMNS
+    # a file one may import back: the member counts as the exports write them
+    counts = ["participants", "participants_basis", "participants_reported",
+              "participants_listed", "intl_members", "intl_members_reported",
+              "intl_members_listed"]  # fmt: skip
+    at = CLUSTER_COLUMNS.index("participants")
+    assert list(table.columns) == [*CLUSTER_COLUMNS[:at], *counts, *CLUSTER_COLUMNS[at + 1 :]]
     assert len(table) == 30
+    assert set(table["participants_basis"]) <= {"as reported", "members listed"}
     kamsk = table.set_index("id").loc["PIC-20"]
     assert kamsk["region_code"] == "RU-TA"
     assert kamsk["mne_count"] == 6
     assert kamsk["org_level"] == "not reported"  # never invented
+    _, terminal, _ = run(capsys, "clusters", "--format", "md")
+    assert "participants" in terminal and "participants_basis" not in terminal  # kept short
 
 
 def test_validate_good_and_bad_files(capsys, tmp_path):

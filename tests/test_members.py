@@ -616,14 +616,16 @@ def _card_counts(db) -> dict[str, tuple]:  # noqa: F811 - fixtures
     }
 
 
-def _clusters_export(db, fmt: str) -> tuple[str, bytes]:  # noqa: F811 - fixtures
-    """The clusters table of the map's export of the whole registry (as `clustermap export`)."""
+def _clusters_export(db, fmt: str, lang: str = "en") -> tuple[str, bytes]:  # noqa: F811
+    """The clusters table of the map's export of the whole registry (as `clustermap export`),
+    made in ``lang`` (a Russian workbook's sheets and headers are Russian)."""
     import zipfile
 
     from geo.render import views
     from geo.render.exports import formats
 
-    _, payload, _ = formats.export_view(sources.dataset_from_store(db), views.View(), fmt)
+    view = views.View(lang=lang)
+    _, payload, _ = formats.export_view(sources.dataset_from_store(db), view, fmt)
     if fmt == "xlsx":
         return "clusters.xlsx", payload
     return "clusters.csv", zipfile.ZipFile(io.BytesIO(payload)).read("clusters.csv")
@@ -639,6 +641,7 @@ def _fresh_store(url, refs, tmp_path) -> store.Store:  # noqa: F811 - fixtures
     return store.Store.open(url, refs=refs)
 
 
+@pytest.mark.parametrize("lang", ["en", "ru"])
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_an_export_imported_back_keeps_the_reported_member_counts(
     db,  # noqa: F811 - fixtures
@@ -647,15 +650,17 @@ def test_an_export_imported_back_keeps_the_reported_member_counts(
     editor,  # noqa: F811
     tmp_path,
     fmt,
+    lang,
 ):
     _store_listing_members(db, refs, editor)
     original, head = _card_counts(db), db.head()
-    name, payload = _clusters_export(db, fmt)
+    name, payload = _clusters_export(db, fmt, lang)
     # the same export into the same store changes nothing
     result = db.import_file(editor, importer.parse_bytes(name, payload, "clusters", refs))
     assert result.ok, result.plan.issues
     assert result.plan.changes == () and result.plan.unchanged == 31
     assert db.head() == head and _card_counts(db) == original
+    registered = db.state()["clusters"]["CL-0100"]
     db.dispose()
     # into a fresh store (the published data): the card's numbers, not the listed counts
     fresh = _fresh_store(url, refs, tmp_path)
@@ -665,11 +670,56 @@ def test_an_export_imported_back_keeps_the_reported_member_counts(
         assert result.ok, result.plan.issues
         assert [(c.key, c.change) for c in result.plan.changes] == [("CL-0100", "added")]
         assert _card_counts(fresh) == original
+        # the same values (a missing cell's marker is the export's "not reported")
+        assert fresh.state()["clusters"]["CL-0100"].values == registered.values
         published = (None, 0.0, "not reported", None)
         assert _card_counts(fresh)["PIC-01"] == before["PIC-01"] == published
         assert _card_counts(fresh)["CL-0100"][:2] == (120.0, 7.0)
     finally:
         fresh.dispose()
+
+
+def test_a_russian_workbook_imports_back_unchanged(db, refs, editor):  # noqa: F811
+    """Every sheet of the map's Russian XLSX export (translated sheet names and headers)
+    previews as no change; its clusters sheet imported adds no version."""
+    from geo.render import views
+    from geo.render.exports import formats
+
+    _store_listing_members(db, refs, editor)
+    view = views.View(lang="ru")
+    _, payload, _ = formats.export_view(sources.dataset_from_store(db), view, "xlsx")
+    for kind in ("clusters", "mne_links", "regional_indicators"):
+        plan = db.preview(importer.parse_bytes("экспорт.xlsx", payload, kind, refs))
+        assert plan.ok, plan.issues
+        stored = db.links() if kind == "mne_links" else db.state()[kind]
+        assert plan.changes == () and plan.unchanged == len(stored) > 0
+
+
+def test_the_command_lines_cluster_listing_imports_back_with_the_card_counts(
+    db,  # noqa: F811 - fixtures
+    url,  # noqa: F811
+    refs,  # noqa: F811
+    editor,  # noqa: F811
+    monkeypatch,
+    capsys,
+):
+    """`clustermap clusters --format csv` gives the basis and the card's numbers beside
+    the listed counts, as the app's export does: imported back it changes nothing (it
+    used to store CL-0100's 2 listed participants over the 120 it reports)."""
+    from geo.cli.commands import main
+
+    _store_listing_members(db, refs, editor)
+    original, head = _card_counts(db), db.head()
+    monkeypatch.setenv(store.ENV_DATABASE_URL, url)
+    assert main(["clusters", "--format", "csv"]) == 0
+    listing = capsys.readouterr().out
+    row = pd.read_csv(io.StringIO(listing), dtype=str).set_index("id").loc["CL-0100"]
+    assert (float(row["participants"]), row["participants_basis"]) == (2, "members listed")
+    assert float(row["participants_reported"]) == 120
+    result = db.import_file(editor, parsed("clusters.csv", listing, "clusters", refs))
+    assert result.ok, result.plan.issues
+    assert result.plan.changes == () and result.plan.unchanged == 31
+    assert db.head() == head and _card_counts(db) == original
 
 
 def test_an_older_export_without_the_basis_is_read_as_before(db, refs, editor):  # noqa: F811

@@ -160,7 +160,9 @@ def test_export_imports_back_unchanged(db, refs, kind):
 
 
 def test_cluster_listing_of_the_command_line_imports_back_unchanged(db, refs):
-    listing = render_table(cluster_listing(sources.dataset_from_store(db).clusters), "csv")
+    listing = render_table(
+        cluster_listing(sources.dataset_from_store(db).clusters, counts=True), "csv"
+    )
     plan = db.preview(parsed("clusters.csv", listing, "clusters", refs))
     assert plan.ok, plan.issues
     assert plan.changes == () and plan.unchanged == 30

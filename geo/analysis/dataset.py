@@ -15,7 +15,7 @@ from typing import Literal
 import geopandas as gpd
 import pandas as pd
 
-from geo.analysis import indices, members
+from geo.analysis import cluster_columns, indices, members
 from geo.data import joins, records
 from geo.data.regions import Resolution, load_regions
 
@@ -153,10 +153,27 @@ CLUSTER_COLUMNS = [
 """Columns of the cluster listing (``clustermap clusters``, the data page)."""
 
 
-def cluster_listing(clusters: pd.DataFrame) -> pd.DataFrame:
+def _listing_columns(clusters: pd.DataFrame) -> list[str]:
+    """:data:`CLUSTER_COLUMNS` with the member counts as the exports write them (the
+    columns of :data:`geo.analysis.cluster_columns.MEMBER_COLUMNS` the frame has) in place
+    of ``participants``."""
+    at = CLUSTER_COLUMNS.index("participants")
+    after = CLUSTER_COLUMNS[at + 1 :]
+    counts = [c for c in cluster_columns.MEMBER_COLUMNS if c in clusters and c not in after]
+    return [*CLUSTER_COLUMNS[:at], *counts, *after]
+
+
+def cluster_listing(clusters: pd.DataFrame, counts: bool = False) -> pd.DataFrame:
     """One row per cluster with its region, location and key facts; missing text fields
-    read "not reported" so the listing never looks like an empty value was data."""
-    table = pd.DataFrame(clusters.rename(columns={"name_en": "name"})[CLUSTER_COLUMNS])
+    read "not reported" so the listing never looks like an empty value was data.
+
+    With ``counts`` (a listing written to a file one may edit and import back) the member
+    counts are the exports' columns (:func:`_listing_columns`): ``participants_basis``
+    says where ``participants`` and ``intl_members`` are the listed members' counts, and
+    the card's own numbers are beside them, so an import stores the card's numbers, not
+    the counts (``geo.registry.importer.REPORTED_COUNTS``)."""
+    columns = _listing_columns(clusters) if counts else CLUSTER_COLUMNS
+    table = pd.DataFrame(clusters.rename(columns={"name_en": "name"})[columns])
     table["lat"] = table["lat"].round(5)
     table["lon"] = table["lon"].round(5)
     text = ["name", "city", "region_code", "industry_group", "status", "org_level"]

@@ -75,9 +75,12 @@ def cmd_regions(args: argparse.Namespace) -> int:
 
 
 def cmd_clusters(args: argparse.Namespace) -> int:
+    """The cluster listing; as CSV or JSON (a file that may be imported back) with the
+    member counts' basis and the card's numbers, as the exports write them."""
     from geo.analysis.dataset import cluster_listing
 
-    return _emit(cluster_listing(loaded(args).dataset.clusters), args.format)
+    counts = args.format != "md"
+    return _emit(cluster_listing(loaded(args).dataset.clusters, counts), args.format)
 
 
 def cmd_joins(args: argparse.Namespace) -> int:

@@ -72,6 +72,7 @@ from geo.data import cardfields, records
 from geo.data.joins import RegionResolver, normalise_name, pick_city
 from geo.data.regions import load_regions
 from geo.registry import card
+from geo.render.exports import tables as export_tables
 from geo.render.exports.formulas import read_back
 
 __all__ = [
@@ -535,6 +536,10 @@ MESSAGES: dict[str, str] = {
     "too_many_columns": N_("the file has {count} columns; at most {limit} can be imported"),
     "header_long": N_("a header of {length} characters is too long (at most {limit})"),
     "not_xlsx": N_("not a readable XLSX workbook ({error})"),
+    "no_sheet": N_("the workbook has no sheet named {expected} (its sheets: {sheets})"),
+    "first_sheet": N_(
+        "the workbook has no sheet named {expected}: its first sheet, '{sheet}', is read"
+    ),
     "unpacked": N_(
         "the workbook is too large when uncompressed: {size} MB; at most {limit} MB can be read"
     ),
@@ -953,6 +958,10 @@ class _TooMuch(ValueError):
     """A file over one of the import's size limits (the message says which)."""
 
 
+class _NoSheet(ValueError):
+    """A workbook without a sheet for the kind imported (the message names its sheets)."""
+
+
 def _unpacked_size(data: bytes) -> int:
     """The bytes an XLSX (a zip archive) says its parts unpack to. ``zipfile`` never reads
     more than a part declares, so this bounds what openpyxl can be made to read."""
@@ -972,8 +981,48 @@ def _cell_value(cell: Any) -> Any:
     return unescape(value) if isinstance(value, str) else value
 
 
-def _sheet_rows(data: bytes, kind: str, data_only: bool) -> list[list[Any]]:
-    """The cells of the workbook's ``kind`` sheet (else its first), row by row.
+def _sheet_spellings(kind: str) -> tuple[str, ...]:
+    """The names a sheet of ``kind`` may have: the kind, and the names an XLSX export gives
+    its table's sheet in every language (:func:`geo.render.exports.tables.sheet_names`)."""
+    exported = export_tables.sheet_names(kind) if kind in export_tables.SHEET_NAMES else ()
+    return tuple(dict.fromkeys((kind, *exported)))
+
+
+def _sheet_of(kind: str, sheets: Sequence[str]) -> str:
+    """The sheet of a workbook to read for ``kind``: the one named for it in any language
+    (:func:`_sheet_spellings`; case and punctuation folded), else the first, unless that
+    is an export's sheet of another table (the metadata of a Russian export, say): then
+    the workbook has no sheet for ``kind`` and is refused with its sheets named."""
+    wanted = {_fold_header(n) for n in _sheet_spellings(kind)}
+    found = next((s for s in sheets if _fold_header(s) in wanted), None)
+    if found is not None:
+        return found
+    others = {_fold_header(n) for t in export_tables.SHEET_NAMES for n in _sheet_spellings(t)}
+    if sheets and _fold_header(sheets[0]) not in others:
+        return sheets[0]
+    listed = ", ".join(f"'{s}'" for s in sheets)
+    raise _NoSheet(_say("no_sheet", expected=_expected_sheets(kind), sheets=listed))
+
+
+def _expected_sheets(kind: str) -> str:
+    """The names a sheet of ``kind`` may have, for a message."""
+    return " / ".join(f"'{n}'" for n in _sheet_spellings(kind))
+
+
+def _first_sheet_notice(kind: str, sheets: Sequence[str], chosen: str) -> Message | None:
+    """A notice when a workbook of several sheets, none named for ``kind``, is read from
+    its first sheet (the person may have meant another one)."""
+    named = {_fold_header(n) for n in _sheet_spellings(kind)}
+    if len(sheets) < 2 or _fold_header(chosen) in named:
+        return None
+    return _say("first_sheet", sheet=chosen, expected=_expected_sheets(kind))
+
+
+def _sheet_rows(
+    data: bytes, kind: str, data_only: bool, notices: list[str] | None = None
+) -> list[list[Any]]:
+    """The cells of the workbook's ``kind`` sheet (:func:`_sheet_of`), row by row; a
+    first sheet read in place of a named one is said in ``notices``.
 
     The sheet's declared size is ignored (a 1 KB file may declare a million rows and 16,384
     columns): rows are read as stored, and a row beyond :data:`MAX_ROWS` data rows (the
@@ -985,7 +1034,11 @@ def _sheet_rows(data: bytes, kind: str, data_only: bool) -> list[list[Any]]:
 
     book = load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
     try:
-        sheet = book[kind] if kind in book.sheetnames else book.worksheets[0]
+        chosen = _sheet_of(kind, book.sheetnames)
+        notice = _first_sheet_notice(kind, book.sheetnames, chosen)
+        if notice is not None and notices is not None:
+            notices.append(notice)
+        sheet = book[chosen]
         sheet.reset_dimensions()
         rows: list[list[Any]] = []
         for number, row in enumerate(sheet.iter_rows(), start=1):
@@ -1023,14 +1076,21 @@ def _with_cached_values(rows: list[list[Any]], data: bytes, kind: str) -> list[l
     return out
 
 
-def _raw_xlsx(name: str, data: bytes, kind: str, issues: list[ValidationIssue]) -> _Raw | None:
+def _raw_xlsx(
+    name: str,
+    data: bytes,
+    kind: str,
+    issues: list[ValidationIssue],
+    notices: list[str] | None = None,
+) -> _Raw | None:
     try:
         size = _unpacked_size(data)
         if size > MAX_UNPACKED_BYTES:
             megabytes, limit = Number(size / 2**20, 1), Number(MAX_UNPACKED_BYTES / 2**20)
             raise _TooMuch(_say("unpacked", size=megabytes, limit=limit))
-        rows = _with_cached_values(_sheet_rows(data, kind, data_only=False), data, kind)
-    except _TooMuch as exc:
+        rows = _sheet_rows(data, kind, data_only=False, notices=notices)
+        rows = _with_cached_values(rows, data, kind)
+    except (_TooMuch, _NoSheet) as exc:
         issues.append(ValidationIssue(name, None, None, exc.args[0]))
         return None
     except Exception as exc:  # openpyxl and zipfile raise many types for a file that is not XLSX
@@ -1122,6 +1182,32 @@ def _header_names(kind: str) -> dict[str, str]:
     return names
 
 
+@lru_cache(maxsize=8)
+def _export_labels(kind: str) -> dict[str, str]:
+    """Folded header an XLSX export writes for a column of ``kind``'s table, in any
+    language (:func:`geo.render.exports.tables.header_labels`) → the folded column name,
+    the header the English export and the CSV write for it. Empty for a kind no export
+    writes (organisations, memberships)."""
+    if kind not in export_tables.TABLE_COLUMNS:
+        return {}
+    labels = export_tables.header_labels(kind)
+    return {_fold_header(s): _fold_header(c) for c, spellings in labels.items() for s in spellings}
+
+
+def _read_headers(kind: str, header: Sequence[str]) -> list[str]:
+    """Each header of a file folded, an export's label (Russian, say) read as the column
+    name it labels, so a translated export imports as the English one does.
+
+    A label that is also a name :data:`HEADER_NAMES` gives another column ("Кластер": the
+    cluster's name in an MNE-link export, its id in a hand-made file) is read as the
+    export's when the header row holds a label only an export writes (a translated label
+    no name matches), else as the name it is."""
+    labels, names = _export_labels(kind), _header_names(kind)
+    folded = [_fold_header(h) for h in header]
+    exported = any(f in labels and f not in names and labels[f] != f for f in folded)
+    return [labels[f] if f in labels and (exported or f not in names) else f for f in folded]
+
+
 def _map_columns(
     name: str, kind: str, header: Sequence[str], refs: References, issues: list[ValidationIssue]
 ) -> tuple[pd.DataFrame, dict[int, str], dict[int, str]]:
@@ -1136,7 +1222,7 @@ def _map_columns(
     schema_at: dict[int, str] = {}
     indicator_at: dict[int, str] = {}
     first: dict[str, str] = {}
-    folded_header = [_fold_header(h) for h in header]
+    folded_header = _read_headers(kind, header)
     region_checks: set[int] = set()
     if spec.region_column and _fold_header(spec.region_column) in folded_header:
         # An export gives both the region as published and its code: the code is checked
@@ -1475,14 +1561,19 @@ def _too_large(name: str, size: int) -> ValidationIssue:
 
 
 def _raw(
-    name: str, data: bytes, kind: str, fmt: str, issues: list[ValidationIssue]
+    name: str,
+    data: bytes,
+    kind: str,
+    fmt: str,
+    issues: list[ValidationIssue],
+    notices: list[str] | None = None,
 ) -> tuple[_Raw | None, str | None]:
     """The header and rows of a file in ``fmt``, and its text encoding (CSV only)."""
     if fmt == "csv":
         decoded = _raw_csv(name, data, issues)
         return decoded if decoded else (None, None)
     if fmt == "xlsx":
-        return _raw_xlsx(name, data, kind, issues), None
+        return _raw_xlsx(name, data, kind, issues, notices), None
     return _raw_geojson(name, data, kind, issues), None
 
 
@@ -1502,7 +1593,7 @@ def parse_bytes(name: str, data: bytes, kind: str, refs: References) -> ParsedFi
     if refused is not None or fmt is None:
         found = (refused,) if refused else ()
         return ParsedFile(name, kind, fmt or "unknown", None, empty, (), found)
-    raw, encoding = _raw(name, data, kind, fmt, issues)
+    raw, encoding = _raw(name, data, kind, fmt, issues, notices)
     if raw is None:
         return ParsedFile(name, kind, fmt, encoding, empty, (), tuple(issues))
     if not raw[0]:

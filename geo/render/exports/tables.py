@@ -162,6 +162,34 @@ def header(column: str, lang: str = "en") -> str:
     return i18n.translator(lang)(HEADERS[column])
 
 
+def sheet_names(table: str) -> tuple[str, ...]:
+    """Every name :func:`sheet_name` gives ``table``'s sheet, in every language of the app
+    (its own name first): how an import finds the sheet of an edited export, whatever the
+    language it was exported in."""
+    return tuple(dict.fromkeys(sheet_name(table, lang) for lang in ("en", *i18n.SUPPORTED)))
+
+
+TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "clusters": CLUSTER_COLUMNS,
+    "mne_links": MNE_COLUMNS,
+    "regional_indicators": REGION_COLUMNS,
+}
+"""The columns of each exported table by its name (see :func:`tables`)."""
+
+
+def header_labels(table: str) -> dict[str, tuple[str, ...]]:
+    """Every header an XLSX export of ``table`` may give each of its columns: the column's
+    own name (:func:`header` in English), its label in English (the msgid) and the label in
+    every language of the app, as :func:`header` translates it. The importer reads an edited
+    export's headers back through this (one truth: the export's own labels)."""
+    spellings: dict[str, tuple[str, ...]] = {}
+    for column in TABLE_COLUMNS[table]:
+        labels = [column, *([HEADERS[column]] if column in HEADERS else [])]
+        labels += [header(column, lang) for lang in i18n.SUPPORTED]
+        spellings[column] = tuple(dict.fromkeys(labels))
+    return spellings
+
+
 def _finish(frame: pd.DataFrame, columns: Sequence[str], text: Sequence[str]) -> pd.DataFrame:
     """Columns in order; missing text → "not reported"; whole numbers as nullable ints."""
     out = pd.DataFrame(frame.reindex(columns=list(columns))).reset_index(drop=True)
