@@ -988,16 +988,22 @@ def _sheet_spellings(kind: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys((kind, *exported)))
 
 
+@lru_cache(maxsize=16)
+def _folded_sheet_names(kind: str) -> frozenset[str]:
+    """:func:`_sheet_spellings` of ``kind`` folded as headers are (case, punctuation)."""
+    return frozenset(_fold_header(n) for n in _sheet_spellings(kind))
+
+
 def _sheet_of(kind: str, sheets: Sequence[str]) -> str:
     """The sheet of a workbook to read for ``kind``: the one named for it in any language
     (:func:`_sheet_spellings`; case and punctuation folded), else the first, unless that
     is an export's sheet of another table (the metadata of a Russian export, say): then
     the workbook has no sheet for ``kind`` and is refused with its sheets named."""
-    wanted = {_fold_header(n) for n in _sheet_spellings(kind)}
+    wanted = _folded_sheet_names(kind)
     found = next((s for s in sheets if _fold_header(s) in wanted), None)
     if found is not None:
         return found
-    others = {_fold_header(n) for t in export_tables.SHEET_NAMES for n in _sheet_spellings(t)}
+    others = frozenset().union(*map(_folded_sheet_names, export_tables.SHEET_NAMES))
     if sheets and _fold_header(sheets[0]) not in others:
         return sheets[0]
     listed = ", ".join(f"'{s}'" for s in sheets)
@@ -1012,8 +1018,7 @@ def _expected_sheets(kind: str) -> str:
 def _first_sheet_notice(kind: str, sheets: Sequence[str], chosen: str) -> Message | None:
     """A notice when a workbook of several sheets, none named for ``kind``, is read from
     its first sheet (the person may have meant another one)."""
-    named = {_fold_header(n) for n in _sheet_spellings(kind)}
-    if len(sheets) < 2 or _fold_header(chosen) in named:
+    if len(sheets) < 2 or _fold_header(chosen) in _folded_sheet_names(kind):
         return None
     return _say("first_sheet", sheet=chosen, expected=_expected_sheets(kind))
 

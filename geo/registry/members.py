@@ -314,7 +314,9 @@ def counter_ids(state: Mapping[str, Mapping[str, Entry]]) -> NewId:
 
     def new_id(kind: str) -> str:
         _, prefix, width = importer.NEW_IDS[kind]
-        issued[kind] = issued.get(kind, _number(prefix, state.get(kind, {}))) + 1
+        if kind not in issued:  # the state's highest, read once per kind
+            issued[kind] = _number(prefix, state.get(kind, {}))
+        issued[kind] += 1
         return f"{prefix}{issued[kind]:0{width}d}"
 
     return new_id
