@@ -3,10 +3,13 @@
 State (filters, measure, classification, basemap, open region panel) is in the URL and the
 widgets; the region panel and the notes come from :mod:`geo.analysis.panels`. The base map
 is the same on every rerun, so ``st_folium`` keeps it and swaps only the dynamic layer.
+A session's first run draws the page only up to the map (:mod:`ui.first_view`); the run
+the drawn map asks for adds the sidebar's filters and what follows the map around it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from functools import partial
 
 import pandas as pd
@@ -16,6 +19,7 @@ from streamlit_folium import st_folium
 from geo.analysis import filters, measures, panels, profiles
 from geo.base import i18n
 from geo.render import classify, maps, urlstate, views
+from ui import first_view
 from ui.dataset import dataset, dataset_key
 from ui.export_panel import render_export_panel
 from ui.filter_sidebar import MAP_URL_KEY, FilterWidgets, filter_options, share, shared_filter
@@ -26,6 +30,9 @@ from ui.region_panel import render_region_panel
 from ui.url import update_url
 
 MAP_HEIGHT = 600
+# Height (px) of the measure, scheme and classes row, side by side and stacked (a narrow
+# screen), kept free by a map-first run (measured in Chromium, 1400 and 375 px wide).
+CONTROLS_HEIGHT = (50, 218)
 PANEL_PARAM, PANEL_KEY, CLICK_KEY = "panel", "map_panel", "map_last_click"
 FILTERS = FilterWidgets("map_filter_")
 VIEW_KEYS = {"measure": "map_measure", "scheme": "map_scheme", "k": "map_k", "tiles": "map_tiles"}
@@ -53,25 +60,47 @@ def measure_table(key: tuple) -> pd.DataFrame:
     return measures.measure_table(dataset())
 
 
-def push_url_to_widgets(params: dict[str, list[str]], arriving: bool) -> list[str]:
-    """Put the URL's state into the widgets; returns what it had to ignore. ``arriving``
-    from another page (navigation clears the URL), no filter parameters take the filter last
-    set in the session (the registry shares it), no view parameters the map's last view."""
+def read_url(
+    params: dict[str, list[str]], arriving: bool
+) -> tuple[views.View, str | None, list[str]]:
+    """The view (filters included) and open panel the URL states, and what it had to
+    ignore; nothing is stored. ``arriving`` from another page (navigation clears the URL),
+    no filter parameters take the filter last set in the session (the registry shares
+    it), no view parameters the map's last view."""
     own = not arriving or any(k in params for k in filters.QUERY_KEYS)
     flt = urlstate.filter_from_query_params(params) if own else shared_filter()
     flt, dropped = filters.sanitise(flt, filter_options(data_key), lang)
     own_view = not arriving or any(k in params for k in urlstate.VIEW_QUERY_KEYS)
     last_view = st.session_state.get(MAP_URL_KEY) or {}
     view = urlstate.view_from_query_params(params if own_view else last_view)
-    FILTERS.push(flt)
-    for field, key in VIEW_KEYS.items():
-        st.session_state[key] = getattr(view, field)
+    view = dataclasses.replace(view, filters=flt, lang=lang)
     panel = urlstate.last(params, PANEL_PARAM)
-    st.session_state[PANEL_KEY] = panel if panel in region_names else None
     dropped += urlstate.view_problems(params, lang)
     if panel is not None and panel not in region_names:
         dropped.append(filters.unknown_value(t("panel"), panel, lang))
-    return dropped
+    return view, panel if panel in region_names else None, dropped
+
+
+def push_to_widgets(view: views.View, panel: str | None) -> None:
+    """Put ``view`` and ``panel`` into the widgets' keys (only in a run that draws them:
+    a key set while its widget is not drawn stays in Streamlit's state as a plain key,
+    which outlives the page and would hide that the user comes from another page)."""
+    FILTERS.push(view.filters)
+    for field, key in VIEW_KEYS.items():
+        st.session_state[key] = getattr(view, field)
+    st.session_state[PANEL_KEY] = panel
+
+
+def widget_view() -> views.View:
+    """The view the widgets hold now."""
+    return views.View(
+        filters=FILTERS.current(),
+        lang=lang,  # type: ignore[arg-type]
+        measure=st.session_state[VIEW_KEYS["measure"]],
+        scheme=st.session_state[VIEW_KEYS["scheme"]],
+        k=int(st.session_state[VIEW_KEYS["k"]]),
+        tiles=bool(st.session_state[VIEW_KEYS["tiles"]]),
+    )
 
 
 def close_panel() -> None:
@@ -82,6 +111,15 @@ def how_to_read() -> None:
     """The body of "How to read this map": the legend's and the map's conventions."""
     for block in panels.how_to_read(lang, maps.GROUP_ABOVE):
         st.markdown(block)
+
+
+def mirror_url(view: views.View, panel: str | None) -> None:
+    """Mirror the state in the URL (only this page's keys), so the view can be shared."""
+    params = {k: v for k, v in urlstate.view_to_query_params(view).items() if k in URL_KEYS}
+    params |= {PANEL_PARAM: [panel]} if panel else {}
+    if params != current:
+        update_url(URL_KEYS, params)
+    st.session_state[MAP_URL_KEY] = params
 
 
 def open_panel(code: str | None) -> None:
@@ -98,54 +136,60 @@ data_key = dataset_key()
 table = measure_table(data_key)
 
 current = urlstate.read(st.query_params, URL_KEYS)
+whole = not first_view.map_first()  # a map-first run leaves the sidebar for the next
 arriving = any(key not in st.session_state for key in WIDGET_KEYS)  # from another page
-if arriving or st.session_state.get(MAP_URL_KEY) != current:  # or a URL opened by hand
-    ignored = push_url_to_widgets(current, arriving)
+if whole and (arriving or st.session_state.get(MAP_URL_KEY) != current):  # or a new URL
+    url_view, url_panel, ignored = read_url(current, arriving)
+    push_to_widgets(url_view, url_panel)
     if ignored:
         st.toast(t("ignored", items=profiles.md_literal("; ".join(ignored))))
 
 st.title(t("title"))
-sidebar = st.sidebar
-sidebar.header(t("filters"))
-count_slot = sidebar.empty()
-sidebar.button(t("reset"), on_click=FILTERS.reset, width="stretch")
-FILTERS.render(sidebar, filter_options(data_key), lang, profiles.Words(lang, vocab), region_names)
-sidebar.header(t("map"))
-sidebar.checkbox(t("tiles"), key=VIEW_KEYS["tiles"], help=t("tiles_help"))
+if whole:
+    sidebar = st.sidebar
+    sidebar.header(t("filters"))
+    count_slot = sidebar.empty()
+    sidebar.button(t("reset"), on_click=FILTERS.reset, width="stretch")
+    options = filter_options(data_key)
+    FILTERS.render(sidebar, options, lang, profiles.Words(lang, vocab), region_names)
+    sidebar.header(t("map"))
+    sidebar.checkbox(t("tiles"), key=VIEW_KEYS["tiles"], help=t("tiles_help"))
 
-c1, c2, c3 = st.columns([3, 1.4, 1])
-c1.selectbox(
-    t("measure"),
-    [m.key for m in measures.available_measures()],
-    format_func=lambda k: measures.measure_label(k, lang, vocab),
-    key=VIEW_KEYS["measure"],
-)
-c2.selectbox(
-    t("scheme"),
-    list(classify.SCHEMES),
-    format_func=lambda k: classify.scheme_label(k, lang),
-    key=VIEW_KEYS["scheme"],
-)
-c3.select_slider(
-    t("classes"), list(range(classify.MIN_CLASSES, classify.MAX_CLASSES + 1)), key=VIEW_KEYS["k"]
-)
+controls = first_view.slot("map_controls", *CONTROLS_HEIGHT)  # kept for the full run
+if whole:
+    c1, c2, c3 = controls.columns([3, 1.4, 1])
+    c1.selectbox(
+        t("measure"),
+        [m.key for m in measures.available_measures()],
+        format_func=lambda k: measures.measure_label(k, lang, vocab),
+        key=VIEW_KEYS["measure"],
+    )
+    c2.selectbox(
+        t("scheme"),
+        list(classify.SCHEMES),
+        format_func=lambda k: classify.scheme_label(k, lang),
+        key=VIEW_KEYS["scheme"],
+    )
+    c3.select_slider(
+        t("classes"),
+        list(range(classify.MIN_CLASSES, classify.MAX_CLASSES + 1)),
+        key=VIEW_KEYS["k"],
+    )
 
-flt = FILTERS.current()
-share(flt)  # the registry shows the same clusters
-view = views.View(
-    filters=flt,
-    lang=lang,  # type: ignore[arg-type]
-    measure=st.session_state[VIEW_KEYS["measure"]],
-    scheme=st.session_state[VIEW_KEYS["scheme"]],
-    k=int(st.session_state[VIEW_KEYS["k"]]),
-    tiles=bool(st.session_state[VIEW_KEYS["tiles"]]),
-)
+# A map-first run reads the URL and stores nothing: the next run, which draws the
+# widgets, puts it into them (with the toast of what the URL had to ignore).
+view = widget_view() if whole else read_url(current, arriving=True)[0]
+flt = view.filters
+if whole:
+    share(flt)  # the registry shows the same clusters
 shown = filters.apply_filter(data.clusters, regions, flt)
 count, note = panels.shown_count(shown, len(data.clusters), lang)
-count_slot.markdown(t("shown", count=count, note=note))
+if whole:
+    count_slot.markdown(t("shown", count=count, note=note))
 
 content = maps.MapContent.of_view(data, view, table, shown=shown, labels=vocab)
-layers = maps.map_layers(content, region_payload(view.projection, data_key), leaflet_assets())
+payload = region_payload(view.projection, data_key)
+layers = maps.map_layers(content, payload, leaflet_assets(), announce_drawn=True)
 
 projection_note = t("mercator") if view.tiles else t("albers")
 st.caption(t("caption", count=count, note=note) + projection_note)
@@ -158,6 +202,11 @@ returned = st_folium(
     returned_objects=["last_active_drawing"],
 )
 
+
+if not whole:  # a map-first run: the rest once the map is drawn
+    first_view.finish_later()
+    st.stop()
+
 # A new click opens the panel of the clicked region (or of the clicked cluster's region).
 click, target = panels.clicked_region(returned)
 if click is not None and st.session_state.get(CLICK_KEY) != click:
@@ -166,13 +215,7 @@ if click is not None and st.session_state.get(CLICK_KEY) != click:
         st.session_state[PANEL_KEY] = target
 panel = st.session_state.get(PANEL_KEY)
 render_map_table(content, "map_table", region_names, open_panel, panel)  # the map in words
-
-# Mirror the state in the URL (only this page's keys), so the view can be shared.
-new_params = {k: v for k, v in urlstate.view_to_query_params(view).items() if k in URL_KEYS}
-new_params |= {PANEL_PARAM: [panel]} if panel else {}
-if new_params != current:
-    update_url(URL_KEYS, new_params)
-st.session_state[MAP_URL_KEY] = new_params
+mirror_url(view, panel)
 
 
 if panel:

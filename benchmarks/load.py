@@ -87,6 +87,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
 MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
 APP_IDLE = (
+    "html[data-cm-view='complete'] "  # the whole page, not a map-first run (ui.first_view)
     "[data-testid='stApp'][data-test-connection-state='CONNECTED']"
     "[data-test-script-state='notRunning']"
 )

@@ -32,6 +32,7 @@ from streamlit.testing.v1 import AppTest
 from geo.analysis.dataset import Dataset
 from geo.base import cache, i18n
 from geo.registry import sources, store
+from ui import first_view
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "streamlit_app.py"
@@ -47,6 +48,9 @@ def pytest_configure(config) -> None:  # noqa: ARG001 - pytest's hook signature
     os.environ[cache.ENV_CACHE_DIR] = tempfile.mkdtemp(prefix="clustermap-test-cache-")
     os.environ.pop(store.ENV_DATABASE_URL, None)
     os.environ[i18n.CLI_LANG_ENV] = "en"
+    # AppTest runs no JavaScript, so no map ever says it is drawn: every run draws the
+    # whole page (the map-first run is tested on its own, and by the browser tests).
+    os.environ[first_view.ENV] = "full"
 
 
 @pytest.fixture(scope="session")

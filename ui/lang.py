@@ -103,14 +103,19 @@ def language_switch() -> str:
     return lang
 
 
-def document_language(lang: str) -> None:
+def document_language(lang: str, complete: bool = True) -> None:
     """Tell the browser the page's language: Streamlit always serves ``<html lang="en">``,
     so a screen reader would read the Russian interface with English pronunciation (WCAG
-    3.1.1). Its container is hidden, so it takes no space (nor a gap) on the page."""
+    3.1.1). Its container is hidden, so it takes no space (nor a gap) on the page.
+    ``complete``: whether this run draws the whole page, as opposed to a map-first run
+    (:mod:`ui.first_view`); ``<html data-cm-view>`` says which ("complete" or
+    "map-first"), so a browser test waits for the whole page."""
+    view = "complete" if complete else "map-first"
     st.container(key="document_language").html(
         "<style>[data-testid=stLayoutWrapper]:has(> .st-key-document_language)"
         " { display: none; }</style>"
-        f"<script>document.documentElement.lang = {json.dumps(i18n.check_lang(lang))};</script>",
+        f"<script>document.documentElement.lang = {json.dumps(i18n.check_lang(lang))};"
+        f" document.documentElement.dataset.cmView = {json.dumps(view)};</script>",
         unsafe_allow_javascript=True,
     )
 

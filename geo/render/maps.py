@@ -42,7 +42,7 @@ from geo.base.i18n import N_
 from geo.render import markers
 from geo.render.choropleth import region_styles
 from geo.render.classify import Classification, classify
-from geo.render.leaflet.elements import ClusterLayer, RegionLayer, RegionStyle
+from geo.render.leaflet.elements import ClusterLayer, DrawnSignal, RegionLayer, RegionStyle
 from geo.render.leaflet.offline import LeafletAssets, leaflet_assets
 from geo.render.legend import legend_html
 from geo.render.markers import (
@@ -74,7 +74,9 @@ ATTRIBUTION: dict[str, str] = {
 """The map's attribution line per projection (OpenStreetMap's own line is left as is)."""
 
 
-def base_map(payload: RegionPayload, assets: LeafletAssets, lang: str = "en") -> folium.Map:
+def base_map(
+    payload: RegionPayload, assets: LeafletAssets, lang: str = "en", announce_drawn: bool = False
+) -> folium.Map:
     """The part of the map that does not change with the measure or the filters.
 
     Albers payload: ``CRS.Simple``, no tiles. Mercator payload: Web Mercator with
@@ -82,7 +84,9 @@ def base_map(payload: RegionPayload, assets: LeafletAssets, lang: str = "en") ->
     fitting Russia fills the frame; the fit is done in the browser, above the legend, and
     redone when the frame is resized until the user moves the map. Leaflet is loaded from
     ``assets`` (``data:`` URLs) instead of folium's CDN defaults. ``lang``: the language of
-    the attribution line and of the map's keyboard help.
+    the attribution line and of the map's keyboard help. ``announce_drawn``: the map tells
+    the app hosting it once it is drawn (``DrawnSignal``; the app's landing map, whose
+    first run draws the rest of the page after it).
     """
     (south, west), (north, east) = payload.bounds
     centre = [(south + north) / 2, (west + east) / 2]
@@ -102,6 +106,8 @@ def base_map(payload: RegionPayload, assets: LeafletAssets, lang: str = "en") ->
     m.default_js = [("leaflet", assets.js)]
     m.default_css = [("leaflet_css", assets.css)]
     RegionLayer(payload, attribution=attribution, lang=lang).add_to(m)
+    if announce_drawn:
+        DrawnSignal().add_to(m)
     return m
 
 
@@ -274,14 +280,17 @@ def map_layers(
     assets: LeafletAssets | None = None,
     profile_links: bool = True,
     grouping: Grouping = Grouping(),  # noqa: B008 - frozen dataclass, safe as a default
+    announce_drawn: bool = False,
 ) -> MapLayers:
     """The interactive map of ``content``: the one pipeline of the map page and the HTML
     export. ``payload`` and ``assets`` are the page's caches (``region_payload`` of the
     regions drawn, ``leaflet_assets``); without them they are built here. ``grouping``:
-    how markers are grouped (by default overlapping markers are)."""
+    how markers are grouped (by default overlapping markers are). ``announce_drawn``: as
+    :func:`base_map` (the map page's map only)."""
     if payload is None:
         payload = region_payload(content.regions, content.projection)
-    base = base_map(payload, assets if assets is not None else leaflet_assets(), content.lang)
+    assets = assets if assets is not None else leaflet_assets()
+    base = base_map(payload, assets, content.lang, announce_drawn=announce_drawn)
     return MapLayers(base, content_layer(content, profile_links, grouping))
 
 

@@ -27,6 +27,7 @@ APP_URL = os.environ.get("CLUSTERMAP_APP_URL", "").rstrip("/")
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
 MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
 APP_IDLE = (
+    "html[data-cm-view='complete'] "  # not a map-first run (ui.first_view): the whole page
     "[data-testid='stApp'][data-test-connection-state='CONNECTED']"
     "[data-test-script-state='notRunning']"
 )

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from geo.base.paths import PROJECT_ROOT
+from ui.first_view import ENV as FIRST_VIEW_ENV
 
 HOST = "127.0.0.1"
 
@@ -169,7 +170,8 @@ def served_app(
     """
     port = free_port()
     url = f"http://{HOST}:{port}"
-    environment = {**os.environ, **(env or {})}
+    # served as users get it: map-first runs on, whatever the AppTest suite set
+    environment = {**os.environ, FIRST_VIEW_ENV: "map-first", **(env or {})}
     with tempfile.TemporaryDirectory(prefix="clustermap-serve-") as tmp:
         log_path = Path(tmp) / "server.log"
         with log_path.open("a", encoding="utf-8") as log:  # O_APPEND: tests may add lines

@@ -219,3 +219,21 @@ class ClusterLayer(_ScriptElement):
                 "listMax": markers.GROUP_LIST_MAX,
             }
         )
+
+
+DRAWN_FLAG = "map_drawn"
+"""The key the map's value carries (true) once the map is drawn (:class:`DrawnSignal`)."""
+
+
+class DrawnSignal(_ScriptElement):
+    """Tells the hosting app, once, that the map is drawn (``drawn.js``): the component's
+    value gets :data:`DRAWN_FLAG`, which reruns the app's script. Only the app's landing
+    map carries it (the first run of a session draws the map alone and the rest after
+    this signal); it does nothing outside streamlit-folium's frame."""
+
+    _template = script_template("drawn.js")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "DrawnSignal"
+        self.flag = compact_json(DRAWN_FLAG)
