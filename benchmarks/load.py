@@ -453,18 +453,19 @@ class Session:
 
     async def _pick(self, opener: Any, option: Any) -> None:
         """Open a drop-down with ``opener`` and click the option named ``option``; opened
-        again (up to ``PICK_TRIES`` times) if a rerun closed it before the option showed."""
+        again (up to ``PICK_TRIES`` times) if a rerun closed it before the option showed
+        or before the click reached it (a person would open it again too)."""
         for attempt in range(PICK_TRIES):
             await self._settled()
             await opener.click()
-            target = self.page.get_by_role("option", name=option)
+            target = self.page.get_by_role("option", name=option).first
             try:
-                await target.first.wait_for(timeout=PICK_WAIT_S * 1000)
+                await target.wait_for(timeout=PICK_WAIT_S * 1000)
+                await target.click(timeout=PICK_WAIT_S * 1000)
             except Exception:
                 if attempt == PICK_TRIES - 1:
                     raise
                 continue
-            await target.first.click()
             return
 
     async def _nav(self, path: str) -> None:

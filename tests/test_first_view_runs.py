@@ -9,6 +9,7 @@ jumping, and the page completed by the fallback timer when the map's signal neve
 
 from __future__ import annotations
 
+import html
 import json
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 
 from geo.analysis import filters
 from geo.render import maps, views
-from geo.render.leaflet.elements import DRAWN_FLAG
+from geo.render.leaflet.elements import DRAWN_FLAG, DrawnSignal
 from tests.support import browser_pages as bp
 from tests.support.browser_pages import MAP_FRAME, new_page, page_url
 from ui import first_view
@@ -233,4 +234,53 @@ def test_back_on_the_map_the_drawn_map_asks_for_no_second_run(browser, app_url):
     page.wait_for_selector(bp.APP_IDLE)
     page.wait_for_timeout(1500)  # a signal would have started a run by now
     assert page.evaluate("window.cmRuns") == 1, "the page's own run only"
+    page.context.close()
+
+
+def _signal_page(browser, view: str, script_state: str):
+    """A page standing in for the app around a frame that runs the drawn map's script
+    with a stand-in component library; ``window.sent`` collects what it sends."""
+    signal = DrawnSignal()
+    script = signal._template.module.script(signal, {})
+    frame = (
+        "<script>window.Streamlit = {setComponentValue: function (v)"
+        " { window.parent.sent.push(v); }};</script><script>" + script + "</script>"
+    )
+    page = new_page(browser, width=800, height=600)
+    page.set_content(
+        f"<html data-cm-view='{view}'><body><script>window.sent = [];</script>"
+        f"<div data-testid='stApp' data-test-script-state='{script_state}'></div>"
+        f"<iframe srcdoc='{html.escape(frame, quote=True)}'></iframe></body></html>"
+    )
+    return page
+
+
+@pytest.mark.browser
+def test_the_maps_signal_waits_for_the_pages_run_to_end(browser):
+    """Sent while a run is on, the signal would queue a second run of the whole page
+    (the fallback's run already draws it), which could close a drop-down just opened."""
+    page = _signal_page(browser, "map-first", "running")
+    page.wait_for_timeout(500)
+    assert page.evaluate("window.sent") == [], "nothing while the page's run is on"
+    page.evaluate(
+        "document.querySelector('[data-testid=stApp]')"
+        ".setAttribute('data-test-script-state', 'notRunning')"
+    )
+    page.wait_for_function("window.sent.length > 0")
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.sent") == [{DRAWN_FLAG: True}], "once, with the flag"
+    page.context.close()
+
+
+@pytest.mark.browser
+def test_the_maps_signal_is_not_sent_once_the_page_is_whole(browser):
+    page = _signal_page(browser, "map-first", "running")
+    page.wait_for_timeout(300)
+    page.evaluate(
+        "document.documentElement.dataset.cmView = 'complete';"
+        " document.querySelector('[data-testid=stApp]')"
+        ".setAttribute('data-test-script-state', 'notRunning')"
+    )
+    page.wait_for_timeout(500)
+    assert page.evaluate("window.sent") == [], "a run after the whole page would repeat it"
     page.context.close()
