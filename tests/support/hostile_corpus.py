@@ -254,6 +254,32 @@ def xlsx_from_table(table: Sequence[Sequence[Any]], sheet: str = "clusters") -> 
     return out.getvalue()
 
 
+def xlsx_sheets(sheets: Mapping[str, Sequence[Sequence[Any]]]) -> bytes:
+    """A workbook of several sheets (name → rows), in that order."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    for name, table in sheets.items():
+        ws = book.create_sheet(name)
+        for row in table:
+            ws.append(list(row))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def russian_export_without_clusters() -> bytes:
+    """A Russian XLSX export's metadata and MNE links sheets, without its clusters sheet
+    (the person deleted it, or exported only the links)."""
+    from geo.render.exports import tables
+
+    return xlsx_sheets({
+        tables.sheet_name("metadata", "ru"): [["Поле", "Значение"], ["Набор данных", "x"]],
+        tables.sheet_name("mne_links", "ru"): [["ID", "ТНК"], ["CL-0001", "Siemens"]],
+    })  # fmt: skip
+
+
 _NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -929,6 +955,15 @@ FILE_CASES: list[FileCase] = [
         "cut.xlsx",
         lambda: truncated(xlsx_from_table([CLUSTER_HEADER, CLUSTER_ROW])),
         refused("XLSX", never=("/work", "site-packages")),
+    ),
+    FileCase(
+        "xlsx_no_sheet_for_the_table",
+        "a Russian export's workbook without its clusters sheet: its first sheet is the "
+        "export's metadata, which must not be read as clusters",
+        "clusters",
+        "экспорт.xlsx",
+        lambda: russian_export_without_clusters(),
+        refused("Метаданные"),
     ),
     FileCase(
         "xlsx_not_a_zip",
