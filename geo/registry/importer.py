@@ -1179,9 +1179,11 @@ def _fold_header(text: str) -> str:
     return normalise_name(text.replace("\ufeff", ""))
 
 
+@lru_cache(maxsize=8)
 def _header_names(kind: str) -> dict[str, str]:
     """Folded headers a file of ``kind`` may use → schema column (:data:`HEADER_NAMES`),
-    and the columns :data:`READ_BESIDE` reads by their own names."""
+    and the columns :data:`READ_BESIDE` reads by their own names. Cached: every file read
+    asks twice (its headers, its columns); callers only read it."""
     names = {_fold_header(n): c for c, ns in HEADER_NAMES[kind].items() for n in ns}
     names.update({_fold_header(c): c for c in READ_BESIDE.get(kind, {})})
     return names
