@@ -46,7 +46,7 @@ def resubmit_form(
     from_registry = forms.initial_cluster(state, item.cluster_id)
     initial = {**from_registry, **item.payload["clusters"][0]}
     members = member_list.rows_of(state, item.cluster_id, item.payload)
-    removed = frozenset(member_list.removed_ids(item.payload))
+    removed = member_list.removed_rows(state, item.cluster_id, item.payload)
     form = f"resubmit_{item.id}"
     entered = widgets.cluster_form(store, initial, form, t("resubmit"), members, removed)
     if entered is None:

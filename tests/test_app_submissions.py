@@ -410,6 +410,51 @@ def test_a_deleted_member_row_is_named_then_removed_on_approval(site):
     assert after["Members counted"] == "members listed"
 
 
+def _sent_back_removal(site) -> tuple[submissions.Submissions, int, object]:
+    """A submission of PIC-01 removing Volga Bank (MEM-0103), sent back by the moderator."""
+    mod = site.accounts.sign_in("mod", PW).principal
+    _import_members(site, site.refs, mod)
+    subs = submissions.Submissions(site)
+    sub = site.accounts.sign_in("sub", PW).principal
+    removal = {"kind": "memberships", "key": "MEM-0103"}
+    payload = {"clusters": [{"notes": "a note"}], submissions.REMOVED: [removal]}
+    number = subs.submit(sub, payload, "PIC-01").submission
+    subs.send_back(mod, number, "Did Volga Bank leave?")
+    return subs, number, mod
+
+
+def test_a_resubmission_can_keep_a_member_the_submission_removed(site):
+    """My clusters: the member a sent-back submission removes is not in the member list
+    but named below it, chosen; cleared, the member is kept: the resubmission removes
+    nothing and sends nothing for it."""
+    subs, number, mod = _sent_back_removal(site)
+    at = as_user("my_clusters", "sub")
+    prefix = f"resubmit_{number}"
+    listed = at.data_editor[0].value
+    assert len(listed) == 4 and "Volga Bank" not in set(listed["name_en"])
+    choice = at.multiselect(key=f"{prefix}_still_removed")
+    assert choice.value == ["MEM-0103"] and choice.options == ["Volga Bank"]
+    choice.set_value([])
+    click(at, "Resubmit")
+    assert status(site, number) == "submitted"
+    payload = subs.get(mod, number).payload
+    assert submissions.REMOVED not in payload and "memberships" not in payload
+    assert payload["clusters"] == [{"notes": "a note"}]
+
+
+def test_a_resubmission_keeps_a_removal_left_chosen_once_confirmed(site):
+    subs, number, mod = _sent_back_removal(site)
+    at = as_user("my_clusters", "sub")
+    click(at, "Resubmit")
+    assert "removes 1 member(s) from the cluster: Volga Bank" in texts(at)
+    assert status(site, number) == "sent_back"
+    at.checkbox(key=f"resubmit_{number}_confirm_removal").check()
+    click(at, "Resubmit")
+    assert status(site, number) == "submitted"
+    removal = [{"kind": "memberships", "key": "MEM-0103"}]
+    assert subs.get(mod, number).payload[submissions.REMOVED] == removal
+
+
 def test_a_resubmission_on_my_clusters_removes_a_deleted_member_once_confirmed(site):
     """My clusters: a sent-back change's form shows the stored members; deleting one's
     row names it and resubmits nothing until confirmed; then the submission removes it,

@@ -42,6 +42,9 @@ TEXT: dict[str, str] = {
         "the cluster (you are asked to confirm; the organisation stays in the registry)."
     ),
     "confirm_removal": N_("Remove the members whose rows I deleted"),
+    "still_removed": N_(
+        "Members this submission removes: clear one to keep it in the cluster"
+    ),
     "removes": N_(
         "Not sent yet: this submission removes {count} member(s) from the cluster: {names}. "
         "Their organisations stay in the registry. To record that a member left, set its "
@@ -100,11 +103,12 @@ def cluster_form(
     prefix: str,
     button: str,
     members: Sequence[Mapping[str, str]] = (),
-    removed: frozenset[str] = frozenset(),
+    removed: Sequence[Mapping[str, str]] = (),
 ) -> Entered | None:
     """The submission's cluster form starting from ``initial``, with the member list
-    starting from ``members`` (``removed``: the memberships a sent-back submission
-    removes, not shown); what was entered when ``button`` is pressed, else None."""
+    starting from ``members`` (``removed``: the stored members a sent-back submission
+    removes, left out of the list and offered to keep, :func:`kept_back`); what was
+    entered when ``button`` is pressed, else None."""
     with st.form(prefix):
         entered: dict[str, str] = {}
         for block, fields in forms.cluster_blocks(assessor=False).items():
@@ -113,11 +117,27 @@ def cluster_form(
                 start = initial.get(column, "")
                 key = f"{prefix}_{column}"
                 entered[column] = card_field(column, label, start, store, key, submissions.MAX_CELL)
-        rows = member_editor(members, f"{prefix}_members")
+        rows = [*member_editor(members, f"{prefix}_members"), *kept_back(removed, prefix)]
         confirmed = st.checkbox(t("confirm_removal"), key=f"{prefix}_confirm_removal")
         sent = st.form_submit_button(button)
-    shown = frozenset(str(m.get("membership_id") or "") for m in members) - {""}
-    return Entered(entered, rows, shown | removed, confirmed, prefix) if sent else None
+    offered = [*members, *removed]
+    shown = frozenset(str(m.get("membership_id") or "") for m in offered) - {""}
+    return Entered(entered, rows, shown, confirmed, prefix) if sent else None
+
+
+def kept_back(removed: Sequence[Mapping[str, str]], prefix: str) -> list[dict[str, object]]:
+    """The members a sent-back submission removes, listed by name and all chosen: a
+    member the person clears is kept, its stored row back in the member list as it is
+    stored, so nothing is sent for it. None when the submission removes no member."""
+    if not removed:
+        return []
+    lang = current_lang()
+    names = {str(r["membership_id"]): member_list.row_name(r, lang) for r in removed}
+    chosen = st.multiselect(
+        t("still_removed"), options=list(names), default=list(names),
+        format_func=names.__getitem__, key=f"{prefix}_still_removed",
+    )  # fmt: skip
+    return [dict(r) for r in removed if str(r["membership_id"]) not in chosen]
 
 
 def member_editor(rows: Sequence[Mapping[str, str]], key: str) -> list[dict[str, object]]:

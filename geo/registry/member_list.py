@@ -109,8 +109,14 @@ class MemberPayload:
     def removed_names(self, lang: str) -> list[str]:
         """The organisations of the removed memberships, by name in ``lang`` (else the
         other language's, else their id)."""
-        first, second = ("name_ru", "name_en") if lang == "ru" else ("name_en", "name_ru")
-        return [r[first] or r[second] or r["org_id"] for r in self.removed]
+        return [row_name(r, lang) for r in self.removed]
+
+
+def row_name(row: Mapping[str, str], lang: str) -> str:
+    """A member row's organisation by name in ``lang``, else the other language's, else
+    its id."""
+    first, second = ("name_ru", "name_en") if lang == "ru" else ("name_en", "name_ru")
+    return row.get(first) or row.get(second) or row.get("org_id", "")
 
 
 def _blank() -> Row:
@@ -171,6 +177,14 @@ def removed_ids(payload: Mapping[str, Any] | None) -> set[str]:
     rows of kind ``memberships``)."""
     rows = (payload or {}).get(REMOVED, [])
     return {r["key"] for r in rows if r.get("kind") == "memberships"}
+
+
+def removed_rows(state: State, cluster_id: str | None, payload: Mapping[str, Any]) -> list[Row]:
+    """The stored members of ``cluster_id`` that ``payload`` (a submission sent back)
+    removes, one row each as the member list shows a stored member: what its form offers
+    to keep after all."""
+    gone = removed_ids(payload)
+    return [r for r in registry_rows(state, cluster_id) if r["membership_id"] in gone]
 
 
 def _placeholder(used: set[str]) -> str:
