@@ -26,7 +26,8 @@ from tests.test_accounts import (
     refs as refs,  # noqa: F401
     url as url,  # noqa: F401
 )
-from tests.test_members import _import_members
+from tests.test_members import ORG_HEADER, ORGS, _import_members
+from tests.test_store import parsed
 
 NEW = {
     "name_en": "Kazan photonics cluster",
@@ -347,6 +348,34 @@ def test_nobody_changes_an_organisation_of_other_clusters_by_submission(db, subs
     assert org in issue.message and "PIC-20" in issue.message and issue.row == 1
     assert "членом" in issue.localised("ru")
     assert everything(db) == before
+
+
+def _unattached_org(db, people) -> str:  # noqa: F811
+    """An organisation stored with no membership (imported alone; as one a cluster no
+    longer lists is)."""
+    orgs = parsed("orgs.csv", ORG_HEADER + ORGS, "organisations", db.refs)
+    assert db.import_file(people["admin"], orgs).ok
+    members = {str(m.values["org_id"]) for m in db.state()["memberships"].values()}
+    return next(k for k in sorted(db.state()["organisations"]) if k not in members)
+
+
+@pytest.mark.parametrize("role", ["sub", "mod", "admin"])
+def test_nobody_changes_an_organisation_of_no_cluster_by_submission(db, subs, people, role):  # noqa: F811
+    """An organisation no cluster lists is nobody's: a change to PIC-01 cannot rename it
+    unless it also makes it a member of PIC-01."""
+    org = _unattached_org(db, people)
+    rename = {"org_id": org, "name_en": "Renamed"}
+    payload = {"clusters": [{"notes": "x"}], "organisations": [rename]}
+    before = everything(db)
+    outcome = subs.submit(people[role], payload, "PIC-01")
+    assert not outcome.ok and outcome.submission is None
+    issue = next(i for i in outcome.plan.issues if i.column == "org_id")
+    assert org in issue.message and "no cluster" in issue.message and issue.row == 1
+    assert "ни одного кластера" in issue.localised("ru")
+    assert everything(db) == before
+    membership = {"cluster_id": "PIC-01", "org_id": org, "role": "partner", **SOURCE}
+    sent = subs.submit(people[role], {**payload, "memberships": [membership]}, "PIC-01")
+    assert sent.ok, sent.plan.issues  # joining PIC-01 in the same submission
 
 
 def test_a_membership_of_an_existing_organisation_changes_no_organisation(db, subs, people):  # noqa: F811

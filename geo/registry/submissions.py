@@ -158,6 +158,10 @@ ISSUES: dict[str, str] = {
         "(add a membership of it to your cluster without changing the organisation, or "
         "ask a moderator)"
     ),
+    "unattached_org": N_(
+        "organisation {key} is a member of no cluster: a submission can change it only "
+        "when it also makes it a member of its cluster (or ask a moderator)"
+    ),
     "removed_and_changed": N_(
         "{kind} {key} is both changed and removed by this submission: keep one of the two"
     ),
@@ -500,6 +504,7 @@ def plan_payload(
         )
     keys = _Keys(state, cluster, new_id, source, {}, issues)
     allowed = frozenset({cluster, *manages})
+    joining = frozenset(str(r.get("org_id", "")) for r in payload.get("memberships", []))
     changes: list[Change] = []
     unchanged = 0
     current = {kind: dict(entries) for kind, entries in state.items()}
@@ -508,7 +513,7 @@ def plan_payload(
         rows, file = _with_keys(kind, rows, keys), _file(source, kind)
         plan = importer.plan_import(_rows_file(kind, rows, refs, file), current, refs)
         issues += [*plan.issues, *_scope_issues(plan.changes, cluster, source)]
-        issues += _organisation_issues(plan.changes, rows, state, allowed, file)
+        issues += _organisation_issues(plan.changes, rows, state, allowed, file, joining)
         changes += plan.changes
         unchanged += plan.unchanged
         current.setdefault(kind, {}).update({c.key: c.after for c in plan.changes if c.after})
@@ -577,19 +582,28 @@ def _organisation_issues(
     state: State,
     allowed: frozenset[str],
     source: str,
+    joining: frozenset[str] = frozenset(),
 ) -> list[ValidationIssue]:
     """Changes to existing organisations that are members of a cluster outside
-    ``allowed`` (a submitter renaming an MNE that other clusters list): refused, the row
-    named. Adding a membership of such an organisation changes no organisation row."""
+    ``allowed`` (a submitter renaming an MNE that other clusters list), or of no cluster
+    at all unless the submission makes them a member of its cluster (``joining``: the
+    organisations its membership rows name; an organisation a cluster no longer lists is
+    nobody's to change): refused, the row named. Adding a membership of such an
+    organisation changes no organisation row."""
     numbers = {row.get("org_id", ""): n for n, row in enumerate(rows, 1)}
     out = []
     for change in changes:
         if change.kind != "organisations" or change.before is None:
             continue
-        others = sorted(member_clusters(state, change.key) - allowed)
+        clusters = member_clusters(state, change.key)
+        others = sorted(clusters - allowed)
         if others:
             message = Message(ISSUES["shared_org"], key=change.key, others=", ".join(others))
-            out.append(ValidationIssue(source, numbers.get(change.key), "org_id", message))
+        elif not clusters and change.key not in joining:
+            message = Message(ISSUES["unattached_org"], key=change.key)
+        else:
+            continue
+        out.append(ValidationIssue(source, numbers.get(change.key), "org_id", message))
     return out
 
 
