@@ -530,7 +530,8 @@ def _removals(
 ) -> ImportPlan:
     """The :data:`REMOVED` rows as the store's removals of stored records
     (:func:`geo.registry.importer.plan_removal`; a key stored no more is an issue), each
-    refused when its record is not the submission's cluster's (issues name the row)."""
+    refused when its record is not the submission's cluster's (issues name the row and
+    its ``key``, the cell the submission gave)."""
     file = _file(source, REMOVED)
     changes: list[Change] = []
     issues: list[ValidationIssue] = []
@@ -539,7 +540,7 @@ def _removals(
         if any(c.kind == kind and c.key == key for c in changes):
             continue  # listed twice: removed once
         plan = importer.plan_removal(kind, [key], state, file)
-        issues += [replace(i, row=number) for i in plan.issues]
+        issues += [replace(i, row=number, column="key") for i in plan.issues]
         for change in plan.changes:
             assert change.before is not None  # a removal's record is stored
             other = change.before.values.get(REMOVABLE[kind].scope)

@@ -1893,6 +1893,12 @@ def _members(org: dict[str, str] | None = None, membership: dict[str, str] | Non
     return {**_new(), "organisations": [row], "memberships": [member]}
 
 
+def _removing(*rows: dict[str, str]) -> Any:
+    """A change to a cluster's card (a note) that also removes ``rows`` (the form's
+    :data:`geo.registry.submissions.REMOVED` rows)."""
+    return {"clusters": [{"notes": "x"}], "removed": list(rows)}
+
+
 SUBMISSION_CASES: list[SubmissionCase] = [
     SubmissionCase("sub_not_a_mapping", "a list instead of kind → rows", [SUBMISSION_BASE],
                    refused("exactly one cluster row")),
@@ -1982,4 +1988,25 @@ SUBMISSION_CASES: list[SubmissionCase] = [
     SubmissionCase("sub_member_formula", "a formula as a member's foreign id (kept as text)",
                    _members(org={"foreign_id": "=1+cmd|' /C calc'!A0"}),
                    accepted(foreign_id="=1+cmd|' /C calc'!A0")),
+    # removals: the rows of "removed" (a member deleted from the form's member list)
+    SubmissionCase("sub_remove_elsewhere", "a change to PIC-01 removing a membership of PIC-20",
+                   _removing({"kind": "memberships", "key": "MEM-0003"}),
+                   refused("belongs to cluster PIC-20", column="key"), cluster_id="PIC-01"),
+    SubmissionCase("sub_remove_unknown", "a change removing a membership nobody stored",
+                   _removing({"kind": "memberships", "key": "MEM-9999"}),
+                   refused("MEM-9999", column="key"), cluster_id="PIC-01"),
+    SubmissionCase("sub_remove_organisation",
+                   "a change removing an organisation (organisations stay; only memberships go)",
+                   _removing({"kind": "organisations", "key": "ORG-0003"}),
+                   refused("cannot be removed by a submission"), cluster_id="PIC-01"),
+    SubmissionCase("sub_remove_cluster", "a change removing its own cluster",
+                   _removing({"kind": "clusters", "key": "PIC-01"}),
+                   refused("cannot be removed by a submission"), cluster_id="PIC-01"),
+    SubmissionCase("sub_remove_extra_cell",
+                   "a removal row carrying another cell (a crafted request moving a member)",
+                   _removing({"kind": "memberships", "key": "MEM-0003", "cluster_id": "PIC-01"}),
+                   refused("nothing else"), cluster_id="PIC-01"),
+    SubmissionCase("sub_remove_from_new_cluster", "a new cluster removing a membership",
+                   {**_new(), "removed": [{"kind": "memberships", "key": "MEM-0003"}]},
+                   refused("nothing to remove")),
 ]  # fmt: skip
