@@ -75,6 +75,12 @@ from geo.registry import sources, store  # noqa: E402
 from geo.render import urlstate  # noqa: E402
 from geo.render.exports import formats  # noqa: E402
 from tests.support import serve  # noqa: E402
+from tests.support.browser_pages import (  # noqa: E402 - the browser tests' own
+    APP_IDLE,
+    CHROMIUM,
+    LOCAL_HOSTS,
+    MAP_FRAME,
+)
 from ui import export_panel  # noqa: E402
 
 DOC = ROOT / "docs" / "BENCHMARKS.md"
@@ -82,15 +88,7 @@ JSON_OUT = Path(__file__).resolve().parent / "load.json"
 DOC_TITLE = "# Benchmarks\n"
 SECTION = "## Load (issue 15)"
 DEFAULT_LEVELS: tuple[int, ...] = (1, 10, 30)
-CHROMIUM = os.environ.get("CLUSTERMAP_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
-MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
-APP_IDLE = (
-    "html[data-cm-view='complete'] "  # the whole page, not a map-first run (ui.first_view)
-    "[data-testid='stApp'][data-test-connection-state='CONNECTED']"
-    "[data-test-script-state='notRunning']"
-)
 STEPS: tuple[str, ...] = ("open_map", "filter", "profile", "back_to_map", "export")
 STEP_NAMES: dict[str, str] = {
     "open_map": "open map",
