@@ -410,17 +410,37 @@ def test_a_deleted_member_row_is_named_then_removed_on_approval(site):
     assert after["Members counted"] == "members listed"
 
 
-def _sent_back_removal(site) -> tuple[submissions.Submissions, int, object]:
-    """A submission of PIC-01 removing Volga Bank (MEM-0103), sent back by the moderator."""
+VOLGA_BANK_LEAVES = [{"kind": "memberships", "key": "MEM-0103"}]
+"""The removal of Volga Bank's membership of PIC-01 (its members: :func:`_import_members`)."""
+
+
+def _sent_back(site, payload: dict, questions: str) -> tuple[submissions.Submissions, int, object]:
+    """PIC-01's five members imported; ``payload``, a change to PIC-01 by ``sub``, sent
+    back by ``mod`` with ``questions``."""
     mod = site.accounts.sign_in("mod", PW).principal
     _import_members(site, site.refs, mod)
     subs = submissions.Submissions(site)
     sub = site.accounts.sign_in("sub", PW).principal
-    removal = {"kind": "memberships", "key": "MEM-0103"}
-    payload = {"clusters": [{"notes": "a note"}], submissions.REMOVED: [removal]}
     number = subs.submit(sub, payload, "PIC-01").submission
-    subs.send_back(mod, number, "Did Volga Bank leave?")
+    subs.send_back(mod, number, questions)
     return subs, number, mod
+
+
+def _sent_back_removal(site) -> tuple[submissions.Submissions, int, object]:
+    """A submission of PIC-01 removing Volga Bank (MEM-0103), sent back by the moderator."""
+    payload = {"clusters": [{"notes": "a note"}], submissions.REMOVED: VOLGA_BANK_LEAVES}
+    return _sent_back(site, payload, "Did Volga Bank leave?")
+
+
+def _resubmit_confirming_removal(at, site, number: int) -> None:
+    """Resubmit: the first press names Volga Bank's removal and sends nothing; ticked,
+    the second sends."""
+    click(at, "Resubmit")
+    assert "removes 1 member(s) from the cluster: Volga Bank" in texts(at)
+    assert status(site, number) == "sent_back"
+    at.checkbox(key=f"resubmit_{number}_confirm_removal").check()
+    click(at, "Resubmit")
+    assert status(site, number) == "submitted"
 
 
 def test_a_resubmission_can_keep_a_member_the_submission_removed(site):
@@ -445,26 +465,16 @@ def test_a_resubmission_can_keep_a_member_the_submission_removed(site):
 def test_a_resubmission_keeps_a_removal_left_chosen_once_confirmed(site):
     subs, number, mod = _sent_back_removal(site)
     at = as_user("my_clusters", "sub")
-    click(at, "Resubmit")
-    assert "removes 1 member(s) from the cluster: Volga Bank" in texts(at)
-    assert status(site, number) == "sent_back"
-    at.checkbox(key=f"resubmit_{number}_confirm_removal").check()
-    click(at, "Resubmit")
-    assert status(site, number) == "submitted"
-    removal = [{"kind": "memberships", "key": "MEM-0103"}]
-    assert subs.get(mod, number).payload[submissions.REMOVED] == removal
+    _resubmit_confirming_removal(at, site, number)
+    assert subs.get(mod, number).payload[submissions.REMOVED] == VOLGA_BANK_LEAVES
 
 
 def test_a_resubmission_on_my_clusters_removes_a_deleted_member_once_confirmed(site):
     """My clusters: a sent-back change's form shows the stored members; deleting one's
     row names it and resubmits nothing until confirmed; then the submission removes it,
     and the moderator's comparison lists it as removed."""
-    mod = site.accounts.sign_in("mod", PW).principal
-    _import_members(site, site.refs, mod)
-    subs = submissions.Submissions(site)
-    sub = site.accounts.sign_in("sub", PW).principal
-    number = subs.submit(sub, {"clusters": [{"notes": "a note"}]}, "PIC-01").submission
-    subs.send_back(mod, number, "Is the member list current?")
+    payload = {"clusters": [{"notes": "a note"}]}
+    subs, number, mod = _sent_back(site, payload, "Is the member list current?")
     at = as_user("my_clusters", "sub")
     prefix = f"resubmit_{number}"
     shown = at.data_editor[0].value
@@ -473,14 +483,9 @@ def test_a_resubmission_on_my_clusters_removes_a_deleted_member_once_confirmed(s
     at.session_state[f"{prefix}_members"] = {
         "edited_rows": {}, "added_rows": [], "deleted_rows": [row],
     }  # fmt: skip
-    click(at, "Resubmit")
-    assert "removes 1 member(s) from the cluster: Volga Bank" in texts(at)
-    assert status(site, number) == "sent_back"
-    at.checkbox(key=f"{prefix}_confirm_removal").check()
-    click(at, "Resubmit")
-    assert status(site, number) == "submitted"
+    _resubmit_confirming_removal(at, site, number)
     payload = subs.get(mod, number).payload
-    assert payload[submissions.REMOVED] == [{"kind": "memberships", "key": "MEM-0103"}]
+    assert payload[submissions.REMOVED] == VOLGA_BANK_LEAVES
     assert payload["clusters"] == [{"notes": "a note"}]
     changes = {(f.key, f.change) for f in subs.compare(mod, number).fields}
     assert ("MEM-0103", "removed") in changes

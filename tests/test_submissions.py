@@ -337,17 +337,26 @@ def test_nobody_changes_an_organisation_of_other_clusters_by_submission(db, subs
     """Every role that may submit: a change to PIC-01 cannot rename an organisation that is
     a member of PIC-20 (nobody's proposal may change what other clusters list)."""
     org = shared_org(db)
-    payload = {
-        "clusters": [{"notes": "x"}],
-        "organisations": [{"org_id": org, "name_en": "Renamed"}],
-    }
+    issue = _refused_rename(db, subs, people[role], org)
+    assert "PIC-20" in issue.message
+    assert "членом" in issue.localised("ru")
+
+
+def _renaming(org: str) -> dict:
+    """A change to PIC-01 that renames the organisation ``org``."""
+    return {"clusters": [{"notes": "x"}], "organisations": [{"org_id": org, "name_en": "Renamed"}]}
+
+
+def _refused_rename(db, subs, who, org: str):  # noqa: F811
+    """``who`` submits :func:`_renaming` ``org``: refused, nothing stored; the issue of
+    its ``org_id`` (which names the organisation and the row)."""
     before = everything(db)
-    outcome = subs.submit(people[role], payload, "PIC-01")
+    outcome = subs.submit(who, _renaming(org), "PIC-01")
     assert not outcome.ok and outcome.submission is None
     issue = next(i for i in outcome.plan.issues if i.column == "org_id")
-    assert org in issue.message and "PIC-20" in issue.message and issue.row == 1
-    assert "членом" in issue.localised("ru")
+    assert org in issue.message and issue.row == 1
     assert everything(db) == before
+    return issue
 
 
 def _unattached_org(db, people) -> str:  # noqa: F811
@@ -364,17 +373,11 @@ def test_nobody_changes_an_organisation_of_no_cluster_by_submission(db, subs, pe
     """An organisation no cluster lists is nobody's: a change to PIC-01 cannot rename it
     unless it also makes it a member of PIC-01."""
     org = _unattached_org(db, people)
-    rename = {"org_id": org, "name_en": "Renamed"}
-    payload = {"clusters": [{"notes": "x"}], "organisations": [rename]}
-    before = everything(db)
-    outcome = subs.submit(people[role], payload, "PIC-01")
-    assert not outcome.ok and outcome.submission is None
-    issue = next(i for i in outcome.plan.issues if i.column == "org_id")
-    assert org in issue.message and "no cluster" in issue.message and issue.row == 1
+    issue = _refused_rename(db, subs, people[role], org)
+    assert "no cluster" in issue.message
     assert "ни одного кластера" in issue.localised("ru")
-    assert everything(db) == before
     membership = {"cluster_id": "PIC-01", "org_id": org, "role": "partner", **SOURCE}
-    sent = subs.submit(people[role], {**payload, "memberships": [membership]}, "PIC-01")
+    sent = subs.submit(people[role], {**_renaming(org), "memberships": [membership]}, "PIC-01")
     assert sent.ok, sent.plan.issues  # joining PIC-01 in the same submission
 
 
